@@ -1,0 +1,88 @@
+import "dotenv/config";
+import { Command } from "commander";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { databaseOptions, openDatabase } from "./db/client.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { startKam } from "./runtime.ts";
+
+function setup(): { config: Config; logger: Logger } {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`kam: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.NODE_ENV !== "production" && process.stdout.isTTY === true });
+  return { config, logger };
+}
+
+function fail(error: unknown): never {
+  process.stderr.write(`kam: ${(error as Error).message}\n`);
+  process.exit(1);
+}
+
+const program = new Command("kam").description("kam, the key-account assistant for Slack and Microsoft Teams");
+
+program
+  .command("serve", { isDefault: true })
+  .description("run the HTTP server (Slack, Teams, /healthz) and the scheduler")
+  .action(async () => {
+    const { config, logger } = setup();
+    const kam = await startKam(config, logger).catch(fail);
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, "shutting down");
+      await kam.stop();
+      process.exit(0);
+    };
+    process.on("SIGINT", () => void stop("SIGINT"));
+    process.on("SIGTERM", () => void stop("SIGTERM"));
+  });
+
+program
+  .command("migrate")
+  .description("apply the database migrations that are not applied yet")
+  .action(async () => {
+    const { config } = setup();
+    const db = await openDatabase(databaseOptions(config)).catch(fail);
+    try {
+      const report = await db.migrate();
+      console.log(
+        report.applied.length
+          ? `Applied ${report.applied.length} migration(s): ${report.applied.join(", ")}`
+          : `Database is up to date (${report.alreadyApplied} migration(s) applied).`,
+      );
+    } catch (error) {
+      await db.close();
+      fail(error);
+    }
+    await db.close();
+  });
+
+program
+  .command("seed")
+  .description("load data")
+  .option("--demo", "a demo organization with national accounts, products, orders, projects, invoices and contracts")
+  .action(async (options: { demo?: boolean }) => {
+    if (!options.demo) fail(new Error("say what to seed: kam seed --demo"));
+    const { config } = setup();
+    const db = await openDatabase(databaseOptions(config)).catch(fail);
+    try {
+      await db.migrate();
+      const { seedDemo } = await import("./db/seed-demo.ts");
+      const summary = await seedDemo(db.prisma);
+      console.log(summary);
+    } catch (error) {
+      await db.close();
+      fail(error);
+    }
+    await db.close();
+  });
+
+await program.parseAsync(process.argv);

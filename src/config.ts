@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const schema = z.object({
+  PORT: z.coerce
+    .number({ error: "expected a port number from 0 to 65535" })
+    .int({ error: "expected a port number from 0 to 65535" })
+    .min(0, { error: "expected a port number from 0 to 65535" })
+    .max(65535, { error: "expected a port number from 0 to 65535" })
+    .default(3000),
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: "expected a postgresql:// URL, or nothing for the embedded database",
+  }),
+  SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith("xox"), {
+    message: "expected a bot token starting with xoxb-",
+  }),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith("xapp-"), {
+    message: "expected an app-level token starting with xapp-",
+  }),
+  SLACK_API_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/.+\/$/.test(v), {
+    message: "expected an http(s) URL ending with a slash, like https://slack.com/api/",
+  }),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("SingleTenant"),
+  MicrosoftAppTenantId: optionalText,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  KAM_SCHEDULER: z.enum(["on", "off"]).default("on"),
+  KAM_TEAMS: z.enum(["on", "off"]).default("on"),
+  KAM_CHAT_USER: z.string().trim().min(1).max(80).default("local"),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once. A wrong value throws one line naming the variable and what is expected. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`Invalid ${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? "")})`);
+  }
+  const config = result.data;
+  if (config.SLACK_BOT_TOKEN && !config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN) {
+    throw new ConfigError("Invalid SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN (Socket Mode) is set");
+  }
+  if (config.MicrosoftAppId && !config.MicrosoftAppPassword && config.MicrosoftAppType !== "UserAssignedMSI") {
+    throw new ConfigError("Invalid MicrosoftAppPassword: required with MicrosoftAppId");
+  }
+  if (config.MicrosoftAppId && config.MicrosoftAppType === "SingleTenant" && !config.MicrosoftAppTenantId) {
+    throw new ConfigError("Invalid MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant");
+  }
+  if (config.NODE_ENV === "production" && config.KAM_TEAMS === "on" && !config.MicrosoftAppId) {
+    // Teams without an app id accepts unauthenticated activities: never in production.
+    throw new ConfigError("Invalid MicrosoftAppId: required when NODE_ENV=production (unauthenticated Teams is for local use only; KAM_TEAMS=off disables Teams)");
+  }
+  return config;
+}
+
+export function slackConfigured(config: Config): boolean {
+  return Boolean(config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN));
+}

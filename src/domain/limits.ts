@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+/** Bounds on free text, shared by every service so that oversized input is refused, not truncated. */
+export const name = z.string().trim().min(1).max(120);
+export const shortText = z.string().trim().min(1).max(200);
+export const longText = z.string().trim().max(2000);
+export const reference = z.string().trim().min(1).max(120);
+export const currency = z.string().regex(/^[A-Z]{3}$/);
+/** Money in minor units (cents); up to 10^13 minor units, far above any single invoice. */
+export const minorAmount = z.number().int().min(0).max(10_000_000_000_000);
+/** A calendar day as YYYY-MM-DD, read in the organization's time zone by the caller. */
+export const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => {
+    const date = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(d);
+  }, "not a calendar day");
+export const quantity = z
+  .number()
+  .positive()
+  .max(1_000_000_000)
+  .refine((q) => Math.abs(q * 1000 - Math.round(q * 1000)) < 1e-6, "at most three decimals");
+
+export function dayToDate(day: string): Date {
+  return new Date(`${day}T00:00:00.000Z`);
+}
+
+export function dateToDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}

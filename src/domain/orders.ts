@@ -1,0 +1,210 @@
+import { z } from "zod";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { OrderStatus } from "../generated/prisma/enums.ts";
+import type { Actor } from "./actor.ts";
+import { ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
+import * as limits from "./limits.ts";
+import { requireAccount } from "./permissions.ts";
+import { parseNumberRef, resolveAccount, resolveProduct } from "./references.ts";
+import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
+import { validate } from "./validate.ts";
+
+export const ORDER_STATUSES = ["RECEIVED", "CONFIRMED", "IN_PRODUCTION", "SHIPPED", "DELIVERED", "INVOICED", "CANCELLED"] as const;
+export const OPEN_STATUSES: OrderStatus[] = ["RECEIVED", "CONFIRMED", "IN_PRODUCTION", "SHIPPED"];
+
+const money = z.object({ minor: limits.minorAmount, currency: limits.currency.optional() });
+
+export const orderLineInput = z.object({
+  product: limits.reference,
+  quantity: limits.quantity,
+  unitPrice: money.optional(),
+});
+
+export const logOrderInput = z.object({
+  account: limits.reference,
+  lines: z.array(orderLineInput).min(1).max(50),
+  requestedOn: limits.isoDay.optional(),
+  poRef: z.string().trim().min(1).max(60).optional(),
+  /** The day the customer ordered (defaults to now); matters for the contract price in force. */
+  orderedOn: limits.isoDay.optional(),
+});
+export type LogOrderInput = z.input<typeof logOrderInput>;
+
+/** The contract price of a product for an account on a day, if a contract in force sets one. */
+async function contractPrice(tx: Tx, accountId: string, productId: string, day: Date) {
+  const price = await tx.contractPrice.findFirst({
+    where: { productId, contract: { accountId, startsOn: { lte: day }, endsOn: { gte: day } } },
+    orderBy: { contract: { startsOn: "desc" } },
+  });
+  return price?.priceMinor ?? null;
+}
+
+async function writeOrder(
+  tx: Tx,
+  actor: Actor,
+  account: { id: string; currency: string },
+  lines: { productId: string; quantity: number; unitPriceMinor: bigint }[],
+  extra: { requestedOn?: string; poRef?: string; orderedOn?: string; reorderOfId?: string },
+) {
+  const number = await nextNumber(tx, actor.organizationId, "order");
+  const total = lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * l.quantity)), 0n);
+  const order = await tx.order.create({
+    data: {
+      organizationId: actor.organizationId,
+      number,
+      accountId: account.id,
+      currency: account.currency,
+      totalMinor: total,
+      poRef: extra.poRef ?? null,
+      requestedOn: extra.requestedOn ? limits.dayToDate(extra.requestedOn) : null,
+      orderedAt: extra.orderedOn ? limits.dayToDate(extra.orderedOn) : new Date(),
+      reorderOfId: extra.reorderOfId ?? null,
+      createdById: actor.memberId,
+      lines: {
+        create: lines.map((l, i) => ({
+          lineNo: i + 1,
+          productId: l.productId,
+          quantity: l.quantity.toFixed(3),
+          unitPriceMinor: l.unitPriceMinor,
+        })),
+      },
+    },
+    include: { lines: { include: { product: true }, orderBy: { lineNo: "asc" } }, account: true },
+  });
+  await audit(tx, actor, extra.reorderOfId ? "order.reorder" : "order.log", "Order", order.id, {
+    number,
+    account: account.id,
+    lines: lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor })),
+    ...extra,
+  });
+  return order;
+}
+
+export async function logOrder(db: PrismaClient, actor: Actor, input: LogOrderInput) {
+  const data = validate(logOrderInput, input);
+  return inTransaction(db, async (tx) => {
+    const account = await resolveAccount(tx, actor.organizationId, data.account);
+    await requireAccount(tx, actor, "account.write", account.id);
+    const day = data.orderedOn ? limits.dayToDate(data.orderedOn) : new Date();
+    const lines = [];
+    for (const [i, line] of data.lines.entries()) {
+      const product = await resolveProduct(tx, actor.organizationId, line.product);
+      if (line.unitPrice?.currency && line.unitPrice.currency !== account.currency) {
+        throw new InvalidInputError(`lines.${i}.unitPrice`, "error.currencyMismatch", {
+          given: line.unitPrice.currency,
+          expected: account.currency,
+        });
+      }
+      const price =
+        line.unitPrice !== undefined ? BigInt(line.unitPrice.minor)
+        : (await contractPrice(tx, account.id, product.id, day)) ??
+          (product.currency === account.currency ? product.listPriceMinor : null);
+      if (price === null) throw new InvalidInputError(`lines.${i}.unitPrice`, "error.priceNeeded", { product: product.sku });
+      lines.push({ productId: product.id, quantity: line.quantity, unitPriceMinor: price });
+    }
+    return writeOrder(tx, actor, account, lines, data);
+  });
+}
+
+export const reorderInput = z.object({
+  account: limits.reference,
+  order: limits.reference.optional(),
+  requestedOn: limits.isoDay.optional(),
+  poRef: z.string().trim().min(1).max(60).optional(),
+});
+
+/** Repeats an order (the account's last one unless named): same products and quantities. */
+export async function reorder(db: PrismaClient, actor: Actor, input: z.input<typeof reorderInput>) {
+  const data = validate(reorderInput, input);
+  return inTransaction(db, async (tx) => {
+    const account = await resolveAccount(tx, actor.organizationId, data.account);
+    await requireAccount(tx, actor, "account.write", account.id);
+    const original = data.order
+      ? await tx.order.findFirst({
+          where: { organizationId: actor.organizationId, accountId: account.id, number: parseNumberRef("order", data.order, "O") },
+          include: { lines: { orderBy: { lineNo: "asc" } } },
+        })
+      : await tx.order.findFirst({
+          where: { organizationId: actor.organizationId, accountId: account.id, status: { not: "CANCELLED" } },
+          orderBy: [{ orderedAt: "desc" }, { number: "desc" }],
+          include: { lines: { orderBy: { lineNo: "asc" } } },
+        });
+    if (!original) throw new NotFoundError("order", data.order ?? account.name);
+    const today = new Date();
+    const lines = [];
+    for (const line of original.lines) {
+      const price = (await contractPrice(tx, account.id, line.productId, today)) ?? line.unitPriceMinor;
+      lines.push({ productId: line.productId, quantity: Number(line.quantity), unitPriceMinor: price });
+    }
+    return writeOrder(tx, actor, account, lines, {
+      reorderOfId: original.id,
+      ...(data.requestedOn ? { requestedOn: data.requestedOn } : {}),
+      ...(data.poRef ? { poRef: data.poRef } : {}),
+    });
+  });
+}
+
+const FORWARD: OrderStatus[] = ["RECEIVED", "CONFIRMED", "IN_PRODUCTION", "SHIPPED", "DELIVERED", "INVOICED"];
+
+/** Orders move forward through their lifecycle (steps may be skipped); delivered or invoiced orders cannot be cancelled. */
+export function canMove(from: OrderStatus, to: OrderStatus): boolean {
+  if (from === to || from === "CANCELLED") return false;
+  if (to === "CANCELLED") return from !== "DELIVERED" && from !== "INVOICED";
+  return FORWARD.indexOf(to) > FORWARD.indexOf(from);
+}
+
+export async function changeOrderStatus(db: PrismaClient, actor: Actor, input: { order: string; status: OrderStatus }) {
+  const status = validate(z.enum(ORDER_STATUSES), input.status);
+  return inTransaction(db, async (tx) => {
+    const number = parseNumberRef("order", input.order, "O");
+    const order = await tx.order.findFirst({ where: { organizationId: actor.organizationId, number } });
+    if (!order) throw new NotFoundError("order", input.order);
+    await requireAccount(tx, actor, "account.write", order.accountId);
+    if (!canMove(order.status, status)) {
+      throw new ConflictError("error.statusMove", { order: order.number, from: order.status, to: status });
+    }
+    const updated = await tx.order.update({
+      where: { id: order.id },
+      data: { status, statusChangedAt: new Date() },
+      include: { account: true },
+    });
+    await audit(tx, actor, "order.status", "Order", order.id, { from: order.status, to: status });
+    return updated;
+  });
+}
+
+export const listOrdersInput = z.object({
+  account: limits.reference,
+  scope: z.enum(["open", "all"]).default("open"),
+  since: limits.isoDay.optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+export async function listOrders(db: PrismaClient, actor: Actor, input: z.input<typeof listOrdersInput>) {
+  const data = validate(listOrdersInput, input);
+  return inTransaction(db, async (tx) => {
+    const account = await resolveAccount(tx, actor.organizationId, data.account);
+    const orders = await tx.order.findMany({
+      where: {
+        organizationId: actor.organizationId,
+        accountId: account.id,
+        ...(data.scope === "open" ? { status: { in: OPEN_STATUSES } } : {}),
+        ...(data.since ? { orderedAt: { gte: limits.dayToDate(data.since) } } : {}),
+      },
+      include: { lines: { include: { product: true }, orderBy: { lineNo: "asc" } } },
+      orderBy: [{ orderedAt: "desc" }, { number: "desc" }],
+      take: data.limit,
+    });
+    return { account, orders };
+  });
+}
+
+export async function findOrder(db: PrismaClient, actor: Actor, ref: string) {
+  const number = parseNumberRef("order", ref, "O");
+  const order = await db.order.findFirst({
+    where: { organizationId: actor.organizationId, number },
+    include: { account: true, lines: { include: { product: true }, orderBy: { lineNo: "asc" } }, invoices: true },
+  });
+  if (!order) throw new NotFoundError("order", ref);
+  return order;
+}

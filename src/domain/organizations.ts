@@ -1,0 +1,86 @@
+import { z } from "zod";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Platform } from "../generated/prisma/enums.ts";
+import type { Actor } from "./actor.ts";
+import { InvalidInputError } from "./errors.ts";
+import { requireOrg } from "./permissions.ts";
+import { audit, inTransaction } from "./tx.ts";
+
+export const SUPPORTED_LOCALES = ["en", "de"] as const;
+
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The organization a Slack workspace or Teams tenant belongs to, created on first contact.
+ * Concurrent first contacts race on the unique (platform, externalId) and converge on one row.
+ */
+export async function organizationForWorkspace(db: PrismaClient, platform: Platform, externalId: string, name?: string) {
+  const existing = await db.workspace.findUnique({
+    where: { platform_externalId: { platform, externalId } },
+    include: { organization: true },
+  });
+  if (existing) return existing.organization;
+  try {
+    return await inTransaction(db, async (tx) => {
+      const org = await tx.organization.create({ data: { name: name ?? externalId } });
+      await tx.workspace.create({ data: { organizationId: org.id, platform, externalId, name: name ?? null } });
+      await audit(tx, { organizationId: org.id, memberId: null, platform }, "organization.create", "Organization", org.id, {
+        platform,
+        externalId,
+      });
+      return org;
+    });
+  } catch (error) {
+    const again = await db.workspace.findUnique({
+      where: { platform_externalId: { platform, externalId } },
+      include: { organization: true },
+    });
+    if (again) return again.organization;
+    throw error;
+  }
+}
+
+export const settingsSchema = z.discriminatedUnion("setting", [
+  z.object({ setting: z.literal("timezone"), value: z.string().refine(isTimeZone, "timezone") }),
+  z.object({ setting: z.literal("language"), value: z.enum(SUPPORTED_LOCALES) }),
+  z.object({ setting: z.literal("currency"), value: z.string().regex(/^[A-Z]{3}$/) }),
+  z.object({ setting: z.literal("reminders"), hour: z.number().int().min(0).max(23) }),
+  z.object({
+    setting: z.literal("digest"),
+    weekday: z.number().int().min(0).max(6),
+    hour: z.number().int().min(0).max(23),
+    target: z.enum(["CHANNEL", "DIRECT"]).optional(),
+  }),
+  z.object({ setting: z.literal("quiet"), startHour: z.number().int().min(0).max(23), endHour: z.number().int().min(0).max(23) }),
+  z.object({ setting: z.literal("workdays"), days: z.array(z.number().int().min(0).max(6)).min(1).max(7) }),
+  z.object({ setting: z.literal("checks"), cron: z.string().min(9).max(100) }),
+]);
+export type SettingsChange = z.infer<typeof settingsSchema>;
+
+export async function changeSettings(db: PrismaClient, actor: Actor, input: SettingsChange) {
+  const parsed = settingsSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidInputError(String(parsed.error.issues[0]?.path[0] ?? "value"), "error.invalidSetting");
+  const change = parsed.data;
+  return inTransaction(db, async (tx) => {
+    await requireOrg(tx, actor, "settings.change");
+    const data =
+      change.setting === "timezone" ? { timeZone: change.value }
+      : change.setting === "language" ? { locale: change.value }
+      : change.setting === "currency" ? { currency: change.value }
+      : change.setting === "reminders" ? { reminderHour: change.hour }
+      : change.setting === "digest" ? { digestWeekday: change.weekday, digestHour: change.hour, ...(change.target ? { digestTarget: change.target } : {}) }
+      : change.setting === "quiet" ? { quietStartHour: change.startHour, quietEndHour: change.endHour }
+      : change.setting === "workdays" ? { workingDays: [...new Set(change.days)].sort() }
+      : { checkCron: change.cron };
+    const org = await tx.organization.update({ where: { id: actor.organizationId }, data });
+    await audit(tx, actor, "settings.change", "Organization", org.id, change);
+    return org;
+  });
+}

@@ -1,0 +1,73 @@
+import { AmbiguousError, NotFoundError } from "./errors.ts";
+import type { Tx } from "./tx.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Named {
+  id: string;
+  name: string;
+}
+
+/**
+ * Picks one of an organization's named things by id, exact name (case-insensitive) or
+ * unambiguous prefix. Candidates are always loaded within the caller's organization, so a name
+ * or id from another organization is simply "not found".
+ */
+export function pickByName<T extends Named>(kind: string, ref: string, candidates: T[]): T {
+  const wanted = ref.trim().toLowerCase();
+  const byId = UUID.test(wanted) ? candidates.find((c) => c.id === wanted) : undefined;
+  if (byId) return byId;
+  const exact = candidates.filter((c) => c.name.toLowerCase() === wanted);
+  if (exact.length === 1) return exact[0]!;
+  const prefixed = exact.length > 1 ? exact : candidates.filter((c) => c.name.toLowerCase().startsWith(wanted));
+  if (prefixed.length === 1) return prefixed[0]!;
+  if (prefixed.length > 1) throw new AmbiguousError(kind, ref, prefixed.map((c) => c.name).sort().slice(0, 10));
+  throw new NotFoundError(kind, ref);
+}
+
+export async function resolveAccount(tx: Tx, organizationId: string, ref: string) {
+  const wanted = ref.trim();
+  if (wanted === "") throw new NotFoundError("account", ref);
+  const candidates = await tx.account.findMany({
+    where: {
+      organizationId,
+      OR: [{ name: { startsWith: wanted, mode: "insensitive" } }, ...(UUID.test(wanted) ? [{ id: wanted }] : [])],
+    },
+    take: 50,
+  });
+  return pickByName("account", wanted, candidates);
+}
+
+export async function resolveProduct(tx: Tx, organizationId: string, ref: string) {
+  const wanted = ref.trim();
+  if (wanted === "") throw new NotFoundError("product", ref);
+  const bySku = await tx.product.findFirst({ where: { organizationId, sku: { equals: wanted, mode: "insensitive" } } });
+  if (bySku) return bySku;
+  const candidates = await tx.product.findMany({
+    where: { organizationId, name: { startsWith: wanted, mode: "insensitive" } },
+    take: 50,
+  });
+  return pickByName("product", wanted, candidates);
+}
+
+/** Members are named by display name, email or a platform mention id. */
+export async function resolveMember(tx: Tx, organizationId: string, ref: string) {
+  const wanted = ref.trim().replace(/^@/, "");
+  if (wanted === "") throw new NotFoundError("member", ref);
+  const identity = await tx.memberIdentity.findFirst({ where: { organizationId, externalId: wanted } });
+  if (identity) return tx.member.findUniqueOrThrow({ where: { id: identity.memberId } });
+  const byEmail = await tx.member.findFirst({ where: { organizationId, email: { equals: wanted, mode: "insensitive" } } });
+  if (byEmail) return byEmail;
+  const candidates = await tx.member.findMany({
+    where: { organizationId, displayName: { startsWith: wanted, mode: "insensitive" } },
+    take: 50,
+  });
+  return pickByName("member", wanted, candidates.map((m) => ({ ...m, name: m.displayName })));
+}
+
+/** "17", "#17", "O-17" → 17 for kinds numbered per organization. */
+export function parseNumberRef(kind: string, ref: string, prefix: string): number {
+  const m = new RegExp(`^(?:#|${prefix}-?)?(\\d{1,9})$`, "i").exec(ref.trim());
+  if (!m) throw new NotFoundError(kind, ref);
+  return Number(m[1]);
+}

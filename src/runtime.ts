@@ -1,0 +1,67 @@
+import type { Config } from "./config.ts";
+import { databaseOptions, openDatabase, type Database } from "./db/client.ts";
+import type { Logger } from "./logger.ts";
+import { createHttpApp, listen, type Health, type HttpServer } from "./server.ts";
+
+export interface Kam {
+  config: Config;
+  db: Database;
+  http: HttpServer;
+  stop(): Promise<void>;
+}
+
+export async function health(db: Database, parts: Pick<Health, "slack" | "teams" | "scheduler">): Promise<Health> {
+  let database: Health["database"];
+  let outbox: Health["outbox"] = { pending: 0, failed: 0, oldestPendingSeconds: null };
+  try {
+    const rows = await db.prisma.$queryRaw<{ pending: bigint; failed: bigint; oldest: Date | null }[]>`
+      SELECT count(*) FILTER (WHERE status IN ('PENDING', 'SENDING')) AS pending,
+             count(*) FILTER (WHERE status = 'FAILED') AS failed,
+             min("createdAt") FILTER (WHERE status IN ('PENDING', 'SENDING')) AS oldest
+      FROM "Notification"`;
+    const row = rows[0]!;
+    outbox = {
+      pending: Number(row.pending),
+      failed: Number(row.failed),
+      oldestPendingSeconds: row.oldest ? Math.round((Date.now() - new Date(row.oldest).getTime()) / 1000) : null,
+    };
+    database = { status: "ok", detail: `${db.kind} (${db.location})` };
+  } catch (error) {
+    database = { status: "down", detail: (error as Error).message.slice(0, 200) };
+  }
+  const components = [database, parts.slack, parts.teams, parts.scheduler];
+  const status =
+    database.status === "down" ? "down"
+    : components.some((c) => c.status === "down" || c.status === "degraded") || outbox.failed > 0 ? "degraded"
+    : "ok";
+  return { status, database, ...parts, outbox };
+}
+
+/** Starts everything `kam serve` runs: database (migrated), HTTP server, platform adapters, scheduler. */
+export async function startKam(config: Config, logger: Logger): Promise<Kam> {
+  const db = await openDatabase(databaseOptions(config));
+  try {
+    const report = await db.migrate();
+    if (report.applied.length) logger.info({ applied: report.applied }, "migrations applied");
+    const parts: Pick<Health, "slack" | "teams" | "scheduler"> = {
+      slack: { status: "not_configured" },
+      teams: { status: "not_configured" },
+      scheduler: { status: "not_configured" },
+    };
+    const app = createHttpApp(() => health(db, parts), logger);
+    const http = await listen(app, config.PORT, logger);
+    logger.info({ url: http.url, database: `${db.kind} (${db.location})` }, "kam is listening");
+    return {
+      config,
+      db,
+      http,
+      async stop() {
+        await http.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,67 @@
+import type { Server } from "node:http";
+import express, { type Express } from "express";
+import type { Logger } from "./logger.ts";
+
+export type ComponentStatus = { status: "ok" | "degraded" | "down" | "not_configured"; detail?: string };
+export interface Health {
+  status: "ok" | "degraded" | "down";
+  database: ComponentStatus;
+  slack: ComponentStatus;
+  teams: ComponentStatus;
+  scheduler: ComponentStatus;
+  outbox: { pending: number; failed: number; oldestPendingSeconds: number | null };
+}
+
+export interface HttpServer {
+  app: Express;
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The one HTTP server of `kam serve`: `/healthz`, and whatever the platform adapters mount
+ * (`/slack/events`, `/api/messages`) before `listen` is called.
+ */
+export function createHttpApp(health: () => Promise<Health>, logger: Logger): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/healthz", async (_req, res) => {
+    try {
+      const report = await health();
+      res.status(report.status === "down" ? 503 : 200).json(report);
+    } catch (error) {
+      logger.error({ err: error }, "health check failed");
+      res.status(503).json({ status: "down" });
+    }
+  });
+  return app;
+}
+
+export function listen(app: Express, port: number, logger: Logger): Promise<HttpServer> {
+  // Unknown paths and errors get a short JSON answer, never a stack trace.
+  app.use((_req, res) => void res.status(404).json({ error: "not found" }));
+  app.use((error: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error({ err: error }, "request failed");
+    res.status(status).json({ error: status === 500 ? "internal error" : error.type ?? "bad request" });
+  });
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, "0.0.0.0", (error?: Error) => {
+      if (error) return reject(error);
+      const address = server.address();
+      const actualPort = typeof address === "object" && address ? address.port : port;
+      resolve({
+        app,
+        server,
+        url: `http://127.0.0.1:${actualPort}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+    server.on("error", reject);
+  });
+}
