@@ -4,6 +4,9 @@ import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { databaseOptions, openDatabase } from "./db/client.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { startKam } from "./runtime.ts";
+import { registerJobCommands } from "./scheduler/cli.ts";
+import { registerSlackManifestCommand } from "./adapters/slack/manifest-command.ts";
+import { registerTeamsManifestCommand } from "./adapters/teams/manifest-command.ts";
 
 function setup(): { config: Config; logger: Logger } {
   let config: Config;
@@ -84,5 +87,16 @@ program
     }
     await db.close();
   });
+
+const manifest = program.command("manifest").description("print or package the Slack and Teams app manifests");
+registerSlackManifestCommand(manifest);
+registerTeamsManifestCommand(manifest);
+
+registerJobCommands(program, async () => {
+  const { config, logger } = setup();
+  const db = await openDatabase(databaseOptions(config)).catch(fail);
+  await db.migrate();
+  return { config, db, logger };
+});
 
 await program.parseAsync(process.argv);

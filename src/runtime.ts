@@ -1,12 +1,19 @@
+import { mountSlack } from "./adapters/slack/index.ts";
+import { mountTeams } from "./adapters/teams/index.ts";
+import type { PlatformHandle } from "./adapters/platform.ts";
 import type { Config } from "./config.ts";
 import { databaseOptions, openDatabase, type Database } from "./db/client.ts";
 import type { Logger } from "./logger.ts";
+import { startScheduler, type SchedulerHandle } from "./scheduler/index.ts";
 import { createHttpApp, listen, type Health, type HttpServer } from "./server.ts";
 
 export interface Kam {
   config: Config;
   db: Database;
   http: HttpServer;
+  slack: PlatformHandle;
+  teams: PlatformHandle;
+  scheduler: SchedulerHandle;
   stop(): Promise<void>;
 }
 
@@ -43,20 +50,43 @@ export async function startKam(config: Config, logger: Logger): Promise<Kam> {
   try {
     const report = await db.migrate();
     if (report.applied.length) logger.info({ applied: report.applied }, "migrations applied");
-    const parts: Pick<Health, "slack" | "teams" | "scheduler"> = {
-      slack: { status: "not_configured" },
-      teams: { status: "not_configured" },
-      scheduler: { status: "not_configured" },
-    };
-    const app = createHttpApp(() => health(db, parts), logger);
+    let scheduler: SchedulerHandle | undefined;
+    const app = createHttpApp(
+      () =>
+        health(db, {
+          slack: slack.status(),
+          teams: teams.status(),
+          scheduler: scheduler?.status() ?? { status: "not_configured" },
+        }),
+      logger,
+    );
+    const deps = { config, db, logger, core: { db: db.prisma, logger } };
+    const slack = await mountSlack(app, deps);
+    const teams = await mountTeams(app, deps);
     const http = await listen(app, config.PORT, logger);
+    scheduler =
+      config.KAM_SCHEDULER === "on"
+        ? await startScheduler({
+            config,
+            db,
+            logger,
+            notifiers: [slack.notifier, teams.notifier].filter((n) => n !== null),
+          })
+        : { status: () => ({ status: "not_configured", detail: "KAM_SCHEDULER=off" }), stop: async () => {} };
     logger.info({ url: http.url, database: `${db.kind} (${db.location})` }, "kam is listening");
+    const running = scheduler;
     return {
       config,
       db,
       http,
+      slack,
+      teams,
+      scheduler: running,
       async stop() {
+        await running.stop();
         await http.close();
+        await slack.stop();
+        await teams.stop();
         await db.close();
       },
     };
