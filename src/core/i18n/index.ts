@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import i18next, { type TFunction } from "i18next";
+
+export const LOCALES = ["en", "de"] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const LOCALES_DIR = fileURLToPath(new URL("./locales", import.meta.url));
+
+/**
+ * Catalogs are JSON files, one namespace a file: locales/<language>/<namespace>.json
+ * (core, slack, teams, scheduler, …). Keys are looked up as "namespace:key"; "core" is the default.
+ */
+export function loadCatalogs(): Record<Locale, Record<string, Record<string, unknown>>> {
+  const catalogs = {} as Record<Locale, Record<string, Record<string, unknown>>>;
+  for (const locale of LOCALES) {
+    catalogs[locale] = {};
+    for (const file of readdirSync(join(LOCALES_DIR, locale)).filter((f) => f.endsWith(".json"))) {
+      catalogs[locale][file.replace(/\.json$/, "")] = JSON.parse(readFileSync(join(LOCALES_DIR, locale, file), "utf8"));
+    }
+  }
+  return catalogs;
+}
+
+const catalogs = loadCatalogs();
+const instance = i18next.createInstance();
+await instance.init({
+  resources: catalogs,
+  fallbackLng: "en",
+  supportedLngs: [...LOCALES],
+  ns: Object.keys(catalogs.en),
+  defaultNS: "core",
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  initAsync: false,
+});
+
+/** "de-DE", "de", "DE" → "de"; anything unsupported → undefined. */
+export function toLocale(value: string | null | undefined): Locale | undefined {
+  const base = value?.toLowerCase().split(/[-_]/)[0];
+  return LOCALES.find((l) => l === base);
+}
+
+export type Translate = TFunction;
+
+export function translator(locale: Locale): Translate {
+  return instance.getFixedT(locale);
+}
+
+/** Number, money and date formatting with Intl in the caller's locale and time zone. */
+export interface Formats {
+  locale: Locale;
+  timeZone: string;
+  money(minor: number | bigint, currency: string): string;
+  number(value: number): string;
+  /** A calendar day (stored as UTC midnight). */
+  day(date: Date): string;
+  /** An instant, shown in the caller's time zone. */
+  dateTime(date: Date): string;
+}
+
+const INTL_LOCALE: Record<Locale, string> = { en: "en-GB", de: "de-DE" };
+
+export function formats(locale: Locale, timeZone: string): Formats {
+  const intl = INTL_LOCALE[locale];
+  const digitsCache = new Map<string, number>();
+  const fractionDigits = (currency: string) => {
+    let d = digitsCache.get(currency);
+    if (d === undefined) {
+      d = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+      digitsCache.set(currency, d);
+    }
+    return d;
+  };
+  return {
+    locale,
+    timeZone,
+    money: (minor, currency) =>
+      new Intl.NumberFormat(intl, { style: "currency", currency }).format(Number(minor) / 10 ** fractionDigits(currency)),
+    number: (value) => new Intl.NumberFormat(intl, { maximumFractionDigits: 3 }).format(value),
+    day: (date) => new Intl.DateTimeFormat(intl, { dateStyle: "medium", timeZone: "UTC" }).format(date),
+    dateTime: (date) => new Intl.DateTimeFormat(intl, { dateStyle: "medium", timeStyle: "short", timeZone }).format(date),
+  };
+}
+
+/** Minor units per major unit of a currency (100 for EUR, 1 for JPY). */
+export function minorPerMajor(currency: string): number {
+  const d = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return 10 ** d;
+}
