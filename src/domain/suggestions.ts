@@ -1,0 +1,110 @@
+import { z } from "zod";
+import type { PrismaClient, Product } from "../generated/prisma/client.ts";
+import type { Actor } from "./actor.ts";
+import * as limits from "./limits.ts";
+import { resolveAccount } from "./references.ts";
+import { inTransaction } from "./tx.ts";
+import { validate } from "./validate.ts";
+
+const DAY_MS = 86_400_000;
+const TOP = 5;
+/** A reorder is due when the time since the last order exceeds the usual interval by this factor. */
+export const REORDER_SLACK = 1.2;
+
+export const suggestInput = z.object({ account: limits.reference, today: limits.isoDay });
+
+export interface ProductSuggestion {
+  product: Product;
+  /** Other accounts of the organization that buy it. */
+  buyers: number;
+  /** Weighted share of the other buying accounts that buy it, 0..1. */
+  share: number;
+}
+
+export interface DueReorder {
+  product: Product;
+  lastOrderedOn: Date;
+  usualIntervalDays: number;
+  overdueDays: number;
+}
+
+/**
+ * What to propose to an account.
+ *
+ * Products: those it never ordered that other accounts of the organization buy. Each other account
+ * counts with weight 1 + the number of products it has in common with this account, so the habits
+ * of similar customers count more; `share` is the weighted fraction of other buying accounts that
+ * buy the product. The top five by share, then by number of buyers.
+ *
+ * Due reorders: products ordered on at least three different days; due when the days since the
+ * last order exceed the median interval between orders by more than 20 %.
+ */
+export async function suggestForAccount(db: PrismaClient, actor: Actor, input: z.input<typeof suggestInput>) {
+  const data = validate(suggestInput, input);
+  return inTransaction(db, async (tx) => {
+    const account = await resolveAccount(tx, actor.organizationId, data.account);
+    const ranked = await tx.$queryRaw<{ productId: string; buyers: number; share: number }[]>`
+      WITH bought AS (
+        SELECT DISTINCT o."accountId", l."productId"
+        FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o.id
+        WHERE o."organizationId" = ${actor.organizationId} AND o.status <> 'CANCELLED'
+      ),
+      mine AS (SELECT "productId" FROM bought WHERE "accountId" = ${account.id}),
+      others AS (
+        SELECT b."accountId", 1 + COUNT(m."productId") AS weight
+        FROM bought b LEFT JOIN mine m ON m."productId" = b."productId"
+        WHERE b."accountId" <> ${account.id}
+        GROUP BY b."accountId"
+      )
+      SELECT b."productId", COUNT(*)::int AS buyers,
+             (SUM(o.weight)::float8 / (SELECT SUM(weight) FROM others)::float8) AS share
+      FROM bought b
+      JOIN others o ON o."accountId" = b."accountId"
+      JOIN "Product" p ON p.id = b."productId"
+      WHERE b."productId" NOT IN (SELECT "productId" FROM mine)
+      GROUP BY b."productId", p.sku
+      ORDER BY share DESC, buyers DESC, p.sku ASC
+      LIMIT ${TOP}`;
+    const history = await tx.$queryRaw<{ productId: string; day: Date }[]>`
+      SELECT DISTINCT l."productId", date_trunc('day', o."orderedAt") AS day
+      FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o.id
+      WHERE o."accountId" = ${account.id} AND o."organizationId" = ${actor.organizationId} AND o.status <> 'CANCELLED'
+      ORDER BY l."productId", day`;
+
+    const today = limits.dayToDate(data.today).getTime();
+    const days = new Map<string, number[]>();
+    for (const row of history) {
+      const list = days.get(row.productId) ?? [];
+      list.push(new Date(row.day).getTime());
+      days.set(row.productId, list);
+    }
+    const due: { productId: string; lastOrderedOn: Date; usualIntervalDays: number; overdueDays: number }[] = [];
+    for (const [productId, list] of days) {
+      if (list.length < 3) continue;
+      const intervals = list.slice(1).map((d, i) => (d - list[i]!) / DAY_MS);
+      const usual = median(intervals);
+      const last = list[list.length - 1]!;
+      const since = Math.floor((today - last) / DAY_MS);
+      if (since > usual * REORDER_SLACK) {
+        due.push({ productId, lastOrderedOn: new Date(last), usualIntervalDays: Math.round(usual), overdueDays: Math.round(since - usual) });
+      }
+    }
+    due.sort((a, b) => b.overdueDays - a.overdueDays);
+
+    const ids = [...ranked.map((r) => r.productId), ...due.map((d) => d.productId)];
+    const products = new Map(
+      (await tx.product.findMany({ where: { id: { in: ids }, organizationId: actor.organizationId } })).map((p) => [p.id, p]),
+    );
+    return {
+      account,
+      products: ranked.map((r) => ({ product: products.get(r.productId)!, buyers: Number(r.buyers), share: Number(r.share) })),
+      dueReorders: due.map(({ productId, ...rest }) => ({ product: products.get(productId)!, ...rest })),
+    };
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
