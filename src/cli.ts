@@ -88,6 +88,28 @@ program
     await db.close();
   });
 
+program
+  .command("chat")
+  .description("talk to kam from the terminal, as the local member (KAM_CHAT_USER)")
+  .option("-c, --command <text>", "run one command, print the reply and exit (non-zero when refused)")
+  .action(async (options: { command?: string }) => {
+    const { config } = setup();
+    const logger = createLogger({ level: config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, pretty: false, destination: 2 });
+    const db = await openDatabase(databaseOptions(config)).catch(fail);
+    await db.migrate();
+    const { renderText } = await import("./adapters/terminal/render.ts");
+    const { repl, runOnce } = await import("./adapters/terminal/chat.ts");
+    const deps = { db: db.prisma, logger };
+    if (options.command !== undefined) {
+      const reply = await runOnce(deps, config.KAM_CHAT_USER, options.command);
+      process.stdout.write(renderText(reply) + "\n");
+      await db.close();
+      process.exit(reply.ok ? 0 : 1);
+    }
+    await repl(deps, config.KAM_CHAT_USER);
+    await db.close();
+  });
+
 const manifest = program.command("manifest").description("print or package the Slack and Teams app manifests");
 registerSlackManifestCommand(manifest);
 registerTeamsManifestCommand(manifest);

@@ -1,17 +1,158 @@
+import { AmbiguousError, DomainError, InvalidInputError } from "../domain/errors.ts";
+import { accountForChannel } from "../domain/accounts.ts";
+import { isTimeZone } from "../domain/organizations.ts";
+import { COMMANDS, commandByName, findCommand } from "./commands/index.ts";
+import { UsageError, type Command, type FormValues } from "./commands/command.ts";
+import type { CommandContext } from "./context.ts";
 import type { CoreDeps } from "./deps.ts";
-import type { Reply } from "./reply.ts";
+import { todayIn } from "./grammar/dates.ts";
+import { tokenize } from "./grammar/tokens.ts";
+import { formats, toLocale, translator } from "./i18n/index.ts";
+import { claim, release, remember } from "./idempotency.ts";
+import type { Block, Reply } from "./reply.ts";
 import type { ChatRequest } from "./request.ts";
+
+/** Longest accepted command line; longer input is refused, not truncated. */
+export const MAX_TEXT = 4000;
+
+async function context(deps: CoreDeps, request: ChatRequest): Promise<CommandContext | null> {
+  const member = await deps.db.member.findFirst({
+    where: { id: request.memberId, organizationId: request.organizationId },
+    include: { organization: true },
+  });
+  if (!member) return null;
+  const organization = member.organization;
+  const locale = toLocale(member.locale) ?? toLocale(request.locale) ?? toLocale(organization.locale) ?? "en";
+  const timeZone = [member.timeZone, organization.timeZone].find((z): z is string => !!z && isTimeZone(z)) ?? "UTC";
+  const now = deps.now?.() ?? new Date();
+  const boundAccount = request.channelId
+    ? await accountForChannel(deps.db, organization.id, request.platform, request.channelId)
+    : null;
+  return {
+    deps,
+    request,
+    actor: { organizationId: organization.id, memberId: member.id, platform: request.platform },
+    organization,
+    member,
+    boundAccount,
+    locale,
+    timeZone,
+    t: translator(locale),
+    fmt: formats(locale, timeZone),
+    now,
+    today: todayIn(timeZone, now),
+  };
+}
+
+function refusal(ctx: CommandContext, message: string, command?: Command): Reply {
+  const blocks: Block[] = [{ kind: "text", text: message, tone: "error" }];
+  if (command) blocks.push({ kind: "text", text: ctx.t("usage.label", { usage: ctx.t(`usage.${command.name}`) }), tone: "muted" });
+  return { ok: false, visibility: "caller", summary: message, blocks };
+}
+
+function describeError(ctx: CommandContext, error: unknown): { message: string; field?: string } | null {
+  if (error instanceof UsageError) {
+    const params = { ...error.params };
+    if (typeof params.what === "string") params.what = ctx.t(`field.${params.what}`, { defaultValue: params.what });
+    return { message: ctx.t(error.key, params), ...(error.field ? { field: error.field } : {}) };
+  }
+  if (error instanceof DomainError) {
+    const params = { ...error.params } as Record<string, string | number>;
+    if (typeof params.kind === "string") params.kind = ctx.t(`kind.${params.kind}`);
+    if (typeof params.field === "string") params.fieldName = ctx.t(`field.${params.field.split(".").pop()}`, { defaultValue: params.field });
+    const message = ctx.t(error.key, params);
+    if (error instanceof AmbiguousError) return { message };
+    return { message, ...(error instanceof InvalidInputError ? { field: error.field } : {}) };
+  }
+  return null;
+}
+
+async function runCommand(ctx: CommandContext, command: Command, input: unknown): Promise<Reply> {
+  const parsed = command.schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.map(String).join(".");
+    throw new InvalidInputError(path || "input", issue.code === "too_big" ? "error.tooLong" : "error.invalidField", {
+      ...("maximum" in issue ? { max: Number(issue.maximum) } : {}),
+    });
+  }
+  const reply = await command.run(ctx, parsed.data);
+  if (command.writes && !ctx.request.direct && reply.ok) return { ...reply, visibility: "channel" };
+  return reply;
+}
+
+async function runText(ctx: CommandContext, text: string): Promise<Reply> {
+  if (text.length > MAX_TEXT) return refusal(ctx, ctx.t("error.textTooLong", { max: MAX_TEXT }));
+  const tokens = tokenize(text);
+  const match = findCommand(tokens);
+  if (!match) {
+    const word = tokens[0]?.text ?? "";
+    const reply = await COMMANDS.help.run(ctx, { topic: undefined });
+    const message = word ? ctx.t("error.unknownCommand", { word }) : ctx.t("help.greeting");
+    return { ...reply, ok: word === "", summary: message, blocks: [{ kind: "text", text: message, tone: word ? "error" : "normal" }, ...reply.blocks] };
+  }
+  const { command, args } = match;
+  try {
+    if (args.length === 0 && command.form) {
+      const form = await command.form(ctx);
+      return { ok: true, visibility: "caller", summary: form.title, blocks: [{ kind: "form", form }] };
+    }
+    return await runCommand(ctx, command, await command.parse(args, ctx));
+  } catch (error) {
+    const described = describeError(ctx, error);
+    if (!described) throw error;
+    return refusal(ctx, described.message, command);
+  }
+}
+
+async function runForm(ctx: CommandContext, id: string, values: FormValues): Promise<Reply> {
+  const command = commandByName(id);
+  if (!command?.fromForm || !command.form) return refusal(ctx, ctx.t("error.unknownForm"));
+  try {
+    return await runCommand(ctx, command, command.fromForm(values, ctx));
+  } catch (error) {
+    const described = describeError(ctx, error);
+    if (!described) throw error;
+    const form = await command.form(ctx, values);
+    const field = (described.field && (command.formField?.(described.field) ?? described.field)) || form.fields[0]!.name;
+    const known = form.fields.some((f) => f.name === field) ? field : form.fields[0]!.name;
+    return {
+      ok: false,
+      visibility: "caller",
+      summary: described.message,
+      blocks: [{ kind: "form", form: { ...form, errors: { [known]: described.message } } }],
+    };
+  }
+}
 
 /**
  * The one entry point of every platform: parses and validates the request, runs the command
- * through the domain services, and returns a platform-neutral reply. Never throws.
- * (Under construction: the command table lands in src/core/commands.)
+ * through the domain services, and returns a platform-neutral reply. It never throws: anything
+ * unexpected is logged and answered with a short apology.
  */
-export async function handle(_deps: CoreDeps, request: ChatRequest): Promise<Reply> {
-  return {
-    ok: true,
-    visibility: "caller",
-    summary: "kam",
-    blocks: [{ kind: "text", text: `kam received: ${request.text ?? request.form?.id ?? ""}` }],
-  };
+export async function handle(deps: CoreDeps, request: ChatRequest): Promise<Reply> {
+  const ctx = await context(deps, request).catch((error) => {
+    deps.logger.error({ err: error }, "could not load the request's member");
+    return null;
+  });
+  if (!ctx) {
+    return { ok: false, visibility: "caller", summary: "Unknown member", blocks: [{ kind: "text", text: "Unknown member.", tone: "error" }] };
+  }
+  const key = request.idempotencyKey ? `${request.platform}:${request.idempotencyKey}` : null;
+  if (key) {
+    const claimed = await claim(deps.db, key, ctx.organization.id);
+    if (!claimed.owner) {
+      return claimed.reply ?? { ok: true, visibility: "caller", summary: ctx.t("error.inProgress"), blocks: [{ kind: "text", text: ctx.t("error.inProgress"), tone: "muted" }] };
+    }
+  }
+  try {
+    const reply = request.form ? await runForm(ctx, request.form.id, request.form.values) : await runText(ctx, request.text ?? "");
+    if (key) await remember(deps.db, key, reply);
+    return reply;
+  } catch (error) {
+    deps.logger.error({ err: error, command: request.text?.slice(0, 100), form: request.form?.id }, "command failed");
+    if (key) await release(deps.db, key);
+    const message = ctx.t("error.internal");
+    return { ok: false, visibility: "caller", summary: message, blocks: [{ kind: "text", text: message, tone: "error" }] };
+  }
 }

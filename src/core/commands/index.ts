@@ -1,0 +1,44 @@
+import { isWord, type Token } from "../grammar/tokens.ts";
+import type { Command } from "./command.ts";
+import { accountAdd, accountBind, accountList, accountShow } from "./accounts.ts";
+import { help, registry } from "./help.ts";
+import { orderList, orderLog, orderReorder, orderShow, orderStatus } from "./orders.ts";
+import { productAdd, productList } from "./products.ts";
+import { teamAdd, teamList, teamRemove } from "./team.ts";
+
+/** Every command of the grammar; help, usage lines and forms all come from these declarations. */
+export const COMMAND_LIST: Command[] = [
+  help,
+  accountAdd, accountList, accountShow, accountBind,
+  teamAdd, teamRemove, teamList,
+  productAdd, productList,
+  orderLog, orderReorder, orderList, orderStatus, orderShow,
+] as Command[];
+
+registry.commands = COMMAND_LIST;
+
+export const COMMANDS = { help: help as unknown as Command } as const;
+
+/** What a group word alone means: `order` opens the order form, `account` lists accounts. */
+const GROUP_DEFAULTS: Record<string, string> = {
+  order: "order.log", invoice: "invoice.add", contract: "contract.add", project: "project.add",
+  account: "account.list", team: "team.list", product: "product.list", milestone: "milestone.list",
+  case: "case.list", flag: "flags",
+};
+
+/** The command whose words start the line (longest match), and the words after them. */
+export function findCommand(tokens: Token[]): { command: Command; args: Token[] } | null {
+  let best: Command | null = null;
+  for (const command of COMMAND_LIST) {
+    const fits = command.words.every((w, i) => isWord(tokens[i], w));
+    if (fits && (!best || command.words.length > best.words.length)) best = command;
+  }
+  if (best) return { command: best, args: tokens.slice(best.words.length) };
+  const group = tokens.length === 1 && !tokens[0]!.quoted ? GROUP_DEFAULTS[tokens[0]!.text.toLowerCase()] : undefined;
+  const fallback = group ? commandByName(group) : undefined;
+  return fallback ? { command: fallback, args: [] } : null;
+}
+
+export function commandByName(name: string): Command | undefined {
+  return COMMAND_LIST.find((c) => c.name === name);
+}
