@@ -1,8 +1,82 @@
-import type { MountPlatform } from "../platform.ts";
+import { WebClient } from "@slack/web-api";
+import { slackConfigured } from "../../config.ts";
+import { handle } from "../../core/handler.ts";
+import { translator } from "../../core/i18n/index.ts";
+import type { MountPlatform, PlatformHandle } from "../platform.ts";
+import { AuthState, boltLogger, createSlackApp, webClientOptions } from "./app.ts";
+import type { SlackContext } from "./context.ts";
+import { IdentityMapper } from "./identity.ts";
+import { SlackNotifier } from "./notifier.ts";
 
-/** Slack: Bolt at POST /slack/events (HTTP mode) or Socket Mode. (Stub: lands with the Slack issue.) */
-export const mountSlack: MountPlatform = async () => ({
-  status: () => ({ status: "not_configured" }),
-  notifier: null,
-  stop: async () => {},
-});
+/** How long a listener waits for the core before it acknowledges anyway (Slack allows 3 s in all). */
+export const ACK_BUDGET_MS = 2000;
+
+/**
+ * Slack: Bolt at POST /slack/events on the shared express app (HTTP mode, signed requests), or
+ * Socket Mode when SLACK_APP_TOKEN is set. Without Slack settings nothing is mounted and
+ * /healthz reports Slack as not configured.
+ */
+export const mountSlack: MountPlatform = async (app, deps) => {
+  const { config, logger } = deps;
+  if (!slackConfigured(config) || !config.SLACK_BOT_TOKEN) {
+    const detail = translator("en")("slack:status.notConfigured");
+    return { status: () => ({ status: "not_configured", detail }), notifier: null, stop: async () => {} };
+  }
+  const log = logger.child({ platform: "slack" });
+  const db = deps.db.prisma;
+  const identity = new IdentityMapper(db, log);
+  const context: SlackContext = {
+    core: deps.core,
+    db,
+    logger: log,
+    identity,
+    handle: (request) => handle(deps.core, request),
+    ackBudgetMs: ACK_BUDGET_MS,
+  };
+  const auth = new AuthState(new WebClient(config.SLACK_BOT_TOKEN, webClientOptions(config.SLACK_API_URL, boltLogger(log))));
+  const info = await auth.check(true);
+  if (info.ok) log.info({ team: info.teamId, bot: info.botUserId }, "slack auth.test ok");
+  else log.warn({ error: info.error }, "slack auth.test failed; Slack is degraded until it works");
+
+  const mode = config.SLACK_APP_TOKEN ? "socket" : "http";
+  const bolt = createSlackApp({
+    token: config.SLACK_BOT_TOKEN,
+    ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+    ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    logger: log,
+    context,
+    auth,
+    express: app,
+  });
+  let socketError: string | null = null;
+  if (mode === "socket") {
+    try {
+      await bolt.start();
+    } catch (error) {
+      socketError = (error as Error).message;
+      log.error({ err: error }, "slack socket mode failed to start");
+    }
+  }
+
+  const handleOut: PlatformHandle = {
+    status() {
+      const current = auth.info;
+      if (!current.ok) {
+        void auth.check();
+        return { status: "degraded", detail: translator("en")("slack:status.authFailed", { error: current.error ?? "unknown" }) };
+      }
+      if (socketError) return { status: "degraded", detail: `socket mode: ${socketError}` };
+      return { status: "ok", detail: `${mode} mode, team ${current.teamId ?? "?"}, bot ${current.botUserId ?? "?"}` };
+    },
+    notifier: new SlackNotifier({
+      token: config.SLACK_BOT_TOKEN,
+      ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+      resolveMentions: (organizationId, memberIds) => identity.slackUsers(organizationId, memberIds),
+    }),
+    async stop() {
+      if (mode === "socket") await bolt.stop().catch(() => {});
+    },
+  };
+  return handleOut;
+};

@@ -1,0 +1,82 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { KnownBlock } from "@slack/types";
+import type { Reply } from "../../../core/reply.ts";
+import { formOf } from "../blocks.ts";
+import { failureReply, isDirect, renderFor, TIMED_OUT, translatorFor, withBudget, type SlackContext } from "../context.ts";
+import type { SlackIdentity } from "../identity.ts";
+import { LIMITS } from "../limits.ts";
+import { formModal } from "../modal.ts";
+import { publishHome } from "../home.ts";
+
+type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/**
+ * A button whose value is command text ("flag ack 3"): runs it through the core, acknowledges,
+ * then updates the message the button sits on when the command changed shared state (the
+ * clicked actions row is replaced by the outcome), or answers only the clicker otherwise.
+ */
+export function runButton(ctx: SlackContext) {
+  return async function runCommandButton({ body, action, ack, respond, client, logger }: Args): Promise<void> {
+    let acked = false;
+    const ackOnce = async () => {
+      if (acked) return;
+      acked = true;
+      await ack();
+    };
+    let who: SlackIdentity | null = null;
+    try {
+      const teamId = body.team?.id ?? body.user.team_id ?? "";
+      who = await ctx.identity.resolve(client, teamId, body.user.id, { teamName: body.team?.domain, userName: body.user.name });
+      const channelId = body.channel?.id ?? null;
+      const direct = isDirect(channelId ?? undefined);
+      const pending = ctx.handle({
+        organizationId: who.organizationId,
+        memberId: who.memberId,
+        platform: "SLACK",
+        channelId,
+        direct,
+        text: action.value ?? "",
+        ...(who.locale ? { locale: who.locale } : {}),
+        idempotencyKey: `slack:action:${teamId}:${body.trigger_id ?? `${body.container?.message_ts}:${action.action_ts}`}`,
+      });
+      const early = await withBudget(pending, ctx.ackBudgetMs);
+      await ackOnce();
+      const reply: Reply = early === TIMED_OUT ? await pending : early;
+      const t = translatorFor(who);
+
+      const form = formOf(reply);
+      if (form && reply.ok !== false) {
+        await client.views.open({ trigger_id: body.trigger_id, view: formModal(form, { formId: form.id, channelId, direct }, t) });
+        return;
+      }
+      if (body.view?.type === "home") {
+        await publishHome(ctx, client, body.user.id, who);
+        if (!reply.ok) {
+          const message = await renderFor(ctx, who.organizationId, reply, { t });
+          await client.chat.postMessage({ channel: body.user.id, text: message.text, blocks: message.blocks });
+        }
+        return;
+      }
+      const original = body.message;
+      if (reply.ok && reply.visibility === "channel" && original && channelId) {
+        // Keep the message, drop the row of buttons that was used, add the outcome.
+        const kept = ((original.blocks ?? []) as KnownBlock[]).filter((b) => b.block_id !== action.block_id).slice(0, LIMITS.message.blocks - 5);
+        const outcome = await renderFor(ctx, who.organizationId, reply, { t, maxBlocks: LIMITS.message.blocks - kept.length });
+        const blocks = [...kept, ...outcome.blocks];
+        if (body.container?.is_ephemeral) {
+          await respond({ replace_original: true, text: outcome.text, blocks });
+        } else {
+          await client.chat.update({ channel: channelId, ts: original.ts, text: original.text ?? outcome.text, blocks });
+        }
+        return;
+      }
+      const message = await renderFor(ctx, who.organizationId, reply, { t });
+      await respond({ response_type: "ephemeral", replace_original: false, text: message.text, blocks: message.blocks });
+    } catch (error) {
+      logger.error(`slack action failed: ${(error as Error).message}`);
+      ctx.logger.error({ err: error }, "slack action failed");
+      await ackOnce().catch(() => {});
+      await respond({ response_type: "ephemeral", replace_original: false, text: failureReply(translatorFor(who)).summary }).catch(() => {});
+    }
+  };
+}

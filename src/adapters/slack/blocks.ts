@@ -1,0 +1,170 @@
+import type { ActionsBlock, Button as SlackButton, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
+import type { Translate } from "../../core/i18n/index.ts";
+import type { Block, Form, Reply, Tone } from "../../core/reply.ts";
+import { bold, escapeMrkdwn, mentionUser, plain, truncate } from "./escape.ts";
+import { LIMITS } from "./limits.ts";
+
+/** Action ids: every button runs its `value` (command text) through the core. */
+export const RUN_ACTION = "kam.run";
+export const OPEN_FORM_ACTION = "kam.form.open";
+export const ACTION_ID_PATTERN = /^kam\.run(\.\d+)?$/;
+
+export interface RenderOptions {
+  t: Translate;
+  /** Slack user ids by member id, for `mention` blocks (members without a Slack identity are named instead). */
+  mentions?: ReadonlyMap<string, string>;
+  /** Extra Slack user ids to mention at the top (notifications: the responsible members). */
+  extraMentions?: readonly string[];
+  /** The command text that opens a form again (a message cannot hold a form: it gets a button). */
+  formCommand?: string;
+  /** Blocks allowed; messages 50, modals and home tabs 100. */
+  maxBlocks?: number;
+}
+
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+const TONE_PREFIX: Record<Tone, string> = { normal: "", muted: "", success: "✅ ", warning: "⚠️ ", error: "❌ " };
+
+function section(text: string, blockId?: string): SectionBlock {
+  return {
+    type: "section",
+    ...(blockId ? { block_id: blockId } : {}),
+    text: { type: "mrkdwn", text: truncate(text, LIMITS.section.text) },
+  };
+}
+
+function context(text: string): ContextBlock {
+  return { type: "context", elements: [{ type: "mrkdwn", text: truncate(text, LIMITS.context.text) }] };
+}
+
+/** Lines packed into as few sections as fit the section text limit. */
+function packLines(lines: string[]): SectionBlock[] {
+  const out: SectionBlock[] = [];
+  let current = "";
+  for (const raw of lines) {
+    const line = truncate(raw, LIMITS.section.text);
+    if (current && current.length + 1 + line.length > LIMITS.section.text) {
+      out.push(section(current));
+      current = "";
+    }
+    current = current ? `${current}\n${line}` : line;
+  }
+  if (current) out.push(section(current));
+  return out;
+}
+
+/** The form id as a command ("order.log" → "order log"), used when no command text is known. */
+export function formCommandOf(form: Form): string {
+  return form.id.replace(/\./g, " ");
+}
+
+function button(label: string, value: string, actionId: string, style?: "primary" | "danger"): SlackButton {
+  return {
+    type: "button",
+    action_id: actionId,
+    text: { type: "plain_text", text: plain(label, LIMITS.button.text), emoji: true },
+    value: value.slice(0, LIMITS.button.value),
+    ...(style ? { style } : {}),
+  };
+}
+
+function renderBlock(block: Block, options: RenderOptions, counter: { button: number; actions: number }): KnownBlock[] {
+  const { t } = options;
+  switch (block.kind) {
+    case "heading":
+      return [{ type: "header", text: { type: "plain_text", text: plain(block.text, LIMITS.header.text), emoji: true } } satisfies HeaderBlock];
+    case "text": {
+      const tone = block.tone ?? "normal";
+      const text = TONE_PREFIX[tone] + escapeMrkdwn(block.text);
+      return tone === "muted" ? [context(text)] : [section(text)];
+    }
+    case "fields": {
+      const out: KnownBlock[] = [];
+      for (let i = 0; i < block.fields.length; i += LIMITS.section.fields) {
+        out.push({
+          type: "section",
+          fields: block.fields.slice(i, i + LIMITS.section.fields).map((f) => ({
+            type: "mrkdwn" as const,
+            text: truncate(`${bold(f.label)}\n${escapeMrkdwn(f.value || "–")}`, LIMITS.section.fieldText),
+          })),
+        });
+      }
+      return out;
+    }
+    case "list": {
+      const out: KnownBlock[] = packLines(block.items.map((item) => `• ${escapeMrkdwn(item)}`));
+      if (block.more) out.push(context(escapeMrkdwn(t("slack:more", { count: block.more }))));
+      return out;
+    }
+    case "table": {
+      const header = block.columns.map((c) => bold(c)).join("  ·  ");
+      const rows = block.rows.map((r) => r.map((cell) => escapeMrkdwn(cell || "–")).join("  ·  "));
+      const out: KnownBlock[] = packLines([header, ...rows]);
+      if (block.more) out.push(context(escapeMrkdwn(t("slack:more", { count: block.more }))));
+      return out;
+    }
+    case "actions": {
+      const out: ActionsBlock[] = [];
+      for (let i = 0; i < block.buttons.length; i += LIMITS.actions.elements) {
+        out.push({
+          type: "actions",
+          block_id: `kam.actions.${counter.actions++}`,
+          elements: block.buttons
+            .slice(i, i + LIMITS.actions.elements)
+            .map((b) => button(b.label, b.command, `${RUN_ACTION}.${counter.button++}`, b.style)),
+        });
+      }
+      return out;
+    }
+    case "form": {
+      const form = block.form;
+      return [
+        section(escapeMrkdwn(t("slack:form.prompt", { title: form.title }))),
+        {
+          type: "actions",
+          block_id: `kam.form.${counter.actions++}`,
+          elements: [button(t("slack:form.open"), options.formCommand ?? formCommandOf(form), OPEN_FORM_ACTION, "primary")],
+        },
+      ];
+    }
+    case "mention": {
+      const known = block.memberIds.map((id) => options.mentions?.get(id)).filter((u): u is string => Boolean(u));
+      const pings = known.map((u) => mentionUser(u)).join(" ");
+      return [section(`${pings ? `${pings} ` : ""}${escapeMrkdwn(block.text)}`)];
+    }
+  }
+}
+
+/**
+ * Renders a platform-neutral reply as a Block Kit message within Slack's limits: user text
+ * escaped, long lists split into sections, and a note when blocks had to be left out.
+ */
+export function renderReply(reply: Reply, options: RenderOptions): SlackMessage {
+  const max = options.maxBlocks ?? LIMITS.message.blocks;
+  const counter = { button: 0, actions: 0 };
+  let blocks: KnownBlock[] = reply.blocks.flatMap((b) => renderBlock(b, options, counter));
+  const extra = (options.extraMentions ?? []).filter((u) => /^[UW][A-Z0-9]{2,}$/.test(u));
+  if (extra.length) blocks.unshift(section(extra.map(mentionUser).join(" ")));
+  if (blocks.length === 0) blocks = [section(escapeMrkdwn(reply.summary || "…"))];
+  if (blocks.length > max) {
+    const left = blocks.length - (max - 1);
+    blocks = [...blocks.slice(0, max - 1), context(escapeMrkdwn(options.t("slack:truncated", { count: left })))];
+  }
+  const pings = extra.length ? `${extra.map(mentionUser).join(" ")} ` : "";
+  const text = truncate(pings + escapeMrkdwn(reply.summary || "kam"), 3000);
+  return { text, blocks };
+}
+
+/** The first form block of a reply, if any. */
+export function formOf(reply: Reply): Form | undefined {
+  for (const b of reply.blocks) if (b.kind === "form") return b.form;
+  return undefined;
+}
+
+/** Member ids a reply mentions (to resolve to Slack users before rendering). */
+export function mentionedMembers(reply: Reply): string[] {
+  return [...new Set(reply.blocks.flatMap((b) => (b.kind === "mention" ? b.memberIds : [])))];
+}

@@ -1,0 +1,71 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import type { Reply } from "../../../core/reply.ts";
+import { formOf } from "../blocks.ts";
+import { failureReply, isDirect, renderFor, TIMED_OUT, translatorFor, withBudget, type SlackContext } from "../context.ts";
+import type { SlackIdentity } from "../identity.ts";
+import { formModal } from "../modal.ts";
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/**
+ * `/kam <text>`: translates the command into a ChatRequest, lets the core run it (within the
+ * acknowledgement budget, so a write is done before Slack hears "ok"), acknowledges, and answers
+ * through the response_url: ephemeral, or in the channel when the reply announces a change.
+ * A reply that is a form opens a modal instead.
+ */
+export function kamCommand(ctx: SlackContext) {
+  return async function kam({ command, ack, respond, client, logger }: Args): Promise<void> {
+    let acked = false;
+    const ackOnce = async () => {
+      if (acked) return;
+      acked = true;
+      await ack();
+    };
+    let who: SlackIdentity | null = null;
+    try {
+      who = await ctx.identity.resolve(client, command.team_id, command.user_id, {
+        teamName: command.team_domain,
+        userName: command.user_name,
+      });
+      const direct = isDirect(command.channel_id, command.channel_name);
+      const pending = ctx.handle({
+        organizationId: who.organizationId,
+        memberId: who.memberId,
+        platform: "SLACK",
+        channelId: command.channel_id,
+        direct,
+        text: command.text ?? "",
+        ...(who.locale ? { locale: who.locale } : {}),
+        idempotencyKey: `slack:command:${command.team_id}:${command.trigger_id}`,
+      });
+      const early = await withBudget(pending, ctx.ackBudgetMs);
+      await ackOnce();
+      const reply: Reply = early === TIMED_OUT ? await pending : early;
+      const t = translatorFor(who);
+      const form = formOf(reply);
+      if (form && reply.ok !== false) {
+        try {
+          await client.views.open({
+            trigger_id: command.trigger_id,
+            view: formModal(form, { formId: form.id, channelId: command.channel_id, direct, responseUrl: command.response_url }, t),
+          });
+          return;
+        } catch (error) {
+          logger.warn(`views.open failed: ${(error as Error).message}`);
+          // The message below carries a button that opens the form again.
+        }
+      }
+      const message = await renderFor(ctx, who.organizationId, reply, { t, formCommand: command.text?.trim() || form?.id });
+      await respond({
+        response_type: reply.visibility === "channel" && !direct ? "in_channel" : "ephemeral",
+        text: message.text,
+        blocks: message.blocks,
+      });
+    } catch (error) {
+      ctx.logger.error({ err: error, command: command.command }, "slack command failed");
+      await ackOnce().catch(() => {});
+      const message = failureReply(translatorFor(who));
+      await respond({ response_type: "ephemeral", text: message.summary }).catch(() => {});
+    }
+  };
+}

@@ -1,0 +1,61 @@
+import type { CoreDeps } from "../../core/deps.ts";
+import { toLocale, translator, type Translate } from "../../core/i18n/index.ts";
+import type { Reply } from "../../core/reply.ts";
+import type { ChatRequest } from "../../core/request.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { Logger } from "../../logger.ts";
+import { mentionedMembers, renderReply, type RenderOptions, type SlackMessage } from "./blocks.ts";
+import type { IdentityMapper, SlackIdentity } from "./identity.ts";
+
+/** What every listener gets: the core entry point, the identity mapper, and a logger. */
+export interface SlackContext {
+  core: CoreDeps;
+  db: PrismaClient;
+  logger: Logger;
+  identity: IdentityMapper;
+  /** The core's one entry point (src/core/handler.ts `handle`), bound to its deps. */
+  handle(request: ChatRequest): Promise<Reply>;
+  /**
+   * How long a listener waits for the core before acknowledging anyway. Slack allows 3 s; within
+   * the budget the write happens before the acknowledgement, so nothing acknowledged is lost.
+   */
+  ackBudgetMs: number;
+}
+
+export const TIMED_OUT: unique symbol = Symbol("timed out");
+
+/** The promise's value, or TIMED_OUT when it takes longer than `ms` (the promise keeps running). */
+export function withBudget<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function translatorFor(who: Pick<SlackIdentity, "locale"> | null | undefined): Translate {
+  return translator(toLocale(who?.locale) ?? "en");
+}
+
+/** Renders a reply, resolving mentioned members to Slack users first. */
+export async function renderFor(
+  ctx: SlackContext,
+  organizationId: string,
+  reply: Reply,
+  options: Omit<RenderOptions, "mentions"> & { mentions?: ReadonlyMap<string, string> },
+): Promise<SlackMessage> {
+  const ids = mentionedMembers(reply);
+  const mentions = options.mentions ?? (ids.length ? await ctx.identity.slackUsers(organizationId, ids) : undefined);
+  return renderReply(reply, { ...options, ...(mentions ? { mentions } : {}) });
+}
+
+/** Whether a Slack conversation id is a direct message (D…) or the slash command said so. */
+export function isDirect(channelId: string | undefined, channelName?: string): boolean {
+  return Boolean(channelId?.startsWith("D")) || channelName === "directmessage";
+}
+
+/** A reply to show when something on our side failed (never a stack trace). */
+export function failureReply(t: Translate): Reply {
+  const text = t("slack:error.generic");
+  return { ok: false, visibility: "caller", summary: text, blocks: [{ kind: "text", text, tone: "error" }] };
+}

@@ -1,0 +1,37 @@
+/**
+ * mrkdwn escaping. Slack treats `&`, `<` and `>` as control characters: `<!channel>`, `<@U123>`
+ * and `<https://x|label>` are only links or pings when the raw characters reach Slack. Every piece
+ * of user text we echo goes through `escapeMrkdwn`, so an account named `<!channel>` shows as text.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Bold label in mrkdwn; the label is escaped, and `*` inside it is replaced so the markup stays closed. */
+export function bold(text: string): string {
+  const safe = escapeMrkdwn(text).replace(/\*/g, "∗").trim();
+  return safe ? `*${safe}*` : "";
+}
+
+/** A user mention; Slack ids are upper-case letters and digits only, anything else is refused. */
+export function mentionUser(userId: string): string {
+  if (!/^[UW][A-Z0-9]{2,}$/.test(userId)) throw new Error(`not a Slack user id: ${JSON.stringify(userId)}`);
+  return `<@${userId}>`;
+}
+
+/** Cuts text to at most `max` characters (code units), ending with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Never cut an escape sequence (&amp;) or a surrogate pair in half.
+  let cut = text.slice(0, Math.max(0, max - 1));
+  const amp = cut.lastIndexOf("&");
+  if (amp >= 0 && amp > cut.length - 5 && !cut.slice(amp).includes(";")) cut = cut.slice(0, amp);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** Plain text (header, button labels, modal titles): no escaping needed, only length. */
+export function plain(text: string, max: number): string {
+  const t = text.replace(/\s+/g, " ").trim();
+  return truncate(t || "…", max);
+}

@@ -1,0 +1,118 @@
+import type { HomeView } from "@slack/types";
+import type { WebClient } from "@slack/web-api";
+import { formats, toLocale, translator } from "../../core/i18n/index.ts";
+import type { Block, Reply } from "../../core/reply.ts";
+import { renderReply } from "./blocks.ts";
+import type { SlackContext } from "./context.ts";
+import type { SlackIdentity } from "./identity.ts";
+import { LIMITS } from "./limits.ts";
+
+export const HOME_CALLBACK = "kam.home";
+const SEVERITY_ORDER = { CRITICAL: 0, WARNING: 1, INFO: 2 } as const;
+
+/**
+ * The App Home of one member: their accounts, next deadlines, open flags (with an acknowledge
+ * button) and recent orders. Read-only queries; every change goes through the core's commands.
+ */
+export async function homeReply(ctx: SlackContext, who: SlackIdentity, now = new Date()): Promise<Reply> {
+  const db = ctx.db;
+  const member = await db.member.findUnique({ where: { id: who.memberId }, include: { organization: true } });
+  const locale = toLocale(member?.locale ?? who.locale) ?? toLocale(member?.organization.locale) ?? "en";
+  const t = translator(locale);
+  const f = formats(locale, member?.timeZone ?? member?.organization.timeZone ?? "UTC");
+  const accounts = await db.account.findMany({
+    where: { organizationId: who.organizationId, team: { some: { memberId: who.memberId } } },
+    orderBy: { name: "asc" },
+    take: 20,
+  });
+  const blocks: Block[] = [
+    { kind: "heading", text: t("slack:home.title") },
+    { kind: "text", text: t("slack:home.intro", { name: member?.displayName ?? who.displayName }), tone: "muted" },
+    { kind: "heading", text: t("slack:home.accounts") },
+  ];
+  if (accounts.length === 0) {
+    blocks.push({ kind: "text", text: t("slack:home.noAccounts") });
+    return { ok: true, visibility: "caller", summary: t("slack:home.title"), blocks };
+  }
+  blocks.push({ kind: "list", items: accounts.map((a) => `${a.name}${a.region ? ` · ${a.region}` : ""}`) });
+  const ids = accounts.map((a) => a.id);
+  const names = new Map(accounts.map((a) => [a.id, a.name]));
+  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+
+  const [milestones, projects, flags, orders] = await Promise.all([
+    db.milestone.findMany({
+      where: { organizationId: who.organizationId, status: "OPEN", project: { accountId: { in: ids } } },
+      include: { project: true },
+      orderBy: { dueOn: "asc" },
+      take: 5,
+    }),
+    db.project.findMany({ where: { accountId: { in: ids }, status: "OPEN" }, orderBy: { dueOn: "asc" }, take: 5 }),
+    db.flag.findMany({ where: { accountId: { in: ids }, status: "OPEN" }, orderBy: { firstSeenAt: "desc" }, take: 20 }),
+    db.order.findMany({ where: { accountId: { in: ids } }, orderBy: { orderedAt: "desc" }, take: 5 }),
+  ]);
+
+  const deadlines = [
+    ...milestones.map((m) => ({ due: m.dueOn, what: `${m.project.name}: ${m.name}`, account: m.project.accountId })),
+    ...projects.map((p) => ({ due: p.dueOn, what: p.name, account: p.accountId })),
+  ]
+    .sort((a, b) => a.due.getTime() - b.due.getTime())
+    .slice(0, 5);
+  blocks.push({ kind: "heading", text: t("slack:home.deadlines") });
+  blocks.push(
+    deadlines.length
+      ? {
+          kind: "list",
+          items: deadlines.map((d) =>
+            `${d.due < today ? "⚠️ " : ""}${t("slack:home.deadline", { due: f.day(d.due), what: d.what, account: names.get(d.account) ?? "" })}`,
+          ),
+        }
+      : { kind: "text", text: t("slack:home.noDeadlines"), tone: "muted" },
+  );
+
+  blocks.push({ kind: "heading", text: t("slack:home.flags") });
+  const openFlags = flags.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]).slice(0, 5);
+  if (openFlags.length === 0) blocks.push({ kind: "text", text: t("slack:home.noFlags"), tone: "muted" });
+  for (const flag of openFlags) {
+    blocks.push({
+      kind: "text",
+      text: t("slack:home.flag", {
+        number: flag.number,
+        severity: flag.severity,
+        rule: flag.rule,
+        account: (flag.accountId && names.get(flag.accountId)) || "",
+      }),
+      tone: flag.severity === "CRITICAL" ? "error" : flag.severity === "WARNING" ? "warning" : "normal",
+    });
+    blocks.push({ kind: "actions", buttons: [{ label: t("slack:home.acknowledge"), command: `flag ack ${flag.number}` }] });
+  }
+
+  blocks.push({ kind: "heading", text: t("slack:home.orders") });
+  blocks.push(
+    orders.length
+      ? {
+          kind: "list",
+          items: orders.map((o) =>
+            t("slack:home.order", {
+              number: o.number,
+              account: names.get(o.accountId) ?? "",
+              total: f.money(o.totalMinor, o.currency),
+              status: o.status,
+            }),
+          ),
+        }
+      : { kind: "text", text: t("slack:home.noOrders"), tone: "muted" },
+  );
+  blocks.push({ kind: "text", text: t("slack:home.updated", { when: f.dateTime(now) }), tone: "muted" });
+  return { ok: true, visibility: "caller", summary: t("slack:home.title"), blocks };
+}
+
+export async function homeView(ctx: SlackContext, who: SlackIdentity): Promise<HomeView> {
+  const reply = await homeReply(ctx, who);
+  const t = translator(toLocale(who.locale) ?? "en");
+  const { blocks } = renderReply(reply, { t, maxBlocks: LIMITS.home.blocks });
+  return { type: "home", callback_id: HOME_CALLBACK, blocks };
+}
+
+export async function publishHome(ctx: SlackContext, client: WebClient, userId: string, who: SlackIdentity): Promise<void> {
+  await client.views.publish({ user_id: userId, view: await homeView(ctx, who) });
+}

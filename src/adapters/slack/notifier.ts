@@ -1,0 +1,120 @@
+import { ErrorCode, WebClient, type WebAPICallError } from "@slack/web-api";
+import { translator, toLocale } from "../../core/i18n/index.ts";
+import type { DeliveryResult, Notifier, OutgoingMessage } from "../../core/notifier.ts";
+import { mentionedMembers, renderReply } from "./blocks.ts";
+
+/** Slack errors that no retry will fix: the message is recorded as failed with the reason. */
+export const PERMANENT_ERRORS = new Set([
+  "channel_not_found",
+  "not_in_channel",
+  "is_archived",
+  "account_inactive",
+  "invalid_auth",
+  "not_authed",
+  "token_revoked",
+  "token_expired",
+  "no_permission",
+  "missing_scope",
+  "restricted_action",
+  "restricted_action_read_only_channel",
+  "restricted_action_thread_only_channel",
+  "restricted_action_non_threadable_channel",
+  "ekm_access_denied",
+  "team_access_not_granted",
+  "org_login_required",
+  "msg_too_long",
+  "no_text",
+  "invalid_blocks",
+  "invalid_blocks_format",
+  "too_many_attachments",
+  "duplicate_channel_not_found",
+  "user_not_found",
+  "cannot_dm_bot",
+  "invalid_arguments",
+  "as_user_not_supported",
+]);
+
+/** Slack errors that mean "try again later". */
+export const TRANSIENT_ERRORS = new Set(["internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited", "team_added_to_org"]);
+
+export interface SlackNotifierOptions {
+  token: string;
+  /** Web API base URL (tests: the fake Slack). */
+  slackApiUrl?: string;
+  /** Slack user ids of members, for `mention` blocks in replies. */
+  resolveMentions?: (organizationId: string, memberIds: string[]) => Promise<Map<string, string>>;
+  /** Per-call timeout. */
+  timeoutMs?: number;
+}
+
+/** A WebClient that never retries or waits by itself: the outbox dispatcher owns retries. */
+export function outboxClient(options: Pick<SlackNotifierOptions, "token" | "slackApiUrl" | "timeoutMs">): WebClient {
+  return new WebClient(options.token, {
+    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: options.timeoutMs ?? 10_000,
+  });
+}
+
+/** Maps what @slack/web-api threw to what the dispatcher expects. */
+export function classifySlackError(error: unknown): DeliveryResult {
+  const e = error as WebAPICallError & { retryAfter?: number; statusCode?: number; data?: { error?: string } };
+  switch (e?.code) {
+    case ErrorCode.RateLimitedError:
+      return { ok: false, kind: "rate_limited", retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000, error: "ratelimited" };
+    case ErrorCode.PlatformError: {
+      const reason = e.data?.error ?? "unknown_error";
+      if (TRANSIENT_ERRORS.has(reason)) return { ok: false, kind: "transient", error: reason };
+      return { ok: false, kind: "permanent", error: reason };
+    }
+    case ErrorCode.HTTPError: {
+      const status = e.statusCode ?? 0;
+      if (status === 429) return { ok: false, kind: "rate_limited", retryAfterMs: 1000, error: "http_429" };
+      if (status >= 500 || status === 408) return { ok: false, kind: "transient", error: `http_${status}` };
+      return { ok: false, kind: "permanent", error: `http_${status}` };
+    }
+    case ErrorCode.RequestError:
+      return { ok: false, kind: "transient", error: `request_error: ${e.message.slice(0, 200)}` };
+    default:
+      return { ok: false, kind: "transient", error: (e as Error)?.message?.slice(0, 200) ?? "unknown error" };
+  }
+}
+
+/**
+ * Delivers outbox messages with chat.postMessage into the target channel, mentioning the
+ * responsible members. One call per message and no hidden retries: a lost answer never turns
+ * into a second post behind the dispatcher's back.
+ */
+export class SlackNotifier implements Notifier {
+  readonly platform = "SLACK" as const;
+  private client: WebClient;
+
+  constructor(private options: SlackNotifierOptions) {
+    this.client = outboxClient(options);
+  }
+
+  async send(message: OutgoingMessage): Promise<DeliveryResult> {
+    try {
+      const ids = mentionedMembers(message.reply);
+      const mentions = ids.length && this.options.resolveMentions ? await this.options.resolveMentions(message.organizationId, ids) : undefined;
+      const hasMentionBlock = ids.length > 0;
+      const rendered = renderReply(message.reply, {
+        t: translator(toLocale(undefined) ?? "en"),
+        ...(mentions ? { mentions } : {}),
+        // Mentions named by the outbox go first, unless the reply places them itself.
+        extraMentions: hasMentionBlock ? [] : message.mentions.map((m) => m.userId),
+      });
+      const result = await this.client.chat.postMessage({
+        channel: message.target,
+        text: rendered.text,
+        blocks: rendered.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      return { ok: true, ...(result.ts ? { externalId: result.ts } : {}) };
+    } catch (error) {
+      return classifySlackError(error);
+    }
+  }
+}
