@@ -1,0 +1,148 @@
+import { ActivityTypes, TurnContext, type Activity } from "botbuilder";
+import { handle } from "../../core/handler.ts";
+import { toLocale, translator, type Locale } from "../../core/i18n/index.ts";
+import type { Reply } from "../../core/reply.ts";
+import type { ChatRequest } from "../../core/request.ts";
+import type { AdapterDeps } from "../platform.ts";
+import { formOf, parseSubmission } from "./cards.ts";
+import { baseConversationId, conversationKind, forgetConversation, storeConversation } from "./conversations.ts";
+import { identify, tenantOf } from "./identity.ts";
+import { replyActivity, resolveMentions } from "./messages.ts";
+
+/**
+ * The bot's turn logic: each kind of activity has one small function that translates the
+ * activity into a ChatRequest, calls the shared handler, and renders the reply as a card.
+ * Nothing here decides anything about accounts or orders.
+ */
+export type TurnLogic = (context: TurnContext) => Promise<void>;
+
+function localeOf(activity: Partial<Activity>): Locale {
+  return toLocale(activity.locale) ?? "en";
+}
+
+export function createBot(deps: AdapterDeps): TurnLogic {
+  const db = deps.db.prisma;
+  const logger = deps.logger.child({ platform: "teams" });
+  /** Conversations whose reference this process has stored already (saves a write per message). */
+  const known = new Set<string>();
+
+  async function rememberConversation(context: TurnContext, organizationId: string, memberId: string | null): Promise<boolean> {
+    const key = `${organizationId}|${baseConversationId(context.activity.conversation.id)}|${context.activity.serviceUrl}`;
+    if (known.has(key)) return false;
+    const created = await storeConversation(db, organizationId, context.activity, memberId);
+    if (known.size > 10_000) known.clear();
+    known.add(key);
+    return created;
+  }
+
+  async function send(context: TurnContext, organizationId: string, reply: Reply, updateId?: string): Promise<void> {
+    const mentions = await resolveMentions(db, organizationId, reply);
+    const activity = replyActivity(reply, localeOf(context.activity), mentions);
+    if (updateId) {
+      try {
+        await context.updateActivity({ ...activity, id: updateId });
+        return;
+      } catch (error) {
+        // The card may be too old to edit or gone: answer with a new message instead.
+        logger.debug({ err: (error as Error).message }, "teams: card update failed, replying instead");
+      }
+    }
+    await context.sendActivity(activity);
+  }
+
+  function request(context: TurnContext, who: { organizationId: string; memberId: string }): ChatRequest {
+    const activity = context.activity;
+    return {
+      organizationId: who.organizationId,
+      memberId: who.memberId,
+      platform: "TEAMS",
+      channelId: baseConversationId(activity.conversation.id),
+      direct: conversationKind(activity) === "personal",
+      ...(activity.locale ? { locale: activity.locale } : {}),
+      // Activity ids are unique within a conversation; Teams resends the same id when we are slow.
+      ...(activity.id ? { idempotencyKey: `teams:${activity.conversation.id}:${activity.id}` } : {}),
+    };
+  }
+
+  /** A typed message (personal chat, group chat, or a channel @mention). */
+  async function onMessage(context: TurnContext): Promise<void> {
+    const who = await identify(db, context, logger);
+    await rememberConversation(context, who.organizationId, who.memberId);
+    const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "")
+      .replace(/\u00a0/g, " ")
+      .trim();
+    const reply = await handle(deps.core, { ...request(context, who), text: text || "help" });
+    await send(context, who.organizationId, reply);
+  }
+
+  /** An Action.Submit from one of our cards: a button's command or a form's values. */
+  async function onCardSubmit(context: TurnContext): Promise<void> {
+    const submission = parseSubmission(context.activity.value);
+    const who = await identify(db, context, logger);
+    await rememberConversation(context, who.organizationId, who.memberId);
+    if (!submission) {
+      const t = translator(localeOf(context.activity));
+      await send(context, who.organizationId, {
+        ok: false,
+        visibility: "caller",
+        summary: t("teams:card.invalidSubmission"),
+        blocks: [{ kind: "text", text: t("teams:card.invalidSubmission"), tone: "warning" }],
+      });
+      return;
+    }
+    const base = request(context, who);
+    if (submission.kind === "command") {
+      const reply = await handle(deps.core, { ...base, text: submission.command });
+      await send(context, who.organizationId, reply);
+      return;
+    }
+    const reply = await handle(deps.core, { ...base, form: { id: submission.id, values: submission.values } });
+    // The form card is replaced in place: by itself with the errors, or by the result, so a
+    // written form cannot be submitted twice.
+    const replaceable = reply.ok || formOf(reply) !== undefined;
+    await send(context, who.organizationId, reply, replaceable ? context.activity.replyToId : undefined);
+  }
+
+  /** The bot was added to a personal chat, team or group chat: store the reference, greet once. */
+  async function onInstalled(context: TurnContext): Promise<void> {
+    const who = await identify(db, context, logger);
+    const created = await storeConversation(db, who.organizationId, context.activity, who.memberId);
+    known.add(`${who.organizationId}|${baseConversationId(context.activity.conversation.id)}|${context.activity.serviceUrl}`);
+    if (!created) return;
+    const t = translator(localeOf(context.activity));
+    const help = await handle(deps.core, { ...request(context, who), idempotencyKey: undefined, text: "help" } as ChatRequest);
+    const intro = conversationKind(context.activity) === "personal" ? t("teams:greeting.personal") : t("teams:greeting.channel");
+    await send(context, who.organizationId, {
+      ok: true,
+      visibility: "caller",
+      summary: t("teams:greeting.title"),
+      blocks: [{ kind: "heading", text: t("teams:greeting.title") }, { kind: "text", text: intro }, ...help.blocks.filter((b) => b.kind !== "heading")],
+    });
+  }
+
+  async function onUninstalled(context: TurnContext): Promise<void> {
+    const who = await identify(db, context, logger);
+    await forgetConversation(db, who.organizationId, context.activity.conversation.id);
+  }
+
+  return async function turn(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    switch (activity.type) {
+      case ActivityTypes.Message:
+        if (activity.value && !activity.text) return onCardSubmit(context);
+        return onMessage(context);
+      case ActivityTypes.ConversationUpdate: {
+        const botId = activity.recipient?.id;
+        if (activity.membersAdded?.some((m) => m.id === botId)) return onInstalled(context);
+        if (activity.membersRemoved?.some((m) => m.id === botId)) return onUninstalled(context);
+        return;
+      }
+      case ActivityTypes.InstallationUpdate:
+        if (activity.action?.startsWith("add")) return onInstalled(context);
+        if (activity.action?.startsWith("remove")) return onUninstalled(context);
+        return;
+      default:
+        logger.debug({ type: activity.type, tenant: tenantOf(context) }, "teams: activity ignored");
+    }
+  }
+}
