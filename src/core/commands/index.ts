@@ -42,3 +42,4 @@ export function findCommand(tokens: Token[]): { command: Command; args: Token[] 
 export function commandByName(name: string): Command | undefined {
   return COMMAND_LIST.find((c) => c.name === name);
 }
+import { link } from "./link.ts"; COMMAND_LIST.push(link as unknown as Command); // workspace linking (Teams issue)
