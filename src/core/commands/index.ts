@@ -5,6 +5,12 @@ import { help, registry } from "./help.ts";
 import { orderList, orderLog, orderReorder, orderShow, orderStatus } from "./orders.ts";
 import { productAdd, productList } from "./products.ts";
 import { teamAdd, teamList, teamRemove } from "./team.ts";
+import { deadlines, milestoneAdd, milestoneDone, milestoneList, projectAdd } from "./projects.ts";
+import { invoiceAdd, invoiceList, invoicePaid } from "./invoices.ts";
+import { contractAdd, contractList, contractShow } from "./contracts.ts";
+import { caseClose, caseList, caseOpen } from "./cases.ts";
+import { suggest } from "./insights.ts";
+import { settingsDeliver, settingsLanguage, settingsOrg, settingsShow, settingsTimezone } from "./settings.ts";
 
 /** Every command of the grammar; help, usage lines and forms all come from these declarations. */
 export const COMMAND_LIST: Command[] = [
@@ -13,6 +19,12 @@ export const COMMAND_LIST: Command[] = [
   teamAdd, teamRemove, teamList,
   productAdd, productList,
   orderLog, orderReorder, orderList, orderStatus, orderShow,
+  projectAdd, milestoneAdd, milestoneDone, milestoneList, deadlines,
+  invoiceAdd, invoicePaid, invoiceList,
+  contractAdd, contractList, contractShow,
+  caseOpen, caseClose, caseList,
+  suggest,
+  settingsShow, settingsLanguage, settingsTimezone, settingsDeliver, settingsOrg,
 ] as Command[];
 
 registry.commands = COMMAND_LIST;

@@ -1,0 +1,150 @@
+import { z } from "zod";
+import { changeSettings, isTimeZone, settingsSchema } from "../../domain/organizations.ts";
+import { setMemberPreferences } from "../../domain/members.ts";
+import { joinTokens, type Token } from "../grammar/tokens.ts";
+import { fields, heading, reply, text } from "../replies.ts";
+import type { CommandContext } from "../context.ts";
+import { translator } from "../i18n/index.ts";
+import { integer, oneOf, rejectExtra } from "./args.ts";
+import { defineCommand, UsageError } from "./command.ts";
+
+const LANGUAGES = { en: "en", english: "en", englisch: "en", de: "de", german: "de", deutsch: "de" } as const;
+const DELIVERY = { dm: "DIRECT", direct: "DIRECT", channel: "CHANNEL", kanal: "CHANNEL" } as const;
+const WEEKDAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, so: 0, mo: 1, di: 2, mi: 3, do: 4, fr: 5, sa: 6 };
+const WEEKDAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+function timeZone(tokens: Token[]): string {
+  const zone = joinTokens(tokens);
+  if (!zone || !isTimeZone(zone)) throw new UsageError("settings.badTimeZone", { text: zone });
+  return zone;
+}
+
+function weekday(token: Token | undefined): number {
+  const d = token ? WEEKDAYS[token.text.toLowerCase().slice(0, 3)] ?? WEEKDAYS[token.text.toLowerCase().slice(0, 2)] : undefined;
+  if (d === undefined) throw new UsageError("usage.badChoice", { what: "weekday", text: token?.text ?? "", choices: WEEKDAY_NAMES.join(", ") });
+  return d;
+}
+
+/** "mon-fri", "mon,tue,thu" */
+function weekdays(tokens: Token[]): number[] {
+  const text = joinTokens(tokens).replace(/\s+/g, "").toLowerCase();
+  const range = /^([a-z]{2,3})-([a-z]{2,3})$/.exec(text);
+  if (range) {
+    const from = weekday({ text: range[1]!, quoted: false });
+    const to = weekday({ text: range[2]!, quoted: false });
+    const days: number[] = [];
+    for (let d = from; ; d = (d + 1) % 7) {
+      days.push(d);
+      if (d === to) break;
+    }
+    return days;
+  }
+  return text.split(/[,;]/).filter(Boolean).map((w) => weekday({ text: w, quoted: false }));
+}
+
+const personal = z.discriminatedUnion("setting", [
+  z.object({ setting: z.literal("language"), locale: z.enum(["en", "de"]) }),
+  z.object({ setting: z.literal("timezone"), timeZone: z.string().refine(isTimeZone) }),
+  z.object({ setting: z.literal("deliver"), deliverVia: z.enum(["DIRECT", "CHANNEL"]) }),
+]);
+
+function describe(ctx: CommandContext) {
+  const o = ctx.organization;
+  return fields([
+    { label: ctx.t("field.language"), value: `${ctx.locale} (${ctx.t("settings.yours")})` },
+    { label: ctx.t("field.timezone"), value: `${ctx.timeZone} (${ctx.t("settings.yours")})` },
+    { label: ctx.t("field.deliver"), value: ctx.t(`settings.deliver.${ctx.member.deliverVia}`) },
+    { label: ctx.t("field.reminders"), value: `${String(o.reminderHour).padStart(2, "0")}:00 (${o.timeZone})` },
+    { label: ctx.t("field.digest"), value: `${WEEKDAY_NAMES[o.digestWeekday]} ${String(o.digestHour).padStart(2, "0")}:00 → ${ctx.t(`settings.deliver.${o.digestTarget}`)}` },
+    { label: ctx.t("field.quiet"), value: `${o.quietStartHour}:00–${o.quietEndHour}:00` },
+    { label: ctx.t("field.workdays"), value: o.workingDays.map((d) => WEEKDAY_NAMES[d]).join(", ") },
+    { label: ctx.t("field.checks"), value: o.checkCron },
+    { label: ctx.t("field.currency"), value: o.currency },
+  ]);
+}
+
+export const settingsShow = defineCommand({
+  name: "settings.show",
+  words: ["settings"],
+  topic: "settings",
+  writes: false,
+  schema: z.object({}),
+  parse(args) {
+    rejectExtra(args);
+    return {};
+  },
+  async run(ctx) {
+    const title = ctx.t("settings.title");
+    return reply(title, [heading(title), describe(ctx), text(ctx.t("help.more.settings"), "muted")]);
+  },
+});
+
+function personalCommand(name: "language" | "timezone" | "deliver") {
+  return defineCommand({
+    name: `settings.${name}`,
+    words: ["settings", name],
+    topic: "settings",
+    writes: false,
+    schema: personal,
+    parse(args) {
+      if (name === "language") return { setting: name, locale: oneOf(args[0], LANGUAGES, "language") };
+      if (name === "timezone") return { setting: name, timeZone: timeZone(args) };
+      return { setting: name, deliverVia: oneOf(args[0], DELIVERY, "deliver") };
+    },
+    async run(ctx, input) {
+      const { setting, ...prefs } = input;
+      const member = await setMemberPreferences(ctx.deps.db, ctx.actor, prefs);
+      // Answer in the language just chosen.
+      const t = setting === "language" ? translator(input.locale) : ctx.t;
+      const value = member.locale && setting === "language" ? member.locale : setting === "timezone" ? member.timeZone! : t(`settings.deliver.${member.deliverVia}`);
+      const summary = t("settings.changed", { setting: t(`field.${setting}`), value });
+      return reply(summary, [text(summary, "success")]);
+    },
+  });
+}
+
+export const settingsLanguage = personalCommand("language");
+export const settingsTimezone = personalCommand("timezone");
+export const settingsDeliver = personalCommand("deliver");
+
+export const settingsOrg = defineCommand({
+  name: "settings.org",
+  words: ["settings", "org"],
+  topic: "settings",
+  writes: true,
+  schema: settingsSchema,
+  parse(args) {
+    const [first, ...rest] = args;
+    const which = first?.text.toLowerCase();
+    switch (which) {
+      case "timezone":
+        return { setting: "timezone", value: timeZone(rest) };
+      case "language":
+        return { setting: "language", value: oneOf(rest[0], LANGUAGES, "language") };
+      case "currency":
+        return { setting: "currency", value: (rest[0]?.text ?? "").toUpperCase() };
+      case "reminders":
+        return { setting: "reminders", hour: integer(rest[0]?.text, "hour", 0, 23) };
+      case "digest":
+        return {
+          setting: "digest",
+          weekday: weekday(rest[0]),
+          hour: integer(rest[1]?.text, "hour", 0, 23),
+          ...(rest[2] ? { target: oneOf(rest[2], DELIVERY, "deliver") } : {}),
+        };
+      case "quiet":
+        return { setting: "quiet", startHour: integer(rest[0]?.text, "hour", 0, 23), endHour: integer(rest[1]?.text, "hour", 0, 23) };
+      case "workdays":
+        return { setting: "workdays", days: weekdays(rest) };
+      case "checks":
+        return { setting: "checks", cron: joinTokens(rest) };
+      default:
+        throw new UsageError("usage.badChoice", { what: "setting", text: first?.text ?? "", choices: "timezone, language, currency, reminders, digest, quiet, workdays, checks" });
+    }
+  },
+  async run(ctx, input) {
+    const org = await changeSettings(ctx.deps.db, ctx.actor, input);
+    const summary = ctx.t("settings.orgChanged", { setting: ctx.t(`field.${input.setting === "timezone" ? "timezone" : input.setting === "workdays" ? "workdays" : input.setting}`, { defaultValue: input.setting }) });
+    return reply(summary, [text(summary, "success"), describe({ ...ctx, organization: org })]);
+  },
+});
