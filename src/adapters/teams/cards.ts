@@ -58,7 +58,7 @@ export interface MentionEntity {
 
 /**
  * Adaptive Card text is markdown. Reply text is plain, so markdown characters are escaped with a
- * backslash, and `<` loses its power to open tags such as `<at>` (a forged mention).
+ * backslash, and `<at>` loses its `<` (Teams would treat it as a mention).
  */
 export function escapeText(text: string): string {
   const clipped = text.length > TEAMS_LIMITS.maxTextLength ? `${text.slice(0, TEAMS_LIMITS.maxTextLength - 1)}…` : text;
@@ -67,7 +67,7 @@ export function escapeText(text: string): string {
     .replace(/([\\`*_[\]])/g, "\\$1")
     .replace(/^(\s*)([-+>#])(?=\s)/gm, "$1\\$2")
     .replace(/^(\s*\d+)\.(?=\s)/gm, "$1\\.")
-    .replace(/<(?=[a-z/!])/gi, "\u2039") // ‹: no tag, no <at> mention can be opened by user text
+    .replace(/<(?=\/?at\b)/gi, "\u2039") // ‹: user text cannot open an <at> mention
     .replace(/\n/g, "\n\n");
 }
 

@@ -13,12 +13,18 @@ import { createTeamsNotifier } from "./notifier.ts";
  * botbuilder lives in this folder, so moving to the Microsoft 365 Agents SDK is one folder's work.
  */
 export function createAdapter(config: Pick<Config, "MicrosoftAppId" | "MicrosoftAppPassword" | "MicrosoftAppType" | "MicrosoftAppTenantId">): CloudAdapter {
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.MicrosoftAppId ?? "",
-    MicrosoftAppPassword: config.MicrosoftAppPassword ?? "",
-    MicrosoftAppType: config.MicrosoftAppType,
-    MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? "",
-  });
+  // No app id: authentication off (botbuilder checks nothing and signs nothing). The app type
+  // is then left out, since botbuilder insists on an app id for SingleTenant.
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    config.MicrosoftAppId
+      ? {
+          MicrosoftAppId: config.MicrosoftAppId,
+          MicrosoftAppPassword: config.MicrosoftAppPassword ?? "",
+          MicrosoftAppType: config.MicrosoftAppType,
+          MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? "",
+        }
+      : {},
+  );
   return new CloudAdapter(auth);
 }
 
