@@ -20,6 +20,23 @@ export interface SlackContext {
    * the budget the write happens before the acknowledgement, so nothing acknowledged is lost.
    */
   ackBudgetMs: number;
+  /**
+   * True the first time this process sees an idempotency key. A Slack retry (X-Slack-Retry-Num)
+   * of a request this process already has is acknowledged and dropped, so the answer is not
+   * posted twice; retries reaching another replica are deduplicated by the core.
+   */
+  firstSeen(key: string): boolean;
+}
+
+/** Keys seen recently, oldest forgotten first. */
+export function recentKeys(capacity = 10_000): (key: string) => boolean {
+  const seen = new Set<string>();
+  return (key) => {
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if (seen.size > capacity) seen.delete(seen.values().next().value!);
+    return true;
+  };
 }
 
 export const TIMED_OUT: unique symbol = Symbol("timed out");

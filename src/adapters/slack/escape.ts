@@ -35,3 +35,19 @@ export function plain(text: string, max: number): string {
   const t = text.replace(/\s+/g, " ").trim();
   return truncate(t || "…", max);
 }
+
+/**
+ * Incoming Slack text (messages, and slash commands with should_escape) to the plain command
+ * line the core reads: user mentions stay `<@U123|name>` (the core reads them as member
+ * references), links and e-mail addresses Slack auto-linked become what was typed, and the
+ * entities `&amp;`, `&lt;`, `&gt;` become the characters again.
+ */
+export function fromSlackText(text: string): string {
+  return text
+    .replace(/<((?:https?|mailto):[^|>]*)(?:\|([^>]*))?>/g, (_m, url: string, label?: string) => label ?? url.replace(/^mailto:/, ""))
+    .replace(/<#(C[A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, name?: string) => (name ? `#${name}` : id))
+    .replace(/<!(?:subteam\^[A-Z0-9]+|here|channel|everyone)(?:\|([^>]*))?>/g, (_m, label?: string) => label ?? "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}

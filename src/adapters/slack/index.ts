@@ -4,7 +4,7 @@ import { handle } from "../../core/handler.ts";
 import { translator } from "../../core/i18n/index.ts";
 import type { MountPlatform, PlatformHandle } from "../platform.ts";
 import { AuthState, boltLogger, createSlackApp, webClientOptions } from "./app.ts";
-import type { SlackContext } from "./context.ts";
+import { recentKeys, type SlackContext } from "./context.ts";
 import { IdentityMapper } from "./identity.ts";
 import { SlackNotifier } from "./notifier.ts";
 
@@ -32,6 +32,7 @@ export const mountSlack: MountPlatform = async (app, deps) => {
     identity,
     handle: (request) => handle(deps.core, request),
     ackBudgetMs: ACK_BUDGET_MS,
+    firstSeen: recentKeys(),
   };
   const auth = new AuthState(new WebClient(config.SLACK_BOT_TOKEN, webClientOptions(config.SLACK_API_URL, boltLogger(log))));
   const info = await auth.check(true);

@@ -26,6 +26,8 @@ export function runButton(ctx: SlackContext) {
     let who: SlackIdentity | null = null;
     try {
       const teamId = body.team?.id ?? body.user.team_id ?? "";
+      const idempotencyKey = `slack:action:${teamId}:${body.trigger_id ?? `${body.container?.message_ts}:${action.action_ts}`}`;
+      if (!ctx.firstSeen(idempotencyKey)) return void (await ackOnce());
       who = await ctx.identity.resolve(client, teamId, body.user.id, { teamName: body.team?.domain, userName: body.user.name });
       const channelId = body.channel?.id ?? null;
       const direct = isDirect(channelId ?? undefined);
@@ -37,7 +39,7 @@ export function runButton(ctx: SlackContext) {
         direct,
         text: action.value ?? "",
         ...(who.locale ? { locale: who.locale } : {}),
-        idempotencyKey: `slack:action:${teamId}:${body.trigger_id ?? `${body.container?.message_ts}:${action.action_ts}`}`,
+        idempotencyKey,
       });
       const early = await withBudget(pending, ctx.ackBudgetMs);
       await ackOnce();

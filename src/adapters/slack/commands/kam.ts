@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { Reply } from "../../../core/reply.ts";
 import { formOf } from "../blocks.ts";
+import { fromSlackText } from "../escape.ts";
 import { failureReply, isDirect, renderFor, TIMED_OUT, translatorFor, withBudget, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
 import { formModal } from "../modal.ts";
@@ -23,6 +24,8 @@ export function kamCommand(ctx: SlackContext) {
     };
     let who: SlackIdentity | null = null;
     try {
+      const idempotencyKey = `slack:command:${command.team_id}:${command.trigger_id}`;
+      if (!ctx.firstSeen(idempotencyKey)) return void (await ackOnce());
       who = await ctx.identity.resolve(client, command.team_id, command.user_id, {
         teamName: command.team_domain,
         userName: command.user_name,
@@ -34,9 +37,9 @@ export function kamCommand(ctx: SlackContext) {
         platform: "SLACK",
         channelId: command.channel_id,
         direct,
-        text: command.text ?? "",
+        text: fromSlackText(command.text ?? ""),
         ...(who.locale ? { locale: who.locale } : {}),
-        idempotencyKey: `slack:command:${command.team_id}:${command.trigger_id}`,
+        idempotencyKey,
       });
       const early = await withBudget(pending, ctx.ackBudgetMs);
       await ackOnce();

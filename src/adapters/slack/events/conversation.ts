@@ -1,5 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import { formOf } from "../blocks.ts";
+import { fromSlackText } from "../escape.ts";
 import { failureReply, renderFor, translatorFor, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
 
@@ -24,6 +25,8 @@ export interface ConversationMessage {
  */
 export async function answerMessage(ctx: SlackContext, client: WebClient, msg: ConversationMessage): Promise<void> {
   let who: SlackIdentity | null = null;
+  const idempotencyKey = `slack:event:${msg.teamId}:${msg.eventId}`;
+  if (!ctx.firstSeen(idempotencyKey)) return;
   try {
     who = await ctx.identity.resolve(client, msg.teamId, msg.userId);
     const reply = await ctx.handle({
@@ -32,9 +35,9 @@ export async function answerMessage(ctx: SlackContext, client: WebClient, msg: C
       platform: "SLACK",
       channelId: msg.channelId,
       direct: msg.direct,
-      text: msg.text,
+      text: fromSlackText(msg.text),
       ...(who.locale ? { locale: who.locale } : {}),
-      idempotencyKey: `slack:event:${msg.teamId}:${msg.eventId}`,
+      idempotencyKey,
     });
     const t = translatorFor(who);
     const form = formOf(reply);

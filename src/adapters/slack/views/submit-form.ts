@@ -30,6 +30,12 @@ export function submitForm(ctx: SlackContext) {
       const submission =
         (body as { trigger_id?: string }).trigger_id ??
         `${view.id}:${createHash("sha256").update(JSON.stringify(values)).digest("hex").slice(0, 16)}`;
+      const idempotencyKey = `slack:view:${teamId}:${submission}`;
+      if (!ctx.firstSeen(idempotencyKey)) {
+        acked = true;
+        await ack();
+        return;
+      }
       const pending = ctx.handle({
         organizationId: who.organizationId,
         memberId: who.memberId,
@@ -38,7 +44,7 @@ export function submitForm(ctx: SlackContext) {
         ...(meta.direct !== undefined ? { direct: meta.direct } : {}),
         form: { id: meta.formId, values },
         ...(who.locale ? { locale: who.locale } : {}),
-        idempotencyKey: `slack:view:${teamId}:${submission}`,
+        idempotencyKey,
       });
       const early = await withBudget(pending, ctx.ackBudgetMs);
       const t = translatorFor(who);

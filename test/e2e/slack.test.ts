@@ -1,0 +1,179 @@
+import type { KnownBlock, View } from "@slack/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkMessage, checkView } from "../../src/adapters/slack/limits.ts";
+import { SIGNING_SECRET, startSlackKam, type SlackKam } from "../adapters/slack/harness.ts";
+import { appHomeOpened, appMention, buttonClick, directMessage, slashCommand, viewSubmission } from "../adapters/slack/payloads.ts";
+import { postSigned, signedRequest } from "../support/slack-signing.ts";
+
+/** Everything kam sent to Slack that renders: messages, updates, ephemerals, response_url answers, views. */
+function renderedOutput(s: SlackKam): { where: string; problems: string[] }[] {
+  return s.fake.calls.flatMap((c) => {
+    if (["chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"].includes(c.method)) {
+      return [{ where: c.method, problems: checkMessage(c.args as { text?: string; blocks?: KnownBlock[] }) }];
+    }
+    if (c.method === "views.open" || c.method === "views.publish") return [{ where: c.method, problems: checkView(c.args.view as View) }];
+    return [];
+  });
+}
+
+describe("Slack end to end (signed HTTP into kam serve, fake Slack Web API)", () => {
+  let s: SlackKam;
+  const counts = async () => {
+    const db = s.kam.db.prisma;
+    const [orders, processed, audit] = await Promise.all([db.order.count(), db.processedEvent.count(), db.auditEvent.count()]);
+    return { orders, processed, audit };
+  };
+
+  beforeAll(async () => {
+    s = await startSlackKam();
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("reports Slack ok in /healthz after auth.test", async () => {
+    const health = (await (await fetch(`${s.kam.http.url}/healthz`)).json()) as { slack: { status: string } };
+    expect(health.slack.status).toBe("ok");
+    expect(s.fake.callsOf("auth.test").length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("answers a signed /kam help through the response_url", async () => {
+    const res = await s.send(slashCommand(s.who, "help", { responseUrl: s.fake.responseUrl("help") }), "form");
+    expect(res.status).toBe(200);
+    const [answer] = await s.fake.waitFor("response:help");
+    expect(answer!.args.response_type).toBe("ephemeral");
+    expect(JSON.stringify(answer!.args.blocks)).toContain("order");
+  });
+
+  it("rejects a bad signature, a stale timestamp and missing headers with 401 and changes nothing", async () => {
+    const before = await counts();
+    const callsBefore = s.fake.calls.length;
+    const payload = slashCommand(s.who, "order log ACME 10 BOLT-10", { responseUrl: s.fake.responseUrl("forged") });
+    const good = signedRequest(SIGNING_SECRET, payload, "form");
+    const badSignature = { ...good, headers: { ...good.headers, "x-slack-signature": good.headers["x-slack-signature"]!.replace(/.$/, (c) => (c === "0" ? "1" : "0")) } };
+    const wrongSecret = signedRequest("not-the-secret", payload, "form");
+    const stale = signedRequest(SIGNING_SECRET, payload, "form", { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    const { "x-slack-signature": _s, ...noSignature } = good.headers;
+    const { "x-slack-request-timestamp": _t, ...noTimestamp } = good.headers;
+    for (const request of [badSignature, wrongSecret, stale, { ...good, headers: noSignature }, { ...good, headers: noTimestamp }]) {
+      const res = await postSigned(s.eventsUrl, request);
+      expect(res.status).toBe(401);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await counts()).toEqual(before);
+    expect(s.fake.calls.length).toBe(callsBefore);
+  });
+
+  it("logs an order from /kam order log, acknowledges fast, announces it in the channel; a retry logs nothing more", async () => {
+    const before = await counts();
+    const payload = slashCommand(s.who, "order log ACME 10 BOLT-10", { responseUrl: s.fake.responseUrl("order1") });
+    const res = await s.send(payload, "form");
+    expect(res.status).toBe(200);
+    expect(res.ms).toBeLessThan(3000);
+    // Written before the acknowledgement: the order is there as soon as Slack has its 200.
+    expect((await counts()).orders).toBe(before.orders + 1);
+    const [answer] = await s.fake.waitFor("response:order1");
+    expect(answer!.args.response_type).toBe("in_channel");
+    expect(String(answer!.args.text)).toMatch(/ACME/);
+    // Slack retries with X-Slack-Retry-Num (re-signed, same payload): acknowledged, nothing written or posted again.
+    for (const retryNum of [1, 2]) {
+      const retry = await s.send(payload, "form", { retryNum });
+      expect(retry.status).toBe(200);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await counts()).orders).toBe(before.orders + 1);
+    expect(s.fake.callsOf("response:order1")).toHaveLength(1);
+    const order = await s.kam.db.prisma.order.findFirstOrThrow({ orderBy: { number: "desc" }, include: { lines: true } });
+    expect(Number(order.totalMinor)).toBe(2500);
+  });
+
+  it("opens a modal for /kam order, shows a bad quantity as a field error, and logs a good submission", async () => {
+    const before = await counts();
+    const res = await s.send(slashCommand(s.who, "order", { responseUrl: s.fake.responseUrl("modal") }), "form");
+    expect(res.status).toBe(200);
+    const [open] = await s.fake.waitFor("views.open");
+    const view = open!.args.view as View & { blocks: { block_id: string; type: string }[] };
+    expect(open!.args.trigger_id).toBeTruthy();
+    expect(view.type).toBe("modal");
+    expect(checkView(view)).toEqual([]);
+    const ids = view.blocks.map((b) => b.block_id);
+    expect(ids).toEqual(expect.arrayContaining(["account", "product1", "quantity1", "requestedOn", "poRef"]));
+
+    const account = await s.kam.db.prisma.account.findFirstOrThrow({ where: { organizationId: s.actor.organizationId } });
+    const product = await s.kam.db.prisma.product.findFirstOrThrow({ where: { organizationId: s.actor.organizationId } });
+    const accountOption = (view.blocks.find((b) => b.block_id === "account") as any).element.options.find((o: { value: string; text: { text: string } }) =>
+      o.value === account.id || o.text.text.includes("ACME"),
+    ).value;
+    const productOption = (view.blocks.find((b) => b.block_id === "product1") as any).element.options.find((o: { value: string; text: { text: string } }) =>
+      o.value === product.id || o.text.text.includes("BOLT"),
+    ).value;
+
+    const bad = await s.send(viewSubmission(s.who, view as any, { account: accountOption, product1: productOption, quantity1: "-3" }), "payload");
+    expect(bad.status).toBe(200);
+    expect(bad.json).toMatchObject({ response_action: "errors", errors: { quantity1: expect.any(String) } });
+    expect((await counts()).orders).toBe(before.orders);
+
+    const good = await s.send(
+      viewSubmission(s.who, view as any, { account: accountOption, product1: productOption, quantity1: "12", requestedOn: "2030-01-15", poRef: "PO-77" }),
+      "payload",
+    );
+    expect(good.status).toBe(200);
+    expect(good.text).toBe("");
+    expect((await counts()).orders).toBe(before.orders + 1);
+    const order = await s.kam.db.prisma.order.findFirstOrThrow({ orderBy: { number: "desc" } });
+    expect(order.poRef).toBe("PO-77");
+    const [confirmation] = await s.fake.waitFor("response:modal");
+    expect(confirmation!.args.response_type).toBe("in_channel");
+  });
+
+  it("answers an @mention in the thread and a DM in the DM; an event retry posts nothing twice", async () => {
+    const mention = appMention(s.who, "help", s.fake.botUserId);
+    expect((await s.send(mention, "json")).status).toBe(200);
+    const [eph] = await s.fake.waitFor("chat.postEphemeral");
+    expect(eph!.args).toMatchObject({ channel: s.who.channelId, user: s.who.userId, thread_ts: mention.event.ts });
+
+    const dm = directMessage(s.who, "help");
+    expect((await s.send(dm, "json")).status).toBe(200);
+    const posts = await s.fake.waitFor("chat.postMessage");
+    expect(posts.some((p) => p.args.channel === "D0KAMDM01")).toBe(true);
+    const count = s.fake.callsOf("chat.postMessage").length;
+    expect((await s.send(dm, "json", { retryNum: 1 })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.fake.callsOf("chat.postMessage")).toHaveLength(count);
+  });
+
+  it("publishes the App Home when it is opened", async () => {
+    expect((await s.send(appHomeOpened(s.who), "json")).status).toBe(200);
+    const [publish] = await s.fake.waitFor("views.publish");
+    expect(publish!.args.user_id).toBe(s.who.userId);
+    const view = publish!.args.view as View;
+    expect(view.type).toBe("home");
+    expect(JSON.stringify(view.blocks)).toContain("ACME Holding GmbH");
+  });
+
+  it("keeps every message and view it sent within the Block Kit limits", () => {
+    const out = renderedOutput(s);
+    expect(out.length).toBeGreaterThan(5);
+    expect(out.filter((o) => o.problems.length)).toEqual([]);
+  });
+});
+
+describe("Slack not configured", () => {
+  it("serves without Slack settings and says so in /healthz", async () => {
+    const { loadConfig } = await import("../../src/config.ts");
+    const { startKam } = await import("../../src/runtime.ts");
+    const { createLogger } = await import("../../src/logger.ts");
+    const kam = await startKam(
+      loadConfig({ PORT: "0", DATA_DIR: "memory", KAM_SCHEDULER: "off", KAM_TEAMS: "off", NODE_ENV: "test" }),
+      createLogger({ level: "silent", pretty: false }),
+    );
+    try {
+      const health = (await (await fetch(`${kam.http.url}/healthz`)).json()) as { slack: { status: string } };
+      expect(health.slack.status).toBe("not_configured");
+      const res = await fetch(`${kam.http.url}/slack/events`, { method: "POST", body: "x" });
+      expect(res.status).toBe(404);
+    } finally {
+      await kam.stop();
+    }
+  });
+});
