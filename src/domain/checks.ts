@@ -1,0 +1,384 @@
+import { alertsReply, type AlertItem } from "../core/messages/alerts.ts";
+import { remindersReply, type ReminderItem } from "../core/messages/reminders.ts";
+import { toLocale } from "../core/i18n/index.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { FlagStatus, Severity } from "../generated/prisma/enums.ts";
+import { NotFoundError } from "./errors.ts";
+import {
+  deliverAt, directTarget, enqueue, itemsHash, loadDirectory, mentionsFor, outgoing,
+  type Directory, type OutboxRow, type QuietRules, type Target,
+} from "./notifications.ts";
+import { FLAG_RULES, REMINDER_RULES, runRules } from "./rules/index.ts";
+import { loadCheckData } from "./rules/load.ts";
+import { checkSettings } from "./rules/settings.ts";
+import { localDay } from "./rules/time.ts";
+import { SEVERITY_RANK, type Finding, type RuleContext } from "./rules/types.ts";
+import { inTransaction, type Tx } from "./tx.ts";
+
+/**
+ * The check and reminder sweeps of one organization. State-based: each run asks what holds as of
+ * `now` and what has not been announced yet, so a repeated run sends nothing new and a run after
+ * downtime catches up once. Flags and outbox rows are written in one transaction, under a
+ * per-organization advisory lock so that concurrent runs (replicas, `kam jobs run`) serialize.
+ */
+
+export interface RunOptions {
+  now: Date;
+  /** The run makes up for fires missed while kam was down: messages say so. */
+  offline?: boolean;
+  /** Limit to one account. */
+  accountId?: string;
+}
+
+export interface AnnouncedItem {
+  accountId: string;
+  accountName: string;
+  rule: string;
+  severity: Severity;
+  /** F-<n> for flags, M-<n> for milestone reminders. */
+  ref: string;
+  message: string;
+  params: Record<string, string | number>;
+}
+
+export interface CheckRunSummary {
+  organizationId: string;
+  findings: number;
+  opened: number;
+  reopened: number;
+  resolved: number;
+  /** Flags announced by this run (new, back from snooze, or more severe). */
+  announced: AnnouncedItem[];
+  /** Flags that would be announced but their account is muted. */
+  muted: number;
+  notifications: number;
+}
+
+export interface ReminderRunSummary {
+  organizationId: string;
+  due: number;
+  announced: AnnouncedItem[];
+  muted: number;
+  notifications: number;
+}
+
+async function organizationContext(db: PrismaClient | Tx, organizationId: string, now: Date) {
+  const org = await db.organization.findUnique({ where: { id: organizationId } });
+  if (!org) throw new NotFoundError("organization", organizationId);
+  const ctx: RuleContext = { now, timeZone: org.timeZone, today: localDay(now, org.timeZone), settings: checkSettings(org.settings) };
+  const locale = toLocale(org.locale) ?? "en";
+  const quiet: QuietRules = { timeZone: org.timeZone, quietStartHour: org.quietStartHour, quietEndHour: org.quietEndHour, workingDays: org.workingDays };
+  return { org, ctx, locale, quiet };
+}
+
+async function lockOrganization(tx: Tx, job: string, organizationId: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`kam:${job}:${organizationId}`}, 0))`;
+}
+
+interface ExistingFlag {
+  id: string;
+  number: number;
+  dedupeKey: string;
+  status: FlagStatus;
+  severity: Severity;
+  notifiedSeverity: Severity | null;
+  snoozedUntil: Date | null;
+  accountId: string | null;
+  params: unknown;
+}
+
+/** Reserves `count` consecutive numbers of one kind (flags) in one statement. Returns the first. */
+async function reserveNumbers(tx: Tx, organizationId: string, kind: string, count: number): Promise<number> {
+  const rows = await tx.$queryRaw<{ value: number }[]>`
+    INSERT INTO "Counter" ("organizationId", kind, value) VALUES (${organizationId}, ${kind}, ${count})
+    ON CONFLICT ("organizationId", kind) DO UPDATE SET value = "Counter".value + ${count}
+    RETURNING value`;
+  return rows[0]!.value - count + 1;
+}
+
+function isMuted(dir: Directory, accountId: string, now: Date): boolean {
+  const until = dir.accounts.get(accountId)?.mutedUntil;
+  return !!until && until.getTime() > now.getTime();
+}
+
+/** Runs every flag rule for an organization as of `now`, keeps the flags and writes the alerts. */
+export async function runChecks(db: PrismaClient, organizationId: string, options: RunOptions): Promise<CheckRunSummary> {
+  const { org, ctx, locale, quiet } = await organizationContext(db, organizationId, options.now);
+  const scope = { organizationId, timeZone: org.timeZone, today: ctx.today, now: options.now, settings: ctx.settings, ...(options.accountId ? { accountId: options.accountId } : {}) };
+  const data = await loadCheckData(db, scope, ["invoices", "orders", "contracts", "cases"]);
+  const findings = runRules(FLAG_RULES, data, ctx);
+  const now = options.now;
+
+  return inTransaction(db, async (tx) => {
+    await lockOrganization(tx, "checks", organizationId);
+    const keys = findings.map((f) => f.dedupeKey);
+    const existing = await tx.$queryRaw<ExistingFlag[]>`
+      SELECT id, number, "dedupeKey", status::text AS status, severity::text AS severity, "notifiedSeverity"::text AS "notifiedSeverity",
+             "snoozedUntil", "accountId", params
+      FROM "Flag"
+      WHERE "organizationId" = ${organizationId} AND (${options.accountId ?? null}::text IS NULL OR "accountId" = ${options.accountId ?? null})
+        AND (status <> 'RESOLVED' OR "dedupeKey" = ANY(${keys}::text[]))`;
+    const byKey = new Map(existing.map((f) => [f.dedupeKey, f]));
+    const found = new Set(keys);
+
+    // 1. New flags, numbered in one statement and written in one.
+    const fresh = findings.filter((f) => !byKey.has(f.dedupeKey));
+    const created: ExistingFlag[] = [];
+    if (fresh.length) {
+      const first = await reserveNumbers(tx, organizationId, "flag", fresh.length);
+      const rows = fresh.map((f, i) => ({
+        id: crypto.randomUUID(),
+        organizationId,
+        number: first + i,
+        accountId: f.accountId,
+        rule: f.rule,
+        severity: f.severity,
+        subjectType: f.subjectType,
+        subjectId: f.subjectId,
+        dedupeKey: f.dedupeKey,
+        params: { message: f.message, ...f.params, ...(f.memberIds ? { memberIds: f.memberIds.join(",") } : {}) },
+        firstSeenAt: now,
+        lastSeenAt: now,
+      }));
+      await tx.flag.createMany({ data: rows });
+      for (const r of rows) {
+        created.push({ id: r.id, number: r.number, dedupeKey: r.dedupeKey, status: "OPEN", severity: r.severity, notifiedSeverity: null, snoozedUntil: null, accountId: r.accountId, params: r.params });
+      }
+    }
+
+    // 2. Existing flags that still hold: new severity/params, reopen, unsnooze, escalate.
+    const updates: { id: string; status: FlagStatus; severity: Severity; params: string; notifiedSeverity: Severity | null }[] = [];
+    let reopened = 0;
+    const holding: ExistingFlag[] = [];
+    for (const f of findings) {
+      const e = byKey.get(f.dedupeKey);
+      if (!e) continue;
+      let status = e.status;
+      let notifiedSeverity = e.notifiedSeverity;
+      const rose = e.notifiedSeverity !== null && SEVERITY_RANK[f.severity] > SEVERITY_RANK[e.notifiedSeverity];
+      if (status === "RESOLVED") {
+        status = "OPEN";
+        notifiedSeverity = null;
+        reopened++;
+      } else if (status === "SNOOZED" && e.snoozedUntil && e.snoozedUntil.getTime() <= now.getTime()) {
+        status = "OPEN";
+        notifiedSeverity = null;
+      } else if (status === "ACKNOWLEDGED" && rose) {
+        status = "OPEN";
+      }
+      const params = JSON.stringify({ message: f.message, ...f.params, ...(f.memberIds ? { memberIds: f.memberIds.join(",") } : {}) });
+      if (status !== e.status || f.severity !== e.severity || notifiedSeverity !== e.notifiedSeverity || params !== JSON.stringify(e.params)) {
+        updates.push({ id: e.id, status, severity: f.severity, params, notifiedSeverity });
+      }
+      holding.push({ ...e, status, severity: f.severity, notifiedSeverity, params: JSON.parse(params) });
+    }
+    if (updates.length) {
+      await tx.$executeRaw`
+        UPDATE "Flag" AS f SET status = u.status::"FlagStatus", severity = u.severity::"Severity", params = u.params::jsonb,
+               "notifiedSeverity" = u.notified::"Severity", "snoozedUntil" = CASE WHEN u.status = 'SNOOZED' THEN f."snoozedUntil" END,
+               "resolvedAt" = NULL
+        FROM unnest(${updates.map((u) => u.id)}::text[], ${updates.map((u) => u.status)}::text[], ${updates.map((u) => u.severity)}::text[],
+                    ${updates.map((u) => u.params)}::text[], ${updates.map((u) => u.notifiedSeverity)}::text[]) AS u(id, status, severity, params, notified)
+        WHERE f.id = u.id`;
+    }
+    const seenIds = holding.map((h) => h.id);
+    if (seenIds.length) await tx.$executeRaw`UPDATE "Flag" SET "lastSeenAt" = ${now} WHERE id = ANY(${seenIds}::text[])`;
+
+    // 3. Flags that no longer hold are resolved automatically.
+    const gone = existing.filter((e) => e.status !== "RESOLVED" && !found.has(e.dedupeKey)).map((e) => e.id);
+    if (gone.length) {
+      await tx.$executeRaw`UPDATE "Flag" SET status = 'RESOLVED', "resolvedAt" = ${now}, "snoozedUntil" = NULL WHERE id = ANY(${gone}::text[])`;
+    }
+
+    // 4. What to announce: open flags never sent at their current severity or above.
+    const toAnnounce = [...created, ...holding].filter(
+      (f) => f.status === "OPEN" && f.accountId !== null && (f.notifiedSeverity === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[f.notifiedSeverity]),
+    );
+    const accountIds = [...new Set(toAnnounce.map((f) => f.accountId!))];
+    const memberIds = toAnnounce.flatMap((f) => memberIdsOf(f.params));
+    const dir = accountIds.length ? await loadDirectory(tx, organizationId, accountIds, memberIds) : emptyDirectory();
+    const rows: OutboxRow[] = [];
+    const announced: AnnouncedItem[] = [];
+    const notified: string[] = [];
+    let muted = 0;
+    const byAccount = groupBy(toAnnounce, (f) => f.accountId!);
+    for (const [accountId, flags] of byAccount) {
+      const account = dir.accounts.get(accountId);
+      if (!account) continue;
+      if (isMuted(dir, accountId, now)) {
+        muted += flags.length;
+        continue;
+      }
+      const items: AlertItem[] = flags.map((f) => {
+        const { message, params } = splitParams(f.params);
+        return { flagNumber: f.number, severity: f.severity, message, params };
+      });
+      const mentionIds = [...new Set([...account.managerIds, ...flags.flatMap((f) => memberIdsOf(f.params))])];
+      const hash = itemsHash(flags.map((f) => `${f.id}:${f.severity}`));
+      let targets: { target: Target; timeZone: string | null }[] = account.channels.map((target) => ({ target, timeZone: null }));
+      if (targets.length === 0) {
+        // No channel: the account managers hear of it directly.
+        targets = account.managerIds.flatMap((id) => {
+          const member = dir.members.get(id);
+          const target = directTarget(member);
+          return target ? [{ target, timeZone: member!.timeZone }] : [];
+        });
+      }
+      for (const { target, timeZone } of targets) {
+        const reply = alertsReply({ accountName: account.name, items, offline: options.offline ?? false, mentionMemberIds: mentionIds }, locale, timeZone ?? org.timeZone);
+        rows.push({
+          organizationId,
+          dedupeKey: `checks:${organizationId}:${accountId}:${target.platform}:${target.target}:${hash}`,
+          accountId,
+          message: outgoing(organizationId, target, reply, mentionsFor(dir, mentionIds, target.platform)),
+          notBefore: deliverAt(now, { ...quiet, timeZone: timeZone ?? quiet.timeZone }),
+        });
+      }
+      if (targets.length === 0) continue;
+      for (const f of flags) {
+        notified.push(f.id);
+        const { message, params } = splitParams(f.params);
+        announced.push({ accountId, accountName: account.name, rule: ruleOf(f.dedupeKey), severity: f.severity, ref: `F-${f.number}`, message, params });
+      }
+    }
+    const written = await enqueue(tx, rows);
+    if (notified.length) {
+      await tx.$executeRaw`UPDATE "Flag" SET "notifiedSeverity" = severity, "notifiedAt" = ${now} WHERE id = ANY(${notified}::text[])`;
+    }
+    return {
+      organizationId,
+      findings: findings.length,
+      opened: created.length,
+      reopened,
+      resolved: gone.length,
+      announced,
+      muted,
+      notifications: written,
+    };
+  });
+}
+
+/** Milestone reminders as of `now`: each stage once, one message per account (or per member, direct). */
+export async function runReminders(db: PrismaClient, organizationId: string, options: RunOptions): Promise<ReminderRunSummary> {
+  const { org, ctx, locale, quiet } = await organizationContext(db, organizationId, options.now);
+  const scope = { organizationId, timeZone: org.timeZone, today: ctx.today, now: options.now, settings: ctx.settings, ...(options.accountId ? { accountId: options.accountId } : {}) };
+  const data = await loadCheckData(db, scope, ["milestones"]);
+  const findings = runRules(REMINDER_RULES, data, ctx);
+  const now = options.now;
+
+  return inTransaction(db, async (tx) => {
+    await lockOrganization(tx, "reminders", organizationId);
+    const keys = findings.map((f) => f.dedupeKey);
+    const sent = keys.length
+      ? await tx.$queryRaw<{ dedupeKey: string }[]>`
+          SELECT "dedupeKey" FROM "ReminderLog" WHERE "organizationId" = ${organizationId} AND "dedupeKey" = ANY(${keys}::text[])`
+      : [];
+    const already = new Set(sent.map((s) => s.dedupeKey));
+    const due = findings.filter((f) => !already.has(f.dedupeKey));
+    const accountIds = [...new Set(due.map((f) => f.accountId))];
+    const dir = accountIds.length ? await loadDirectory(tx, organizationId, accountIds, due.flatMap((f) => f.memberIds ?? [])) : emptyDirectory();
+
+    let muted = 0;
+    const channelGroups = new Map<string, Finding[]>();
+    const directGroups = new Map<string, Finding[]>();
+    for (const f of due) {
+      if (!dir.accounts.has(f.accountId)) continue;
+      if (isMuted(dir, f.accountId, now)) {
+        muted++;
+        continue;
+      }
+      const owner = f.memberIds?.[0];
+      const member = owner ? dir.members.get(owner) : undefined;
+      if (member?.deliverVia === "DIRECT" && directTarget(member)) directGroups.set(member.id, [...(directGroups.get(member.id) ?? []), f]);
+      else channelGroups.set(f.accountId, [...(channelGroups.get(f.accountId) ?? []), f]);
+    }
+
+    const rows: OutboxRow[] = [];
+    const logged: Finding[] = [];
+    const toItem = (f: Finding): ReminderItem => ({ severity: f.severity, message: f.message, params: f.params, milestoneNumber: Number(f.params.milestone) });
+    for (const [accountId, items] of channelGroups) {
+      const account = dir.accounts.get(accountId)!;
+      const mentionIds = [...new Set(items.flatMap((f) => f.memberIds ?? (account.managerIds.length ? account.managerIds : [])))];
+      const hash = itemsHash(items.map((f) => f.dedupeKey));
+      let targets: { target: Target; timeZone: string | null }[] = account.channels.map((target) => ({ target, timeZone: null }));
+      if (targets.length === 0) {
+        targets = mentionIds.flatMap((id) => {
+          const member = dir.members.get(id);
+          const target = directTarget(member);
+          return target ? [{ target, timeZone: member!.timeZone }] : [];
+        });
+      }
+      for (const { target, timeZone } of targets) {
+        const reply = remindersReply({ accountName: account.name, items: items.map(toItem), offline: options.offline ?? false, mentionMemberIds: mentionIds }, locale, timeZone ?? org.timeZone);
+        rows.push({
+          organizationId,
+          dedupeKey: `reminders:${organizationId}:${accountId}:${target.platform}:${target.target}:${hash}`,
+          accountId,
+          message: outgoing(organizationId, target, reply, mentionsFor(dir, mentionIds, target.platform)),
+          notBefore: deliverAt(now, { ...quiet, timeZone: timeZone ?? quiet.timeZone }),
+        });
+      }
+      if (targets.length) logged.push(...items);
+    }
+    for (const [memberId, items] of directGroups) {
+      const member = dir.members.get(memberId)!;
+      const target = directTarget(member)!;
+      const zone = member.timeZone ?? org.timeZone;
+      const reply = remindersReply({ accountName: member.displayName, direct: true, items: items.map(toItem), offline: options.offline ?? false }, locale, zone);
+      rows.push({
+        organizationId,
+        dedupeKey: `reminders:${organizationId}:member:${memberId}:${target.platform}:${target.target}:${itemsHash(items.map((f) => f.dedupeKey))}`,
+        accountId: items.length === 1 || items.every((f) => f.accountId === items[0]!.accountId) ? items[0]!.accountId : null,
+        message: outgoing(organizationId, target, reply, []),
+        notBefore: deliverAt(now, { ...quiet, timeZone: zone }),
+      });
+      logged.push(...items);
+    }
+    const written = await enqueue(tx, rows);
+    if (logged.length) {
+      await tx.reminderLog.createMany({
+        data: logged.map((f) => ({ organizationId, dedupeKey: f.dedupeKey, accountId: f.accountId, subjectType: f.subjectType, subjectId: f.subjectId, sentAt: now })),
+        skipDuplicates: true,
+      });
+    }
+    return {
+      organizationId,
+      due: findings.length,
+      announced: logged.map((f) => ({
+        accountId: f.accountId,
+        accountName: dir.accounts.get(f.accountId)?.name ?? "",
+        rule: f.rule,
+        severity: f.severity,
+        ref: `M-${f.params.milestone}`,
+        message: f.message,
+        params: f.params,
+      })),
+      muted,
+      notifications: written,
+    };
+  });
+}
+
+function emptyDirectory(): Directory {
+  return { accounts: new Map(), members: new Map() };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
+  return map;
+}
+
+/** Flag.params holds the finding's message key and params (and the responsible members). */
+export function splitParams(raw: unknown): { message: string; params: Record<string, string | number>; memberIds: string[] } {
+  const { message, memberIds, ...params } = (raw ?? {}) as Record<string, string | number>;
+  return { message: String(message ?? ""), params, memberIds: typeof memberIds === "string" && memberIds ? memberIds.split(",") : [] };
+}
+
+function memberIdsOf(raw: unknown): string[] {
+  return splitParams(raw).memberIds;
+}
+
+function ruleOf(dedupeKey: string): string {
+  return dedupeKey.split(":")[0]!;
+}

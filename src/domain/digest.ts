@@ -1,0 +1,153 @@
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Severity } from "../generated/prisma/enums.ts";
+import { NotFoundError } from "./errors.ts";
+import { addDays, localDay } from "./rules/time.ts";
+
+/** Money totals per currency, with how many items make them. */
+export interface MoneyTotal {
+  currency: string;
+  minor: number;
+  count: number;
+}
+
+export interface Deadline {
+  day: string;
+  kind: "milestone" | "project" | "contract" | "invoice";
+  number: string;
+  name: string;
+  project?: string;
+  amountMinor?: number;
+  currency?: string;
+}
+
+export interface DigestAccount {
+  accountId: string;
+  name: string;
+  openOrders: { count: number; totals: MoneyTotal[] };
+  unpaid: MoneyTotal[];
+  overdue: MoneyTotal[];
+  deadlines: Deadline[];
+  openFlags: { total: number; bySeverity: Record<Severity, number> };
+  openCases: { total: number; pastSla: number };
+}
+
+export interface DigestData {
+  organizationId: string;
+  organizationName: string;
+  /** The organization's local day the digest is for. */
+  today: string;
+  timeZone: string;
+  locale: string;
+  /** Days ahead that deadlines are listed for. */
+  horizonDays: number;
+  accounts: DigestAccount[];
+}
+
+const HORIZON_DAYS = 14;
+
+/**
+ * The managers' overview, as plain data: per account its open orders, unpaid and overdue invoice
+ * totals, deadlines in the next 14 days, open flags and open cases. A fixed number of grouped
+ * queries whatever the number of accounts. `digestReply` (src/core/messages) renders it.
+ */
+export async function buildDigest(db: PrismaClient, organizationId: string, options: { accountId?: string; now: Date }): Promise<DigestData> {
+  const org = await db.organization.findUnique({ where: { id: organizationId } });
+  if (!org) throw new NotFoundError("organization", organizationId);
+  const today = localDay(options.now, org.timeZone);
+  const until = addDays(today, HORIZON_DAYS);
+  const acct = options.accountId ?? null;
+  const [accounts, orders, invoices, milestones, projects, contracts, dueInvoices, flags, cases] = await Promise.all([
+    db.account.findMany({ where: { organizationId, ...(acct ? { id: acct } : {}) }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    db.$queryRaw<{ accountId: string; currency: string; count: number; minor: number }[]>`
+      SELECT "accountId", currency::text AS currency, count(*)::int AS count, sum("totalMinor")::float8 AS minor FROM "Order"
+      WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct})
+        AND status IN ('RECEIVED', 'CONFIRMED', 'IN_PRODUCTION', 'SHIPPED')
+      GROUP BY 1, 2`,
+    db.$queryRaw<{ accountId: string; currency: string; count: number; minor: number; overdueCount: number; overdueMinor: number }[]>`
+      SELECT "accountId", currency::text AS currency, count(*)::int AS count, sum("amountMinor")::float8 AS minor,
+             count(*) FILTER (WHERE "dueOn" < ${today}::date)::int AS "overdueCount",
+             coalesce(sum("amountMinor") FILTER (WHERE "dueOn" < ${today}::date), 0)::float8 AS "overdueMinor"
+      FROM "Invoice"
+      WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct}) AND "paidOn" IS NULL
+      GROUP BY 1, 2`,
+    db.$queryRaw<{ accountId: string; day: string; number: number; name: string; project: string }[]>`
+      SELECT p."accountId", m."dueOn"::text AS day, m.number, m.name, p.name AS project
+      FROM "Milestone" m JOIN "Project" p ON p.id = m."projectId"
+      WHERE m."organizationId" = ${organizationId} AND (${acct}::text IS NULL OR p."accountId" = ${acct})
+        AND m.status = 'OPEN' AND m."dueOn" BETWEEN ${today}::date AND ${until}::date`,
+    db.$queryRaw<{ accountId: string; day: string; number: number; name: string }[]>`
+      SELECT "accountId", "dueOn"::text AS day, number, name FROM "Project"
+      WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct})
+        AND status = 'OPEN' AND "dueOn" BETWEEN ${today}::date AND ${until}::date`,
+    db.$queryRaw<{ accountId: string; day: string; number: number; name: string }[]>`
+      SELECT "accountId", "endsOn"::text AS day, number, name FROM "Contract"
+      WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct})
+        AND "endsOn" BETWEEN ${today}::date AND ${until}::date`,
+    db.$queryRaw<{ accountId: string; day: string; number: string; minor: number; currency: string }[]>`
+      SELECT "accountId", "dueOn"::text AS day, number, "amountMinor"::float8 AS minor, currency::text AS currency FROM "Invoice"
+      WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct})
+        AND "paidOn" IS NULL AND "dueOn" BETWEEN ${today}::date AND ${until}::date`,
+    db.$queryRaw<{ accountId: string; severity: Severity; count: number }[]>`
+      SELECT "accountId", severity::text AS severity, count(*)::int AS count FROM "Flag"
+      WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct}) AND status <> 'RESOLVED'
+      GROUP BY 1, 2`,
+    db.$queryRaw<{ accountId: string; count: number; pastSla: number }[]>`
+      SELECT "accountId", count(*)::int AS count, count(*) FILTER (WHERE "slaDueAt" < ${options.now})::int AS "pastSla" FROM "Case"
+      WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct}) AND status = 'OPEN'
+      GROUP BY 1`,
+  ]);
+  const byId = new Map<string, DigestAccount>();
+  for (const a of accounts) {
+    byId.set(a.id, {
+      accountId: a.id,
+      name: a.name,
+      openOrders: { count: 0, totals: [] },
+      unpaid: [],
+      overdue: [],
+      deadlines: [],
+      openFlags: { total: 0, bySeverity: { INFO: 0, WARNING: 0, CRITICAL: 0 } },
+      openCases: { total: 0, pastSla: 0 },
+    });
+  }
+  for (const o of orders) {
+    const a = byId.get(o.accountId);
+    if (!a) continue;
+    a.openOrders.count += o.count;
+    a.openOrders.totals.push({ currency: o.currency, minor: o.minor, count: o.count });
+  }
+  for (const i of invoices) {
+    const a = byId.get(i.accountId);
+    if (!a) continue;
+    a.unpaid.push({ currency: i.currency, minor: i.minor, count: i.count });
+    if (i.overdueCount > 0) a.overdue.push({ currency: i.currency, minor: i.overdueMinor, count: i.overdueCount });
+  }
+  for (const m of milestones) byId.get(m.accountId)?.deadlines.push({ day: m.day, kind: "milestone", number: String(m.number), name: m.name, project: m.project });
+  for (const p of projects) byId.get(p.accountId)?.deadlines.push({ day: p.day, kind: "project", number: String(p.number), name: p.name });
+  for (const c of contracts) byId.get(c.accountId)?.deadlines.push({ day: c.day, kind: "contract", number: String(c.number), name: c.name });
+  for (const i of dueInvoices) byId.get(i.accountId)?.deadlines.push({ day: i.day, kind: "invoice", number: i.number, name: i.number, amountMinor: i.minor, currency: i.currency });
+  for (const f of flags) {
+    const a = f.accountId ? byId.get(f.accountId) : undefined;
+    if (!a) continue;
+    a.openFlags.total += f.count;
+    a.openFlags.bySeverity[f.severity] += f.count;
+  }
+  for (const c of cases) {
+    const a = byId.get(c.accountId);
+    if (a) a.openCases = { total: c.count, pastSla: c.pastSla };
+  }
+  for (const a of byId.values()) a.deadlines.sort((x, y) => x.day.localeCompare(y.day) || x.kind.localeCompare(y.kind));
+  return {
+    organizationId,
+    organizationName: org.name,
+    today,
+    timeZone: org.timeZone,
+    locale: org.locale,
+    horizonDays: HORIZON_DAYS,
+    accounts: [...byId.values()],
+  };
+}
+
+/** An account with nothing open and nothing due is left out of the rendered digest. */
+export function isQuiet(a: DigestAccount): boolean {
+  return a.openOrders.count === 0 && a.unpaid.length === 0 && a.deadlines.length === 0 && a.openFlags.total === 0 && a.openCases.total === 0;
+}

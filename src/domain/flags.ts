@@ -1,0 +1,203 @@
+import { z } from "zod";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { FlagStatus, Platform, Severity } from "../generated/prisma/enums.ts";
+import type { Actor } from "./actor.ts";
+import { splitParams } from "./checks.ts";
+import { ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
+import * as limits from "./limits.ts";
+import { requireAccount } from "./permissions.ts";
+import { parseNumberRef, resolveAccount } from "./references.ts";
+import { audit, inTransaction, type Tx } from "./tx.ts";
+import { validate } from "./validate.ts";
+
+/**
+ * Flags: problems found by the check rules (src/domain/checks.ts). People acknowledge them (not
+ * sent again unless they get worse), snooze them (back when the snooze ends), resolve them (back
+ * if the check still finds the problem), and mute an account's alerts for a while (flags are
+ * still kept and listed). Flags are numbered per organization: F-1, F-2, …
+ */
+
+export interface FlagView {
+  id: string;
+  number: number;
+  rule: string;
+  severity: Severity;
+  status: FlagStatus;
+  account: { id: string; name: string } | null;
+  subjectType: string;
+  subjectId: string;
+  /** Message key in the "scheduler" namespace and its params (see src/core/messages). */
+  message: string;
+  params: Record<string, string | number>;
+  snoozedUntil: Date | null;
+  notifiedAt: Date | null;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  resolvedAt: Date | null;
+}
+
+/** An outbox message that could not be delivered (channel gone, bot removed, …). */
+export interface DeliveryFailure {
+  id: string;
+  platform: Platform;
+  target: string;
+  accountId: string | null;
+  error: string;
+  attempts: number;
+  createdAt: Date;
+}
+
+type FlagRow = NonNullable<Awaited<ReturnType<typeof findFlag>>>;
+
+function view(flag: FlagRow): FlagView {
+  const { message, params } = splitParams(flag.params);
+  return {
+    id: flag.id,
+    number: flag.number,
+    rule: flag.rule,
+    severity: flag.severity,
+    status: flag.status,
+    account: flag.account ? { id: flag.account.id, name: flag.account.name } : null,
+    subjectType: flag.subjectType,
+    subjectId: flag.subjectId,
+    message,
+    params,
+    snoozedUntil: flag.snoozedUntil,
+    notifiedAt: flag.notifiedAt,
+    firstSeenAt: flag.firstSeenAt,
+    lastSeenAt: flag.lastSeenAt,
+    resolvedAt: flag.resolvedAt,
+  };
+}
+
+function findFlag(tx: Tx, organizationId: string, number: number) {
+  return tx.flag.findFirst({ where: { organizationId, number }, include: { account: { select: { id: true, name: true } } } });
+}
+
+async function loadFlag(tx: Tx, actor: Actor, ref: string): Promise<FlagRow> {
+  const flag = await findFlag(tx, actor.organizationId, parseNumberRef("flag", ref, "F"));
+  if (!flag) throw new NotFoundError("flag", ref);
+  return flag;
+}
+
+async function requireFlagWrite(tx: Tx, actor: Actor, flag: FlagRow) {
+  if (flag.accountId) await requireAccount(tx, actor, "account.write", flag.accountId);
+}
+
+const listInput = z.object({ account: limits.reference.optional(), scope: z.enum(["open", "all"]).default("open") });
+const flagRef = z.object({ flag: limits.reference });
+
+const SEVERITY_ORDER: Record<Severity, number> = { CRITICAL: 0, WARNING: 1, INFO: 2 };
+
+/** Open (or all) flags, most severe first, and the outbox's permanent delivery failures. */
+export async function listFlags(
+  db: PrismaClient,
+  actor: Actor,
+  input: { account?: string; scope?: "open" | "all" },
+): Promise<{ account: { id: string; name: string } | null; flags: FlagView[]; deliveryFailures: DeliveryFailure[] }> {
+  const data = validate(listInput, input);
+  return inTransaction(db, async (tx) => {
+    const account = data.account ? await resolveAccount(tx, actor.organizationId, data.account) : null;
+    const flags = await tx.flag.findMany({
+      where: {
+        organizationId: actor.organizationId,
+        ...(account ? { accountId: account.id } : {}),
+        ...(data.scope === "open" ? { status: { not: "RESOLVED" } } : {}),
+      },
+      include: { account: { select: { id: true, name: true } } },
+      orderBy: [{ lastSeenAt: "desc" }, { number: "desc" }],
+      take: 200,
+    });
+    const failures = await tx.notification.findMany({
+      where: { organizationId: actor.organizationId, status: "FAILED", ...(account ? { accountId: account.id } : {}) },
+      orderBy: { createdAt: "desc" },
+      take: 20,
+    });
+    return {
+      account: account ? { id: account.id, name: account.name } : null,
+      flags: flags.map(view).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.number - b.number),
+      deliveryFailures: failures.map((n) => ({
+        id: n.id,
+        platform: n.platform,
+        target: n.target,
+        accountId: n.accountId,
+        error: n.lastError ?? "",
+        attempts: n.attempts,
+        createdAt: n.createdAt,
+      })),
+    };
+  });
+}
+
+export async function showFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
+  const data = validate(flagRef, input);
+  return inTransaction(db, async (tx) => view(await loadFlag(tx, actor, data.flag)));
+}
+
+/** Acknowledged: known, not sent again unless its severity rises. */
+export async function acknowledgeFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
+  const data = validate(flagRef, input);
+  return inTransaction(db, async (tx) => {
+    const flag = await loadFlag(tx, actor, data.flag);
+    await requireFlagWrite(tx, actor, flag);
+    if (flag.status === "RESOLVED") throw new ConflictError("scheduler:error.flagResolved", { flag: `F-${flag.number}` });
+    const updated = await tx.flag.update({
+      where: { id: flag.id },
+      data: { status: "ACKNOWLEDGED", snoozedUntil: null, notifiedSeverity: flag.notifiedSeverity ?? flag.severity },
+      include: { account: { select: { id: true, name: true } } },
+    });
+    await audit(tx, actor, "flag.acknowledge", "Flag", flag.id, { number: flag.number, from: flag.status });
+    return view(updated);
+  });
+}
+
+/** Resolved by hand; the next check run reopens it if the problem is still there. */
+export async function resolveFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
+  const data = validate(flagRef, input);
+  return inTransaction(db, async (tx) => {
+    const flag = await loadFlag(tx, actor, data.flag);
+    await requireFlagWrite(tx, actor, flag);
+    if (flag.status === "RESOLVED") throw new ConflictError("scheduler:error.flagResolved", { flag: `F-${flag.number}` });
+    const updated = await tx.flag.update({
+      where: { id: flag.id },
+      data: { status: "RESOLVED", resolvedAt: new Date(), snoozedUntil: null },
+      include: { account: { select: { id: true, name: true } } },
+    });
+    await audit(tx, actor, "flag.resolve", "Flag", flag.id, { number: flag.number, from: flag.status });
+    return view(updated);
+  });
+}
+
+/** Snoozed until a moment: silent till then, sent again afterwards if it still holds. */
+export async function snoozeFlag(db: PrismaClient, actor: Actor, input: { flag: string; until: Date }): Promise<FlagView> {
+  const data = validate(flagRef, { flag: input.flag });
+  if (!(input.until instanceof Date) || Number.isNaN(input.until.getTime()) || input.until.getTime() <= Date.now()) {
+    throw new InvalidInputError("until", "scheduler:error.untilInPast");
+  }
+  return inTransaction(db, async (tx) => {
+    const flag = await loadFlag(tx, actor, data.flag);
+    await requireFlagWrite(tx, actor, flag);
+    if (flag.status === "RESOLVED") throw new ConflictError("scheduler:error.flagResolved", { flag: `F-${flag.number}` });
+    const updated = await tx.flag.update({
+      where: { id: flag.id },
+      data: { status: "SNOOZED", snoozedUntil: input.until },
+      include: { account: { select: { id: true, name: true } } },
+    });
+    await audit(tx, actor, "flag.snooze", "Flag", flag.id, { number: flag.number, until: input.until.toISOString() });
+    return view(updated);
+  });
+}
+
+/** Silences an account's alerts and reminders until a moment (a moment in the past unmutes). Flags are still kept. */
+export async function muteAccount(db: PrismaClient, actor: Actor, input: { account: string; until: Date }): Promise<{ account: { id: string; name: string }; mutedUntil: Date | null }> {
+  const data = validate(z.object({ account: limits.reference }), { account: input.account });
+  if (!(input.until instanceof Date) || Number.isNaN(input.until.getTime())) throw new InvalidInputError("until", "error.invalidField");
+  return inTransaction(db, async (tx) => {
+    const account = await resolveAccount(tx, actor.organizationId, data.account);
+    await requireAccount(tx, actor, "account.write", account.id);
+    const mutedUntil = input.until.getTime() > Date.now() ? input.until : null;
+    await tx.account.update({ where: { id: account.id }, data: { mutedUntil } });
+    await audit(tx, actor, mutedUntil ? "account.mute" : "account.unmute", "Account", account.id, { until: mutedUntil?.toISOString() ?? null });
+    return { account: { id: account.id, name: account.name }, mutedUntil };
+  });
+}

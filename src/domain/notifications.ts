@@ -1,0 +1,190 @@
+import { createHash } from "node:crypto";
+import type { Mention, OutgoingMessage } from "../core/notifier.ts";
+import type { Reply } from "../core/reply.ts";
+import type { Platform } from "../generated/prisma/enums.ts";
+import { localClock } from "./rules/time.ts";
+import type { Tx } from "./tx.ts";
+
+/**
+ * The notifications outbox, writing side: who is told where, and the rows the dispatcher delivers.
+ *
+ * - An account's alerts and reminders go to its bound channel on each platform (ChannelBinding,
+ *   purpose ACCOUNT), mentioning the responsible members (Slack: the user id; Teams: mentionId).
+ * - A reminder addressed to a member whose `deliverVia` is DIRECT goes to that member directly:
+ *   on Slack the target is the user id (chat.postMessage opens the DM), on Teams the stored
+ *   personal Conversation. Without such a target it falls back to the account's channel.
+ * - Digests go to the organization's DIGEST bindings (accountId null), or, when the organization's
+ *   digestTarget is DIRECT, to its admins and managers directly.
+ * - When there is no channel at all, alerts fall back to the account managers directly.
+ * Rows are written with a unique dedupe key (insert-or-skip) in the caller's transaction.
+ */
+
+export interface Target {
+  platform: Platform;
+  target: string;
+}
+
+export interface MemberInfo {
+  id: string;
+  displayName: string;
+  deliverVia: "CHANNEL" | "DIRECT";
+  timeZone: string | null;
+  identities: { platform: Platform; externalId: string; mentionId: string | null }[];
+  /** Personal conversations by platform (Teams 1:1 chats, Slack DMs). */
+  personal: Map<Platform, string>;
+}
+
+export interface AccountInfo {
+  id: string;
+  name: string;
+  mutedUntil: Date | null;
+  channels: Target[];
+  managerIds: string[];
+}
+
+export interface Directory {
+  accounts: Map<string, AccountInfo>;
+  members: Map<string, MemberInfo>;
+}
+
+const PLATFORM_ORDER: Platform[] = ["SLACK", "TEAMS", "TERMINAL"];
+
+/** Loads, in five queries, everything needed to address messages about these accounts and members. */
+export async function loadDirectory(tx: Tx, organizationId: string, accountIds: string[], memberIds: string[] = []): Promise<Directory> {
+  const accounts = await tx.account.findMany({
+    where: { organizationId, id: { in: accountIds } },
+    select: { id: true, name: true, mutedUntil: true },
+  });
+  const [bindings, managers] = await Promise.all([
+    tx.channelBinding.findMany({ where: { organizationId, accountId: { in: accountIds }, purpose: "ACCOUNT" }, orderBy: { createdAt: "asc" } }),
+    tx.accountTeamMember.findMany({ where: { accountId: { in: accountIds }, role: "ACCOUNT_MANAGER" }, select: { accountId: true, memberId: true } }),
+  ]);
+  const dir: Directory = { accounts: new Map(), members: new Map() };
+  for (const a of accounts) dir.accounts.set(a.id, { id: a.id, name: a.name, mutedUntil: a.mutedUntil, channels: [], managerIds: [] });
+  for (const b of bindings) dir.accounts.get(b.accountId!)?.channels.push({ platform: b.platform, target: b.channelId });
+  for (const m of managers) dir.accounts.get(m.accountId)?.managerIds.push(m.memberId);
+  const wanted = [...new Set([...memberIds, ...managers.map((m) => m.memberId)])];
+  await loadMembers(tx, organizationId, wanted, dir.members);
+  return dir;
+}
+
+export async function loadMembers(tx: Tx, organizationId: string, memberIds: string[], into = new Map<string, MemberInfo>()) {
+  if (memberIds.length === 0) return into;
+  const [members, identities, conversations] = await Promise.all([
+    tx.member.findMany({ where: { organizationId, id: { in: memberIds } }, select: { id: true, displayName: true, deliverVia: true, timeZone: true } }),
+    tx.memberIdentity.findMany({ where: { organizationId, memberId: { in: memberIds } }, orderBy: { refreshedAt: "desc" } }),
+    tx.conversation.findMany({ where: { organizationId, memberId: { in: memberIds }, kind: "personal" }, orderBy: { updatedAt: "desc" } }),
+  ]);
+  for (const m of members) into.set(m.id, { ...m, identities: [], personal: new Map() });
+  for (const i of identities) into.get(i.memberId)?.identities.push({ platform: i.platform, externalId: i.externalId, mentionId: i.mentionId });
+  for (const c of conversations) {
+    const info = into.get(c.memberId!);
+    if (info && !info.personal.has(c.platform)) info.personal.set(c.platform, c.conversationId);
+  }
+  return into;
+}
+
+/** The platform users to mention for these members on one platform. */
+export function mentionsFor(dir: Pick<Directory, "members">, memberIds: string[], platform: Platform): Mention[] {
+  const mentions: Mention[] = [];
+  for (const id of new Set(memberIds)) {
+    const member = dir.members.get(id);
+    const identity = member?.identities.find((i) => i.platform === platform);
+    if (!member || !identity) continue;
+    const userId = platform === "TEAMS" ? identity.mentionId ?? identity.externalId : identity.externalId;
+    mentions.push({ userId, name: member.displayName });
+  }
+  return mentions;
+}
+
+/** Where a direct message to a member goes: Slack user id, or the member's personal conversation. */
+export function directTarget(member: MemberInfo | undefined): Target | null {
+  if (!member) return null;
+  for (const platform of PLATFORM_ORDER) {
+    if (platform === "SLACK") {
+      const slack = member.identities.find((i) => i.platform === "SLACK");
+      if (slack) return { platform, target: member.personal.get("SLACK") ?? slack.externalId };
+    } else {
+      const conversation = member.personal.get(platform);
+      if (conversation) return { platform, target: conversation };
+    }
+  }
+  return null;
+}
+
+/** Digest destinations: the DIGEST bindings, or the admins' and managers' direct chats. */
+export async function digestTargets(tx: Tx, organizationId: string, mode: "CHANNEL" | "DIRECT"): Promise<{ target: Target; memberId?: string; timeZone?: string | null }[]> {
+  if (mode === "CHANNEL") {
+    const bindings = await tx.channelBinding.findMany({ where: { organizationId, accountId: null, purpose: "DIGEST" }, orderBy: { createdAt: "asc" } });
+    return bindings.map((b) => ({ target: { platform: b.platform, target: b.channelId } }));
+  }
+  const managers = await tx.member.findMany({ where: { organizationId, orgRole: { in: ["ADMIN", "MANAGER"] } }, select: { id: true } });
+  const members = await loadMembers(tx, organizationId, managers.map((m) => m.id));
+  return [...members.values()].flatMap((m) => {
+    const target = directTarget(m);
+    return target ? [{ target, memberId: m.id, timeZone: m.timeZone }] : [];
+  });
+}
+
+export interface OutboxRow {
+  organizationId: string;
+  dedupeKey: string;
+  accountId: string | null;
+  message: OutgoingMessage;
+  /** Earliest delivery (quiet hours, working days). */
+  notBefore: Date;
+}
+
+export function outgoing(organizationId: string, target: Target, reply: Reply, mentions: Mention[]): OutgoingMessage {
+  return { organizationId, platform: target.platform, target: target.target, reply, mentions };
+}
+
+/** A short, stable digest of the items a message announces, for its dedupe key. */
+export function itemsHash(items: string[]): string {
+  return createHash("sha256").update([...items].sort().join("\n")).digest("hex").slice(0, 20);
+}
+
+/** Writes outbox rows; a row whose dedupe key exists already is skipped. Returns the number written. */
+export async function enqueue(tx: Tx, rows: OutboxRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await tx.notification.createMany({
+    data: rows.map((r) => ({
+      organizationId: r.organizationId,
+      dedupeKey: r.dedupeKey,
+      platform: r.message.platform,
+      target: r.message.target,
+      accountId: r.accountId,
+      payload: JSON.parse(JSON.stringify(r.message)),
+      nextAttemptAt: r.notBefore,
+    })),
+    skipDuplicates: true,
+  });
+  return result.count;
+}
+
+export interface QuietRules {
+  timeZone: string;
+  quietStartHour: number;
+  quietEndHour: number;
+  workingDays: number[];
+}
+
+function isQuiet(hour: number, start: number, end: number): boolean {
+  if (start === end) return false;
+  return start > end ? hour >= start || hour < end : hour >= start && hour < end;
+}
+
+/**
+ * The earliest instant at or after `now` when a message may go out: on a working day and outside
+ * quiet hours, in the recipient's time zone. Hour by hour, so DST changes need no special care.
+ */
+export function deliverAt(now: Date, rules: QuietRules): Date {
+  const days = rules.workingDays.length ? rules.workingDays : [1, 2, 3, 4, 5, 6, 7];
+  let candidate = now;
+  for (let i = 0; i < 24 * 9; i++) {
+    const clock = localClock(candidate, rules.timeZone);
+    if (days.includes(clock.weekday) && !isQuiet(clock.hour, rules.quietStartHour, rules.quietEndHour)) return candidate;
+    candidate = new Date(Math.floor(candidate.getTime() / 3_600_000) * 3_600_000 + 3_600_000);
+  }
+  return now;
+}

@@ -1,0 +1,24 @@
+import type { Rule } from "./types.ts";
+
+/** A customer-service case still open after its SLA deadline (an instant, not a day). */
+export const caseSla: Rule = {
+  name: "case.sla",
+  kind: "flag",
+  run(data, ctx) {
+    return data.openCases.flatMap((c) => {
+      if (c.slaDueAt.getTime() >= ctx.now.getTime()) return [];
+      const hours = Math.floor((ctx.now.getTime() - c.slaDueAt.getTime()) / 3_600_000);
+      return [{
+        rule: "case.sla",
+        dedupeKey: `case.sla:${c.id}`,
+        severity: c.priority === "URGENT" || c.priority === "HIGH" ? ("CRITICAL" as const) : ("WARNING" as const),
+        accountId: c.accountId,
+        subjectType: "Case" as const,
+        subjectId: c.id,
+        message: "rule.caseSla",
+        params: { case: c.number, subject: c.subject, priority: c.priority, hours },
+        ...(c.assigneeId ? { memberIds: [c.assigneeId] } : {}),
+      }];
+    });
+  },
+};

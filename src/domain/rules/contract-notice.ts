@@ -1,0 +1,32 @@
+import type { Rule } from "./types.ts";
+import { addDays, daysBetween } from "./time.ts";
+
+/**
+ * A contract nearing its notice deadline (end day minus notice days) with no follow-up contract:
+ * a warning `noticeLeadDays` before the deadline, critical once the notice period has begun,
+ * until the end day.
+ */
+export const contractNotice: Rule = {
+  name: "contract.notice",
+  kind: "flag",
+  run(data, ctx) {
+    return data.contracts.flatMap((c) => {
+      if (ctx.today > c.endsOn) return [];
+      const deadline = addDays(c.endsOn, -c.noticeDays);
+      if (daysBetween(ctx.today, deadline) > ctx.settings.noticeLeadDays) return [];
+      const renewed = data.contracts.some((o) => o.accountId === c.accountId && o.id !== c.id && o.endsOn > c.endsOn && o.startsOn > c.startsOn);
+      if (renewed) return [];
+      const begun = ctx.today >= deadline;
+      return [{
+        rule: "contract.notice",
+        dedupeKey: `contract.notice:${c.id}`,
+        severity: begun ? ("CRITICAL" as const) : ("WARNING" as const),
+        accountId: c.accountId,
+        subjectType: "Contract" as const,
+        subjectId: c.id,
+        message: begun ? "rule.contractNoticeBegun" : "rule.contractNoticeSoon",
+        params: { contract: c.number, name: c.name, deadlineOn: deadline, endsOn: c.endsOn, days: Math.max(0, daysBetween(ctx.today, deadline)) },
+      }];
+    });
+  },
+};

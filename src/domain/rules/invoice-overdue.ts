@@ -1,0 +1,25 @@
+import type { Rule } from "./types.ts";
+import { daysBetween } from "./time.ts";
+
+/** Unpaid after its due day (in the organization's time zone). On the due day itself it is not overdue. */
+export const invoiceOverdue: Rule = {
+  name: "invoice.overdue",
+  kind: "flag",
+  run(data, ctx) {
+    return data.invoices.flatMap((i) => {
+      if (i.paidOn !== null) return [];
+      const days = daysBetween(i.dueOn, ctx.today);
+      if (days < 1) return [];
+      return [{
+        rule: "invoice.overdue",
+        dedupeKey: `invoice.overdue:${i.id}`,
+        severity: days >= ctx.settings.overdueCriticalDays ? ("CRITICAL" as const) : ("WARNING" as const),
+        accountId: i.accountId,
+        subjectType: "Invoice" as const,
+        subjectId: i.id,
+        message: "rule.invoiceOverdue",
+        params: { invoice: i.number, days, dueOn: i.dueOn, amountMinor: Number(i.amountMinor), currency: i.currency },
+      }];
+    });
+  },
+};

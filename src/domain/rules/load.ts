@@ -1,0 +1,363 @@
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { Tx } from "../tx.ts";
+import type { CheckSettings } from "./settings.ts";
+import { addDays } from "./time.ts";
+
+/**
+ * Set-based loading for one organization's sweep: a fixed handful of queries, whatever the number
+ * of accounts, each pre-filtering in SQL to the rows a rule may flag (with a day of slack on each
+ * side, so that the rules themselves decide the exact boundaries in the organization's time zone).
+ * Days come back as ISO strings (YYYY-MM-DD); money as bigint minor units.
+ */
+
+export interface InvoiceRow {
+  id: string;
+  accountId: string;
+  number: string;
+  amountMinor: bigint;
+  currency: string;
+  issuedOn: string;
+  dueOn: string;
+  paidOn: string | null;
+  orderId: string | null;
+  orderNumber: number | null;
+  orderTotalMinor: bigint | null;
+  orderCurrency: string | null;
+  orderStatus: string | null;
+}
+
+export interface InvoiceTermsRow {
+  id: string;
+  accountId: string;
+  number: string;
+  issuedOn: string;
+  dueOn: string;
+  contractId: string;
+  contractNumber: number;
+  paymentTermsDays: number;
+}
+
+export interface DuplicatePairRow {
+  id: string;
+  accountId: string;
+  number: string;
+  amountMinor: bigint;
+  currency: string;
+  issuedOn: string;
+  createdAt: Date;
+  otherId: string;
+  otherNumber: string;
+  otherIssuedOn: string;
+  otherCreatedAt: Date;
+  sameNumber: boolean;
+}
+
+export interface PriceLineRow {
+  invoiceId: string;
+  invoiceNumber: string;
+  accountId: string;
+  orderNumber: number;
+  orderDay: string;
+  orderCurrency: string;
+  lineNo: number;
+  productId: string;
+  sku: string;
+  unitPriceMinor: bigint;
+  contractId: string;
+  contractNumber: number;
+  contractStartsOn: string;
+  contractEndsOn: string;
+  contractCurrency: string;
+  contractPriceMinor: bigint;
+}
+
+export interface LateOrderRow {
+  id: string;
+  accountId: string;
+  number: number;
+  status: string;
+  requestedOn: string;
+  createdById: string | null;
+}
+
+export interface ReorderStatRow {
+  accountId: string;
+  productId: string;
+  sku: string;
+  productName: string;
+  lastDay: string;
+  orders: number;
+  medianGapDays: number;
+}
+
+export interface ContractRow {
+  id: string;
+  accountId: string;
+  number: number;
+  name: string;
+  startsOn: string;
+  endsOn: string;
+  noticeDays: number;
+  paymentTermsDays: number;
+}
+
+export interface UncoveredOrdersRow {
+  accountId: string;
+  orders: number;
+  firstDay: string;
+  lastDay: string;
+}
+
+export interface CommitmentRow {
+  id: string;
+  contractId: string;
+  contractNumber: number;
+  accountId: string;
+  productId: string;
+  sku: string;
+  quantity: number;
+  period: "MONTH" | "QUARTER" | "YEAR";
+  contractStartsOn: string;
+  contractEndsOn: string;
+}
+
+export interface DailyVolumeRow {
+  accountId: string;
+  productId: string;
+  day: string;
+  quantity: number;
+}
+
+export interface MilestoneRow {
+  id: string;
+  number: number;
+  name: string;
+  dueOn: string;
+  ownerId: string | null;
+  projectNumber: number;
+  projectName: string;
+  projectOwnerId: string | null;
+  accountId: string;
+}
+
+export interface OpenCaseRow {
+  id: string;
+  number: number;
+  accountId: string;
+  subject: string;
+  priority: string;
+  slaDueAt: Date;
+  assigneeId: string | null;
+}
+
+export interface CheckData {
+  invoices: InvoiceRow[];
+  invoiceTerms: InvoiceTermsRow[];
+  duplicatePairs: DuplicatePairRow[];
+  priceLines: PriceLineRow[];
+  lateOrders: LateOrderRow[];
+  reorderStats: ReorderStatRow[];
+  contracts: ContractRow[];
+  uncoveredOrders: UncoveredOrdersRow[];
+  commitments: CommitmentRow[];
+  dailyVolumes: DailyVolumeRow[];
+  milestones: MilestoneRow[];
+  openCases: OpenCaseRow[];
+}
+
+export function emptyCheckData(): CheckData {
+  return {
+    invoices: [], invoiceTerms: [], duplicatePairs: [], priceLines: [], lateOrders: [], reorderStats: [],
+    contracts: [], uncoveredOrders: [], commitments: [], dailyVolumes: [], milestones: [], openCases: [],
+  };
+}
+
+type Client = PrismaClient | Tx;
+
+export interface LoadScope {
+  organizationId: string;
+  timeZone: string;
+  today: string;
+  now: Date;
+  settings: CheckSettings;
+  /** Limit to one account (the digest of one account, tests). */
+  accountId?: string;
+}
+
+export type LoadPart = "invoices" | "orders" | "contracts" | "milestones" | "cases";
+
+/** Loads what the rules of the given parts need. Each part is a few set-based queries. */
+export async function loadCheckData(db: Client, scope: LoadScope, parts: LoadPart[]): Promise<CheckData> {
+  const data = emptyCheckData();
+  const want = new Set(parts);
+  const tasks: Promise<void>[] = [];
+  // PGlite serializes queries anyway; PostgreSQL runs these on separate pool connections.
+  if (want.has("invoices")) tasks.push(loadInvoices(db, scope, data));
+  if (want.has("orders")) tasks.push(loadOrders(db, scope, data));
+  if (want.has("contracts")) tasks.push(loadContracts(db, scope, data));
+  if (want.has("milestones")) tasks.push(loadMilestones(db, scope, data));
+  if (want.has("cases")) tasks.push(loadCases(db, scope, data));
+  await Promise.all(tasks);
+  return data;
+}
+
+const acct = (scope: LoadScope) => scope.accountId ?? null;
+
+async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
+  const lookback = addDays(s.today, -s.settings.invoiceLookbackDays - 1);
+  const soon = addDays(s.today, 1);
+  const window = s.settings.duplicateWindowDays;
+  const [invoices, terms, dupByNumber, dupByAmount, prices] = await Promise.all([
+    db.$queryRaw<InvoiceRow[]>`
+      SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn",
+             i."dueOn"::text AS "dueOn", i."paidOn"::text AS "paidOn", i."orderId",
+             o.number AS "orderNumber", o."totalMinor" AS "orderTotalMinor", o.currency::text AS "orderCurrency", o.status::text AS "orderStatus"
+      FROM "Invoice" i LEFT JOIN "Order" o ON o.id = i."orderId"
+      WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
+        AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
+        AND ((i."paidOn" IS NULL AND i."dueOn" <= ${soon}::date)
+          OR i."orderId" IS NULL
+          OR o."totalMinor" <> i."amountMinor" OR o.currency <> i.currency OR o.status = 'CANCELLED')`,
+    db.$queryRaw<InvoiceTermsRow[]>`
+      SELECT x.id, x."accountId", x.number, x."issuedOn"::text AS "issuedOn", x."dueOn"::text AS "dueOn",
+             x."contractId", x."contractNumber", x."paymentTermsDays"
+      FROM (
+        SELECT DISTINCT ON (i.id) i.id, i."accountId", i.number, i."issuedOn", i."dueOn",
+               c.id AS "contractId", c.number AS "contractNumber", c."paymentTermsDays"
+        FROM "Invoice" i JOIN "Contract" c ON c."accountId" = i."accountId" AND c."startsOn" <= i."issuedOn" AND c."endsOn" >= i."issuedOn"
+        WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
+          AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
+        ORDER BY i.id, c."startsOn" DESC, c.number DESC) x
+      WHERE x."dueOn" <> x."issuedOn" + x."paymentTermsDays"`,
+    db.$queryRaw<DuplicatePairRow[]>`
+      SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn", i."createdAt",
+             j.id AS "otherId", j.number AS "otherNumber", j."issuedOn"::text AS "otherIssuedOn", j."createdAt" AS "otherCreatedAt", true AS "sameNumber"
+      FROM "Invoice" i JOIN "Invoice" j ON j."organizationId" = i."organizationId" AND j.number = i.number AND j.id <> i.id
+      WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
+        AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)`,
+    db.$queryRaw<DuplicatePairRow[]>`
+      SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn", i."createdAt",
+             j.id AS "otherId", j.number AS "otherNumber", j."issuedOn"::text AS "otherIssuedOn", j."createdAt" AS "otherCreatedAt", false AS "sameNumber"
+      FROM "Invoice" i JOIN "Invoice" j ON j."accountId" = i."accountId" AND j.id <> i.id
+        AND j."issuedOn" BETWEEN i."issuedOn" - ${window}::int AND i."issuedOn" + ${window}::int
+        AND j."amountMinor" = i."amountMinor" AND j.currency = i.currency AND j.number <> i.number
+      WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
+        AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)`,
+    db.$queryRaw<PriceLineRow[]>`
+      SELECT i.id AS "invoiceId", i.number AS "invoiceNumber", i."accountId", o.number AS "orderNumber",
+             (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date::text AS "orderDay", o.currency::text AS "orderCurrency",
+             l."lineNo", l."productId", p.sku, l."unitPriceMinor",
+             c.id AS "contractId", c.number AS "contractNumber", c."startsOn"::text AS "contractStartsOn", c."endsOn"::text AS "contractEndsOn",
+             c.currency::text AS "contractCurrency", cp."priceMinor" AS "contractPriceMinor"
+      FROM "Invoice" i
+        JOIN "Order" o ON o.id = i."orderId" AND o.status <> 'CANCELLED'
+        JOIN "OrderLine" l ON l."orderId" = o.id
+        JOIN "Product" p ON p.id = l."productId"
+        JOIN "Contract" c ON c."accountId" = i."accountId"
+          AND c."startsOn" <= (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date AND c."endsOn" >= (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date
+        JOIN "ContractPrice" cp ON cp."contractId" = c.id AND cp."productId" = l."productId"
+      WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
+        AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
+        AND EXISTS (SELECT 1 FROM "Contract" c2 JOIN "ContractPrice" cp2 ON cp2."contractId" = c2.id
+                    WHERE c2."accountId" = i."accountId" AND cp2."productId" = l."productId" AND cp2."priceMinor" <> l."unitPriceMinor")`,
+  ]);
+  data.invoices = invoices;
+  data.invoiceTerms = terms;
+  data.duplicatePairs = [...dupByNumber, ...dupByAmount];
+  data.priceLines = prices;
+}
+
+async function loadOrders(db: Client, s: LoadScope, data: CheckData) {
+  const soon = addDays(s.today, 1);
+  const since = addDays(s.today, -s.settings.reorderHistoryDays);
+  const factor = 1 + s.settings.reorderMargin;
+  const [late, reorder] = await Promise.all([
+    db.$queryRaw<LateOrderRow[]>`
+      SELECT id, "accountId", number, status::text AS status, "requestedOn"::text AS "requestedOn", "createdById"
+      FROM "Order"
+      WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
+        AND status IN ('RECEIVED', 'CONFIRMED', 'IN_PRODUCTION', 'SHIPPED') AND "requestedOn" <= ${soon}::date`,
+    db.$queryRaw<ReorderStatRow[]>`
+      WITH d AS (
+        SELECT DISTINCT o."accountId", l."productId", (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date AS day
+        FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o.id
+        WHERE o."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR o."accountId" = ${acct(s)})
+          AND o.status <> 'CANCELLED' AND o."orderedAt" >= ${since}::date),
+      g AS (
+        SELECT "accountId", "productId", day,
+               day - lag(day) OVER (PARTITION BY "accountId", "productId" ORDER BY day) AS gap
+        FROM d),
+      s AS (
+        SELECT "accountId", "productId", max(day) AS last, count(*)::int AS orders,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median
+        FROM g GROUP BY "accountId", "productId" HAVING count(gap) >= 2)
+      SELECT s."accountId", s."productId", p.sku, p.name AS "productName", s.last::text AS "lastDay", s.orders,
+             s.median::float8 AS "medianGapDays"
+      FROM s JOIN "Product" p ON p.id = s."productId"
+      WHERE s.median > 0 AND s.last + (s.median * ${factor}::float8)::int <= ${soon}::date`,
+  ]);
+  data.lateOrders = late;
+  data.reorderStats = reorder;
+}
+
+async function loadContracts(db: Client, s: LoadScope, data: CheckData) {
+  const orderSince = addDays(s.today, -s.settings.orderLookbackDays - 1);
+  const [contracts, uncovered, commitments] = await Promise.all([
+    db.$queryRaw<ContractRow[]>`
+      SELECT id, "accountId", number, name, "startsOn"::text AS "startsOn", "endsOn"::text AS "endsOn", "noticeDays", "paymentTermsDays"
+      FROM "Contract"
+      WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})`,
+    db.$queryRaw<UncoveredOrdersRow[]>`
+      WITH o AS (
+        SELECT "accountId", ("orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date AS day
+        FROM "Order"
+        WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
+          AND status <> 'CANCELLED' AND "orderedAt" >= ${orderSince}::date)
+      SELECT o."accountId", count(*)::int AS orders, min(o.day)::text AS "firstDay", max(o.day)::text AS "lastDay"
+      FROM o
+      WHERE NOT EXISTS (SELECT 1 FROM "Contract" c WHERE c."accountId" = o."accountId" AND c."startsOn" <= o.day AND c."endsOn" >= o.day)
+      GROUP BY o."accountId"`,
+    db.$queryRaw<CommitmentRow[]>`
+      SELECT cc.id, c.id AS "contractId", c.number AS "contractNumber", c."accountId", cc."productId", p.sku,
+             cc.quantity::float8 AS quantity, cc.period::text AS period,
+             c."startsOn"::text AS "contractStartsOn", c."endsOn"::text AS "contractEndsOn"
+      FROM "ContractCommitment" cc JOIN "Contract" c ON c.id = cc."contractId" JOIN "Product" p ON p.id = cc."productId"
+      WHERE c."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR c."accountId" = ${acct(s)})
+        AND c."startsOn" <= ${s.today}::date AND c."endsOn" >= ${s.today}::date`,
+  ]);
+  data.contracts = contracts;
+  data.uncoveredOrders = uncovered;
+  data.commitments = commitments;
+  if (commitments.length) {
+    // One aggregate over all committed (account, product) pairs since the earliest period start.
+    const since = commitments.reduce((min, c) => (c.contractStartsOn < min ? c.contractStartsOn : min), s.today);
+    const from = since < addDays(s.today, -370) ? addDays(s.today, -370) : since;
+    const accounts = commitments.map((c) => c.accountId);
+    const products = commitments.map((c) => c.productId);
+    data.dailyVolumes = await db.$queryRaw<DailyVolumeRow[]>`
+      WITH pairs AS (SELECT DISTINCT * FROM unnest(${accounts}::text[], ${products}::text[]) AS t("accountId", "productId"))
+      SELECT o."accountId", l."productId", (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date::text AS day, sum(l.quantity)::float8 AS quantity
+      FROM pairs JOIN "Order" o ON o."accountId" = pairs."accountId"
+        JOIN "OrderLine" l ON l."orderId" = o.id AND l."productId" = pairs."productId"
+      WHERE o."organizationId" = ${s.organizationId} AND o.status <> 'CANCELLED' AND o."orderedAt" >= ${addDays(from, -1)}::date
+      GROUP BY 1, 2, 3`;
+  }
+}
+
+async function loadMilestones(db: Client, s: LoadScope, data: CheckData) {
+  const horizon = addDays(s.today, 8);
+  data.milestones = await db.$queryRaw<MilestoneRow[]>`
+    SELECT m.id, m.number, m.name, m."dueOn"::text AS "dueOn", m."ownerId", p.number AS "projectNumber", p.name AS "projectName",
+           p."ownerId" AS "projectOwnerId", p."accountId"
+    FROM "Milestone" m JOIN "Project" p ON p.id = m."projectId"
+    WHERE m."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR p."accountId" = ${acct(s)})
+      AND m.status = 'OPEN' AND p.status = 'OPEN' AND m."dueOn" <= ${horizon}::date`;
+}
+
+async function loadCases(db: Client, s: LoadScope, data: CheckData) {
+  data.openCases = await db.$queryRaw<OpenCaseRow[]>`
+    SELECT id, number, "accountId", subject, priority::text AS priority, "slaDueAt", "assigneeId"
+    FROM "Case"
+    WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
+      AND status = 'OPEN' AND "slaDueAt" <= ${s.now}`;
+}

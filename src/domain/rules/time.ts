@@ -1,0 +1,36 @@
+/** Calendar-day arithmetic on ISO days (YYYY-MM-DD); instants are turned into days in a time zone. */
+
+/** The calendar day of an instant in an IANA time zone. */
+export function localDay(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  return `${get("year")}-${get("month")}-${get("day")}`;
+}
+
+/** Hour (0–23) and ISO weekday (1 = Monday … 7 = Sunday) of an instant in a time zone. */
+export function localClock(instant: Date, timeZone: string): { hour: number; minute: number; weekday: number } {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, hour: "2-digit", minute: "2-digit", weekday: "short", hourCycle: "h23" }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  const weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday")) + 1;
+  return { hour: Number(get("hour")), minute: Number(get("minute")), weekday };
+}
+
+const DAY_MS = 86_400_000;
+
+export function dayNumber(day: string): number {
+  return Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+}
+
+export function addDays(day: string, days: number): string {
+  return new Date((dayNumber(day) + days) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** A Date holding a calendar day (UTC midnight, as Prisma returns @db.Date) → YYYY-MM-DD. */
+export function dateDay(date: Date | string): string {
+  return typeof date === "string" ? date.slice(0, 10) : date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,78 @@
+import { expect, it } from "vitest";
+import { FLAG_RULES, REMINDER_RULES, runRules } from "../../../src/domain/rules/index.ts";
+import { loadCheckData } from "../../../src/domain/rules/load.ts";
+import { checkSettingsSchema } from "../../../src/domain/rules/settings.ts";
+import { localDay } from "../../../src/domain/rules/time.ts";
+import { describeEachDatabase } from "../../support/databases.ts";
+import { addCase, addContract, addInvoice, addMilestone, addOrder, scene } from "../../support/scheduler-fixtures.ts";
+
+/** Every rule fires through the set-based SQL loading, and what must not flag does not. */
+describeEachDatabase("check rules over loaded data", (get) => {
+  it("finds each kind of problem once and nothing on healthy rows", async () => {
+    const db = get().prisma;
+    const s = await scene(db);
+    const now = new Date("2026-06-15T10:00:00Z");
+    const at = (d: string) => new Date(`${d}T10:00:00Z`);
+    await addContract(s, { startsOn: "2026-01-01", endsOn: "2026-08-31", noticeDays: 90, prices: [{ priceMinor: 240n }], commitments: [{ quantity: 10_000, period: "YEAR" }] });
+    // Healthy: an order at the contract price, invoiced correctly, paid.
+    const good = await addOrder(s, { orderedAt: at("2026-05-01"), totalMinor: 2400n, lines: [{ quantity: 10, unitPriceMinor: 240n }], status: "DELIVERED" });
+    await addInvoice(s, { orderId: good.id, amountMinor: 2400n, issuedOn: "2026-05-02", dueOn: "2026-06-01", paidOn: "2026-05-20" });
+    // Amount differs, and the line price differs from the contract.
+    const o2 = await addOrder(s, { orderedAt: at("2026-05-05"), totalMinor: 2500n, lines: [{ quantity: 10, unitPriceMinor: 250n }], status: "DELIVERED" });
+    await addInvoice(s, { orderId: o2.id, amountMinor: 2600n, issuedOn: "2026-05-06", dueOn: "2026-06-05", paidOn: "2026-05-30" });
+    // Overdue and unpaid (due yesterday), and one due today (not overdue).
+    const o3 = await addOrder(s, { orderedAt: at("2026-05-10"), totalMinor: 2400n, lines: [{ quantity: 10, unitPriceMinor: 240n }], status: "DELIVERED" });
+    await addInvoice(s, { orderId: o3.id, amountMinor: 2400n, issuedOn: "2026-05-15", dueOn: "2026-06-14" });
+    const o4 = await addOrder(s, { orderedAt: at("2026-05-11"), totalMinor: 2640n, lines: [{ quantity: 11, unitPriceMinor: 240n }], status: "DELIVERED" });
+    await addInvoice(s, { orderId: o4.id, amountMinor: 2640n, issuedOn: "2026-05-16", dueOn: "2026-06-15" });
+    // No order; its twin (same amount 3 days later) is a duplicate; due day off the 30-day terms.
+    await addInvoice(s, { number: "X-1", amountMinor: 777n, issuedOn: "2026-06-01", dueOn: "2026-07-01", paidOn: "2026-06-02" });
+    await addInvoice(s, { number: "X-2", amountMinor: 777n, issuedOn: "2026-06-04", dueOn: "2026-07-20", paidOn: "2026-06-05" });
+    // A late order, and a late but cancelled one (never flagged).
+    await addOrder(s, { orderedAt: at("2026-06-01"), requestedOn: "2026-06-10", status: "CONFIRMED", lines: [{ quantity: 10, unitPriceMinor: 240n }], totalMinor: 2400n });
+    await addOrder(s, { orderedAt: at("2026-06-01"), requestedOn: "2026-06-10", status: "CANCELLED", lines: [{ quantity: 10, unitPriceMinor: 240n }], totalMinor: 2400n });
+    await addMilestone(s, { dueOn: "2026-06-16", ownerId: s.managerId });
+    await addMilestone(s, { dueOn: "2026-06-16", status: "DONE" });
+    await addCase(s, { slaDueAt: new Date("2026-06-15T09:00:00Z"), priority: "HIGH" });
+    await addCase(s, { slaDueAt: new Date("2026-06-15T11:00:00Z") });
+
+    const settings = checkSettingsSchema.parse({});
+    const ctx = { now, timeZone: "Europe/Berlin", today: localDay(now, "Europe/Berlin"), settings };
+    const data = await loadCheckData(db, { organizationId: s.organizationId, ...ctx }, ["invoices", "orders", "contracts", "cases", "milestones"]);
+    const rules = runRules(FLAG_RULES, data, ctx).map((f) => f.rule).sort();
+    expect(rules).toEqual([
+      "case.sla",
+      "contract.commitment",
+      "contract.notice",
+      "invoice.amount",
+      "invoice.duplicate",
+      "invoice.no-order",
+      "invoice.no-order",
+      "invoice.overdue",
+      "invoice.price",
+      "invoice.terms",
+      "order.late",
+      // order days 1, 5, 10, 11 May and 1 June: usually every 4.5 days, 14 days ago.
+      "order.reorder",
+    ]);
+    expect(runRules(REMINDER_RULES, data, ctx).map((f) => f.dedupeKey)).toEqual([expect.stringMatching(/^milestone\.due:.*:d1$/)]);
+  });
+
+  it("sees orders after a contract's end and orders with no contract at all, and learns reorder intervals", async () => {
+    const db = get().prisma;
+    const s = await scene(db, { timeZone: "America/New_York" });
+    await addContract(s, { startsOn: "2025-01-01", endsOn: "2026-03-31" });
+    // Ordered 1 April 02:00 UTC = 31 March 22:00 in New York: still covered by the contract.
+    await addOrder(s, { orderedAt: new Date("2026-04-01T02:00:00Z") });
+    const now = new Date("2026-05-20T15:00:00Z");
+    const settings = checkSettingsSchema.parse({});
+    const ctx = { now, timeZone: "America/New_York", today: localDay(now, "America/New_York"), settings };
+    const load = () => loadCheckData(db, { organizationId: s.organizationId, ...ctx }, ["orders", "contracts"]);
+    expect(runRules(FLAG_RULES, await load(), ctx).map((f) => f.rule)).toEqual([]);
+    // Every ~10 days, last on 2 May: 18 days > 12.5 → a reorder looks due; and these orders came after the end.
+    for (const d of ["2026-04-12", "2026-04-22", "2026-05-02"]) await addOrder(s, { orderedAt: new Date(`${d}T15:00:00Z`) });
+    const found = runRules(FLAG_RULES, await load(), ctx);
+    expect(found.map((f) => f.rule).sort()).toEqual(["contract.expired-orders", "order.reorder"]);
+    expect(found.find((f) => f.rule === "contract.expired-orders")?.params.orders).toBe(3);
+  });
+});
