@@ -142,6 +142,57 @@ describe("Slack end to end (signed HTTP into kam serve, fake Slack Web API)", ()
     expect(s.fake.callsOf("chat.postMessage")).toHaveLength(count);
   });
 
+  it("acknowledges a flag from the button on its alert message and updates that message", async () => {
+    const db = s.kam.db.prisma;
+    const account = await db.account.findFirstOrThrow({ where: { organizationId: s.actor.organizationId } });
+    const number = 1 + ((await db.flag.aggregate({ where: { organizationId: s.actor.organizationId }, _max: { number: true } }))._max.number ?? 0);
+    await db.flag.create({
+      data: {
+        organizationId: s.actor.organizationId,
+        number,
+        accountId: account.id,
+        rule: "case.sla",
+        severity: "WARNING",
+        subjectType: "Case",
+        subjectId: "case-1",
+        dedupeKey: `case.sla:case-1:${number}`,
+        params: {},
+      },
+    });
+    // The alert as the outbox dispatcher would post it, through the Slack notifier.
+    const { alertsReply } = await import("../../src/core/messages/index.ts");
+    const sent = await s.kam.slack.notifier!.send({
+      organizationId: s.actor.organizationId,
+      platform: "SLACK",
+      target: s.who.channelId,
+      reply: alertsReply({ accountName: account.name, items: [{ flagNumber: number, severity: "WARNING", message: "rule.caseSla", params: {} }] }, "en", "UTC"),
+      mentions: [],
+    });
+    expect(sent.ok).toBe(true);
+    const posted = s.fake.callsOf("chat.postMessage").at(-1)!.args as { blocks: any[]; text: string };
+    const actions = posted.blocks.find((b) => b.type === "actions" && b.elements.some((e: any) => e.value === `flag ack ${number}`));
+    const ack = actions.elements.find((e: any) => e.value === `flag ack ${number}`);
+    const click = buttonClick(s.who, ack.value, { messageTs: (sent as { externalId: string }).externalId, blocks: posted.blocks, text: posted.text });
+    click.actions = [{ ...click.actions[0], action_id: ack.action_id, block_id: actions.block_id, value: ack.value }];
+
+    const updatesBefore = s.fake.callsOf("chat.update").length;
+    const res = await s.send(click, "payload");
+    expect(res.status).toBe(200);
+    const [update] = (await s.fake.waitFor("chat.update", updatesBefore + 1)).slice(-1);
+    expect(update!.args).toMatchObject({ channel: s.who.channelId, ts: (sent as { externalId: string }).externalId });
+    const blocks = update!.args.blocks as { block_id?: string }[];
+    expect(blocks.some((b) => b.block_id === actions.block_id)).toBe(false); // the used buttons are gone
+    expect(JSON.stringify(blocks)).toContain(String(number));
+    expect((await db.flag.findFirstOrThrow({ where: { organizationId: s.actor.organizationId, number } })).status).toBe("ACKNOWLEDGED");
+
+    // A read-only button (show details) answers only the clicker and leaves the message alone.
+    const show = buttonClick(s.who, `flag show ${number}`, { messageTs: (sent as { externalId: string }).externalId, responseUrl: s.fake.responseUrl("show") });
+    expect((await s.send(show, "payload")).status).toBe(200);
+    const [details] = await s.fake.waitFor("response:show");
+    expect(details!.args).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(s.fake.callsOf("chat.update")).toHaveLength(updatesBefore + 1);
+  });
+
   it("publishes the App Home when it is opened", async () => {
     expect((await s.send(appHomeOpened(s.who), "json")).status).toBe(200);
     const [publish] = await s.fake.waitFor("views.publish");
