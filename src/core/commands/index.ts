@@ -9,7 +9,9 @@ import { deadlines, milestoneAdd, milestoneDone, milestoneList, projectAdd } fro
 import { invoiceAdd, invoiceList, invoicePaid } from "./invoices.ts";
 import { contractAdd, contractList, contractShow } from "./contracts.ts";
 import { caseClose, caseList, caseOpen } from "./cases.ts";
-import { suggest } from "./insights.ts";
+import { digest, suggest } from "./insights.ts";
+import { flagAck, flagMute, flagResolve, flagShow, flagSnooze, flags } from "./flags.ts";
+import { link } from "./link.ts";
 import { settingsDeliver, settingsLanguage, settingsOrg, settingsShow, settingsTimezone } from "./settings.ts";
 
 /** Every command of the grammar; help, usage lines and forms all come from these declarations. */
@@ -23,7 +25,9 @@ export const COMMAND_LIST: Command[] = [
   invoiceAdd, invoicePaid, invoiceList,
   contractAdd, contractList, contractShow,
   caseOpen, caseClose, caseList,
-  suggest,
+  flags, flagShow, flagAck, flagResolve, flagSnooze, flagMute,
+  suggest, digest,
+  link,
   settingsShow, settingsLanguage, settingsTimezone, settingsDeliver, settingsOrg,
 ] as Command[];
 
@@ -54,4 +58,3 @@ export function findCommand(tokens: Token[]): { command: Command; args: Token[] 
 export function commandByName(name: string): Command | undefined {
   return COMMAND_LIST.find((c) => c.name === name);
 }
-import { link } from "./link.ts"; COMMAND_LIST.push(link as unknown as Command); // workspace linking (Teams issue)

@@ -1,5 +1,9 @@
 import { z } from "zod";
 import { suggestForAccount } from "../../domain/suggestions.ts";
+import { buildDigest } from "../../domain/digest.ts";
+import { resolveAccount } from "../../domain/references.ts";
+import { digestReply } from "../messages/digest.ts";
+import { joinTokens } from "../grammar/tokens.ts";
 import * as limits from "../../domain/limits.ts";
 import { heading, list, reply, text } from "../replies.ts";
 import { accountRef } from "./args.ts";
@@ -20,7 +24,7 @@ export const suggest = defineCommand({
     const blocks = [heading(title)];
     if (s.products.length) {
       blocks.push(text(ctx.t("suggest.products")));
-      blocks.push(list(s.products.map((p) => ctx.t("suggest.productLine", { sku: p.product.sku, name: p.product.name, buyers: p.buyers, share: Math.round(p.share * 100) }))));
+      blocks.push(list(s.products.map((p) => ctx.t("suggest.productLine", { sku: p.product.sku, name: p.product.name, count: p.buyers, share: Math.round(p.share * 100) }))));
     }
     if (s.dueReorders.length) {
       blocks.push(text(ctx.t("suggest.reorders")));
@@ -28,5 +32,24 @@ export const suggest = defineCommand({
     }
     if (!s.products.length && !s.dueReorders.length) blocks.push(text(ctx.t("suggest.none"), "muted"));
     return reply(title, blocks, s.dueReorders.length ? [{ label: ctx.t("button.reorder"), command: `order reorder "${s.account.name}"` }] : []);
+  },
+});
+
+export const digest = defineCommand({
+  name: "digest",
+  words: ["digest"],
+  topic: "insights",
+  writes: false,
+  schema: z.object({ account: limits.reference.optional() }),
+  parse(args, ctx) {
+    const account = joinTokens(args) || ctx.boundAccount?.id;
+    return account ? { account } : {};
+  },
+  async run(ctx, input) {
+    const account = input.account
+      ? await ctx.deps.db.$transaction((tx) => resolveAccount(tx, ctx.organization.id, input.account!))
+      : null;
+    const data = await buildDigest(ctx.deps.db, ctx.organization.id, { ...(account ? { accountId: account.id } : {}), now: ctx.now });
+    return digestReply(data, ctx.locale, ctx.timeZone);
   },
 });

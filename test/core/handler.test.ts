@@ -1,0 +1,192 @@
+import { expect, it } from "vitest";
+import { describeEachDatabase } from "../support/databases.ts";
+import { accountWithProducts, newMember, newOrganization } from "../support/fixtures.ts";
+import { chat, replyText } from "../support/chat.ts";
+import { addToTeam } from "../../src/domain/team.ts";
+import { bindChannel } from "../../src/domain/accounts.ts";
+
+const NOW = new Date("2026-11-26T10:00:00Z");
+
+async function counts(db: Parameters<typeof accountWithProducts>[0], organizationId: string) {
+  const where = { organizationId };
+  return {
+    orders: await db.order.count({ where }),
+    invoices: await db.invoice.count({ where }),
+    contracts: await db.contract.count({ where }),
+    projects: await db.project.count({ where }),
+    cases: await db.case.count({ where }),
+    audit: await db.auditEvent.count({ where }),
+  };
+}
+
+describeEachDatabase("the chat handler", (get) => {
+  it("runs every command of the grammar end to end", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const { say } = chat(db, actor, { now: NOW });
+    const steps: [string, RegExp][] = [
+      ["help", /what I can do/],
+      ["help orders", /order log \[<account>\]/],
+      [`account add "Baltic Logistics AG" tier international region Nord currency EUR`, /Account Baltic Logistics AG added/],
+      ["account list", /ACME Holding GmbH \| national/],
+      ["account show baltic", /Tier: international/],
+      [`product add GLOVE "Nitrile gloves" price 7,90 unit box`, /Product GLOVE \(Nitrile gloves\) added/],
+      ["product list", /GLOVE \| Nitrile gloves \| box \| €7.90/],
+      ["team add acme Ada account-manager", /Ada Admin is now account manager on ACME Holding GmbH/],
+      ["team list acme", /Ada Admin \| account manager/],
+      ["order log acme 100 BOLT-10 @ 2.40, 5 NUT-10 due 31.12.2026 po 4711", /Order O-1 logged for ACME Holding GmbH: €244.00/],
+      ["order show O-1", /Customer PO: 4711/],
+      ["order status O-1 in production", /is now in production/],
+      ["order reorder acme", /Reorder O-2 logged/],
+      ["order list acme all since 2026-01-01", /O-1 \|.*in production/],
+      ["project add acme Rollout due next friday owner Ada", /Project P-1 Rollout added/],
+      ["milestone add P-1 Kickoff due 2026-11-30 owner Ada", /Milestone M-1 Kickoff added to Rollout/],
+      ["milestone list", /M-1 Kickoff \| P-1 Rollout/],
+      ["deadlines within 30 days", /M-1 Kickoff \(Rollout\).*in 4 days/],
+      ["milestone done M-1", /Milestone M-1 Kickoff \(Rollout\) is done/],
+      ["invoice add acme RE-1 244,00 € order O-1 issued 2026-11-20", /Invoice RE-1 of €244.00 recorded/],
+      ["invoice list acme unpaid", /RE-1 \| €244.00/],
+      ["invoice paid RE-1 on 2026-11-25", /paid on 25 Nov 2026/],
+      [`contract add acme "Frame 2026" from 2026-01-01 to 2026-12-31 notice 60 days terms net 45 price BOLT-10=2,30 commit 5000 BOLT-10 per year`, /Contract K-1 Frame 2026 added/],
+      ["contract list acme", /K-1 Frame 2026/],
+      ["contract show K-1", /BOLT-10 \| 5,000 from 1 Jan 2026 to 31 Dec 2026 \| 200/],
+      ["case open acme \"Pallet broken\" priority urgent", /Case C-1 opened/],
+      ["case list", /C-1 Pallet broken \| ACME Holding GmbH \| urgent/],
+      ["case close C-1", /Case C-1 closed/],
+      ["suggest acme", /Suggestions for ACME Holding GmbH/],
+      ["settings", /Reminder hour: 09:00/],
+      ["settings org reminders 8", /Organization setting changed/],
+      ["settings timezone Europe/Berlin", /Your Time zone is now Europe\/Berlin/],
+      ["settings language de", /Deine Einstellung Sprache ist jetzt de/],
+      ["order list acme", /Offene Bestellungen von ACME Holding GmbH/],
+    ];
+    for (const [line, expected] of steps) {
+      const reply = await say(line);
+      expect({ line, ok: reply.ok, text: replyText(reply) }).toMatchObject({ line, ok: true, text: expect.stringMatching(expected) });
+    }
+  });
+
+  it("turns a form submission into the same order as the text command", async () => {
+    const db = get().prisma;
+    const { actor, account } = await accountWithProducts(db);
+    const { say, submit } = chat(db, actor, { now: NOW });
+    const form = await say("order");
+    expect(form.blocks[0]).toMatchObject({ kind: "form", form: { id: "order.log" } });
+    const bad = await submit("order.log", { account: account.id, product1: "BOLT-10", quantity1: "-3" });
+    expect(bad.ok).toBe(false);
+    expect(bad.blocks[0]).toMatchObject({ kind: "form", form: { errors: { quantity1: expect.stringMatching(/not a quantity/) } } });
+    const good = await submit("order.log", { account: account.id, product1: "BOLT-10", quantity1: "10", price1: "2,40 €", requestedOn: "2026-12-24", poRef: "PO-1" });
+    const text = await say("order log acme 10 BOLT-10 @ 2,40 € due 2026-12-24 po PO-1");
+    expect(good.ok && text.ok).toBe(true);
+    const orders = await db.order.findMany({ where: { organizationId: actor.organizationId }, include: { lines: true }, orderBy: { number: "asc" } });
+    const shape = (o: (typeof orders)[number]) => ({
+      total: Number(o.totalMinor), po: o.poRef, requested: o.requestedOn?.toISOString(),
+      lines: o.lines.map((l) => [l.productId, Number(l.quantity), Number(l.unitPriceMinor)]),
+    });
+    expect(orders).toHaveLength(2);
+    expect(shape(orders[0]!)).toEqual(shape(orders[1]!));
+  });
+
+  it("explains bad input with the command's usage, in the caller's language, and writes nothing", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const { say } = chat(db, actor, { now: NOW });
+    const before = await counts(db, actor.organizationId);
+    const cases: [string, RegExp][] = [
+      ["order log acme ten BOLT-10", /Missing Quantity|not a quantity/],
+      ["order log acme 10 BOLT-10 due 2026-02-30", /not a date I can read/],
+      ["order log acme 10 NOPE", /found no product "NOPE"/],
+      ["order log nobody 10 BOLT-10", /found no account "nobody"/],
+      ["order log acme 10 BOLT-10 @ 1,2,3", /not an amount/],
+      ["order log acme 10 BOLT-10 @ 5 USD", /billed in EUR, not USD/],
+      [`order log acme 10 BOLT-10 po ${"x".repeat(80)}`, /too long/],
+      ["invoice add acme RE-1 lots", /not an amount/],
+      ["contract add acme X from 2026-12-31 to 2026-01-01", /must not be before 2027-01-01/],
+      ["case open acme Broken priority whenever", /not a valid/],
+      ["order status O-99 shipped", /found no order "O-99"/],
+      ["settings org timezone Mars/Olympus", /not a time zone/],
+      ["frobnicate", /don't know the command "frobnicate"/],
+      ["x".repeat(5000), /too long for a command/],
+    ];
+    for (const [line, expected] of cases) {
+      const reply = await say(line);
+      expect({ line: line.slice(0, 60), ok: reply.ok, text: replyText(reply) }).toMatchObject({ ok: false, text: expect.stringMatching(expected) });
+    }
+    const usage = await say("order log acme 10 BOLT-10 due someday");
+    expect(replyText(usage)).toMatch(/Usage: order log/);
+    await say("settings language de");
+    const german = await say("order log acme 10 BOLT-10 due irgendwann");
+    expect(replyText(german)).toMatch(/kann ich nicht als Datum lesen[\s\S]*So geht's: order log/);
+    expect(await counts(db, actor.organizationId)).toEqual({ ...before, audit: before.audit + 1 /* the language change */ });
+  });
+
+  it("answers a repeated request key from memory and logs one order", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const { say } = chat(db, actor, { now: NOW });
+    const [a, b] = await Promise.all([
+      say("order log acme 1 BOLT-10", { idempotencyKey: "same-key" }),
+      say("order log acme 1 BOLT-10", { idempotencyKey: "same-key" }),
+    ]);
+    const c = await say("order log acme 1 BOLT-10", { idempotencyKey: "same-key" });
+    expect(a.ok && b.ok && c.ok).toBe(true);
+    expect(replyText(c)).toMatch(/Order O-1 logged/);
+    expect(await db.order.count({ where: { organizationId: actor.organizationId } })).toBe(1);
+  });
+
+  it("lets viewers read but not write, and keeps organization settings to admins", async () => {
+    const db = get().prisma;
+    const { actor, org } = await accountWithProducts(db);
+    const viewer = await newMember(db, org.id, "Vera Viewer");
+    await addToTeam(db, actor, { account: "acme", member: "Vera", role: "VIEWER" });
+    const asViewer = chat(db, viewer.actor, { now: NOW });
+    expect((await asViewer.say("order list acme")).ok).toBe(true);
+    for (const line of ["order log acme 1 BOLT-10", "invoice add acme R 5", "case open acme Help", "settings org reminders 7", "account add Other", "product add X y"]) {
+      const reply = await asViewer.say(line);
+      expect({ line, ok: reply.ok, text: replyText(reply) }).toMatchObject({ ok: false, text: expect.stringMatching(/not allowed/) });
+    }
+    expect((await asViewer.say("settings language de")).ok).toBe(true);
+  });
+
+  it("never reaches another organization's data, whatever names or numbers are given", async () => {
+    const db = get().prisma;
+    const a = await accountWithProducts(db);
+    const asA = chat(db, a.actor, { now: NOW });
+    await asA.say("order log acme 1 BOLT-10");
+    await asA.say("project add acme Rollout due 2026-12-01");
+    await asA.say("milestone add P-1 Kickoff due 2026-11-30");
+    await asA.say("invoice add acme RE-1 10");
+    await asA.say("contract add acme Frame from 2026-01-01 to 2026-12-31");
+    await asA.say("case open acme Broken");
+    const b = await newOrganization(db);
+    const asB = chat(db, b.actor, { now: NOW });
+    await asB.say("account add Own");
+    const before = await counts(db, a.org.id);
+    const probes = [
+      "account show acme", `account show ${a.account.id}`, "account bind acme", "team list acme", "team add acme Ada sales",
+      "order log acme 1 BOLT-10", `order log ${a.account.id} 1 BOLT-10`, "order log Own 1 BOLT-10", "order reorder acme", "order list acme",
+      "order status O-1 confirmed", "order show 1", "project add acme X due 2026-12-01", "milestone add P-1 X due 2026-12-01",
+      "milestone done M-1", "milestone list P-1", "deadlines acme", "invoice add acme R 5", "invoice paid RE-1", "invoice list acme",
+      "contract add acme X from 2026-01-01 to 2026-12-31", "contract list acme", "contract show K-1", "case open acme X", "case close C-1",
+      "case list acme", "suggest acme",
+    ];
+    for (const line of probes) {
+      const reply = await asB.say(line, { channelId: "C-other" });
+      expect({ line, ok: reply.ok, text: replyText(reply) }).toMatchObject({ ok: false, text: expect.stringMatching(/found no|I found no/) });
+    }
+    expect(await counts(db, a.org.id)).toEqual(before);
+  });
+
+  it("lets commands in a bound channel leave the account out", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    await bindChannel(db, actor, { account: "acme", platform: "SLACK", channelId: "C-ACME" });
+    const { say } = chat(db, actor, { now: NOW, channelId: "C-ACME" });
+    expect(replyText(await say("order log 3 BOLT-10"))).toMatch(/Order O-1 logged for ACME Holding GmbH/);
+    expect(replyText(await say("invoice add RE-7 EUR 7,50"))).toMatch(/Invoice RE-7 of €7.50 recorded for ACME/);
+    expect(replyText(await say("case open Late delivery"))).toMatch(/Case C-1 opened for ACME Holding GmbH: Late delivery/);
+    expect((await say("order list")).ok).toBe(true);
+    expect((await say("order log 3 BOLT-10")).visibility).toBe("channel");
+    expect((await say("order list")).visibility).toBe("caller");
+  });
+});
