@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const SRC = fileURLToPath(new URL("../src", import.meta.url));
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+function imports(path: string): string[] {
+  const source = readFileSync(path, "utf8");
+  return [...source.matchAll(/(?:import|export)[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]!);
+}
+
+const PLATFORM_SDK = /^(@slack\/|botbuilder|botframework-|@microsoft\/)/;
+
+describe("architecture boundaries", () => {
+  for (const layer of ["core", "domain", "scheduler", "db"]) {
+    it(`src/${layer} imports no platform SDK and no adapter`, () => {
+      const offenders = files(join(SRC, layer)).flatMap((file) =>
+        imports(file)
+          .filter((spec) => PLATFORM_SDK.test(spec) || spec.includes("/adapters/"))
+          .map((spec) => `${relative(SRC, file)} → ${spec}`),
+      );
+      expect(offenders).toEqual([]);
+    });
+  }
+
+  it("adapters do not touch each other", () => {
+    const adapters = ["slack", "teams", "terminal"];
+    const offenders = adapters.flatMap((a) =>
+      files(join(SRC, "adapters", a)).flatMap((file) =>
+        imports(file)
+          .filter((spec) => adapters.some((b) => b !== a && spec.includes(`/${b}/`)))
+          .map((spec) => `${relative(SRC, file)} → ${spec}`),
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
