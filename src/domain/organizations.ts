@@ -1,3 +1,4 @@
+import { validate as validCron } from "node-cron";
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Platform } from "../generated/prisma/enums.ts";
@@ -60,7 +61,7 @@ export const settingsSchema = z.discriminatedUnion("setting", [
   }),
   z.object({ setting: z.literal("quiet"), startHour: z.number().int().min(0).max(23), endHour: z.number().int().min(0).max(23) }),
   z.object({ setting: z.literal("workdays"), days: z.array(z.number().int().min(0).max(6)).min(1).max(7) }),
-  z.object({ setting: z.literal("checks"), cron: z.string().min(9).max(100) }),
+  z.object({ setting: z.literal("checks"), cron: z.string().min(9).max(100).refine((c) => validCron(c), "cron") }),
 ]);
 export type SettingsChange = z.infer<typeof settingsSchema>;
 

@@ -55,7 +55,7 @@ function describe(ctx: CommandContext) {
     { label: ctx.t("field.timezone"), value: `${ctx.timeZone} (${ctx.t("settings.yours")})` },
     { label: ctx.t("field.deliver"), value: ctx.t(`settings.deliver.${ctx.member.deliverVia}`) },
     { label: ctx.t("field.reminders"), value: `${String(o.reminderHour).padStart(2, "0")}:00 (${o.timeZone})` },
-    { label: ctx.t("field.digest"), value: `${WEEKDAY_NAMES[o.digestWeekday]} ${String(o.digestHour).padStart(2, "0")}:00 → ${ctx.t(`settings.deliver.${o.digestTarget}`)}` },
+    { label: ctx.t("field.digest"), value: `${WEEKDAY_NAMES[o.digestWeekday]} ${String(o.digestHour).padStart(2, "0")}:00 → ${ctx.t(`settings.digestTarget.${o.digestTarget}`)}` },
     { label: ctx.t("field.quiet"), value: `${o.quietStartHour}:00–${o.quietEndHour}:00` },
     { label: ctx.t("field.workdays"), value: o.workingDays.map((d) => WEEKDAY_NAMES[d]).join(", ") },
     { label: ctx.t("field.checks"), value: o.checkCron },
