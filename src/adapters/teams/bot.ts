@@ -6,7 +6,7 @@ import type { ChatRequest } from "../../core/request.ts";
 import type { AdapterDeps } from "../platform.ts";
 import { formOf, parseSubmission } from "./cards.ts";
 import { baseConversationId, conversationKind, forgetConversation, storeConversation } from "./conversations.ts";
-import { identify, tenantOf } from "./identity.ts";
+import { IdentityCache, identify, tenantOf } from "./identity.ts";
 import { replyActivity, resolveMentions } from "./messages.ts";
 
 /**
@@ -25,6 +25,16 @@ export function createBot(deps: AdapterDeps): TurnLogic {
   const logger = deps.logger.child({ platform: "teams" });
   /** Conversations whose reference this process has stored already (saves a write per message). */
   const known = new Set<string>();
+  const identities = new IdentityCache();
+  const who = (context: TurnContext) => identify(db, context, logger, identities);
+
+  /** A link moves this tenant into another organization: forget what was cached about it. */
+  function afterCommand(text: string, reply: Reply): void {
+    if (reply.ok && /^\s*link\b/i.test(text)) {
+      identities.clear();
+      known.clear();
+    }
+  }
 
   async function rememberConversation(context: TurnContext, organizationId: string, memberId: string | null): Promise<boolean> {
     const key = `${organizationId}|${baseConversationId(context.activity.conversation.id)}|${context.activity.serviceUrl}`;
@@ -66,23 +76,24 @@ export function createBot(deps: AdapterDeps): TurnLogic {
 
   /** A typed message (personal chat, group chat, or a channel @mention). */
   async function onMessage(context: TurnContext): Promise<void> {
-    const who = await identify(db, context, logger);
-    await rememberConversation(context, who.organizationId, who.memberId);
+    const sender = await who(context);
+    await rememberConversation(context, sender.organizationId, sender.memberId);
     const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "")
       .replace(/\u00a0/g, " ")
       .trim();
-    const reply = await handle(deps.core, { ...request(context, who), text: text || "help" });
-    await send(context, who.organizationId, reply);
+    const reply = await handle(deps.core, { ...request(context, sender), text: text || "help" });
+    afterCommand(text, reply);
+    await send(context, sender.organizationId, reply);
   }
 
   /** An Action.Submit from one of our cards: a button's command or a form's values. */
   async function onCardSubmit(context: TurnContext): Promise<void> {
     const submission = parseSubmission(context.activity.value);
-    const who = await identify(db, context, logger);
-    await rememberConversation(context, who.organizationId, who.memberId);
+    const sender = await who(context);
+    await rememberConversation(context, sender.organizationId, sender.memberId);
     if (!submission) {
       const t = translator(localeOf(context.activity));
-      await send(context, who.organizationId, {
+      await send(context, sender.organizationId, {
         ok: false,
         visibility: "caller",
         summary: t("teams:card.invalidSubmission"),
@@ -90,29 +101,31 @@ export function createBot(deps: AdapterDeps): TurnLogic {
       });
       return;
     }
-    const base = request(context, who);
+    const base = request(context, sender);
     if (submission.kind === "command") {
       const reply = await handle(deps.core, { ...base, text: submission.command });
-      await send(context, who.organizationId, reply);
+      afterCommand(submission.command, reply);
+      await send(context, sender.organizationId, reply);
       return;
     }
     const reply = await handle(deps.core, { ...base, form: { id: submission.id, values: submission.values } });
     // The form card is replaced in place: by itself with the errors, or by the result, so a
     // written form cannot be submitted twice.
     const replaceable = reply.ok || formOf(reply) !== undefined;
-    await send(context, who.organizationId, reply, replaceable ? context.activity.replyToId : undefined);
+    await send(context, sender.organizationId, reply, replaceable ? context.activity.replyToId : undefined);
   }
 
   /** The bot was added to a personal chat, team or group chat: store the reference, greet once. */
   async function onInstalled(context: TurnContext): Promise<void> {
-    const who = await identify(db, context, logger);
-    const created = await storeConversation(db, who.organizationId, context.activity, who.memberId);
-    known.add(`${who.organizationId}|${baseConversationId(context.activity.conversation.id)}|${context.activity.serviceUrl}`);
+    const sender = await who(context);
+    const created = await storeConversation(db, sender.organizationId, context.activity, sender.memberId);
+    known.add(`${sender.organizationId}|${baseConversationId(context.activity.conversation.id)}|${context.activity.serviceUrl}`);
     if (!created) return;
     const t = translator(localeOf(context.activity));
-    const help = await handle(deps.core, { ...request(context, who), idempotencyKey: undefined, text: "help" } as ChatRequest);
+    const { idempotencyKey: _once, ...base } = request(context, sender);
+    const help = await handle(deps.core, { ...base, text: "help" });
     const intro = conversationKind(context.activity) === "personal" ? t("teams:greeting.personal") : t("teams:greeting.channel");
-    await send(context, who.organizationId, {
+    await send(context, sender.organizationId, {
       ok: true,
       visibility: "caller",
       summary: t("teams:greeting.title"),
@@ -121,8 +134,8 @@ export function createBot(deps: AdapterDeps): TurnLogic {
   }
 
   async function onUninstalled(context: TurnContext): Promise<void> {
-    const who = await identify(db, context, logger);
-    await forgetConversation(db, who.organizationId, context.activity.conversation.id);
+    const sender = await who(context);
+    await forgetConversation(db, sender.organizationId, context.activity.conversation.id);
   }
 
   return async function turn(context: TurnContext): Promise<void> {

@@ -18,17 +18,58 @@ export function tenantOf(context: TurnContext): string {
 }
 
 /**
+ * Who is who, remembered for a minute in this process: tenant → organization, Azure AD object id
+ * → member. It saves two database reads on every message; a minute bounds how long another
+ * replica's link (which moves a tenant into another organization) can go unnoticed here, and
+ * this process forgets everything at once when it ran a link itself.
+ */
+export class IdentityCache {
+  private readonly entries = new Map<string, { value: string; until: number }>();
+  constructor(private readonly ttlMs = 60_000, private readonly max = 50_000) {}
+  get(key: string): string | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    if (hit.until < Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return hit.value;
+  }
+  set(key: string, value: string): void {
+    if (this.entries.size >= this.max) this.entries.clear();
+    this.entries.set(key, { value, until: Date.now() + this.ttlMs });
+  }
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/**
  * Maps the tenant to an organization and the sender (Azure AD object id) to a member. On first
  * contact the member's email is asked of Teams (one connector call) so that a person already known
- * from Slack is recognised; later messages cost two indexed reads.
+ * from Slack is recognised; later messages cost two indexed reads, or none while cached.
  */
-export async function identify(db: PrismaClient, context: TurnContext, logger: Logger): Promise<TeamsIdentity> {
+export async function identify(db: PrismaClient, context: TurnContext, logger: Logger, cache?: IdentityCache): Promise<TeamsIdentity> {
   const activity = context.activity;
   const tenantId = tenantOf(context);
+  const from = activity.from;
+  const externalId = from.aadObjectId || from.id;
+  const cachedOrg = cache?.get(`tenant|${tenantId}`);
+  if (cachedOrg) {
+    const cachedMember = cache?.get(`member|${cachedOrg}|${externalId}|${from.id}`);
+    if (cachedMember) return { organizationId: cachedOrg, memberId: cachedMember };
+  }
+  const who = await lookup(db, context, logger, tenantId, externalId);
+  cache?.set(`tenant|${tenantId}`, who.organizationId);
+  cache?.set(`member|${who.organizationId}|${externalId}|${from.id}`, who.memberId);
+  return who;
+}
+
+async function lookup(db: PrismaClient, context: TurnContext, logger: Logger, tenantId: string, externalId: string): Promise<TeamsIdentity> {
+  const activity = context.activity;
   const team = (activity.channelData as { team?: { name?: string } } | undefined)?.team?.name;
   const organization = await organizationForWorkspace(db, "TEAMS", tenantId, team ?? `Teams tenant ${tenantId}`);
   const from = activity.from;
-  const externalId = from.aadObjectId || from.id;
   const identity = await db.memberIdentity.findUnique({
     where: { organizationId_platform_externalId: { organizationId: organization.id, platform: "TEAMS", externalId } },
     select: { memberId: true, mentionId: true, id: true },
