@@ -83,6 +83,7 @@ interface ExistingFlag {
   severity: Severity;
   notifiedSeverity: Severity | null;
   snoozedUntil: Date | null;
+  notifiedAt: Date | null;
   accountId: string | null;
   params: unknown;
 }
@@ -114,7 +115,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
     const keys = findings.map((f) => f.dedupeKey);
     const existing = await tx.$queryRaw<ExistingFlag[]>`
       SELECT id, number, "dedupeKey", status::text AS status, severity::text AS severity, "notifiedSeverity"::text AS "notifiedSeverity",
-             "snoozedUntil", "accountId", params
+             "snoozedUntil", "notifiedAt", "accountId", params
       FROM "Flag"
       WHERE "organizationId" = ${organizationId} AND (${options.accountId ?? null}::text IS NULL OR "accountId" = ${options.accountId ?? null})
         AND (status <> 'RESOLVED' OR "dedupeKey" = ANY(${keys}::text[]))`;
@@ -142,7 +143,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
       }));
       await tx.flag.createMany({ data: rows });
       for (const r of rows) {
-        created.push({ id: r.id, number: r.number, dedupeKey: r.dedupeKey, status: "OPEN", severity: r.severity, notifiedSeverity: null, snoozedUntil: null, accountId: r.accountId, params: r.params });
+        created.push({ id: r.id, number: r.number, dedupeKey: r.dedupeKey, status: "OPEN", severity: r.severity, notifiedSeverity: null, snoozedUntil: null, notifiedAt: null, accountId: r.accountId, params: r.params });
       }
     }
 
@@ -214,7 +215,8 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
         return { flagNumber: f.number, severity: f.severity, message, params };
       });
       const mentionIds = [...new Set([...account.managerIds, ...flags.flatMap((f) => memberIdsOf(f.params))])];
-      const hash = itemsHash(flags.map((f) => `${f.id}:${f.severity}`));
+      // The previous announcement is part of the key: a flag back from snooze is a new message.
+      const hash = itemsHash(flags.map((f) => `${f.id}:${f.severity}:${f.notifiedAt?.toISOString() ?? "-"}`));
       let targets: { target: Target; timeZone: string | null }[] = account.channels.map((target) => ({ target, timeZone: null }));
       if (targets.length === 0) {
         // No channel: the account managers hear of it directly.

@@ -1,11 +1,115 @@
 import type { Command } from "commander";
+import { LogNotifier } from "../adapters/terminal/log-notifier.ts";
 import type { Config } from "../config.ts";
+import { toLocale } from "../core/i18n/index.ts";
+import { findingText, messageContext } from "../core/messages/format.ts";
 import type { Database } from "../db/client.ts";
+import type { AnnouncedItem } from "../domain/checks.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
+import { RunCoordinator } from "./coordinator.ts";
+import { nextFire } from "./cron-time.ts";
+import { Dispatcher, type DispatchSummary } from "./dispatcher.ts";
+import { JOB_KINDS, loadJobSpecs, runJob, type JobSpec, type JobSummary } from "./jobs.ts";
 
 export type OpenForCli = () => Promise<{ config: Config; db: Database; logger: Logger }>;
 
-/** `kam jobs list`, `kam jobs run <job>|all`. (Stub: lands with the scheduler issue.) */
-export function registerJobCommands(program: Command, _open: OpenForCli): void {
-  program.command("jobs").description("scheduled jobs (not available yet)");
+type Print = (line: string) => void;
+
+/** `kam jobs list`: every job of every organization with its schedule, next and last run. */
+export async function listJobs(db: PrismaClient, print: Print, now = new Date()): Promise<void> {
+  const specs = await loadJobSpecs(db);
+  if (specs.length === 0) print("No organizations yet, so no jobs.");
+  const coordinator = new RunCoordinator(db, "cli");
+  for (const spec of specs) {
+    const next = nextFire(spec.expression, spec.timeZone, now);
+    const last = await coordinator.lastRun(spec.name);
+    print(
+      `${spec.kind.padEnd(9)} ${spec.organizationName} · "${spec.expression}" ${spec.timeZone} · next ${next ? next.toISOString() : "—"}` +
+        ` · last ${last ? `${last.fireAt.toISOString()}${last.error ? ` (failed: ${last.error})` : last.finishedAt ? "" : " (running)"}` : "never"}`,
+    );
+  }
+  const outbox = await db.$queryRaw<{ status: string; platform: string; count: number }[]>`
+    SELECT status::text AS status, platform::text AS platform, count(*)::int AS count FROM "Notification"
+    WHERE status IN ('PENDING', 'SENDING', 'FAILED') GROUP BY 1, 2 ORDER BY 1, 2`;
+  print(`dispatch  continuous (every second while kam serve runs) · outbox: ${outbox.length ? outbox.map((o) => `${o.count} ${o.status.toLowerCase()} ${o.platform}`).join(", ") : "empty"}`);
+}
+
+async function printSummary(db: PrismaClient, spec: JobSpec, summary: JobSummary, print: Print) {
+  const org = await db.organization.findUnique({ where: { id: spec.organizationId }, select: { locale: true, timeZone: true } });
+  const ctx = messageContext(toLocale(org?.locale) ?? "en", org?.timeZone ?? "UTC");
+  const items = (list: AnnouncedItem[]) => list.forEach((i) => print(`    ${i.ref} ${i.severity.padEnd(8)} ${i.accountName}: ${findingText(ctx, i.message, i.params)}`));
+  if (summary.kind === "checks") {
+    const r = summary.result;
+    print(`  checks: ${r.findings} finding(s); ${r.opened} new, ${r.reopened} reopened, ${r.resolved} resolved; ${r.announced.length} announced${r.muted ? `, ${r.muted} muted` : ""}; ${r.notifications} message(s) queued`);
+    items(r.announced);
+  } else if (summary.kind === "reminders") {
+    const r = summary.result;
+    print(`  reminders: ${r.due} due; ${r.announced.length} announced${r.muted ? `, ${r.muted} muted` : ""}; ${r.notifications} message(s) queued`);
+    items(r.announced);
+  } else {
+    const r = summary.result;
+    print(`  digest: ${r.accounts} account(s) → ${r.targets.length ? r.targets.join(", ") : "no digest channel bound"}; ${r.notifications} message(s) queued`);
+  }
+}
+
+/** Dispatches what the terminal can deliver; messages for Slack/Teams wait for `kam serve`. */
+async function dispatchNow(db: PrismaClient, print: Print): Promise<DispatchSummary> {
+  const dispatcher = new Dispatcher({ db, notifiers: [new LogNotifier("TERMINAL", { write: (t) => print(t.replace(/^/gm, "    ").trimEnd()) })], owner: `cli-${process.pid}` });
+  const summary = await dispatcher.drain();
+  const waiting = await db.$queryRaw<{ platform: string; count: number }[]>`
+    SELECT platform::text AS platform, count(*)::int AS count FROM "Notification" WHERE status IN ('PENDING', 'SENDING') GROUP BY 1 ORDER BY 1`;
+  print(`  dispatch: ${summary.sent} sent, ${summary.retried} to retry, ${summary.failed} failed` +
+    (waiting.length ? `; waiting for kam serve: ${waiting.map((w) => `${w.count} ${w.platform}`).join(", ")}` : ""));
+  for (const o of summary.outcomes.filter((x) => x.outcome !== "sent")) print(`    ${o.outcome} ${o.platform} ${o.target}: ${o.error ?? ""}`);
+  return summary;
+}
+
+/** `kam jobs run <job>|all`: runs now, for every organization (or one), and prints what it did. */
+export async function runJobsNow(db: PrismaClient, job: string, print: Print, options: { organization?: string; now?: Date } = {}): Promise<void> {
+  const kinds = job === "all" ? [...JOB_KINDS, "dispatch"] : [job];
+  const unknown = kinds.filter((k) => k !== "dispatch" && !(JOB_KINDS as readonly string[]).includes(k));
+  if (unknown.length) throw new Error(`unknown job "${job}": use one of ${[...JOB_KINDS, "dispatch", "all"].join(", ")}`);
+  const now = options.now ?? new Date();
+  const specs = (await loadJobSpecs(db, options.organization)).filter((s) => kinds.includes(s.kind));
+  const coordinator = new RunCoordinator(db, `cli-${process.pid}`);
+  for (const spec of specs) {
+    print(`${spec.kind} · ${spec.organizationName}`);
+    const outcome = await coordinator.run(spec.name, now, () => runJob(db, spec, { now }));
+    if (outcome.ran) await printSummary(db, spec, outcome.result, print);
+    else print("  already run for this moment by another process");
+  }
+  if (kinds.includes("dispatch")) await dispatchNow(db, print);
+}
+
+/** `kam jobs list`, `kam jobs run <job>|all`. */
+export function registerJobCommands(program: Command, open: OpenForCli): void {
+  const jobs = program.command("jobs").description("scheduled jobs: checks, reminders, digest, dispatch");
+  const print = (line: string) => process.stdout.write(line + "\n");
+  jobs
+    .command("list")
+    .description("list the jobs of every organization with their next run")
+    .action(async () => {
+      const { db } = await open();
+      try {
+        await listJobs(db.prisma, print);
+      } finally {
+        await db.close();
+      }
+    });
+  jobs
+    .command("run <job>")
+    .description(`run a job now: ${[...JOB_KINDS, "dispatch"].join(", ")}, or all`)
+    .option("--org <organization>", "only this organization (id or name)")
+    .action(async (job: string, options: { org?: string }) => {
+      const { db } = await open();
+      try {
+        await runJobsNow(db.prisma, job, print, options.org ? { organization: options.org } : {});
+      } catch (error) {
+        process.stderr.write(`kam: ${(error as Error).message}\n`);
+        process.exitCode = 1;
+      } finally {
+        await db.close();
+      }
+    });
 }

@@ -1,0 +1,60 @@
+import { runChecks, runReminders, type CheckRunSummary, type ReminderRunSummary } from "../domain/checks.ts";
+import type { Organization, PrismaClient } from "../generated/prisma/client.ts";
+import { isValidCron } from "./cron-time.ts";
+import { runDigestJob, type DigestRunSummary } from "./digest-job.ts";
+
+export const JOB_KINDS = ["checks", "reminders", "digest"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+/** One scheduled job of one organization, with its cron expression in the organization's zone. */
+export interface JobSpec {
+  /** Unique: "<kind>:<organization id>" (also the JobRun job name and node-cron task name). */
+  name: string;
+  kind: JobKind;
+  organizationId: string;
+  organizationName: string;
+  expression: string;
+  timeZone: string;
+}
+
+export const DEFAULT_CHECK_CRON = "0 * * * *";
+
+/** node-cron weekdays: 0–7 with Sunday 0 or 7; ours are ISO (1 = Monday … 7 = Sunday). */
+const cronDays = (days: number[]) => (days.length ? [...new Set(days.map((d) => d % 7))].sort().join(",") : "*");
+
+/**
+ * The jobs of an organization: checks per `checkCron` (hourly by default), reminders at the
+ * reminder hour on working days, the digest on the digest weekday and hour.
+ */
+export function jobsFor(org: Pick<Organization, "id" | "name" | "timeZone" | "checkCron" | "reminderHour" | "workingDays" | "digestWeekday" | "digestHour">): JobSpec[] {
+  const base = { organizationId: org.id, organizationName: org.name, timeZone: org.timeZone };
+  return [
+    { ...base, name: `checks:${org.id}`, kind: "checks", expression: isValidCron(org.checkCron) ? org.checkCron : DEFAULT_CHECK_CRON },
+    { ...base, name: `reminders:${org.id}`, kind: "reminders", expression: `0 ${org.reminderHour} * * ${cronDays(org.workingDays)}` },
+    { ...base, name: `digest:${org.id}`, kind: "digest", expression: `0 ${org.digestHour} * * ${org.digestWeekday % 7}` },
+  ];
+}
+
+export async function loadJobSpecs(db: PrismaClient, organization?: string): Promise<JobSpec[]> {
+  const orgs = await db.organization.findMany({
+    where: organization ? { OR: [{ id: organization }, { name: { equals: organization, mode: "insensitive" } }] } : {},
+    orderBy: { createdAt: "asc" },
+  });
+  return orgs.flatMap(jobsFor);
+}
+
+export type JobSummary =
+  | { kind: "checks"; result: CheckRunSummary }
+  | { kind: "reminders"; result: ReminderRunSummary }
+  | { kind: "digest"; result: DigestRunSummary };
+
+export async function runJob(db: PrismaClient, spec: JobSpec, options: { now: Date; offline?: boolean }): Promise<JobSummary> {
+  switch (spec.kind) {
+    case "checks":
+      return { kind: "checks", result: await runChecks(db, spec.organizationId, options) };
+    case "reminders":
+      return { kind: "reminders", result: await runReminders(db, spec.organizationId, options) };
+    case "digest":
+      return { kind: "digest", result: await runDigestJob(db, spec.organizationId, options) };
+  }
+}

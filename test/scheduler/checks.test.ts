@@ -1,0 +1,103 @@
+import { expect, it } from "vitest";
+import { runChecks, runReminders } from "../../src/domain/checks.ts";
+import { acknowledgeFlag, listFlags, muteAccount, snoozeFlag } from "../../src/domain/flags.ts";
+import type { Actor } from "../../src/domain/actor.ts";
+import { describeEachDatabase } from "../support/databases.ts";
+import { addCase, addInvoice, addMember, addMilestone, scene } from "../support/scheduler-fixtures.ts";
+
+const system = (organizationId: string): Actor => ({ organizationId, memberId: null, platform: null });
+
+describeEachDatabase("checks: flags and alerts", (get) => {
+  it("opens flags, sends one message per account per run, and nothing new when run again", async () => {
+    const db = get().prisma;
+    const s = await scene(db);
+    await addInvoice(s, { issuedOn: "2026-05-01", dueOn: "2026-05-31" });
+    await addCase(s, { slaDueAt: new Date("2026-06-01T08:00:00Z") });
+    const now = new Date("2026-06-02T10:00:00Z");
+    const first = await runChecks(db, s.organizationId, { now });
+    expect(first).toMatchObject({ opened: 3, notifications: 1 }); // overdue, no order, case SLA
+    const rows = await db.notification.findMany({ where: { organizationId: s.organizationId } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ platform: "SLACK", target: s.channelId, accountId: s.accountId });
+    const payload = rows[0]!.payload as { reply: { blocks: { kind: string; buttons?: { command: string }[] }[] }; mentions: { userId: string }[] };
+    expect(payload.mentions).toEqual([{ userId: s.managerSlackId, name: "Mia Manager" }]);
+    const commands = payload.reply.blocks.flatMap((b) => b.buttons ?? []).map((b) => b.command);
+    expect(commands).toEqual(expect.arrayContaining([expect.stringMatching(/^flag ack \d+$/), expect.stringMatching(/^flag snooze \d+ 1d$/), expect.stringMatching(/^flag snooze \d+ 1w$/), expect.stringMatching(/^flag show \d+$/)]));
+
+    const again = await runChecks(db, s.organizationId, { now: new Date("2026-06-02T11:00:00Z") });
+    expect(again).toMatchObject({ opened: 0, notifications: 0, announced: [] });
+    expect(await db.notification.count({ where: { organizationId: s.organizationId } })).toBe(1);
+  });
+
+  it("does not resend acknowledged flags, resends when severity rises, resolves flags that no longer hold", async () => {
+    const db = get().prisma;
+    const s = await scene(db);
+    const invoice = await addInvoice(s, { issuedOn: "2026-05-01", dueOn: "2026-05-31", orderId: null });
+    await runChecks(db, s.organizationId, { now: new Date("2026-06-02T10:00:00Z") });
+    const overdue = await db.flag.findFirstOrThrow({ where: { organizationId: s.organizationId, rule: "invoice.overdue" } });
+    expect(overdue).toMatchObject({ status: "OPEN", severity: "WARNING", notifiedSeverity: "WARNING" });
+    await acknowledgeFlag(db, system(s.organizationId), { flag: `F-${overdue.number}` });
+    // Still overdue a day later: acknowledged, not sent again.
+    expect((await runChecks(db, s.organizationId, { now: new Date("2026-06-03T10:00:00Z") })).notifications).toBe(0);
+    // 30 days overdue: critical, sent again.
+    const worse = await runChecks(db, s.organizationId, { now: new Date("2026-06-30T10:00:00Z") });
+    expect(worse.announced.map((a) => a.rule)).toEqual(["invoice.overdue"]);
+    expect(worse.notifications).toBe(1);
+    // Paid: resolved automatically.
+    await db.invoice.update({ where: { id: invoice.id }, data: { paidOn: new Date("2026-06-30T00:00:00Z") } });
+    const paid = await runChecks(db, s.organizationId, { now: new Date("2026-06-30T11:00:00Z") });
+    expect(paid.resolved).toBe(1);
+    expect(await db.flag.findUniqueOrThrow({ where: { id: overdue.id } })).toMatchObject({ status: "RESOLVED" });
+  });
+
+  it("brings a snoozed flag back when the snooze ends, and keeps muted accounts' flags without sending", async () => {
+    const db = get().prisma;
+    const s = await scene(db);
+    await addInvoice(s, { issuedOn: "2026-05-01", dueOn: "2026-05-31" });
+    const start = new Date(Date.now() + 3_600_000);
+    await runChecks(db, s.organizationId, { now: start });
+    const flags = await db.flag.findMany({ where: { organizationId: s.organizationId } });
+    const until = new Date(start.getTime() + 86_400_000);
+    for (const f of flags) await snoozeFlag(db, system(s.organizationId), { flag: String(f.number), until });
+    expect((await runChecks(db, s.organizationId, { now: new Date(until.getTime() - 60_000) })).notifications).toBe(0);
+    const back = await runChecks(db, s.organizationId, { now: new Date(until.getTime() + 60_000) });
+    expect(back.announced).toHaveLength(flags.length);
+    expect(back.notifications).toBe(1);
+
+    await muteAccount(db, system(s.organizationId), { account: s.accountId, until: new Date(Date.now() + 7 * 86_400_000) });
+    await addCase(s, { slaDueAt: new Date(start.getTime() - 60_000) });
+    const muted = await runChecks(db, s.organizationId, { now: new Date(until.getTime() + 120_000) });
+    expect(muted).toMatchObject({ opened: 1, muted: 1, notifications: 0 });
+    const listed = await listFlags(db, system(s.organizationId), { account: s.accountId });
+    expect(listed.flags.map((f) => f.rule)).toContain("case.sla");
+  });
+
+  it("defers alerts found during quiet hours to the morning, in the organization's zone", async () => {
+    const db = get().prisma;
+    const s = await scene(db, { timeZone: "Europe/Berlin", quiet: [20, 7] });
+    await addInvoice(s, { issuedOn: "2026-05-01", dueOn: "2026-05-31" });
+    await runChecks(db, s.organizationId, { now: new Date("2026-06-02T21:30:00Z") }); // 23:30 in Berlin
+    const row = await db.notification.findFirstOrThrow({ where: { organizationId: s.organizationId } });
+    expect(row.nextAttemptAt.toISOString()).toBe("2026-06-03T05:00:00.000Z"); // 07:00 in Berlin
+  });
+
+  it("sends reminders once per stage, to the channel or directly to a member who chose DIRECT", async () => {
+    const db = get().prisma;
+    const s = await scene(db);
+    const { member: direct, externalId } = await addMember(s, { name: "Dora Direct", deliverVia: "DIRECT" });
+    const { member: teams } = await addMember(s, { name: "Tom Teams", deliverVia: "DIRECT", platform: "TEAMS", personalConversation: "a:1personal" });
+    await addMilestone(s, { dueOn: "2026-06-10", ownerId: s.managerId });
+    await addMilestone(s, { dueOn: "2026-06-10", ownerId: direct.id });
+    await addMilestone(s, { dueOn: "2026-06-10", ownerId: teams.id });
+    const now = new Date("2026-06-03T07:00:00Z");
+    const first = await runReminders(db, s.organizationId, { now });
+    expect(first.notifications).toBe(3);
+    const rows = await db.notification.findMany({ where: { organizationId: s.organizationId }, orderBy: { target: "asc" } });
+    expect(rows.map((r) => `${r.platform}:${r.target}`).sort()).toEqual([`SLACK:${externalId}`, `SLACK:${s.channelId}`, "TEAMS:a:1personal"].sort());
+    const channel = rows.find((r) => r.target === s.channelId)!.payload as { reply: { blocks: { buttons?: { command: string }[] }[] } };
+    expect(channel.reply.blocks.flatMap((b) => b.buttons ?? []).map((b) => b.command)).toEqual([expect.stringMatching(/^milestone done \d+$/)]);
+    expect((await runReminders(db, s.organizationId, { now: new Date("2026-06-03T08:00:00Z") })).notifications).toBe(0);
+    // Next stage (3 days) is a new reminder.
+    expect((await runReminders(db, s.organizationId, { now: new Date("2026-06-07T07:00:00Z") })).notifications).toBe(3);
+  });
+});
