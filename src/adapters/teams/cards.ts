@@ -58,8 +58,16 @@ export interface MentionEntity {
 
 /**
  * Adaptive Card text is markdown. Reply text is plain, so markdown characters are escaped with a
- * backslash, and `<at>` loses its `<` (Teams would treat it as a mention).
+ * backslash, and a `<` that could open a tag (`<at>` is a mention in Teams) gets a zero-width
+ * space after it: it looks the same and opens nothing.
  */
+const TAG_START = /<(?=[a-z!@/])/gi;
+
+/** Plain text (previews, fallbacks) that cannot open a tag or a mention anywhere it is shown. */
+export function breakTags(text: string): string {
+  return text.replace(TAG_START, "<\u200b");
+}
+
 export function escapeText(text: string): string {
   const clipped = text.length > TEAMS_LIMITS.maxTextLength ? `${text.slice(0, TEAMS_LIMITS.maxTextLength - 1)}…` : text;
   // Only what Teams' card markdown acts on: emphasis, links, code, and list markers at a line start.
@@ -67,7 +75,7 @@ export function escapeText(text: string): string {
     .replace(/([\\`*_[\]])/g, "\\$1")
     .replace(/^(\s*)([-+>#])(?=\s)/gm, "$1\\$2")
     .replace(/^(\s*\d+)\.(?=\s)/gm, "$1\\.")
-    .replace(/<(?=\/?at\b)/gi, "\u2039") // ‹: user text cannot open an <at> mention
+    .replace(TAG_START, "<\u200b") // an invisible break: no <at> mention, no tag, no <!channel>
     .replace(/\n/g, "\n\n");
 }
 
@@ -225,7 +233,7 @@ export function renderCard(reply: Reply, options: RenderOptions = {}): AdaptiveC
     $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
     version: CARD_VERSION,
     body,
-    fallbackText: reply.summary,
+    fallbackText: breakTags(reply.summary),
     ...(Object.keys(msteams).length ? { msteams } : {}),
   };
 }

@@ -3,7 +3,7 @@ import type { Mention } from "../../core/notifier.ts";
 import type { Reply } from "../../core/reply.ts";
 import { translator, type Locale } from "../../core/i18n/index.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { ADAPTIVE_CARD_CONTENT_TYPE, mentionedMemberIds, renderCard, type CardMention, type MentionEntity } from "./cards.ts";
+import { ADAPTIVE_CARD_CONTENT_TYPE, breakTags, mentionedMemberIds, renderCard, type CardMention, type MentionEntity } from "./cards.ts";
 
 /** Teams accounts (29:… ids) of the members a reply mentions, from their stored identities. */
 export async function resolveMentions(db: PrismaClient, organizationId: string, reply: Reply): Promise<Map<string, CardMention>> {
@@ -31,7 +31,7 @@ export function replyActivity(reply: Reply, locale: Locale, mentions = new Map<s
   });
   const activity: Partial<Activity> = {
     type: "message",
-    summary: reply.summary,
+    summary: breakTags(reply.summary),
     attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card }],
   };
   // Mentions outside the card (notifications): a text line `<at>Name</at> …` with mention entities,
@@ -42,7 +42,8 @@ export function replyActivity(reply: Reply, locale: Locale, mentions = new Map<s
       text: `<at>${m.name.replace(/[<>]/g, "")}</at>`,
       mentioned: { id: m.userId, name: m.name },
     }));
-    activity.text = `${entities.map((e) => e.text).join(" ")} ${reply.summary.replace(/</g, "\u2039")}`;
+    const xml = reply.summary.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    activity.text = `${entities.map((e) => e.text).join(" ")} ${xml}`;
     activity.textFormat = "xml";
     activity.entities = entities as unknown as Activity["entities"];
   }

@@ -90,7 +90,7 @@ describe("Teams cards", () => {
   it("escapes markdown and cannot be made to mention anyone from user text", () => {
     expect(escapeText("*bold* _it_ [x](http://evil)")).toBe("\\*bold\\* \\_it\\_ \\[x\\](http://evil)");
     expect(escapeText("- not a list\n1. nor this")).toBe("\\- not a list\n\n1\\. nor this");
-    expect(escapeText("<at>Everyone</at> 2 < 3 <code>")).toBe("\u2039at>Everyone\u2039/at> 2 < 3 <code>");
+    expect(escapeText("<at>Everyone</at> 2 < 3 <!channel>")).toBe("<\u200bat>Everyone<\u200b/at> 2 < 3 <\u200b!channel>");
     const card = renderCard({ ok: true, visibility: "caller", summary: "x", blocks: [{ kind: "heading", text: "<at>CEO</at>" }] });
     expect(card.msteams).toBeUndefined();
     expect(JSON.stringify(card)).not.toContain("<at>");
