@@ -1,5 +1,4 @@
 import { TeamsInfo, type TurnContext } from "botbuilder";
-import { toLocale } from "../../core/i18n/index.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { memberForIdentity } from "../../domain/members.ts";
 import { organizationForWorkspace } from "../../domain/organizations.ts";
@@ -92,7 +91,8 @@ async function lookup(db: PrismaClient, context: TurnContext, logger: Logger, te
   const member = await memberForIdentity(db, organization.id, "TEAMS", externalId, {
     displayName,
     email: email ?? null,
-    locale: toLocale(activity.locale) ?? null,
+    // No locale: the Teams client's language comes with every activity (ChatRequest.locale) and
+    // should follow the client; a member's own locale is what they choose in kam's settings.
     mentionId: from.id,
   });
   return { organizationId: organization.id, memberId: member.id };
