@@ -13,7 +13,7 @@ import { defineCommand, UsageError } from "./command.ts";
 export const link = defineCommand({
   name: "link",
   words: ["link"],
-  topic: "settings",
+  topic: "link",
   // It writes, but the code must stay with the caller (never announced to a channel), so the
   // handler's "writes are announced" rule is left out and the join reply sets its visibility itself.
   writes: false,
