@@ -28,5 +28,5 @@ describe("kam chat -c, on the embedded database", () => {
       const result = await kam(command);
       expect({ command, code: result.code, output: result.output }).toMatchObject({ command, code, output: expect.stringMatching(expected) });
     }
-  });
+  }, 240_000);
 });
