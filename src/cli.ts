@@ -3,7 +3,6 @@ import { Command } from "commander";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { databaseOptions, openDatabase } from "./db/client.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { startKam } from "./runtime.ts";
 import { registerJobCommands } from "./scheduler/cli.ts";
 import { registerSlackManifestCommand } from "./adapters/slack/manifest-command.ts";
 import { registerTeamsManifestCommand } from "./adapters/teams/manifest-command.ts";
@@ -35,6 +34,8 @@ program
   .description("run the HTTP server (Slack, Teams, /healthz) and the scheduler")
   .action(async () => {
     const { config, logger } = setup();
+    // Loaded here so that `kam chat` and `kam migrate` do not load the Slack and Teams SDKs.
+    const { startKam } = await import("./runtime.ts");
     const kam = await startKam(config, logger).catch(fail);
     let stopping = false;
     const stop = async (signal: string) => {
