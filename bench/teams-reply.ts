@@ -3,7 +3,8 @@
  * connector (CloudAdapter answers the POST after the turn, so the POST's duration is the reply
  * latency), under 50 concurrent requests. kam (full stack: tenant → organization, user → member,
  * idempotency claim, command, card) next to a bare botbuilder echo bot in the same process and run,
- * both sending to the same local fake connector.
+ * both sending to the same local fake connector. A third line runs kam's Teams adapter with the
+ * core replaced by a constant reply, to tell the adapter's own cost from the command layer's.
  *
  *   npx tsx bench/teams-reply.ts            (BENCH_REQUESTS=1000 BENCH_CONCURRENCY=50 BENCH_TEXT=help)
  *   TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npx tsx bench/teams-reply.ts
@@ -16,6 +17,9 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/logger.ts";
 import { startKam } from "../src/runtime.ts";
+import { createAdapter } from "../src/adapters/teams/index.ts";
+import { createBot } from "../src/adapters/teams/bot.ts";
+import type { Reply } from "../src/core/reply.ts";
 import { newUser, personalMessage, type Where } from "../test/adapters/teams/activities.ts";
 import { createPostgresDatabase } from "../test/support/databases.ts";
 import { startFakeConnector } from "../test/support/fake-connector.ts";
@@ -82,6 +86,23 @@ const config = loadConfig({
 });
 const kam = await startKam(config, createLogger({ level: "silent", pretty: false }));
 const echo = await startEchoBot();
+
+/** kam's Teams adapter (identity, conversation store, cards) over the same database, core stubbed. */
+async function startAdapterOnly(): Promise<{ url: string; close(): Promise<void> }> {
+  const adapter = createAdapter({ MicrosoftAppType: "SingleTenant" });
+  const constant: Reply = { ok: true, visibility: "caller", summary: "ok", blocks: [{ kind: "heading", text: "kam" }, { kind: "text", text: "ok" }] };
+  const logger = createLogger({ level: "silent", pretty: false });
+  const bot = createBot({ config, db: kam.db, logger, core: { db: kam.db.prisma, logger } }, { handle: async () => constant });
+  const app = express();
+  app.post("/api/messages", express.json(), (req, res) => adapter.process(req, res, bot));
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r(undefined)))),
+  };
+}
+const adapterOnly = await startAdapterOnly();
 const tenantId = randomUUID();
 const users: Where[] = Array.from({ length: USERS }, (_, i) => ({ serviceUrl: connector.url, tenantId, user: newUser(`Bench User ${i}`) }));
 
@@ -89,22 +110,27 @@ const users: Where[] = Array.from({ length: USERS }, (_, i) => ({ serviceUrl: co
 for (const u of users) await load(kam.http.url, [u], 1);
 await load(kam.http.url, users, 200);
 await load(echo.url, users, 200);
+await load(adapterOnly.url, users, 200);
 
-const results = { kam: [] as number[], bare: [] as number[] };
+const results = { kam: [] as number[], bare: [] as number[], adapter: [] as number[] };
 for (let round = 0; round < ROUNDS; round++) {
   results.bare.push(...(await load(echo.url, users, REQUESTS / ROUNDS)));
+  results.adapter.push(...(await load(adapterOnly.url, users, REQUESTS / ROUNDS)));
   results.kam.push(...(await load(kam.http.url, users, REQUESTS / ROUNDS)));
 }
 const bare = summary(results.bare);
+const adapterCost = summary(results.adapter);
 const mine = summary(results.kam);
 const fmt = (n: number) => `${n.toFixed(1)} ms`;
 console.log(`Teams reply latency, "${TEXT}", ${REQUESTS} requests, ${CONCURRENCY} concurrent, database ${kam.db.kind}`);
 console.log(`  bare botbuilder echo bot  p50 ${fmt(bare.p50)}  p99 ${fmt(bare.p99)}  max ${fmt(bare.max)}`);
+console.log(`  kam adapter, core stubbed p50 ${fmt(adapterCost.p50)}  p99 ${fmt(adapterCost.p99)}  max ${fmt(adapterCost.max)}  (ratio p99 ${(adapterCost.p99 / bare.p99).toFixed(2)}x)`);
 console.log(`  kam                       p50 ${fmt(mine.p50)}  p99 ${fmt(mine.p99)}  max ${fmt(mine.max)}`);
 console.log(`  ratio kam/bare            p50 ${(mine.p50 / bare.p50).toFixed(2)}x  p99 ${(mine.p99 / bare.p99).toFixed(2)}x  (target p99 < 1.5x)`);
 console.log(`  connector received ${connector.activities().length} replies`);
 
 await echo.close();
+await adapterOnly.close();
 await kam.stop();
 await postgres?.drop();
 await connector.close();

@@ -20,7 +20,13 @@ function localeOf(activity: Partial<Activity>): Locale {
   return toLocale(activity.locale) ?? "en";
 }
 
-export function createBot(deps: AdapterDeps): TurnLogic {
+export interface BotOptions {
+  /** The core's entry point; replaceable so a benchmark can measure the adapter alone. */
+  handle?: typeof handle;
+}
+
+export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogic {
+  const run = options.handle ?? handle;
   const db = deps.db.prisma;
   const logger = deps.logger.child({ platform: "teams" });
   /** Conversations whose reference this process has stored already (saves a write per message). */
@@ -81,7 +87,7 @@ export function createBot(deps: AdapterDeps): TurnLogic {
     const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "")
       .replace(/\u00a0/g, " ")
       .trim();
-    const reply = await handle(deps.core, { ...request(context, sender), text: text || "help" });
+    const reply = await run(deps.core, { ...request(context, sender), text: text || "help" });
     afterCommand(text, reply);
     await send(context, sender.organizationId, reply);
   }
@@ -103,12 +109,12 @@ export function createBot(deps: AdapterDeps): TurnLogic {
     }
     const base = request(context, sender);
     if (submission.kind === "command") {
-      const reply = await handle(deps.core, { ...base, text: submission.command });
+      const reply = await run(deps.core, { ...base, text: submission.command });
       afterCommand(submission.command, reply);
       await send(context, sender.organizationId, reply);
       return;
     }
-    const reply = await handle(deps.core, { ...base, form: { id: submission.id, values: submission.values } });
+    const reply = await run(deps.core, { ...base, form: { id: submission.id, values: submission.values } });
     // The form card is replaced in place: by itself with the errors, or by the result, so a
     // written form cannot be submitted twice.
     const replaceable = reply.ok || formOf(reply) !== undefined;
@@ -123,7 +129,7 @@ export function createBot(deps: AdapterDeps): TurnLogic {
     if (!created) return;
     const t = translator(localeOf(context.activity));
     const { idempotencyKey: _once, ...base } = request(context, sender);
-    const help = await handle(deps.core, { ...base, text: "help" });
+    const help = await run(deps.core, { ...base, text: "help" });
     const intro = conversationKind(context.activity) === "personal" ? t("teams:greeting.personal") : t("teams:greeting.channel");
     await send(context, sender.organizationId, {
       ok: true,
