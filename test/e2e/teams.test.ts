@@ -194,6 +194,9 @@ describe("Teams card forms", () => {
     const calls = await exchange(cardSubmit(w, { kamCommand: "help" }));
     expect(calls[0]!.kind).toBe("reply");
     expect(cardText(onlyCard(calls))).toContain(en("help.title"));
+    // The button of a card about one thing replaces that card with its result.
+    const replaced = await exchange(cardSubmit(w, { kamCommand: "help", kamUpdate: 1 }, "notification-7"));
+    expect(replaced[0]).toMatchObject({ kind: "update", activityId: "notification-7" });
   });
 });
 

@@ -111,7 +111,8 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
     if (submission.kind === "command") {
       const reply = await run(deps.core, { ...base, text: submission.command });
       afterCommand(submission.command, reply);
-      await send(context, sender.organizationId, reply);
+      // A card about one thing shows the outcome in its place; anything else answers below it.
+      await send(context, sender.organizationId, reply, submission.update && reply.ok ? context.activity.replyToId : undefined);
       return;
     }
     const reply = await run(deps.core, { ...base, form: { id: submission.id, values: submission.values } });

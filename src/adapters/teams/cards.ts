@@ -6,11 +6,14 @@ import type { Block, Form, FormField, Reply, Tone } from "../../core/reply.ts";
  * Card actions carry our own keys in `data`, which Teams merges with the inputs' values into
  * `activity.value` on submit:
  *   - `kamCommand`: the command text of a button, run as if it had been typed;
- *   - `kamForm`:    the id of the submitted form (a command such as "order.log").
+ *   - `kamForm`:    the id of the submitted form (a command such as "order.log");
+ *   - `kamUpdate`:  set on the buttons of a card about one thing (no list, table or form): their
+ *                   result replaces the card, so a flag cannot be acknowledged twice from it.
  */
 export const CARD_VERSION = "1.5";
 export const COMMAND_KEY = "kamCommand";
 export const FORM_KEY = "kamForm";
+export const UPDATE_KEY = "kamUpdate";
 export const ADAPTIVE_CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
 
 /** Limits Teams enforces or renders badly past; the core keeps lists short, this is the backstop. */
@@ -37,6 +40,8 @@ export interface RenderOptions {
   more?: (count: number) => string;
   /** The heading above a form's error list, translated. */
   formErrors?: string;
+  /** Buttons replace the card they are on with their result (set by renderCard). */
+  replaceOnClick?: boolean;
 }
 
 export type AdaptiveElement = Record<string, unknown>;
@@ -120,7 +125,7 @@ function renderBlock(block: Block, options: RenderOptions, entities: MentionEnti
       const actions = block.buttons.slice(0, TEAMS_LIMITS.maxActions).map((b) => ({
         type: "Action.Submit",
         title: b.label,
-        data: { [COMMAND_KEY]: b.command },
+        data: { [COMMAND_KEY]: b.command, ...(options.replaceOnClick ? { [UPDATE_KEY]: 1 } : {}) },
         ...(b.style === "primary" ? { style: "positive" } : b.style === "danger" ? { style: "destructive" } : {}),
       }));
       return actions.length ? [{ type: "ActionSet", actions }] : [];
@@ -221,7 +226,10 @@ function renderForm(form: Form, options: RenderOptions): AdaptiveElement[] {
 /** The Adaptive Card for one reply. */
 export function renderCard(reply: Reply, options: RenderOptions = {}): AdaptiveCard {
   const entities: MentionEntity[] = [];
-  const body = reply.blocks.flatMap((block) => renderBlock(block, options, entities));
+  const aboutOneThing =
+    reply.blocks.filter((b) => b.kind === "actions").length === 1 &&
+    !reply.blocks.some((b) => b.kind === "list" || b.kind === "table" || b.kind === "form");
+  const body = reply.blocks.flatMap((block) => renderBlock(block, { replaceOnClick: aboutOneThing, ...options }, entities));
   if (body.length === 0) body.push(textBlock(escapeText(reply.summary || " ")));
   const hasWideContent = reply.blocks.some((b) => b.kind === "table" || b.kind === "form");
   const msteams = {
@@ -251,19 +259,19 @@ export function formOf(reply: Reply): Form | undefined {
 
 /** What a card submission asks for: a button's command, or a form's values. */
 export type CardSubmission =
-  | { kind: "command"; command: string }
+  | { kind: "command"; command: string; /** the result replaces the card */ update: boolean }
   | { kind: "form"; id: string; values: Record<string, string | string[] | undefined> };
 
 export function parseSubmission(value: unknown): CardSubmission | undefined {
   if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
   const record = value as Record<string, unknown>;
   const command = record[COMMAND_KEY];
-  if (typeof command === "string" && command.trim()) return { kind: "command", command: command.trim() };
+  if (typeof command === "string" && command.trim()) return { kind: "command", command: command.trim(), update: Boolean(record[UPDATE_KEY]) };
   const form = record[FORM_KEY];
   if (typeof form === "string" && form.trim()) {
     const values: Record<string, string | string[] | undefined> = {};
     for (const [key, raw] of Object.entries(record)) {
-      if (key === FORM_KEY || key === COMMAND_KEY || key === "msteams") continue;
+      if (key === FORM_KEY || key === COMMAND_KEY || key === UPDATE_KEY || key === "msteams") continue;
       if (typeof raw === "string") values[key] = raw;
       else if (typeof raw === "number" || typeof raw === "boolean") values[key] = String(raw);
       else if (Array.isArray(raw)) values[key] = raw.filter((v): v is string => typeof v === "string");

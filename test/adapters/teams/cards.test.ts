@@ -61,6 +61,24 @@ describe("Teams cards", () => {
     const actionSet = card.body.find((e) => e.type === "ActionSet") as { actions: { data: Record<string, string>; style?: string }[] };
     expect(actionSet.actions.map((a) => a.data[COMMAND_KEY])).toEqual(["order status O-17 confirmed", "order status O-17 cancelled", "order show O-17"]);
     expect(actionSet.actions.map((a) => a.style)).toEqual(["positive", "destructive", undefined]);
+    // A card with a list or table is about many things: its buttons answer below it.
+    expect(actionSet.actions.every((a) => !("kamUpdate" in a.data))).toBe(true);
+  });
+
+  it("lets the buttons of a card about one thing replace it", () => {
+    const card = renderCard({
+      ok: true,
+      visibility: "channel",
+      summary: "Flag 3",
+      blocks: [
+        { kind: "heading", text: "Invoice 4711 is overdue" },
+        { kind: "fields", fields: [{ label: "Account", value: "ACME" }] },
+        { kind: "actions", buttons: [{ label: "Acknowledge", command: "flag ack 3" }] },
+      ],
+    });
+    expect(cardErrors(card)).toEqual([]);
+    const actionSet = card.body.find((e) => e.type === "ActionSet") as { actions: { data: Record<string, unknown> }[] };
+    expect(actionSet.actions[0]!.data).toEqual({ [COMMAND_KEY]: "flag ack 3", kamUpdate: 1 });
   });
 
   it("renders forms with required inputs, values and the errors next to their fields", () => {
@@ -103,7 +121,8 @@ describe("Teams cards", () => {
   });
 
   it("reads card submissions: a button's command or a form's values without our keys", () => {
-    expect(parseSubmission({ [COMMAND_KEY]: " flag ack 3 " })).toEqual({ kind: "command", command: "flag ack 3" });
+    expect(parseSubmission({ [COMMAND_KEY]: " flag ack 3 " })).toEqual({ kind: "command", command: "flag ack 3", update: false });
+    expect(parseSubmission({ [COMMAND_KEY]: "flag ack 3", kamUpdate: 1 })).toEqual({ kind: "command", command: "flag ack 3", update: true });
     expect(parseSubmission({ [FORM_KEY]: "order.log", account: "a1", quantity1: 3, product1: "p1", msteams: {} })).toEqual({
       kind: "form",
       id: "order.log",
