@@ -5,6 +5,7 @@ import type { ChatRequest } from "../../core/request.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Logger } from "../../logger.ts";
 import { mentionedMembers, renderReply, type RenderOptions, type SlackMessage } from "./blocks.ts";
+import type { AckPolicy } from "./ack-policy.ts";
 import type { IdentityMapper, SlackIdentity } from "./identity.ts";
 
 /** What every listener gets: the core entry point, the identity mapper, and a logger. */
@@ -15,11 +16,8 @@ export interface SlackContext {
   identity: IdentityMapper;
   /** The core's one entry point (src/core/handler.ts `handle`), bound to its deps. */
   handle(request: ChatRequest): Promise<Reply>;
-  /**
-   * How long a listener waits for the core before acknowledging anyway. Slack allows 3 s; within
-   * the budget the write happens before the acknowledgement, so nothing acknowledged is lost.
-   */
-  ackBudgetMs: number;
+  /** When to acknowledge: after the write when it fits in Slack's 3 s, before it under load. */
+  ack: AckPolicy;
   /**
    * True the first time this process sees an idempotency key. A Slack retry (X-Slack-Retry-Num)
    * of a request this process already has is acknowledged and dropped, so the answer is not
@@ -40,6 +38,24 @@ export function recentKeys(capacity = 10_000): (key: string) => boolean {
 }
 
 export const TIMED_OUT: unique symbol = Symbol("timed out");
+
+/**
+ * Runs a request through the core and acknowledges Slack at the right moment (see AckPolicy):
+ * after the reply when it comes within the budget, else at once, before the core starts.
+ */
+export async function handleThenAck(ctx: SlackContext, request: ChatRequest, ack: () => Promise<void>): Promise<Reply> {
+  const budget = ctx.ack.budget();
+  if (budget <= 0) {
+    ctx.ack.acks.beforeWrite += 1;
+    await ack();
+    return ctx.ack.track(() => ctx.handle(request));
+  }
+  const pending = ctx.ack.track(() => ctx.handle(request));
+  const early = await withBudget(pending, budget);
+  ctx.ack.acks[early === TIMED_OUT ? "beforeWrite" : "afterWrite"] += 1;
+  await ack();
+  return early === TIMED_OUT ? pending : early;
+}
 
 /** The promise's value, or TIMED_OUT when it takes longer than `ms` (the promise keeps running). */
 export function withBudget<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {

@@ -1,8 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
-import type { Reply } from "../../../core/reply.ts";
 import { formOf } from "../blocks.ts";
-import { failureReply, isDirect, renderFor, TIMED_OUT, translatorFor, withBudget, type SlackContext } from "../context.ts";
+import { failureReply, handleThenAck, isDirect, renderFor, translatorFor, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
 import { LIMITS } from "../limits.ts";
 import { formModal } from "../modal.ts";
@@ -31,7 +30,7 @@ export function runButton(ctx: SlackContext) {
       who = await ctx.identity.resolve(client, teamId, body.user.id, { teamName: body.team?.domain, userName: body.user.name });
       const channelId = body.channel?.id ?? null;
       const direct = isDirect(channelId ?? undefined);
-      const pending = ctx.handle({
+      const reply = await handleThenAck(ctx, {
         organizationId: who.organizationId,
         memberId: who.memberId,
         platform: "SLACK",
@@ -40,10 +39,7 @@ export function runButton(ctx: SlackContext) {
         text: action.value ?? "",
         ...(who.locale ? { locale: who.locale } : {}),
         idempotencyKey,
-      });
-      const early = await withBudget(pending, ctx.ackBudgetMs);
-      await ackOnce();
-      const reply: Reply = early === TIMED_OUT ? await pending : early;
+      }, ackOnce);
       const t = translatorFor(who);
 
       const form = formOf(reply);

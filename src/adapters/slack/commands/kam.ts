@@ -1,8 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import type { Reply } from "../../../core/reply.ts";
 import { formOf } from "../blocks.ts";
 import { fromSlackText } from "../escape.ts";
-import { failureReply, isDirect, renderFor, TIMED_OUT, translatorFor, withBudget, type SlackContext } from "../context.ts";
+import { failureReply, handleThenAck, isDirect, renderFor, translatorFor, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
 import { formModal } from "../modal.ts";
 
@@ -31,7 +30,7 @@ export function kamCommand(ctx: SlackContext) {
         userName: command.user_name,
       });
       const direct = isDirect(command.channel_id, command.channel_name);
-      const pending = ctx.handle({
+      const reply = await handleThenAck(ctx, {
         organizationId: who.organizationId,
         memberId: who.memberId,
         platform: "SLACK",
@@ -40,10 +39,7 @@ export function kamCommand(ctx: SlackContext) {
         text: fromSlackText(command.text ?? ""),
         ...(who.locale ? { locale: who.locale } : {}),
         idempotencyKey,
-      });
-      const early = await withBudget(pending, ctx.ackBudgetMs);
-      await ackOnce();
-      const reply: Reply = early === TIMED_OUT ? await pending : early;
+      }, ackOnce);
       const t = translatorFor(who);
       const form = formOf(reply);
       if (form && reply.ok !== false) {

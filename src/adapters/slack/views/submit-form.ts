@@ -25,7 +25,8 @@ export function submitForm(ctx: SlackContext) {
         return;
       }
       const teamId = body.team?.id ?? body.user.team_id ?? "";
-      who = await ctx.identity.resolve(client, teamId, body.user.id, { teamName: body.team?.domain, userName: body.user.name });
+      const me = await ctx.identity.resolve(client, teamId, body.user.id, { teamName: body.team?.domain, userName: body.user.name });
+      who = me;
       const values = formValues(view.state.values as Parameters<typeof formValues>[0]);
       const submission =
         (body as { trigger_id?: string }).trigger_id ??
@@ -36,17 +37,18 @@ export function submitForm(ctx: SlackContext) {
         await ack();
         return;
       }
-      const pending = ctx.handle({
-        organizationId: who.organizationId,
-        memberId: who.memberId,
+      // The modal needs the outcome in the acknowledgement (field errors), so it waits for the core.
+      const pending = ctx.ack.track(() => ctx.handle({
+        organizationId: me.organizationId,
+        memberId: me.memberId,
         platform: "SLACK",
         channelId: meta.channelId,
         ...(meta.direct !== undefined ? { direct: meta.direct } : {}),
         form: { id: meta.formId, values },
-        ...(who.locale ? { locale: who.locale } : {}),
+        ...(me.locale ? { locale: me.locale } : {}),
         idempotencyKey,
-      });
-      const early = await withBudget(pending, ctx.ackBudgetMs);
+      }));
+      const early = await withBudget(pending, ctx.ack.maxMs);
       const t = translatorFor(who);
       if (early === TIMED_OUT) {
         // Too slow for the modal: close it and post the outcome (errors included) when it comes.
