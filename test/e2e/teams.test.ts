@@ -145,6 +145,20 @@ describe("Teams installation", () => {
     expect(await kam.db.prisma.conversation.count({ where: { conversationId: personalConversationId(w) } })).toBe(1);
   });
 
+  it("greets once when both install events arrive at the same time", async () => {
+    const w = where(newUser());
+    await exchange(personalMessage(w, "help")); // the tenant and member exist; the race is on the conversation
+    await kam.db.prisma.conversation.deleteMany({ where: { conversationId: personalConversationId(w) } });
+    const before = connector.activities().length;
+    const [a, b] = await Promise.all([
+      post({ ...personalInstall(w), id: "f:install-1" }),
+      post({ ...personalInstall(w), id: "f:install-2", type: "installationUpdate", action: "add", membersAdded: undefined }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(connector.activities().length - before).toBe(1);
+    expect(await kam.db.prisma.conversation.count({ where: { conversationId: personalConversationId(w) } })).toBe(1);
+  });
+
   it("stores a team's channel when the app is added to a team", async () => {
     const w = where(newUser());
     const channel = `19:${uniqueId("team").toLowerCase()}@thread.tacv2`;
