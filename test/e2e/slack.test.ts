@@ -43,6 +43,10 @@ describe("Slack end to end (signed HTTP into kam serve, fake Slack Web API)", ()
     const [answer] = await s.fake.waitFor("response:help");
     expect(answer!.args.response_type).toBe("ephemeral");
     expect(JSON.stringify(answer!.args.blocks)).toContain("order");
+    // The member's profile came from users.info.
+    const member = await s.kam.db.prisma.member.findFirstOrThrow({ where: { identities: { some: { externalId: s.who.userId } } } });
+    expect(member).toMatchObject({ email: "anna@example.com", timeZone: "Europe/Berlin", locale: "en-US" });
+    expect(s.fake.callsOf("users.info")).toHaveLength(1);
   });
 
   it("rejects a bad signature, a stale timestamp and missing headers with 401 and changes nothing", async () => {
@@ -206,6 +210,19 @@ describe("Slack end to end (signed HTTP into kam serve, fake Slack Web API)", ()
     const out = renderedOutput(s);
     expect(out.length).toBeGreaterThan(5);
     expect(out.filter((o) => o.problems.length)).toEqual([]);
+  });
+});
+
+describe("Slack degraded", () => {
+  it("runs with Slack degraded when auth.test fails at start", async () => {
+    const s = await startSlackKam({}, (fake) => fake.failNext("auth.test", { kind: "error", error: "invalid_auth" }, 2));
+    try {
+      const health = (await (await fetch(`${s.kam.http.url}/healthz`)).json()) as { status: string; slack: { status: string; detail: string } };
+      expect(health.slack).toMatchObject({ status: "degraded", detail: expect.stringContaining("invalid_auth") });
+      expect(health.status).toBe("degraded");
+    } finally {
+      await s.stop();
+    }
   });
 });
 

@@ -40,7 +40,11 @@ export const mountSlack: MountPlatform = async (app, deps) => {
     firstSeen: recentKeys(),
   };
   const auth = new AuthState(new WebClient(config.SLACK_BOT_TOKEN, webClientOptions(config.SLACK_API_URL, boltLogger(log))));
-  const info = await auth.check(true);
+  // auth.test at start, for /healthz; a Slack that does not answer in 5 s leaves Slack degraded, not kam down.
+  const info = await Promise.race([
+    auth.check(true),
+    new Promise<{ ok: false; error: string }>((r) => setTimeout(() => r({ ok: false, error: "auth.test timed out" }), 5000).unref()),
+  ]);
   if (info.ok) log.info({ team: info.teamId, bot: info.botUserId }, "slack auth.test ok");
   else log.warn({ error: info.error }, "slack auth.test failed; Slack is degraded until it works");
 
@@ -55,14 +59,20 @@ export const mountSlack: MountPlatform = async (app, deps) => {
     auth,
     express: app,
   });
-  let socketError: string | null = null;
+  // Socket Mode connects in the background: an unreachable Slack must not hold up kam serve.
+  let socket: { connected: boolean; error: string | null } = { connected: mode === "http", error: null };
   if (mode === "socket") {
-    try {
-      await bolt.start();
-    } catch (error) {
-      socketError = (error as Error).message;
-      log.error({ err: error }, "slack socket mode failed to start");
-    }
+    socket = { connected: false, error: "connecting" };
+    bolt
+      .start()
+      .then(() => {
+        socket = { connected: true, error: null };
+        log.info("slack socket mode connected");
+      })
+      .catch((error: Error) => {
+        socket = { connected: false, error: error.message };
+        log.error({ err: error }, "slack socket mode failed to start");
+      });
   }
 
   const handleOut: PlatformHandle = {
@@ -72,7 +82,7 @@ export const mountSlack: MountPlatform = async (app, deps) => {
         void auth.check();
         return { status: "degraded", detail: translator("en")("slack:status.authFailed", { error: current.error ?? "unknown" }) };
       }
-      if (socketError) return { status: "degraded", detail: `socket mode: ${socketError}` };
+      if (!socket.connected) return { status: "degraded", detail: `socket mode: ${socket.error ?? "not connected"}` };
       const { afterWrite, beforeWrite } = context.ack.acks;
       return {
         status: "ok",
@@ -85,7 +95,7 @@ export const mountSlack: MountPlatform = async (app, deps) => {
       resolveMentions: (organizationId, memberIds) => identity.slackUsers(organizationId, memberIds),
     }),
     async stop() {
-      if (mode === "socket") await bolt.stop().catch(() => {});
+      if (mode === "socket") await Promise.race([bolt.stop().catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
     },
   };
   return handleOut;

@@ -27,8 +27,9 @@ export interface SlackKam {
  * against a fake Slack Web API; the Slack team's organization is seeded with an account "ACME
  * Holding GmbH" and a product BOLT-10 at 2.50; the admin (U0ANNA001) is its account manager.
  */
-export async function startSlackKam(env: Record<string, string> = {}): Promise<SlackKam> {
+export async function startSlackKam(env: Record<string, string> = {}, beforeStart?: (fake: FakeSlack) => void): Promise<SlackKam> {
   const fake = await new FakeSlack().start();
+  beforeStart?.(fake);
   const config = loadConfig({
     PORT: "0",
     DATA_DIR: "memory",
