@@ -39,13 +39,16 @@ describe("Teams authentication", () => {
         headers: { "content-type": "application/json", ...(token ? { authorization: token } : {}) },
         body: JSON.stringify(personalMessage(w, "help")),
       });
-    expect((await post()).status).toBe(401);
+    const missing = await post();
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({ error: "unauthorized" });
     expect((await post("Bearer not.a.jwt")).status).toBe(401);
     expect((await post("Basic dXNlcjpwYXNz")).status).toBe(401);
     // A token shaped like the Bot Framework's makes botbuilder fetch the signing keys; offline
     // that fails and the request is refused (500), still without running the bot.
     const forged = await post("Bearer eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJodHRwczovL2FwaS5ib3RmcmFtZXdvcmsuY29tIn0.c2ln");
     expect([401, 500]).toContain(forged.status);
+    expect(JSON.stringify(await forged.json())).not.toMatch(/botframework\.com|ENOTFOUND/);
     expect(connector.calls).toHaveLength(0);
     expect(await kam.db.prisma.workspace.count()).toBe(0);
     expect(await kam.db.prisma.member.count()).toBe(0);

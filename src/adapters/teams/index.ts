@@ -1,5 +1,5 @@
 import express from "express";
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from "botbuilder";
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Response as BotResponse, type TurnContext } from "botbuilder";
 import { translator } from "../../core/i18n/index.ts";
 import type { Config } from "../../config.ts";
 import type { ComponentStatus } from "../../server.ts";
@@ -28,6 +28,36 @@ export function createAdapter(config: Pick<Config, "MicrosoftAppId" | "Microsoft
   return new CloudAdapter(auth);
 }
 
+/**
+ * CloudAdapter writes its error's message into the response body (on a 500 that can be an
+ * internal detail such as a failed key download): callers get a short JSON error instead.
+ */
+function guarded(res: express.Response): BotResponse {
+  let status = 200;
+  const response: BotResponse = {
+    socket: res.socket,
+    status(code: number) {
+      status = code;
+      res.status(code);
+      return response;
+    },
+    header(name: string, value: unknown) {
+      res.header(name, String(value));
+      return response;
+    },
+    send(body?: unknown) {
+      if (status >= 400) res.json({ error: status === 401 ? "unauthorized" : status >= 500 ? "internal error" : "bad request" });
+      else res.send(body);
+      return response;
+    },
+    end() {
+      if (!res.writableEnded) res.end();
+      return response;
+    },
+  };
+  return response;
+}
+
 export const mountTeams: MountPlatform = async (app, deps) => {
   const { config } = deps;
   const logger = deps.logger.child({ platform: "teams" });
@@ -54,7 +84,7 @@ export const mountTeams: MountPlatform = async (app, deps) => {
     }
     inFlight++;
     try {
-      await adapter.process(req, res, bot);
+      await adapter.process(req, guarded(res), bot);
     } finally {
       inFlight--;
     }
