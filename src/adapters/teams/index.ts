@@ -82,6 +82,11 @@ export const mountTeams: MountPlatform = async (app, deps) => {
       res.status(503).json({ error: "shutting down" });
       return;
     }
+    if (authenticated && !req.headers.authorization) {
+      // Refused here already: botbuilder would say the same, with a stack trace on stderr.
+      res.status(401).json({ error: "unauthorized" });
+      return;
+    }
     inFlight++;
     try {
       await adapter.process(req, guarded(res), bot);
