@@ -37,3 +37,17 @@ describe("Slack app manifest", () => {
     expect(() => buildManifest({})).toThrow(/--url/);
   });
 });
+
+describe("kam manifest slack", () => {
+  it("prints the manifest with the URL filled in, and refuses a missing URL", async () => {
+    const { runKam } = await import("../../support/processes.ts");
+    const ok = await runKam(["manifest", "slack", "--url", "https://kam.acme.example"]);
+    expect(ok.code).toBe(0);
+    const printed = JSON.parse(ok.output);
+    expect(validate(printed)).toBe(true);
+    expect(printed.settings.event_subscriptions.request_url).toBe("https://kam.acme.example/slack/events");
+    const missing = await runKam(["manifest", "slack"]);
+    expect(missing.code).toBe(2);
+    expect(missing.output).toMatch(/--url/);
+  });
+});
