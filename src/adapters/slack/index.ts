@@ -35,8 +35,10 @@ export const mountSlack: MountPlatform = async (app, deps) => {
     logger: log,
     identity,
     handle: (request) => handle(deps.core, request),
-    // PGlite has one connection and never yields while it works: one command at a time.
-    ack: new AckPolicy(ACK_BUDGET_MS, deps.db.kind === "pglite" ? 1 : 8),
+    // PGlite has one connection and never yields while it works: one command at a time. On
+    // PostgreSQL two: Prisma's query compiler is CPU work on this thread too, and orders of one
+    // organization queue on its counter row anyway (bench/slack-ack.ts: 8 made the p99 ack worse).
+    ack: new AckPolicy(ACK_BUDGET_MS, deps.db.kind === "pglite" ? 1 : 2),
     firstSeen: recentKeys(),
   };
   const auth = new AuthState(new WebClient(config.SLACK_BOT_TOKEN, webClientOptions(config.SLACK_API_URL, boltLogger(log))));
