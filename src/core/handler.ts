@@ -147,7 +147,11 @@ export async function handle(deps: CoreDeps, request: ChatRequest): Promise<Repl
   }
   try {
     const reply = request.form ? await runForm(ctx, request.form.id, request.form.values) : await runText(ctx, request.text ?? "");
-    if (key) await remember(deps.db, key, reply);
+    if (key) {
+      const sensitive = !request.form && findCommand(tokenize(request.text ?? ""))?.command.sensitive === true;
+      // A secret is never stored: a retry of that request simply runs again.
+      await (sensitive ? release(deps.db, key) : remember(deps.db, key, reply));
+    }
     return reply;
   } catch (error) {
     deps.logger.error({ err: error, command: request.text?.slice(0, 100), form: request.form?.id }, "command failed");

@@ -28,6 +28,8 @@ export interface Command<S extends z.ZodType = z.ZodType> {
   words: string[];
   topic: string;
   writes: boolean;
+  /** Its reply holds a secret (a link code): never kept in the idempotency store. */
+  sensitive?: boolean;
   /** Text arguments → input object (before validation). Throws UsageError. */
   parse(args: Token[], ctx: CommandContext): unknown | Promise<unknown>;
   schema: S;

@@ -17,6 +17,7 @@ export const link = defineCommand({
   // It writes, but the code must stay with the caller (never announced to a channel), so the
   // handler's "writes are announced" rule is left out and the join reply sets its visibility itself.
   writes: false,
+  sensitive: true,
   schema: z.object({ code: z.string().trim().min(4).max(20).optional() }),
   parse(args) {
     const code = joinTokens(args);
