@@ -52,6 +52,8 @@ export interface CheckRunSummary {
   /** Flags that would be announced but their account is muted. */
   muted: number;
   notifications: number;
+  /** Milliseconds spent per stage (load, rules, flags, outbox). */
+  timings: Record<string, number>;
 }
 
 export interface ReminderRunSummary {
@@ -102,55 +104,67 @@ function isMuted(dir: Directory, accountId: string, now: Date): boolean {
   return !!until && until.getTime() > now.getTime();
 }
 
+/** JSON with sorted keys: JSONB reorders keys, so compare params in a canonical form. */
+function canonical(value: Record<string, unknown>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
+/** lastSeenAt is refreshed at most this often (saves rewriting every held flag every hour). */
+const LAST_SEEN_REFRESH_MS = 12 * 3_600_000;
+
 /** Runs every flag rule for an organization as of `now`, keeps the flags and writes the alerts. */
 export async function runChecks(db: PrismaClient, organizationId: string, options: RunOptions): Promise<CheckRunSummary> {
   const { org, ctx, locale, quiet } = await organizationContext(db, organizationId, options.now);
-  const scope = { organizationId, timeZone: org.timeZone, today: ctx.today, now: options.now, settings: ctx.settings, ...(options.accountId ? { accountId: options.accountId } : {}) };
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (stage: string) => {
+    const t = performance.now();
+    timings[stage] = Math.round(t - mark);
+    mark = t;
+  };
+  const queryTimings: Record<string, number> = {};
+  const scope = {
+    organizationId, timeZone: org.timeZone, today: ctx.today, now: options.now, settings: ctx.settings, timings: queryTimings,
+    ...(options.accountId ? { accountId: options.accountId } : {}),
+  };
   const data = await loadCheckData(db, scope, ["invoices", "orders", "contracts", "cases"]);
+  lap("load");
   const findings = runRules(FLAG_RULES, data, ctx);
+  lap("rules");
   const now = options.now;
 
-  return inTransaction(db, async (tx) => {
+  const summary = await inTransaction(db, async (tx) => {
     await lockOrganization(tx, "checks", organizationId);
     const keys = findings.map((f) => f.dedupeKey);
-    const existing = await tx.$queryRaw<ExistingFlag[]>`
+    const existing = await tx.$queryRaw<(ExistingFlag & { lastSeenAt: Date })[]>`
       SELECT id, number, "dedupeKey", status::text AS status, severity::text AS severity, "notifiedSeverity"::text AS "notifiedSeverity",
-             "snoozedUntil", "notifiedAt", "accountId", params
+             "snoozedUntil", "notifiedAt", "lastSeenAt", "accountId", params
       FROM "Flag"
       WHERE "organizationId" = ${organizationId} AND (${options.accountId ?? null}::text IS NULL OR "accountId" = ${options.accountId ?? null})
         AND (status <> 'RESOLVED' OR "dedupeKey" = ANY(${keys}::text[]))`;
+    lap("existing");
     const byKey = new Map(existing.map((f) => [f.dedupeKey, f]));
     const found = new Set(keys);
 
-    // 1. New flags, numbered in one statement and written in one.
+    // 1. Decide everything in memory: new flags, changed ones, resolved ones, what to announce.
     const fresh = findings.filter((f) => !byKey.has(f.dedupeKey));
-    const created: ExistingFlag[] = [];
-    if (fresh.length) {
-      const first = await reserveNumbers(tx, organizationId, "flag", fresh.length);
-      const rows = fresh.map((f, i) => ({
-        id: crypto.randomUUID(),
-        organizationId,
-        number: first + i,
-        accountId: f.accountId,
-        rule: f.rule,
-        severity: f.severity,
-        subjectType: f.subjectType,
-        subjectId: f.subjectId,
-        dedupeKey: f.dedupeKey,
-        params: { message: f.message, ...f.params, ...(f.memberIds ? { memberIds: f.memberIds.join(",") } : {}) },
-        firstSeenAt: now,
-        lastSeenAt: now,
-      }));
-      await tx.flag.createMany({ data: rows });
-      for (const r of rows) {
-        created.push({ id: r.id, number: r.number, dedupeKey: r.dedupeKey, status: "OPEN", severity: r.severity, notifiedSeverity: null, snoozedUntil: null, notifiedAt: null, accountId: r.accountId, params: r.params });
-      }
-    }
-
-    // 2. Existing flags that still hold: new severity/params, reopen, unsnooze, escalate.
-    const updates: { id: string; status: FlagStatus; severity: Severity; params: string; notifiedSeverity: Severity | null }[] = [];
+    const first = fresh.length ? await reserveNumbers(tx, organizationId, "flag", fresh.length) : 0;
+    const created = fresh.map((f, i) => ({
+      id: crypto.randomUUID(),
+      number: first + i,
+      dedupeKey: f.dedupeKey,
+      status: "OPEN" as FlagStatus,
+      severity: f.severity,
+      notifiedSeverity: null as Severity | null,
+      snoozedUntil: null,
+      notifiedAt: null as Date | null,
+      accountId: f.accountId as string | null,
+      params: { message: f.message, ...f.params, ...(f.memberIds ? { memberIds: f.memberIds.join(",") } : {}) } as Record<string, unknown>,
+      finding: f,
+    }));
+    type Held = ExistingFlag & { changed: boolean; stale: boolean };
+    const holding: Held[] = [];
     let reopened = 0;
-    const holding: ExistingFlag[] = [];
     for (const f of findings) {
       const e = byKey.get(f.dedupeKey);
       if (!e) continue;
@@ -167,43 +181,27 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
       } else if (status === "ACKNOWLEDGED" && rose) {
         status = "OPEN";
       }
-      const params = JSON.stringify({ message: f.message, ...f.params, ...(f.memberIds ? { memberIds: f.memberIds.join(",") } : {}) });
-      if (status !== e.status || f.severity !== e.severity || notifiedSeverity !== e.notifiedSeverity || params !== JSON.stringify(e.params)) {
-        updates.push({ id: e.id, status, severity: f.severity, params, notifiedSeverity });
-      }
-      holding.push({ ...e, status, severity: f.severity, notifiedSeverity, params: JSON.parse(params) });
+      const params = { message: f.message, ...f.params, ...(f.memberIds ? { memberIds: f.memberIds.join(",") } : {}) };
+      const changed = status !== e.status || f.severity !== e.severity || notifiedSeverity !== e.notifiedSeverity || canonical(params) !== canonical(e.params as Record<string, unknown>);
+      const stale = now.getTime() - new Date(e.lastSeenAt).getTime() >= LAST_SEEN_REFRESH_MS;
+      holding.push({ ...e, status, severity: f.severity, notifiedSeverity, params, changed, stale });
     }
-    if (updates.length) {
-      await tx.$executeRaw`
-        UPDATE "Flag" AS f SET status = u.status::"FlagStatus", severity = u.severity::"Severity", params = u.params::jsonb,
-               "notifiedSeverity" = u.notified::"Severity", "snoozedUntil" = CASE WHEN u.status = 'SNOOZED' THEN f."snoozedUntil" END,
-               "resolvedAt" = NULL
-        FROM unnest(${updates.map((u) => u.id)}::text[], ${updates.map((u) => u.status)}::text[], ${updates.map((u) => u.severity)}::text[],
-                    ${updates.map((u) => u.params)}::text[], ${updates.map((u) => u.notifiedSeverity)}::text[]) AS u(id, status, severity, params, notified)
-        WHERE f.id = u.id`;
-    }
-    const seenIds = holding.map((h) => h.id);
-    if (seenIds.length) await tx.$executeRaw`UPDATE "Flag" SET "lastSeenAt" = ${now} WHERE id = ANY(${seenIds}::text[])`;
-
-    // 3. Flags that no longer hold are resolved automatically.
     const gone = existing.filter((e) => e.status !== "RESOLVED" && !found.has(e.dedupeKey)).map((e) => e.id);
-    if (gone.length) {
-      await tx.$executeRaw`UPDATE "Flag" SET status = 'RESOLVED', "resolvedAt" = ${now}, "snoozedUntil" = NULL WHERE id = ANY(${gone}::text[])`;
-    }
 
-    // 4. What to announce: open flags never sent at their current severity or above.
     const toAnnounce = [...created, ...holding].filter(
       (f) => f.status === "OPEN" && f.accountId !== null && (f.notifiedSeverity === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[f.notifiedSeverity]),
     );
     const accountIds = [...new Set(toAnnounce.map((f) => f.accountId!))];
     const memberIds = toAnnounce.flatMap((f) => memberIdsOf(f.params));
     const dir = accountIds.length ? await loadDirectory(tx, organizationId, accountIds, memberIds) : emptyDirectory();
+    lap("directory");
+
+    // 2. One message per account (per channel) with all of its new alerts.
     const rows: OutboxRow[] = [];
     const announced: AnnouncedItem[] = [];
-    const notified: string[] = [];
+    const notified = new Set<string>();
     let muted = 0;
-    const byAccount = groupBy(toAnnounce, (f) => f.accountId!);
-    for (const [accountId, flags] of byAccount) {
+    for (const [accountId, flags] of groupBy(toAnnounce, (f) => f.accountId!)) {
       const account = dir.accounts.get(accountId);
       if (!account) continue;
       if (isMuted(dir, accountId, now)) {
@@ -216,7 +214,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
       });
       const mentionIds = [...new Set([...account.managerIds, ...flags.flatMap((f) => memberIdsOf(f.params))])];
       // The previous announcement is part of the key: a flag back from snooze is a new message.
-      const hash = itemsHash(flags.map((f) => `${f.id}:${f.severity}:${f.notifiedAt?.toISOString() ?? "-"}`));
+      const hash = itemsHash(flags.map((f) => `${f.id}:${f.severity}:${f.notifiedAt ? new Date(f.notifiedAt).toISOString() : "-"}`));
       let targets: { target: Target; timeZone: string | null }[] = account.channels.map((target) => ({ target, timeZone: null }));
       if (targets.length === 0) {
         // No channel: the account managers hear of it directly.
@@ -238,15 +236,47 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
       }
       if (targets.length === 0) continue;
       for (const f of flags) {
-        notified.push(f.id);
+        notified.add(f.id);
         const { message, params } = splitParams(f.params);
         announced.push({ accountId, accountName: account.name, rule: ruleOf(f.dedupeKey), severity: f.severity, ref: `F-${f.number}`, message, params });
       }
     }
-    const written = await enqueue(tx, rows);
-    if (notified.length) {
-      await tx.$executeRaw`UPDATE "Flag" SET "notifiedSeverity" = severity, "notifiedAt" = ${now} WHERE id = ANY(${notified}::text[])`;
+    lap("messages");
+
+    // 3. Writes: a handful of statements whatever the number of flags.
+    if (created.length) {
+      await tx.$executeRaw`
+        INSERT INTO "Flag" (id, "organizationId", number, "accountId", rule, severity, "subjectType", "subjectId", "dedupeKey", params, status,
+                            "notifiedSeverity", "notifiedAt", "firstSeenAt", "lastSeenAt")
+        SELECT u.id, ${organizationId}, u.number, u.account, u.rule, u.severity::"Severity", u.stype, u.sid, u.key, u.params::jsonb, 'OPEN',
+               CASE WHEN u.notified THEN u.severity::"Severity" END, CASE WHEN u.notified THEN ${now}::timestamp END, ${now}, ${now}
+        FROM unnest(${created.map((r) => r.id)}::text[], ${created.map((r) => r.number)}::int[], ${created.map((r) => r.accountId)}::text[],
+                    ${created.map((r) => r.finding.rule)}::text[], ${created.map((r) => r.severity)}::text[], ${created.map((r) => r.finding.subjectType)}::text[],
+                    ${created.map((r) => r.finding.subjectId)}::text[], ${created.map((r) => r.dedupeKey)}::text[], ${created.map((r) => JSON.stringify(r.params))}::text[],
+                    ${created.map((r) => notified.has(r.id))}::boolean[])
+             AS u(id, number, account, rule, severity, stype, sid, key, params, notified)`;
     }
+    const updates = holding.filter((h) => h.changed || notified.has(h.id));
+    if (updates.length) {
+      await tx.$executeRaw`
+        UPDATE "Flag" AS f SET status = u.status::"FlagStatus", severity = u.severity::"Severity", params = u.params::jsonb,
+               "notifiedSeverity" = CASE WHEN u.notified THEN u.severity::"Severity" ELSE u.notified_severity::"Severity" END,
+               "notifiedAt" = CASE WHEN u.notified THEN ${now}::timestamp ELSE f."notifiedAt" END,
+               "snoozedUntil" = CASE WHEN u.status = 'SNOOZED' THEN f."snoozedUntil" END,
+               "resolvedAt" = NULL, "lastSeenAt" = ${now}
+        FROM unnest(${updates.map((u) => u.id)}::text[], ${updates.map((u) => u.status)}::text[], ${updates.map((u) => u.severity)}::text[],
+                    ${updates.map((u) => JSON.stringify(u.params))}::text[], ${updates.map((u) => u.notifiedSeverity)}::text[],
+                    ${updates.map((u) => notified.has(u.id))}::boolean[]) AS u(id, status, severity, params, notified_severity, notified)
+        WHERE f.id = u.id`;
+    }
+    const seen = holding.filter((h) => h.stale && !(h.changed || notified.has(h.id))).map((h) => h.id);
+    if (seen.length) await tx.$executeRaw`UPDATE "Flag" SET "lastSeenAt" = ${now} WHERE id = ANY(${seen}::text[])`;
+    if (gone.length) {
+      await tx.$executeRaw`UPDATE "Flag" SET status = 'RESOLVED', "resolvedAt" = ${now}, "snoozedUntil" = NULL WHERE id = ANY(${gone}::text[])`;
+    }
+    lap("flags");
+    const written = await enqueue(tx, rows);
+    lap("outbox");
     return {
       organizationId,
       findings: findings.length,
@@ -256,8 +286,11 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
       announced,
       muted,
       notifications: written,
+      timings,
     };
   });
+  for (const [query, ms] of Object.entries(queryTimings)) timings[`load.${query}`] = ms;
+  return summary;
 }
 
 /** Milestone reminders as of `now`: each stage once, one message per account (or per member, direct). */

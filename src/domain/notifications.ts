@@ -49,19 +49,22 @@ export interface Directory {
 
 const PLATFORM_ORDER: Platform[] = ["SLACK", "TEAMS", "TERMINAL"];
 
-/** Loads, in five queries, everything needed to address messages about these accounts and members. */
+/** Loads, in five set-based queries, everything needed to address messages about these accounts and members. */
 export async function loadDirectory(tx: Tx, organizationId: string, accountIds: string[], memberIds: string[] = []): Promise<Directory> {
-  const accounts = await tx.account.findMany({
-    where: { organizationId, id: { in: accountIds } },
-    select: { id: true, name: true, mutedUntil: true },
-  });
-  const [bindings, managers] = await Promise.all([
-    tx.channelBinding.findMany({ where: { organizationId, accountId: { in: accountIds }, purpose: "ACCOUNT" }, orderBy: { createdAt: "asc" } }),
-    tx.accountTeamMember.findMany({ where: { accountId: { in: accountIds }, role: "ACCOUNT_MANAGER" }, select: { accountId: true, memberId: true } }),
+  const [accounts, bindings, managers] = await Promise.all([
+    tx.$queryRaw<{ id: string; name: string; mutedUntil: Date | null }[]>`
+      SELECT id, name, "mutedUntil" FROM "Account" WHERE "organizationId" = ${organizationId} AND id = ANY(${accountIds}::text[])`,
+    tx.$queryRaw<{ accountId: string; platform: Platform; channelId: string }[]>`
+      SELECT "accountId", platform::text AS platform, "channelId" FROM "ChannelBinding"
+      WHERE "organizationId" = ${organizationId} AND "accountId" = ANY(${accountIds}::text[]) AND purpose = 'ACCOUNT'
+      ORDER BY "createdAt", id`,
+    tx.$queryRaw<{ accountId: string; memberId: string }[]>`
+      SELECT "accountId", "memberId" FROM "AccountTeamMember" WHERE "accountId" = ANY(${accountIds}::text[]) AND role = 'ACCOUNT_MANAGER'
+      ORDER BY "createdAt", id`,
   ]);
   const dir: Directory = { accounts: new Map(), members: new Map() };
-  for (const a of accounts) dir.accounts.set(a.id, { id: a.id, name: a.name, mutedUntil: a.mutedUntil, channels: [], managerIds: [] });
-  for (const b of bindings) dir.accounts.get(b.accountId!)?.channels.push({ platform: b.platform, target: b.channelId });
+  for (const a of accounts) dir.accounts.set(a.id, { id: a.id, name: a.name, mutedUntil: a.mutedUntil ? new Date(a.mutedUntil) : null, channels: [], managerIds: [] });
+  for (const b of bindings) dir.accounts.get(b.accountId)?.channels.push({ platform: b.platform, target: b.channelId });
   for (const m of managers) dir.accounts.get(m.accountId)?.managerIds.push(m.memberId);
   const wanted = [...new Set([...memberIds, ...managers.map((m) => m.memberId)])];
   await loadMembers(tx, organizationId, wanted, dir.members);
@@ -71,14 +74,20 @@ export async function loadDirectory(tx: Tx, organizationId: string, accountIds: 
 export async function loadMembers(tx: Tx, organizationId: string, memberIds: string[], into = new Map<string, MemberInfo>()) {
   if (memberIds.length === 0) return into;
   const [members, identities, conversations] = await Promise.all([
-    tx.member.findMany({ where: { organizationId, id: { in: memberIds } }, select: { id: true, displayName: true, deliverVia: true, timeZone: true } }),
-    tx.memberIdentity.findMany({ where: { organizationId, memberId: { in: memberIds } }, orderBy: { refreshedAt: "desc" } }),
-    tx.conversation.findMany({ where: { organizationId, memberId: { in: memberIds }, kind: "personal" }, orderBy: { updatedAt: "desc" } }),
+    tx.$queryRaw<{ id: string; displayName: string; deliverVia: "CHANNEL" | "DIRECT"; timeZone: string | null }[]>`
+      SELECT id, "displayName", "deliverVia"::text AS "deliverVia", "timeZone" FROM "Member"
+      WHERE "organizationId" = ${organizationId} AND id = ANY(${memberIds}::text[])`,
+    tx.$queryRaw<{ memberId: string; platform: Platform; externalId: string; mentionId: string | null }[]>`
+      SELECT "memberId", platform::text AS platform, "externalId", "mentionId" FROM "MemberIdentity"
+      WHERE "organizationId" = ${organizationId} AND "memberId" = ANY(${memberIds}::text[]) ORDER BY "refreshedAt" DESC`,
+    tx.$queryRaw<{ memberId: string; platform: Platform; conversationId: string }[]>`
+      SELECT "memberId", platform::text AS platform, "conversationId" FROM "Conversation"
+      WHERE "organizationId" = ${organizationId} AND "memberId" = ANY(${memberIds}::text[]) AND kind = 'personal' ORDER BY "updatedAt" DESC`,
   ]);
   for (const m of members) into.set(m.id, { ...m, identities: [], personal: new Map() });
   for (const i of identities) into.get(i.memberId)?.identities.push({ platform: i.platform, externalId: i.externalId, mentionId: i.mentionId });
   for (const c of conversations) {
-    const info = into.get(c.memberId!);
+    const info = into.get(c.memberId);
     if (info && !info.personal.has(c.platform)) info.personal.set(c.platform, c.conversationId);
   }
   return into;
@@ -147,19 +156,15 @@ export function itemsHash(items: string[]): string {
 /** Writes outbox rows; a row whose dedupe key exists already is skipped. Returns the number written. */
 export async function enqueue(tx: Tx, rows: OutboxRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const result = await tx.notification.createMany({
-    data: rows.map((r) => ({
-      organizationId: r.organizationId,
-      dedupeKey: r.dedupeKey,
-      platform: r.message.platform,
-      target: r.message.target,
-      accountId: r.accountId,
-      payload: JSON.parse(JSON.stringify(r.message)),
-      nextAttemptAt: r.notBefore,
-    })),
-    skipDuplicates: true,
-  });
-  return result.count;
+  // One statement (Prisma's createMany is slow for thousands of JSON payloads); existing keys are skipped.
+  return tx.$executeRaw`
+    INSERT INTO "Notification" (id, "organizationId", "dedupeKey", platform, target, "accountId", payload, status, attempts, "nextAttemptAt", "createdAt")
+    SELECT gen_random_uuid()::text, u.org, u.key, u.platform::"Platform", u.target, u.account, u.payload::jsonb, 'PENDING', 0, u.at, now()
+    FROM unnest(${rows.map((r) => r.organizationId)}::text[], ${rows.map((r) => r.dedupeKey)}::text[], ${rows.map((r) => r.message.platform)}::text[],
+                ${rows.map((r) => r.message.target)}::text[], ${rows.map((r) => r.accountId)}::text[], ${rows.map((r) => JSON.stringify(r.message))}::text[],
+                ${rows.map((r) => r.notBefore)}::timestamp[])
+         AS u(org, key, platform, target, account, payload, at)
+    ON CONFLICT ("dedupeKey") DO NOTHING`;
 }
 
 export interface QuietRules {

@@ -6,8 +6,53 @@ export interface MessageContext {
   f: Formats;
 }
 
+const contexts = new Map<string, MessageContext>();
+const MEMO_LIMIT = 20_000;
+
+function memo<A extends unknown[], R>(fn: (...args: A) => R, key: (...args: A) => string): (...args: A) => R {
+  const cache = new Map<string, R>();
+  return (...args: A) => {
+    const k = key(...args);
+    let value = cache.get(k);
+    if (value === undefined) {
+      if (cache.size >= MEMO_LIMIT) cache.clear();
+      value = fn(...args);
+      cache.set(k, value);
+    }
+    return value;
+  };
+}
+
+/**
+ * One shared context per locale and zone. A sweep renders thousands of items, and Intl formatters
+ * and i18next lookups cost tens of microseconds each: fixed texts, days and amounts are memoized.
+ */
 export function messageContext(locale: Locale, timeZone: string): MessageContext {
-  return { t: translator(locale), f: formats(locale, timeZone) };
+  const id = `${locale}|${timeZone}`;
+  let ctx = contexts.get(id);
+  if (!ctx) {
+    const base = translator(locale);
+    const f = formats(locale, timeZone);
+    const fixed = memo((key: string) => base(key) as string, (key) => key);
+    // Catalog strings only use plain {{name}} placeholders (no plurals, no nesting), so the
+    // template is looked up once and filled in here.
+    const t = ((key: string | string[], options?: Record<string, unknown>) => {
+      if (typeof key !== "string") return base(key, options as never);
+      const template = fixed(key);
+      if (options === undefined) return template;
+      return template.replace(/{{\s*(\w+)\s*}}/g, (whole, name: string) => (name in options ? String(options[name]) : whole));
+    }) as unknown as Translate;
+    ctx = {
+      t,
+      f: {
+        ...f,
+        money: memo(f.money, (minor, currency) => `${minor}|${currency}`),
+        day: memo(f.day, (date) => String(date.getTime())),
+      },
+    };
+    contexts.set(id, ctx);
+  }
+  return ctx;
 }
 
 /**

@@ -182,6 +182,17 @@ export interface LoadScope {
   settings: CheckSettings;
   /** Limit to one account (the digest of one account, tests). */
   accountId?: string;
+  /** When given, receives the milliseconds each query took (benchmarks). */
+  timings?: Record<string, number>;
+}
+
+function timed<T>(s: LoadScope, name: string, query: Promise<T>): Promise<T> {
+  if (!s.timings) return query;
+  const start = performance.now();
+  return query.then((result) => {
+    s.timings![name] = Math.round(performance.now() - start);
+    return result;
+  });
 }
 
 export type LoadPart = "invoices" | "orders" | "contracts" | "milestones" | "cases";
@@ -203,12 +214,16 @@ export async function loadCheckData(db: Client, scope: LoadScope, parts: LoadPar
 
 const acct = (scope: LoadScope) => scope.accountId ?? null;
 
+/**
+ * The invoice rules read the "live" invoices (issued within the lookback, or unpaid), found through
+ * the (organizationId, issuedOn) and (organizationId, paidOn) indexes (a bitmap OR), five queries in parallel.
+ */
 async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
   const lookback = addDays(s.today, -s.settings.invoiceLookbackDays - 1);
   const soon = addDays(s.today, 1);
   const window = s.settings.duplicateWindowDays;
   const [invoices, terms, dupByNumber, dupByAmount, prices] = await Promise.all([
-    db.$queryRaw<InvoiceRow[]>`
+    timed(s, "invoices", db.$queryRaw<InvoiceRow[]>`
       SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn",
              i."dueOn"::text AS "dueOn", i."paidOn"::text AS "paidOn", i."orderId",
              o.number AS "orderNumber", o."totalMinor" AS "orderTotalMinor", o.currency::text AS "orderCurrency", o.status::text AS "orderStatus"
@@ -217,8 +232,8 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
         AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
         AND ((i."paidOn" IS NULL AND i."dueOn" <= ${soon}::date)
           OR i."orderId" IS NULL
-          OR o."totalMinor" <> i."amountMinor" OR o.currency <> i.currency OR o.status = 'CANCELLED')`,
-    db.$queryRaw<InvoiceTermsRow[]>`
+          OR o."totalMinor" <> i."amountMinor" OR o.currency <> i.currency OR o.status = 'CANCELLED')`),
+    timed(s, "invoiceTerms", db.$queryRaw<InvoiceTermsRow[]>`
       SELECT x.id, x."accountId", x.number, x."issuedOn"::text AS "issuedOn", x."dueOn"::text AS "dueOn",
              x."contractId", x."contractNumber", x."paymentTermsDays"
       FROM (
@@ -228,22 +243,25 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
         WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
           AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
         ORDER BY i.id, c."startsOn" DESC, c.number DESC) x
-      WHERE x."dueOn" <> x."issuedOn" + x."paymentTermsDays"`,
-    db.$queryRaw<DuplicatePairRow[]>`
+      WHERE x."dueOn" <> x."issuedOn" + x."paymentTermsDays"`),
+    timed(s, "duplicatesByNumber", db.$queryRaw<DuplicatePairRow[]>`
       SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn", i."createdAt",
              j.id AS "otherId", j.number AS "otherNumber", j."issuedOn"::text AS "otherIssuedOn", j."createdAt" AS "otherCreatedAt", true AS "sameNumber"
-      FROM "Invoice" i JOIN "Invoice" j ON j."organizationId" = i."organizationId" AND j.number = i.number AND j.id <> i.id
+      FROM "Invoice" i CROSS JOIN LATERAL (
+        -- LATERAL + LIMIT: one index probe per live invoice, never a hash of the whole table.
+        SELECT j.id, j.number, j."issuedOn", j."createdAt" FROM "Invoice" j
+        WHERE j."organizationId" = i."organizationId" AND j.number = i.number AND j.id <> i.id LIMIT 5) j
       WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
-        AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)`,
-    db.$queryRaw<DuplicatePairRow[]>`
+        AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)`),
+    timed(s, "duplicatesByAmount", db.$queryRaw<DuplicatePairRow[]>`
       SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn", i."createdAt",
              j.id AS "otherId", j.number AS "otherNumber", j."issuedOn"::text AS "otherIssuedOn", j."createdAt" AS "otherCreatedAt", false AS "sameNumber"
       FROM "Invoice" i JOIN "Invoice" j ON j."accountId" = i."accountId" AND j.id <> i.id
         AND j."issuedOn" BETWEEN i."issuedOn" - ${window}::int AND i."issuedOn" + ${window}::int
         AND j."amountMinor" = i."amountMinor" AND j.currency = i.currency AND j.number <> i.number
       WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
-        AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)`,
-    db.$queryRaw<PriceLineRow[]>`
+        AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)`),
+    timed(s, "priceLines", db.$queryRaw<PriceLineRow[]>`
       SELECT i.id AS "invoiceId", i.number AS "invoiceNumber", i."accountId", o.number AS "orderNumber",
              (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date::text AS "orderDay", o.currency::text AS "orderCurrency",
              l."lineNo", l."productId", p.sku, l."unitPriceMinor",
@@ -259,7 +277,7 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
       WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
         AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
         AND EXISTS (SELECT 1 FROM "Contract" c2 JOIN "ContractPrice" cp2 ON cp2."contractId" = c2.id
-                    WHERE c2."accountId" = i."accountId" AND cp2."productId" = l."productId" AND cp2."priceMinor" <> l."unitPriceMinor")`,
+                    WHERE c2."accountId" = i."accountId" AND cp2."productId" = l."productId" AND cp2."priceMinor" <> l."unitPriceMinor")`),
   ]);
   data.invoices = invoices;
   data.invoiceTerms = terms;
@@ -272,12 +290,12 @@ async function loadOrders(db: Client, s: LoadScope, data: CheckData) {
   const since = addDays(s.today, -s.settings.reorderHistoryDays);
   const factor = 1 + s.settings.reorderMargin;
   const [late, reorder] = await Promise.all([
-    db.$queryRaw<LateOrderRow[]>`
+    timed(s, "lateOrders", db.$queryRaw<LateOrderRow[]>`
       SELECT id, "accountId", number, status::text AS status, "requestedOn"::text AS "requestedOn", "createdById"
       FROM "Order"
       WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
-        AND status IN ('RECEIVED', 'CONFIRMED', 'IN_PRODUCTION', 'SHIPPED') AND "requestedOn" <= ${soon}::date`,
-    db.$queryRaw<ReorderStatRow[]>`
+        AND status IN ('RECEIVED', 'CONFIRMED', 'IN_PRODUCTION', 'SHIPPED') AND "requestedOn" <= ${soon}::date`),
+    timed(s, "reorderStats", db.$queryRaw<ReorderStatRow[]>`
       WITH d AS (
         SELECT DISTINCT o."accountId", l."productId", (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date AS day
         FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o.id
@@ -294,7 +312,7 @@ async function loadOrders(db: Client, s: LoadScope, data: CheckData) {
       SELECT s."accountId", s."productId", p.sku, p.name AS "productName", s.last::text AS "lastDay", s.orders,
              s.median::float8 AS "medianGapDays"
       FROM s JOIN "Product" p ON p.id = s."productId"
-      WHERE s.median > 0 AND s.last + (s.median * ${factor}::float8)::int <= ${soon}::date`,
+      WHERE s.median > 0 AND s.last + (s.median * ${factor}::float8)::int <= ${soon}::date`),
   ]);
   data.lateOrders = late;
   data.reorderStats = reorder;
@@ -303,11 +321,11 @@ async function loadOrders(db: Client, s: LoadScope, data: CheckData) {
 async function loadContracts(db: Client, s: LoadScope, data: CheckData) {
   const orderSince = addDays(s.today, -s.settings.orderLookbackDays - 1);
   const [contracts, uncovered, commitments] = await Promise.all([
-    db.$queryRaw<ContractRow[]>`
+    timed(s, "contracts", db.$queryRaw<ContractRow[]>`
       SELECT id, "accountId", number, name, "startsOn"::text AS "startsOn", "endsOn"::text AS "endsOn", "noticeDays", "paymentTermsDays"
       FROM "Contract"
-      WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})`,
-    db.$queryRaw<UncoveredOrdersRow[]>`
+      WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})`),
+    timed(s, "uncoveredOrders", db.$queryRaw<UncoveredOrdersRow[]>`
       WITH o AS (
         SELECT "accountId", ("orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date AS day
         FROM "Order"
@@ -316,14 +334,14 @@ async function loadContracts(db: Client, s: LoadScope, data: CheckData) {
       SELECT o."accountId", count(*)::int AS orders, min(o.day)::text AS "firstDay", max(o.day)::text AS "lastDay"
       FROM o
       WHERE NOT EXISTS (SELECT 1 FROM "Contract" c WHERE c."accountId" = o."accountId" AND c."startsOn" <= o.day AND c."endsOn" >= o.day)
-      GROUP BY o."accountId"`,
-    db.$queryRaw<CommitmentRow[]>`
+      GROUP BY o."accountId"`),
+    timed(s, "commitments", db.$queryRaw<CommitmentRow[]>`
       SELECT cc.id, c.id AS "contractId", c.number AS "contractNumber", c."accountId", cc."productId", p.sku,
              cc.quantity::float8 AS quantity, cc.period::text AS period,
              c."startsOn"::text AS "contractStartsOn", c."endsOn"::text AS "contractEndsOn"
       FROM "ContractCommitment" cc JOIN "Contract" c ON c.id = cc."contractId" JOIN "Product" p ON p.id = cc."productId"
       WHERE c."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR c."accountId" = ${acct(s)})
-        AND c."startsOn" <= ${s.today}::date AND c."endsOn" >= ${s.today}::date`,
+        AND c."startsOn" <= ${s.today}::date AND c."endsOn" >= ${s.today}::date`),
   ]);
   data.contracts = contracts;
   data.uncoveredOrders = uncovered;
@@ -334,30 +352,30 @@ async function loadContracts(db: Client, s: LoadScope, data: CheckData) {
     const from = since < addDays(s.today, -370) ? addDays(s.today, -370) : since;
     const accounts = commitments.map((c) => c.accountId);
     const products = commitments.map((c) => c.productId);
-    data.dailyVolumes = await db.$queryRaw<DailyVolumeRow[]>`
+    data.dailyVolumes = await timed(s, "dailyVolumes", db.$queryRaw<DailyVolumeRow[]>`
       WITH pairs AS (SELECT DISTINCT * FROM unnest(${accounts}::text[], ${products}::text[]) AS t("accountId", "productId"))
       SELECT o."accountId", l."productId", (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date::text AS day, sum(l.quantity)::float8 AS quantity
       FROM pairs JOIN "Order" o ON o."accountId" = pairs."accountId"
         JOIN "OrderLine" l ON l."orderId" = o.id AND l."productId" = pairs."productId"
       WHERE o."organizationId" = ${s.organizationId} AND o.status <> 'CANCELLED' AND o."orderedAt" >= ${addDays(from, -1)}::date
-      GROUP BY 1, 2, 3`;
+      GROUP BY 1, 2, 3`);
   }
 }
 
 async function loadMilestones(db: Client, s: LoadScope, data: CheckData) {
   const horizon = addDays(s.today, 8);
-  data.milestones = await db.$queryRaw<MilestoneRow[]>`
+  data.milestones = await timed(s, "milestones", db.$queryRaw<MilestoneRow[]>`
     SELECT m.id, m.number, m.name, m."dueOn"::text AS "dueOn", m."ownerId", p.number AS "projectNumber", p.name AS "projectName",
            p."ownerId" AS "projectOwnerId", p."accountId"
     FROM "Milestone" m JOIN "Project" p ON p.id = m."projectId"
     WHERE m."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR p."accountId" = ${acct(s)})
-      AND m.status = 'OPEN' AND p.status = 'OPEN' AND m."dueOn" <= ${horizon}::date`;
+      AND m.status = 'OPEN' AND p.status = 'OPEN' AND m."dueOn" <= ${horizon}::date`);
 }
 
 async function loadCases(db: Client, s: LoadScope, data: CheckData) {
-  data.openCases = await db.$queryRaw<OpenCaseRow[]>`
+  data.openCases = await timed(s, "openCases", db.$queryRaw<OpenCaseRow[]>`
     SELECT id, number, "accountId", subject, priority::text AS priority, "slaDueAt", "assigneeId"
     FROM "Case"
     WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
-      AND status = 'OPEN' AND "slaDueAt" <= ${s.now}`;
+      AND status = 'OPEN' AND "slaDueAt" <= ${s.now}`);
 }

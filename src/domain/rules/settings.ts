@@ -17,7 +17,7 @@ export const checkSettingsSchema = z.object({
   /** A reorder looks due when the usual interval is exceeded by this share. */
   reorderMargin: z.number().min(0).max(10).default(0.25),
   /** History used to learn an account's usual reorder interval. */
-  reorderHistoryDays: z.number().int().min(30).max(3650).default(730),
+  reorderHistoryDays: z.number().int().min(30).max(3650).default(365),
   /** Orders this recent are checked for a contract in force. */
   orderLookbackDays: z.number().int().min(1).max(3650).default(90),
   /** An order this many days past its requested date becomes critical. */

@@ -1,15 +1,28 @@
 /** Calendar-day arithmetic on ISO days (YYYY-MM-DD); instants are turned into days in a time zone. */
 
+// Creating an Intl.DateTimeFormat costs far more than using one: one per zone and purpose.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+function cached(cache: Map<string, Intl.DateTimeFormat>, timeZone: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = cache.get(timeZone);
+  if (!f) {
+    f = make();
+    cache.set(timeZone, f);
+  }
+  return f;
+}
+
 /** The calendar day of an instant in an IANA time zone. */
 export function localDay(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(instant);
+  const parts = cached(dayFormats, timeZone, () => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   return `${get("year")}-${get("month")}-${get("day")}`;
 }
 
 /** Hour (0–23) and ISO weekday (1 = Monday … 7 = Sunday) of an instant in a time zone. */
 export function localClock(instant: Date, timeZone: string): { hour: number; minute: number; weekday: number } {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, hour: "2-digit", minute: "2-digit", weekday: "short", hourCycle: "h23" }).formatToParts(instant);
+  const parts = cached(clockFormats, timeZone, () => new Intl.DateTimeFormat("en-US", { timeZone, hour: "2-digit", minute: "2-digit", weekday: "short", hourCycle: "h23" })).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   const weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday")) + 1;
   return { hour: Number(get("hour")), minute: Number(get("minute")), weekday };
