@@ -206,6 +206,35 @@ describe("Slack end to end (signed HTTP into kam serve, fake Slack Web API)", ()
     expect(JSON.stringify(view.blocks)).toContain("ACME Holding GmbH");
   });
 
+  it("offers the form as a button in a DM, and the button opens the modal", async () => {
+    const dm = directMessage(s.who, "order");
+    const postsBefore = s.fake.callsOf("chat.postMessage").length;
+    expect((await s.send(dm, "json")).status).toBe(200);
+    const posted = (await s.fake.waitFor("chat.postMessage", postsBefore + 1)).at(-1)!.args as { channel: string; blocks: any[] };
+    expect(posted.channel).toBe("D0KAMDM01");
+    const actions = posted.blocks.find((b) => b.type === "actions");
+    const button = actions.elements[0];
+    expect(button).toMatchObject({ action_id: "kam.form.open", value: "order" });
+    const opensBefore = s.fake.callsOf("views.open").length;
+    const click = buttonClick({ ...s.who, channelId: "D0KAMDM01" }, "order", { blocks: posted.blocks });
+    click.actions = [{ ...click.actions[0], action_id: button.action_id, block_id: actions.block_id, value: button.value }];
+    expect((await s.send(click, "payload")).status).toBe(200);
+    const open = (await s.fake.waitFor("views.open", opensBefore + 1)).at(-1)!;
+    expect(open.args.trigger_id).toBe(click.trigger_id);
+    expect((open.args.view as View).type).toBe("modal");
+  });
+
+  it("runs a button on the Home tab and publishes the Home tab again", async () => {
+    const publishes = s.fake.callsOf("views.publish").length;
+    const click: Record<string, any> = buttonClick(s.who, "flags");
+    delete click.message;
+    delete click.channel;
+    click.container = { type: "view", view_id: "V0HOME01" };
+    click.view = { id: "V0HOME01", type: "home", callback_id: "kam.home", blocks: [], state: { values: {} }, hash: "h" };
+    expect((await s.send(click, "payload")).status).toBe(200);
+    await s.fake.waitFor("views.publish", publishes + 1);
+  });
+
   it("keeps every message and view it sent within the Block Kit limits", () => {
     const out = renderedOutput(s);
     expect(out.length).toBeGreaterThan(5);
