@@ -49,9 +49,12 @@ export async function startSlackKam(env: Record<string, string> = {}, beforeStar
   const org = await organizationForWorkspace(db, "SLACK", fake.teamId, "Kam Test");
   const admin = await memberForIdentity(db, org.id, "SLACK", userId, { displayName: "Anna Admin", email: "anna@example.com" });
   const actor: Actor = { organizationId: org.id, memberId: admin.id, platform: "SLACK" };
-  await addAccount(db, actor, { name: "ACME Holding GmbH", region: "DACH" });
-  await addProduct(db, actor, { sku: "BOLT-10", name: "Bolt M10", listPrice: { minor: 250 } });
-  await addToTeam(db, actor, { account: "ACME Holding GmbH", member: userId, role: "ACCOUNT_MANAGER" });
+  // Idempotent, so that a second replica on the same database finds the seed in place.
+  if (!(await db.account.findFirst({ where: { organizationId: org.id, name: "ACME Holding GmbH" } }))) {
+    await addAccount(db, actor, { name: "ACME Holding GmbH", region: "DACH" });
+    await addProduct(db, actor, { sku: "BOLT-10", name: "Bolt M10", listPrice: { minor: 250 } });
+    await addToTeam(db, actor, { account: "ACME Holding GmbH", member: userId, role: "ACCOUNT_MANAGER" });
+  }
   const eventsUrl = `${kam.http.url}/slack/events`;
   return {
     fake,
