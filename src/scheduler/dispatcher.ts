@@ -86,7 +86,7 @@ export class Dispatcher {
     this.baseBackoffMs = options.baseBackoffMs ?? 2_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 300_000;
     this.batchSize = options.batchSize ?? 1_000;
-    this.perChannel = options.perChannel ?? 3;
+    this.perChannel = options.perChannel ?? 5;
   }
 
   get platforms(): Platform[] {

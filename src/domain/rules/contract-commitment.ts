@@ -19,13 +19,20 @@ export const contractCommitment: Rule = {
   kind: "flag",
   run(data, ctx) {
     const findings: Finding[] = [];
+    const volumes = new Map<string, typeof data.dailyVolumes>();
+    for (const v of data.dailyVolumes) {
+      const key = `${v.accountId}|${v.productId}`;
+      const list = volumes.get(key);
+      if (list) list.push(v);
+      else volumes.set(key, [v]);
+    }
     for (const c of data.commitments) {
       const { start, end } = commitmentPeriod(c, ctx.today);
       if (ctx.today < start || ctx.today > end) continue;
       const share = (daysBetween(start, ctx.today) + 1) / (daysBetween(start, end) + 1);
       if (share < ctx.settings.commitmentMinElapsedShare) continue;
-      const ordered = data.dailyVolumes
-        .filter((v) => v.accountId === c.accountId && v.productId === c.productId && v.day >= start && v.day <= ctx.today)
+      const ordered = (volumes.get(`${c.accountId}|${c.productId}`) ?? [])
+        .filter((v) => v.day >= start && v.day <= ctx.today)
         .reduce((sum, v) => sum + v.quantity, 0);
       const target = c.quantity * share;
       const shortfall = ctx.settings.commitmentShortfallShare;

@@ -6,8 +6,9 @@ export const contractExpiredOrders: Rule = {
   name: "contract.expired-orders",
   kind: "flag",
   run(data) {
+    const byAccount = contractsByAccount(data.contracts);
     return data.uncoveredOrders.flatMap((u) => {
-      const ended = latestEndedBefore(data.contracts, u.accountId, u.lastDay);
+      const ended = latestEndedBefore(byAccount.get(u.accountId) ?? [], u.accountId, u.lastDay);
       if (!ended) return [];
       return [{
         rule: "contract.expired-orders",
@@ -22,6 +23,17 @@ export const contractExpiredOrders: Rule = {
     });
   },
 };
+
+/** Contracts grouped by account (rules look up an account's contracts, never scan them all). */
+export function contractsByAccount(contracts: ContractRow[]): Map<string, ContractRow[]> {
+  const map = new Map<string, ContractRow[]>();
+  for (const c of contracts) {
+    const list = map.get(c.accountId);
+    if (list) list.push(c);
+    else map.set(c.accountId, [c]);
+  }
+  return map;
+}
 
 /** The contract of an account that ended last before a day, if any. */
 export function latestEndedBefore(contracts: ContractRow[], accountId: string, day: string): ContractRow | undefined {
