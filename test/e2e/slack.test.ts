@@ -37,6 +37,12 @@ describe("Slack end to end (signed HTTP into kam serve, fake Slack Web API)", ()
     expect(s.fake.callsOf("auth.test").length).toBeGreaterThanOrEqual(1);
   });
 
+  it("answers Slack's URL verification (signed) with the challenge", async () => {
+    const res = await s.send({ token: "x", challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", type: "url_verification" }, "json");
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" });
+  });
+
   it("answers a signed /kam help through the response_url", async () => {
     const res = await s.send(slashCommand(s.who, "help", { responseUrl: s.fake.responseUrl("help") }), "form");
     expect(res.status).toBe(200);

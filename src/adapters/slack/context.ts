@@ -24,16 +24,23 @@ export interface SlackContext {
    * posted twice; retries reaching another replica are deduplicated by the core.
    */
   firstSeen(key: string): boolean;
+  /** Forgets a key whose first attempt failed before the core answered, so a retry may run it. */
+  forget(key: string): void;
 }
 
 /** Keys seen recently, oldest forgotten first. */
-export function recentKeys(capacity = 10_000): (key: string) => boolean {
+export function recentKeys(capacity = 10_000): Pick<SlackContext, "firstSeen" | "forget"> {
   const seen = new Set<string>();
-  return (key) => {
-    if (seen.has(key)) return false;
-    seen.add(key);
-    if (seen.size > capacity) seen.delete(seen.values().next().value!);
-    return true;
+  return {
+    firstSeen(key) {
+      if (seen.has(key)) return false;
+      seen.add(key);
+      if (seen.size > capacity) seen.delete(seen.values().next().value!);
+      return true;
+    },
+    forget(key) {
+      seen.delete(key);
+    },
   };
 }
 

@@ -39,7 +39,7 @@ export const mountSlack: MountPlatform = async (app, deps) => {
     // PostgreSQL two: Prisma's query compiler is CPU work on this thread too, and orders of one
     // organization queue on its counter row anyway (bench/slack-ack.ts: 8 made the p99 ack worse).
     ack: new AckPolicy(ACK_BUDGET_MS, deps.db.kind === "pglite" ? 1 : 2),
-    firstSeen: recentKeys(),
+    ...recentKeys(),
   };
   const auth = new AuthState(new WebClient(config.SLACK_BOT_TOKEN, webClientOptions(config.SLACK_API_URL, boltLogger(log))));
   // auth.test at start, for /healthz; a Slack that does not answer in 5 s leaves Slack degraded, not kam down.

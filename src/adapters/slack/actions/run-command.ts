@@ -23,9 +23,10 @@ export function runButton(ctx: SlackContext) {
       await ack();
     };
     let who: SlackIdentity | null = null;
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const idempotencyKey = `slack:action:${teamId}:${body.trigger_id ?? `${body.container?.message_ts}:${action.action_ts}`}`;
+    let answered = false;
     try {
-      const teamId = body.team?.id ?? body.user.team_id ?? "";
-      const idempotencyKey = `slack:action:${teamId}:${body.trigger_id ?? `${body.container?.message_ts}:${action.action_ts}`}`;
       if (!ctx.firstSeen(idempotencyKey)) return void (await ackOnce());
       who = await ctx.identity.resolve(client, teamId, body.user.id, { teamName: body.team?.domain, userName: body.user.name });
       const channelId = body.channel?.id ?? null;
@@ -40,6 +41,7 @@ export function runButton(ctx: SlackContext) {
         ...(who.locale ? { locale: who.locale } : {}),
         idempotencyKey,
       }, ackOnce);
+      answered = true;
       const t = translatorFor(who);
 
       const form = formOf(reply);
@@ -73,6 +75,7 @@ export function runButton(ctx: SlackContext) {
     } catch (error) {
       logger.error(`slack action failed: ${(error as Error).message}`);
       ctx.logger.error({ err: error }, "slack action failed");
+      if (!answered) ctx.forget(idempotencyKey);
       await ackOnce().catch(() => {});
       await respond({ response_type: "ephemeral", replace_original: false, text: failureReply(translatorFor(who)).summary }).catch(() => {});
     }

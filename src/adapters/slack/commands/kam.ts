@@ -22,8 +22,9 @@ export function kamCommand(ctx: SlackContext) {
       await ack();
     };
     let who: SlackIdentity | null = null;
+    const idempotencyKey = `slack:command:${command.team_id}:${command.trigger_id}`;
+    let answered = false;
     try {
-      const idempotencyKey = `slack:command:${command.team_id}:${command.trigger_id}`;
       if (!ctx.firstSeen(idempotencyKey)) return void (await ackOnce());
       who = await ctx.identity.resolve(client, command.team_id, command.user_id, {
         teamName: command.team_domain,
@@ -40,6 +41,7 @@ export function kamCommand(ctx: SlackContext) {
         ...(who.locale ? { locale: who.locale } : {}),
         idempotencyKey,
       }, ackOnce);
+      answered = true;
       const t = translatorFor(who);
       const form = formOf(reply);
       if (form && reply.ok !== false) {
@@ -62,6 +64,7 @@ export function kamCommand(ctx: SlackContext) {
       });
     } catch (error) {
       ctx.logger.error({ err: error, command: command.command }, "slack command failed");
+      if (!answered) ctx.forget(idempotencyKey);
       await ackOnce().catch(() => {});
       const message = failureReply(translatorFor(who));
       await respond({ response_type: "ephemeral", text: message.summary }).catch(() => {});

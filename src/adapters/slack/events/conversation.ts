@@ -27,6 +27,7 @@ export async function answerMessage(ctx: SlackContext, client: WebClient, msg: C
   let who: SlackIdentity | null = null;
   const idempotencyKey = `slack:event:${msg.teamId}:${msg.eventId}`;
   if (!ctx.firstSeen(idempotencyKey)) return;
+  let answered = false;
   try {
     who = await ctx.identity.resolve(client, msg.teamId, msg.userId);
     const reply = await ctx.handle({
@@ -39,6 +40,7 @@ export async function answerMessage(ctx: SlackContext, client: WebClient, msg: C
       ...(who.locale ? { locale: who.locale } : {}),
       idempotencyKey,
     });
+    answered = true;
     const t = translatorFor(who);
     const form = formOf(reply);
     const message = await renderFor(ctx, who.organizationId, reply, { t, formCommand: form ? msg.text : undefined });
@@ -54,6 +56,7 @@ export async function answerMessage(ctx: SlackContext, client: WebClient, msg: C
     }
   } catch (error) {
     ctx.logger.error({ err: error, eventId: msg.eventId }, "slack message failed");
+    if (!answered) ctx.forget(idempotencyKey);
     await client.chat
       .postEphemeral({ channel: msg.channelId, user: msg.userId, text: failureReply(translatorFor(who)).summary })
       .catch(() => {});
