@@ -19,6 +19,23 @@ export interface RenderOptions {
   formCommand?: string;
   /** Blocks allowed; messages 50, modals and home tabs 100. */
   maxBlocks?: number;
+  /** First numbers for generated block and action ids (when adding to blocks that already use some). */
+  firstIds?: { button: number; actions: number };
+}
+
+/** The next free numbers of kam's generated ids in existing blocks, so that added blocks never clash. */
+export function nextIds(blocks: readonly { block_id?: string; elements?: unknown[] }[]): { button: number; actions: number } {
+  let button = 0;
+  let actions = 0;
+  for (const b of blocks) {
+    const m = /^kam\.(?:actions|form)\.(\d+)$/.exec(b.block_id ?? "");
+    if (m) actions = Math.max(actions, Number(m[1]) + 1);
+    for (const e of (b.elements ?? []) as { action_id?: string }[]) {
+      const n = /^kam\.run\.(\d+)$/.exec(e.action_id ?? "");
+      if (n) button = Math.max(button, Number(n[1]) + 1);
+    }
+  }
+  return { button, actions };
 }
 
 export interface SlackMessage {
@@ -144,7 +161,7 @@ function renderBlock(block: Block, options: RenderOptions, counter: { button: nu
  */
 export function renderReply(reply: Reply, options: RenderOptions): SlackMessage {
   const max = options.maxBlocks ?? LIMITS.message.blocks;
-  const counter = { button: 0, actions: 0 };
+  const counter = { ...(options.firstIds ?? { button: 0, actions: 0 }) };
   let blocks: KnownBlock[] = reply.blocks.flatMap((b) => renderBlock(b, options, counter));
   const extra = (options.extraMentions ?? []).filter((u) => /^[UW][A-Z0-9]{2,}$/.test(u));
   if (extra.length) blocks.unshift(section(extra.map(mentionUser).join(" ")));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderReply } from "../../../src/adapters/slack/blocks.ts";
+import { nextIds, renderReply } from "../../../src/adapters/slack/blocks.ts";
 import { escapeMrkdwn, fromSlackText, truncate } from "../../../src/adapters/slack/escape.ts";
 import { checkBlocks, checkMessage, LIMITS } from "../../../src/adapters/slack/limits.ts";
 import { translator } from "../../../src/core/i18n/index.ts";
@@ -93,5 +93,19 @@ describe("Block Kit limits", () => {
     const elements = (blocks[0] as { elements: { action_id: string; value: string }[] }).elements;
     expect(elements.map((e) => e.value)).toEqual(["flag ack 1", "flag snooze 1 1d"]);
     expect(new Set(elements.map((e) => e.action_id)).size).toBe(2);
+  });
+
+  it("numbers ids after existing ones, so an updated message never has duplicates", () => {
+    const two = reply([
+      { kind: "actions", buttons: [{ label: "Ack 1", command: "flag ack 1" }] },
+      { kind: "actions", buttons: [{ label: "Ack 2", command: "flag ack 2" }] },
+    ]);
+    const first = renderReply(two, { t }).blocks;
+    const kept = first.slice(0, 1); // the second row was clicked and removed
+    const outcome = renderReply(reply([{ kind: "actions", buttons: [{ label: "Confirm", command: "order status 1 confirmed" }] }]), {
+      t,
+      firstIds: nextIds(kept as never[]),
+    }).blocks;
+    expect(checkBlocks([...kept, ...outcome], "message")).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
-import { formOf } from "../blocks.ts";
+import { formOf, nextIds } from "../blocks.ts";
 import { failureReply, handleThenAck, isDirect, renderFor, translatorFor, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
 import { LIMITS } from "../limits.ts";
@@ -61,7 +61,11 @@ export function runButton(ctx: SlackContext) {
       if (reply.ok && reply.visibility === "channel" && original && channelId) {
         // Keep the message, drop the row of buttons that was used, add the outcome.
         const kept = ((original.blocks ?? []) as KnownBlock[]).filter((b) => b.block_id !== action.block_id).slice(0, LIMITS.message.blocks - 5);
-        const outcome = await renderFor(ctx, who.organizationId, reply, { t, maxBlocks: LIMITS.message.blocks - kept.length });
+        const outcome = await renderFor(ctx, who.organizationId, reply, {
+          t,
+          maxBlocks: LIMITS.message.blocks - kept.length,
+          firstIds: nextIds(kept as { block_id?: string; elements?: unknown[] }[]),
+        });
         const blocks = [...kept, ...outcome.blocks];
         if (body.container?.is_ephemeral) {
           await respond({ replace_original: true, text: outcome.text, blocks });
