@@ -56,7 +56,7 @@ export function kamCommand(ctx: SlackContext) {
           // The message below carries a button that opens the form again.
         }
       }
-      const message = await renderFor(ctx, who.organizationId, reply, { t, formCommand: command.text?.trim() || form?.id });
+      const message = await renderFor(ctx, who.organizationId, reply, { t, formCommand: fromSlackText(command.text ?? "").trim() || form?.id });
       await respond({
         response_type: reply.visibility === "channel" && !direct ? "in_channel" : "ephemeral",
         text: message.text,

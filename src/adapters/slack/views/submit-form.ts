@@ -8,6 +8,8 @@ import { decodeContext, formValues, modalErrors } from "../modal.ts";
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
+const VIEW_BUDGET_MS = 2000;
+
 /**
  * A submitted kam modal: the values go to the core as the form's command. Field errors go back
  * into the modal (`response_action: "errors"`, keyed by block id = field name); a success closes
@@ -48,7 +50,9 @@ export function submitForm(ctx: SlackContext) {
         ...(me.locale ? { locale: me.locale } : {}),
         idempotencyKey,
       }));
-      const early = await withBudget(pending, ctx.ack.maxMs);
+      // Field errors belong in the modal, which only the acknowledgement can carry: wait longer
+      // than for a command (Slack allows 3 s), then close it and post the outcome instead.
+      const early = await withBudget(pending, Math.max(ctx.ack.maxMs, VIEW_BUDGET_MS));
       const t = translatorFor(who);
       if (early === TIMED_OUT) {
         // Too slow for the modal: close it and post the outcome (errors included) when it comes.
