@@ -136,6 +136,17 @@ describe("Slack end to end (signed HTTP into kam serve, fake Slack Web API)", ()
     expect(confirmation!.args.response_type).toBe("in_channel");
   });
 
+  it("opens valid modals for /kam invoice, contract and project", async () => {
+    for (const word of ["invoice", "contract", "project"]) {
+      const before = s.fake.callsOf("views.open").length;
+      expect((await s.send(slashCommand(s.who, word), "form")).status).toBe(200);
+      const open = (await s.fake.waitFor("views.open", before + 1)).at(-1)!;
+      const view = open.args.view as View;
+      expect({ word, type: view.type, problems: checkView(view) }).toEqual({ word, type: "modal", problems: [] });
+      expect(JSON.parse(view.private_metadata!).formId).toBe(`${word}.add`);
+    }
+  });
+
   it("answers an @mention in the thread and a DM in the DM; an event retry posts nothing twice", async () => {
     const mention = appMention(s.who, "help", s.fake.botUserId);
     expect((await s.send(mention, "json")).status).toBe(200);
