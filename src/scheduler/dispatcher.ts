@@ -11,7 +11,9 @@ import { backoffMs } from "./backoff.ts";
  * - 429 → back to PENDING after Retry-After (the channel waits too; not counted as an attempt);
  * - 5xx, timeouts → PENDING after exponential backoff with jitter, FAILED after `maxAttempts`;
  * - permanent (channel gone, bot removed) → FAILED with the reason, never retried.
- * At most one message per `channelIntervalMs` per channel (Slack: about one a second).
+ * At most one message per `channelIntervalMs` per channel (Slack: about one a second), paced from
+ * the platform's answer; each channel's queue is topped up before it runs dry. Outcomes are
+ * written in batches (a row stays SENDING, owned by this dispatcher, until written).
  * Rows left SENDING longer than the lease (a crash between claim and delivery) go back to PENDING.
  * The one window that can still duplicate: a crash after the platform accepted a message and
  * before SENT is written; then the message is sent again after the lease (at-least-once there).
@@ -44,11 +46,17 @@ export interface ClaimedRow {
 }
 
 export interface DispatchSummary {
+  /** Time spent claiming rows (ms) and claims made. */
+  claimMs: number;
+  claims: number;
   sent: number;
   retried: number;
   failed: number;
   outcomes: { id: string; platform: Platform; target: string; outcome: "sent" | "retry" | "failed"; error?: string }[];
 }
+
+/** How often a busy drain looks for more rows for channels whose queue runs low (real time). */
+const REFILL_POLL_MS = 200;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -70,6 +78,10 @@ export class Dispatcher {
   /** When each channel may receive its next message. */
   private readonly channelReadyAt = new Map<string, number>();
   private loop: { stopped: boolean; done: Promise<void>; wake: () => void } | null = null;
+  /** Delivery outcomes not yet written; flushed in one statement every few milliseconds. */
+  private outcomes: { id: string; status: "SENT" | "FAILED" | "PENDING"; at: Date; externalId: string | null; error: string | null; retryAt: Date | null; attemptsBack: number }[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
   private draining: Promise<DispatchSummary> | null = null;
 
   constructor(options: DispatcherOptions) {
@@ -85,7 +97,7 @@ export class Dispatcher {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.baseBackoffMs = options.baseBackoffMs ?? 2_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 300_000;
-    this.batchSize = options.batchSize ?? 1_000;
+    this.batchSize = options.batchSize ?? 2_000;
     this.perChannel = options.perChannel ?? 5;
   }
 
@@ -149,27 +161,36 @@ export class Dispatcher {
   }
 
   private async drainOnce(options: { settle?: boolean }): Promise<DispatchSummary> {
-    const summary: DispatchSummary = { sent: 0, retried: 0, failed: 0, outcomes: [] };
+    const summary: DispatchSummary = { claimMs: 0, claims: 0, sent: 0, retried: 0, failed: 0, outcomes: [] };
     const queues = new Map<string, ClaimedRow[]>();
     const workers = new Map<string, Promise<void>>();
     await this.recover();
     for (;;) {
-      const rows = await this.claim([...queues.keys()]);
+      const claimStart = performance.now();
+      // Channels with a couple of messages in hand are skipped; the others are topped up ahead of time.
+      const rows = await this.claim([...queues].filter(([, q]) => q.length >= 2).map(([key]) => key));
+      summary.claimMs += performance.now() - claimStart;
+      summary.claims++;
       for (const row of rows) {
         const key = `${row.platform}:${row.target}`;
         const queue = queues.get(key);
         if (queue) queue.push(row);
         else {
           queues.set(key, [row]);
-          workers.set(key, this.channelWorker(key, queues, summary).finally(() => workers.delete(key)));
+          const worker: Promise<void> = this.channelWorker(key, queues, summary).finally(() => {
+            if (workers.get(key) === worker) workers.delete(key);
+          });
+          workers.set(key, worker);
         }
       }
       if (rows.length > 0 && rows.length >= this.batchSize) continue;
       if (workers.size > 0) {
-        await Promise.race(workers.values());
+        // Look again when a channel is done, or shortly (to top up queues running low).
+        await Promise.race([...workers.values(), new Promise((resolve) => setTimeout(resolve, REFILL_POLL_MS))]);
         continue;
       }
       if (rows.length > 0) continue;
+      await this.flush();
       if (!options.settle) break;
       const next = await this.nextDue();
       if (!next) break;
@@ -177,6 +198,7 @@ export class Dispatcher {
       if (wait > 0) await this.sleep(wait);
       await this.recover();
     }
+    await this.flush();
     return summary;
   }
 
@@ -203,11 +225,14 @@ export class Dispatcher {
       result = { ok: false, kind: "transient", error: (error as Error).message };
     }
     const now = this.now();
+    // Pace from the answer, not the request: the platform counted the message at some moment before
+    // it answered, so the next one (sent a full interval after the answer) can never arrive early.
+    // (Pacing from the request's midpoint was tried: under load it drew 429s, each costing a second.)
+    // (+2 ms: the clock has millisecond resolution; never be a fraction of a millisecond early.)
+    this.channelReadyAt.set(key, Math.max(started, now.getTime()) + this.channelIntervalMs + 2);
     const base = { id: row.id, platform: row.platform, target: row.target };
     if (result.ok) {
-      await this.db.$executeRaw`
-        UPDATE "Notification" SET status = 'SENT', "sentAt" = ${now}, "externalId" = ${result.externalId ?? null}, "lastError" = NULL
-        WHERE id = ${row.id} AND status = 'SENDING'`;
+      this.record({ id: row.id, status: "SENT", at: now, externalId: result.externalId ?? null, error: null, retryAt: null, attemptsBack: 0 });
       summary.sent++;
       summary.outcomes.push({ ...base, outcome: "sent" });
       return;
@@ -215,8 +240,7 @@ export class Dispatcher {
     const error = result.error.slice(0, 500);
     if (result.kind === "permanent" || (result.kind === "transient" && row.attempts >= this.maxAttempts)) {
       const reason = result.kind === "permanent" ? error : `gave up after ${row.attempts} attempts: ${error}`;
-      await this.db.$executeRaw`
-        UPDATE "Notification" SET status = 'FAILED', "lastError" = ${reason}, "claimedAt" = NULL WHERE id = ${row.id}`;
+      this.record({ id: row.id, status: "FAILED", at: now, externalId: null, error: reason, retryAt: null, attemptsBack: 0 });
       this.logger?.warn({ notification: row.id, platform: row.platform, target: row.target, error: reason }, "notification failed permanently");
       summary.failed++;
       summary.outcomes.push({ ...base, outcome: "failed", error: reason });
@@ -224,15 +248,51 @@ export class Dispatcher {
     }
     const delay = result.kind === "rate_limited" ? Math.max(result.retryAfterMs, 0) : backoffMs(row.attempts, { baseMs: this.baseBackoffMs, maxMs: this.maxBackoffMs, random: this.random });
     if (result.kind === "rate_limited") this.channelReadyAt.set(key, now.getTime() + delay);
-    const retryAt = new Date(now.getTime() + delay);
     // A rate limit is the platform pacing us, not a failure: it does not use up an attempt.
-    const attemptsBack = result.kind === "rate_limited" ? 1 : 0;
-    await this.db.$executeRaw`
-      UPDATE "Notification" SET status = 'PENDING', "nextAttemptAt" = ${retryAt}, "lastError" = ${error}, "claimedAt" = NULL, "claimedBy" = NULL,
-             attempts = attempts - ${attemptsBack}
-      WHERE id = ${row.id}`;
+    this.record({ id: row.id, status: "PENDING", at: now, externalId: null, error, retryAt: new Date(now.getTime() + delay), attemptsBack: result.kind === "rate_limited" ? 1 : 0 });
     summary.retried++;
     summary.outcomes.push({ ...base, outcome: "retry", error });
+  }
+
+  /**
+   * Outcomes are written in batches (one UPDATE … FROM unnest per flush, at most every 100 ms or
+   * 1,000 outcomes): a row stays SENDING, owned by this dispatcher, until its outcome is written.
+   */
+  private record(outcome: Dispatcher["outcomes"][number]): void {
+    this.outcomes.push(outcome);
+    if (this.outcomes.length >= 1_000) void this.flush();
+    else if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), 100);
+  }
+
+  /** Writes the buffered outcomes. */
+  flush(): Promise<void> {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    const batch = this.outcomes;
+    this.outcomes = [];
+    const write = async () => {
+      if (batch.length === 0) return;
+      await this.db.$executeRaw`
+        UPDATE "Notification" AS n SET
+          status = u.status::"OutboxStatus",
+          "sentAt" = CASE WHEN u.status = 'SENT' THEN u.at ELSE n."sentAt" END,
+          "externalId" = CASE WHEN u.status = 'SENT' THEN u.external ELSE n."externalId" END,
+          "lastError" = u.error,
+          "nextAttemptAt" = coalesce(u.retry, n."nextAttemptAt"),
+          "claimedAt" = CASE WHEN u.status = 'SENT' THEN n."claimedAt" END,
+          "claimedBy" = CASE WHEN u.status = 'PENDING' THEN NULL ELSE n."claimedBy" END,
+          attempts = n.attempts - u.back
+        FROM unnest(${batch.map((b) => b.id)}::text[], ${batch.map((b) => b.status)}::text[], ${batch.map((b) => b.at)}::timestamp[],
+                    ${batch.map((b) => b.externalId)}::text[], ${batch.map((b) => b.error)}::text[], ${batch.map((b) => b.retryAt)}::timestamp[],
+                    ${batch.map((b) => b.attemptsBack)}::int[]) AS u(id, status, at, external, error, retry, back)
+        WHERE n.id = u.id AND n.status = 'SENDING'`;
+    };
+    this.flushing = this.flushing.then(write, write).catch((error) => {
+      this.logger?.error({ err: error }, "writing delivery outcomes failed");
+    });
+    return this.flushing;
   }
 
   /** Polls the outbox until stopped; `wake()` makes it look right away (after a job wrote rows). */
