@@ -49,6 +49,8 @@ export interface CheckRunSummary {
   resolved: number;
   /** Flags announced by this run (new, back from snooze, or more severe). */
   announced: AnnouncedItem[];
+  /** Flags opened by this run (announced or not: muted account, nowhere to send). */
+  openedItems: Omit<AnnouncedItem, "accountName">[];
   /** Flags that would be announced but their account is muted. */
   muted: number;
   notifications: number;
@@ -284,6 +286,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
       reopened,
       resolved: gone.length,
       announced,
+      openedItems: created.map((c) => ({ accountId: c.finding.accountId, rule: c.finding.rule, severity: c.severity, ref: `F-${c.number}`, message: c.finding.message, params: c.finding.params })),
       muted,
       notifications: written,
       timings,

@@ -43,6 +43,12 @@ async function printSummary(db: PrismaClient, spec: JobSpec, summary: JobSummary
     const r = summary.result;
     print(`  checks: ${r.findings} finding(s); ${r.opened} new, ${r.reopened} reopened, ${r.resolved} resolved; ${r.announced.length} announced${r.muted ? `, ${r.muted} muted` : ""}; ${r.notifications} message(s) queued`);
     items(r.announced);
+    const silent = r.openedItems.filter((o) => !r.announced.some((a) => a.ref === o.ref));
+    if (silent.length) {
+      const names = new Map((await db.account.findMany({ where: { id: { in: [...new Set(silent.map((o) => o.accountId))] } }, select: { id: true, name: true } })).map((a) => [a.id, a.name]));
+      print(`  new flags not sent (account muted, or no channel bound and no direct chat with its managers):`);
+      items(silent.map((o) => ({ ...o, accountName: names.get(o.accountId) ?? "" })));
+    }
   } else if (summary.kind === "reminders") {
     const r = summary.result;
     print(`  reminders: ${r.due} due; ${r.announced.length} announced${r.muted ? `, ${r.muted} muted` : ""}; ${r.notifications} message(s) queued`);
