@@ -165,7 +165,17 @@ export class Scheduler {
 
 /** Starts the cron jobs and the outbox dispatcher (what `kam serve` runs). */
 export async function startScheduler(deps: SchedulerDeps): Promise<SchedulerHandle> {
-  const scheduler = new Scheduler(deps.db.prisma, deps.notifiers, deps.logger);
+  // Messages for the terminal platform (local use, `kam chat` bindings) are logged, unless the
+  // runtime passes a terminal notifier of its own (src/adapters/terminal/log-notifier.ts).
+  const logged: Notifier = {
+    platform: "TERMINAL",
+    async send(message) {
+      deps.logger.info({ target: message.target, summary: message.reply.summary }, "notification (terminal)");
+      return { ok: true };
+    },
+  };
+  const notifiers = deps.notifiers.some((n) => n.platform === "TERMINAL") ? deps.notifiers : [...deps.notifiers, logged];
+  const scheduler = new Scheduler(deps.db.prisma, notifiers, deps.logger);
   await scheduler.start();
   deps.logger.info({ status: scheduler.status().detail }, "scheduler started");
   return { status: () => scheduler.status(), stop: () => scheduler.stop() };
