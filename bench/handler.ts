@@ -1,20 +1,16 @@
 // Handler throughput: text commands per second through handle() — parse, validate, write —
 // on PGlite and PostgreSQL, sequentially and with 16 concurrent callers. npm run bench:handler
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pino } from "pino";
 import { handle } from "../src/core/handler.ts";
-import { openDatabase, type Database } from "../src/db/client.ts";
+import type { Database } from "../src/db/client.ts";
 import { accountWithProducts } from "../test/support/fixtures.ts";
-import { benchPostgres, runConcurrent } from "./support.ts";
+import { onEachDatabase, runConcurrent } from "./support.ts";
 
 const N = Number(process.env.COMMANDS ?? 400);
 const logger = pino({ level: "silent" });
 
 async function measure(label: string, db: Database) {
-  await db.migrate();
   const { actor } = await accountWithProducts(db.prisma);
   const deps = { db: db.prisma, logger };
   const send = (text: string) => () =>
@@ -33,21 +29,4 @@ async function measure(label: string, db: Database) {
 }
 
 console.log(`handle(), ${N} commands per figure (each with its idempotency record):`);
-const dir = mkdtempSync(join(tmpdir(), "kam-bench-"));
-const pglite = await openDatabase({ kind: "pglite", dataDir: dir });
-try {
-  await measure("PGlite", pglite);
-} finally {
-  await pglite.close();
-  rmSync(dir, { recursive: true, force: true });
-}
-const server = await benchPostgres();
-if (server) {
-  const postgres = await openDatabase({ kind: "postgres", url: server.url, poolSize: 16 });
-  try {
-    await measure("PostgreSQL", postgres);
-  } finally {
-    await postgres.close();
-    await server.drop();
-  }
-}
+await onEachDatabase(measure);

@@ -1,17 +1,13 @@
 // Orders logged per second through the domain service (logOrder), on PGlite and on PostgreSQL,
 // sequentially and with 16 concurrent writers. npm run bench:orders
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openDatabase, type Database } from "../src/db/client.ts";
+import type { Database } from "../src/db/client.ts";
 import { logOrder } from "../src/domain/orders.ts";
 import { accountWithProducts } from "../test/support/fixtures.ts";
-import { benchPostgres, runConcurrent } from "./support.ts";
+import { onEachDatabase, runConcurrent } from "./support.ts";
 
 const N = Number(process.env.ORDERS ?? 400);
 
 async function measure(label: string, db: Database) {
-  await db.migrate();
   const { actor } = await accountWithProducts(db.prisma);
   const order = () => logOrder(db.prisma, actor, { account: "acme", lines: [{ product: "BOLT-10", quantity: 10 }, { product: "NUT-10", quantity: 20 }] });
   await runConcurrent(20, 1, order); // warm-up
@@ -22,21 +18,4 @@ async function measure(label: string, db: Database) {
 }
 
 console.log(`logOrder, ${N} orders per figure (2 lines each, one transaction with its audit event):`);
-const dir = mkdtempSync(join(tmpdir(), "kam-bench-"));
-const pglite = await openDatabase({ kind: "pglite", dataDir: dir });
-try {
-  await measure("PGlite", pglite);
-} finally {
-  await pglite.close();
-  rmSync(dir, { recursive: true, force: true });
-}
-const server = await benchPostgres();
-if (server) {
-  const postgres = await openDatabase({ kind: "postgres", url: server.url, poolSize: 16 });
-  try {
-    await measure("PostgreSQL", postgres);
-  } finally {
-    await postgres.close();
-    await server.drop();
-  }
-}
+await onEachDatabase(measure);

@@ -1,5 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
+import { openDatabase, type Database } from "../src/db/client.ts";
 
 /** A fresh database on the benchmark's PostgreSQL server (BENCH_DATABASE_URL), dropped afterwards. */
 export async function benchPostgres(): Promise<{ url: string; drop(): Promise<void> } | null> {
@@ -42,4 +46,27 @@ export async function runConcurrent(total: number, concurrency: number, task: (i
     }),
   );
   return performance.now() - start;
+}
+
+/** Runs `measure` on a fresh PGlite data directory, then on a fresh PostgreSQL database (when reachable). */
+export async function onEachDatabase(measure: (label: string, db: Database) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "kam-bench-"));
+  const pglite = await openDatabase({ kind: "pglite", dataDir: dir });
+  try {
+    await pglite.migrate();
+    await measure("PGlite", pglite);
+  } finally {
+    await pglite.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const server = await benchPostgres();
+  if (!server) return;
+  const postgres = await openDatabase({ kind: "postgres", url: server.url, poolSize: 16 });
+  try {
+    await postgres.migrate();
+    await measure("PostgreSQL", postgres);
+  } finally {
+    await postgres.close();
+    await server.drop();
+  }
 }

@@ -68,6 +68,20 @@ export function splitOptionalAccount(tokens: Token[], ctx: CommandContext, restF
   return { account: tokens[0]!.text, rest: tokens.slice(1) };
 }
 
+/**
+ * For commands shaped "[<account>] <text…>" (a name or subject): in a bound channel every word is
+ * the text; elsewhere the first word (quoted, or a prefix) is the account.
+ */
+export function accountAndText(head: Token[], ctx: CommandContext, what: string): { account: string; text: string } {
+  if (ctx.boundAccount) {
+    const text = joinTokens(head);
+    if (!text) throw new UsageError("usage.missing", { what });
+    return { account: ctx.boundAccount.id, text };
+  }
+  if (head.length < 2) throw new UsageError("usage.missing", { what: head.length ? what : "account" });
+  return { account: head[0]!.text, text: joinTokens(head.slice(1)) };
+}
+
 export function rejectExtra(tokens: Token[]): void {
   if (tokens.length > 0) throw new UsageError("usage.unexpected", { text: joinTokens(tokens) });
 }

@@ -1,7 +1,7 @@
 import { closeCase, listCases, listCasesInput, openCase, openCaseInput } from "../../domain/cases.ts";
 import { clauses, isWord, joinTokens } from "../grammar/tokens.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
-import { oneOf, rejectExtra } from "./args.ts";
+import { accountAndText, oneOf, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError } from "./command.ts";
 import { z } from "zod";
 import * as limits from "../../domain/limits.ts";
@@ -16,17 +16,7 @@ export const caseOpen = defineCommand({
   schema: openCaseInput,
   parse(args, ctx) {
     const { head, parts } = clauses(args, ["priority"]);
-    let account: string;
-    let subject: string;
-    if (ctx.boundAccount) {
-      account = ctx.boundAccount.id;
-      subject = joinTokens(head);
-    } else {
-      if (head.length < 2) throw new UsageError("usage.missing", { what: head.length ? "subject" : "account" });
-      account = head[0]!.text;
-      subject = joinTokens(head.slice(1));
-    }
-    if (!subject) throw new UsageError("usage.missing", { what: "subject" });
+    const { account, text: subject } = accountAndText(head, ctx, "subject");
     return { account, subject, now: ctx.now, ...(parts.has("priority") ? { priority: oneOf(parts.get("priority")![0], PRIORITIES, "priority") } : {}) };
   },
   async run(ctx, input) {

@@ -5,7 +5,7 @@ import { clauses, isWord, joinTokens, type Token } from "../grammar/tokens.ts";
 import type { Form } from "../reply.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
 import type { CommandContext } from "../context.ts";
-import { accountRef, day, integer, money, oneOf, quantity, rejectExtra } from "./args.ts";
+import { accountAndText, accountRef, day, integer, money, oneOf, quantity, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, value } from "./form-helpers.ts";
 
@@ -62,17 +62,7 @@ export const contractAdd = defineCommand({
   schema: addContractInput,
   parse(args, ctx) {
     const { head, parts } = clauses(args, ["from", "to", "notice", "terms", "price", "prices", "commit"]);
-    let account: string;
-    let name: string;
-    if (ctx.boundAccount) {
-      account = ctx.boundAccount.id;
-      name = joinTokens(head);
-    } else {
-      if (head.length < 2) throw new UsageError("usage.missing", { what: head.length ? "name" : "account" });
-      account = head[0]!.text;
-      name = joinTokens(head.slice(1));
-    }
-    if (!name) throw new UsageError("usage.missing", { what: "name" });
+    const { account, text: name } = accountAndText(head, ctx, "name");
     if (!parts.has("from")) throw new UsageError("usage.missing", { what: "startsOn" });
     if (!parts.has("to")) throw new UsageError("usage.missing", { what: "endsOn" });
     const notice = parts.get("notice");

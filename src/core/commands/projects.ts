@@ -5,7 +5,7 @@ import { clauses, isWord, joinTokens } from "../grammar/tokens.ts";
 import type { Form } from "../reply.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
 import type { CommandContext } from "../context.ts";
-import { day, integer, rejectExtra } from "./args.ts";
+import { accountAndText, day, integer, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, value } from "./form-helpers.ts";
 
@@ -44,17 +44,7 @@ export const projectAdd = defineCommand({
   parse(args, ctx) {
     const { head, parts } = clauses(args, ["due", "owner"]);
     if (!parts.has("due")) throw new UsageError("usage.missing", { what: "dueOn" });
-    let account: string;
-    let name: string;
-    if (ctx.boundAccount) {
-      account = ctx.boundAccount.id;
-      name = joinTokens(head);
-    } else {
-      if (head.length < 2) throw new UsageError("usage.missing", { what: head.length ? "name" : "account" });
-      account = head[0]!.text;
-      name = joinTokens(head.slice(1));
-    }
-    if (!name) throw new UsageError("usage.missing", { what: "name" });
+    const { account, text: name } = accountAndText(head, ctx, "name");
     return { account, name, dueOn: day(parts.get("due"), ctx), ...(parts.has("owner") ? { owner: joinTokens(parts.get("owner")!) } : {}) };
   },
   form: projectForm,
