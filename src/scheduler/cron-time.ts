@@ -40,37 +40,66 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
-export function matches(expression: string, timeZone: string, instant: Date): boolean {
-  const m = matcher(expression);
+interface LocalParts {
+  minute: number;
+  hour: number;
+  day: number;
+  month: number;
+  weekday: number;
+}
+
+function localParts(timeZone: string, instant: Date): LocalParts {
   const parts = formatter(timeZone).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return (
-    m.minute.has(Number(get("minute"))) &&
-    m.hour.has(Number(get("hour"))) &&
-    m.dayOfMonth.has(Number(get("day"))) &&
-    m.month.has(Number(get("month"))) &&
-    m.dayOfWeek.has(WEEKDAYS.indexOf(get("weekday")))
-  );
+  return { minute: Number(get("minute")), hour: Number(get("hour")), day: Number(get("day")), month: Number(get("month")), weekday: WEEKDAYS.indexOf(get("weekday")) };
+}
+
+function hourMatches(m: Matcher, p: LocalParts): boolean {
+  return m.hour.has(p.hour) && m.dayOfMonth.has(p.day) && m.month.has(p.month) && m.dayOfWeek.has(p.weekday);
+}
+
+export function matches(expression: string, timeZone: string, instant: Date): boolean {
+  const m = matcher(expression);
+  const p = localParts(timeZone, instant);
+  return m.minute.has(p.minute) && hourMatches(m, p);
 }
 
 const MINUTE = 60_000;
+const QUARTER = 15 * MINUTE;
+
+/**
+ * Scans minute by minute, but skips whole quarter-hours whose local hour and day do not match:
+ * every zone's offset is a multiple of 15 minutes, so within a UTC-aligned quarter-hour the local
+ * hour and day are constant.
+ */
+function scan(expression: string, timeZone: string, from: number, to: number, step: 1 | -1): Date | null {
+  const m = matcher(expression);
+  let t = from;
+  while (step > 0 ? t <= to : t >= to) {
+    const quarterStart = Math.floor(t / QUARTER) * QUARTER;
+    const p = localParts(timeZone, new Date(quarterStart));
+    const edge = step > 0 ? quarterStart + QUARTER - MINUTE : quarterStart;
+    if (hourMatches(m, p)) {
+      for (; step > 0 ? t <= edge : t >= edge; t += step * MINUTE) {
+        const minute = (p.minute + Math.round((t - quarterStart) / MINUTE)) % 60;
+        if (m.minute.has(minute) && (step > 0 ? t <= to : t >= to)) return new Date(t);
+      }
+    }
+    t = step > 0 ? quarterStart + QUARTER : quarterStart - MINUTE;
+  }
+  return null;
+}
 
 /** The latest fire time at or before `now`, looking back at most `withinMs`. */
 export function previousFire(expression: string, timeZone: string, now: Date, withinMs = 8 * 86_400_000): Date | null {
   const start = Math.floor(now.getTime() / MINUTE) * MINUTE;
-  for (let t = start; t >= now.getTime() - withinMs; t -= MINUTE) {
-    if (matches(expression, timeZone, new Date(t))) return new Date(t);
-  }
-  return null;
+  return scan(expression, timeZone, start, now.getTime() - withinMs, -1);
 }
 
 /** The first fire time after `now`, looking ahead at most `withinMs`. */
 export function nextFire(expression: string, timeZone: string, now: Date, withinMs = 32 * 86_400_000): Date | null {
   const start = Math.floor(now.getTime() / MINUTE) * MINUTE + MINUTE;
-  for (let t = start; t <= now.getTime() + withinMs; t += MINUTE) {
-    if (matches(expression, timeZone, new Date(t))) return new Date(t);
-  }
-  return null;
+  return scan(expression, timeZone, start, now.getTime() + withinMs, 1);
 }
 
 export function isValidCron(expression: string): boolean {

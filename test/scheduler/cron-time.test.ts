@@ -26,3 +26,21 @@ describe("schedules in the organization's time zone", () => {
     expect(deliverAt(new Date("2026-06-02T08:00:00Z"), rules).toISOString()).toBe("2026-06-02T08:00:00.000Z");
   });
 });
+
+describe("fire times agree with a minute-by-minute scan", () => {
+  it("for several expressions and zones, including half-hour offsets", async () => {
+    const { matches } = await import("../../src/scheduler/cron-time.ts");
+    const brute = (expr: string, tz: string, now: Date, dir: 1 | -1) => {
+      let t = Math.floor(now.getTime() / 60_000) * 60_000 + (dir > 0 ? 60_000 : 0);
+      for (let i = 0; i < 9 * 1440; i++, t += dir * 60_000) if (matches(expr, tz, new Date(t))) return new Date(t).toISOString();
+      return null;
+    };
+    const now = new Date("2026-03-29T00:37:00Z");
+    for (const tz of ["Europe/Berlin", "Asia/Kolkata", "America/St_Johns", "UTC"]) {
+      for (const expr of ["0 * * * *", "*/20 9-17 * * 1-5", "0 9 * * 1,2,3,4,5", "30 2 * * *", "0 8 * * 1"]) {
+        expect({ tz, expr, next: nextFire(expr, tz, now)?.toISOString() ?? null }).toEqual({ tz, expr, next: brute(expr, tz, now, 1) });
+        expect({ tz, expr, prev: previousFire(expr, tz, now)?.toISOString() ?? null }).toEqual({ tz, expr, prev: brute(expr, tz, now, -1) });
+      }
+    }
+  });
+});
