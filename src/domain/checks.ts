@@ -106,9 +106,12 @@ function isMuted(dir: Directory, accountId: string, now: Date): boolean {
   return !!until && until.getTime() > now.getTime();
 }
 
-/** JSON with sorted keys: JSONB reorders keys, so compare params in a canonical form. */
-function canonical(value: Record<string, unknown>): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+/** Flat params (strings and numbers) compared key by key: JSONB does not keep the key order. */
+function sameParams(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** lastSeenAt is refreshed at most this often (saves rewriting every held flag every hour). */
@@ -184,7 +187,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
         status = "OPEN";
       }
       const params = { message: f.message, ...f.params, ...(f.memberIds ? { memberIds: f.memberIds.join(",") } : {}) };
-      const changed = status !== e.status || f.severity !== e.severity || notifiedSeverity !== e.notifiedSeverity || canonical(params) !== canonical(e.params as Record<string, unknown>);
+      const changed = status !== e.status || f.severity !== e.severity || notifiedSeverity !== e.notifiedSeverity || !sameParams(params, (e.params ?? {}) as Record<string, unknown>);
       const stale = now.getTime() - new Date(e.lastSeenAt).getTime() >= LAST_SEEN_REFRESH_MS;
       holding.push({ ...e, status, severity: f.severity, notifiedSeverity, params, changed, stale });
     }
@@ -247,16 +250,19 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
 
     // 3. Writes: a handful of statements whatever the number of flags.
     if (created.length) {
+      const json = JSON.stringify(
+        created.map((r) => ({
+          id: r.id, number: r.number, account: r.accountId, rule: r.finding.rule, severity: r.severity, stype: r.finding.subjectType,
+          sid: r.finding.subjectId, key: r.dedupeKey, params: r.params, notified: notified.has(r.id),
+        })),
+      );
       await tx.$executeRaw`
         INSERT INTO "Flag" (id, "organizationId", number, "accountId", rule, severity, "subjectType", "subjectId", "dedupeKey", params, status,
                             "notifiedSeverity", "notifiedAt", "firstSeenAt", "lastSeenAt")
-        SELECT u.id, ${organizationId}, u.number, u.account, u.rule, u.severity::"Severity", u.stype, u.sid, u.key, u.params::jsonb, 'OPEN',
+        SELECT u.id, ${organizationId}, u.number, u.account, u.rule, u.severity::"Severity", u.stype, u.sid, u.key, u.params, 'OPEN',
                CASE WHEN u.notified THEN u.severity::"Severity" END, CASE WHEN u.notified THEN ${now}::timestamp END, ${now}, ${now}
-        FROM unnest(${created.map((r) => r.id)}::text[], ${created.map((r) => r.number)}::int[], ${created.map((r) => r.accountId)}::text[],
-                    ${created.map((r) => r.finding.rule)}::text[], ${created.map((r) => r.severity)}::text[], ${created.map((r) => r.finding.subjectType)}::text[],
-                    ${created.map((r) => r.finding.subjectId)}::text[], ${created.map((r) => r.dedupeKey)}::text[], ${created.map((r) => JSON.stringify(r.params))}::text[],
-                    ${created.map((r) => notified.has(r.id))}::boolean[])
-             AS u(id, number, account, rule, severity, stype, sid, key, params, notified)`;
+        FROM jsonb_to_recordset(${json}::jsonb)
+             AS u(id text, number int, account text, rule text, severity text, stype text, sid text, key text, params jsonb, notified boolean)`;
     }
     const updates = holding.filter((h) => h.changed || notified.has(h.id));
     if (updates.length) {

@@ -156,14 +156,16 @@ export function itemsHash(items: string[]): string {
 /** Writes outbox rows; a row whose dedupe key exists already is skipped. Returns the number written. */
 export async function enqueue(tx: Tx, rows: OutboxRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  // One statement (Prisma's createMany is slow for thousands of JSON payloads); existing keys are skipped.
+  // One statement with one JSON parameter (Prisma's createMany, and text[] parameters that escape
+  // every quote of every payload, are slow for thousands of messages); existing keys are skipped.
+  const json = JSON.stringify(
+    rows.map((r) => ({ org: r.organizationId, key: r.dedupeKey, platform: r.message.platform, target: r.message.target, account: r.accountId, payload: r.message, at: r.notBefore.toISOString() })),
+  );
   return tx.$executeRaw`
     INSERT INTO "Notification" (id, "organizationId", "dedupeKey", platform, target, "accountId", payload, status, attempts, "nextAttemptAt", "createdAt")
-    SELECT gen_random_uuid()::text, u.org, u.key, u.platform::"Platform", u.target, u.account, u.payload::jsonb, 'PENDING', 0, u.at, now()
-    FROM unnest(${rows.map((r) => r.organizationId)}::text[], ${rows.map((r) => r.dedupeKey)}::text[], ${rows.map((r) => r.message.platform)}::text[],
-                ${rows.map((r) => r.message.target)}::text[], ${rows.map((r) => r.accountId)}::text[], ${rows.map((r) => JSON.stringify(r.message))}::text[],
-                ${rows.map((r) => r.notBefore)}::timestamp[])
-         AS u(org, key, platform, target, account, payload, at)
+    SELECT gen_random_uuid()::text, u.org, u.key, u.platform::"Platform", u.target, u.account, u.payload, 'PENDING', 0,
+           (u.at AT TIME ZONE 'UTC'), now()
+    FROM jsonb_to_recordset(${json}::jsonb) AS u(org text, key text, platform text, target text, account text, payload jsonb, at timestamptz)
     ON CONFLICT ("dedupeKey") DO NOTHING`;
 }
 
