@@ -245,14 +245,19 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
         ORDER BY i.id, c."startsOn" DESC, c.number DESC) x
       WHERE x."dueOn" <> x."issuedOn" + x."paymentTermsDays"`),
     timed(s, "duplicatesByNumber", db.$queryRaw<DuplicatePairRow[]>`
+      WITH reused AS MATERIALIZED (
+        -- A count per live invoice from the (organizationId, number) index alone (index-only scans);
+        -- only the few whose number is reused are looked at further.
+        SELECT i.id, i."organizationId", i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn", i."createdAt"
+        FROM "Invoice" i
+        WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
+          AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
+          AND (SELECT count(*) FROM "Invoice" k WHERE k."organizationId" = i."organizationId" AND k.number = i.number) > 1)
       SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn", i."createdAt",
              j.id AS "otherId", j.number AS "otherNumber", j."issuedOn"::text AS "otherIssuedOn", j."createdAt" AS "otherCreatedAt", true AS "sameNumber"
-      FROM "Invoice" i CROSS JOIN LATERAL (
-        -- LATERAL + LIMIT: one index probe per live invoice, never a hash of the whole table.
+      FROM reused i CROSS JOIN LATERAL (
         SELECT j.id, j.number, j."issuedOn", j."createdAt" FROM "Invoice" j
-        WHERE j."organizationId" = i."organizationId" AND j.number = i.number AND j.id <> i.id LIMIT 5) j
-      WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
-        AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)`),
+        WHERE j."organizationId" = i."organizationId" AND j.number = i.number AND j.id <> i.id LIMIT 5) j`),
     timed(s, "duplicatesByAmount", db.$queryRaw<DuplicatePairRow[]>`
       SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn", i."createdAt",
              j.id AS "otherId", j.number AS "otherNumber", j."issuedOn"::text AS "otherIssuedOn", j."createdAt" AS "otherCreatedAt", false AS "sameNumber"
