@@ -3,7 +3,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { buildManifest, loadManifest, publicBaseUrl } from "../../../src/adapters/slack/manifest.ts";
 
-const schema = JSON.parse(readFileSync(new URL("../../../../shared/schemas/slack-app-manifest-1.0.0.schema.json", import.meta.url), "utf8"));
+const schema = JSON.parse(readFileSync(new URL("../../fixtures/schemas/slack-app-manifest-1.0.0.schema.json", import.meta.url), "utf8"));
 const ajv = new Ajv({ strict: false, allErrors: true });
 const validate = ajv.compile(schema);
 

@@ -1,13 +1,14 @@
+import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Ajv, type ErrorObject } from "ajv";
 
 /**
- * The Adaptive Card 1.5 JSON schema from ../shared/schemas, compiled as its README says: draft-06
+ * The Adaptive Card 1.5 JSON schema (vendored from ../shared/schemas into test/fixtures/schemas), compiled as its README says: draft-06
  * meta-schema, strict off, `id` read as `$id`, and Teams' top-level `msteams` property allowed.
  */
 const require = createRequire(import.meta.url);
-const SCHEMA_PATH = process.env.ADAPTIVE_CARD_SCHEMA ?? "/work/shared/schemas/adaptive-card-1.5.schema.json";
+const SCHEMA_PATH = process.env.ADAPTIVE_CARD_SCHEMA ?? fileURLToPath(new URL("../../fixtures/schemas/adaptive-card-1.5.schema.json", import.meta.url));
 
 function compile() {
   const schema = JSON.parse(readFileSync(SCHEMA_PATH, "utf8")) as Record<string, unknown> & {
