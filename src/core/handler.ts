@@ -136,7 +136,8 @@ export async function handle(deps: CoreDeps, request: ChatRequest): Promise<Repl
     return null;
   });
   if (!ctx) {
-    return { ok: false, visibility: "caller", summary: "Unknown member", blocks: [{ kind: "text", text: "Unknown member.", tone: "error" }] };
+    const message = translator(toLocale(request.locale) ?? "en")("error.unknownMember");
+    return { ok: false, visibility: "caller", summary: message, blocks: [{ kind: "text", text: message, tone: "error" }] };
   }
   const key = request.idempotencyKey ? `${request.platform}:${request.idempotencyKey}` : null;
   if (key) {
