@@ -139,7 +139,9 @@ export async function handle(deps: CoreDeps, request: ChatRequest): Promise<Repl
     const message = translator(toLocale(request.locale) ?? "en")("error.unknownMember");
     return { ok: false, visibility: "caller", summary: message, blocks: [{ kind: "text", text: message, tone: "error" }] };
   }
-  const key = request.idempotencyKey ? `${request.platform}:${request.idempotencyKey}` : null;
+  // Only requests that may write need an idempotency record: a retried read is simply answered again.
+  const command = request.form ? undefined : findCommand(tokenize(request.text ?? ""))?.command;
+  const key = request.idempotencyKey && command?.writes !== false ? `${request.platform}:${request.idempotencyKey}` : null;
   if (key) {
     const claimed = await claim(deps.db, key, ctx.organization.id);
     if (!claimed.owner) {
@@ -149,9 +151,8 @@ export async function handle(deps: CoreDeps, request: ChatRequest): Promise<Repl
   try {
     const reply = request.form ? await runForm(ctx, request.form.id, request.form.values) : await runText(ctx, request.text ?? "");
     if (key) {
-      const sensitive = !request.form && findCommand(tokenize(request.text ?? ""))?.command.sensitive === true;
       // A secret is never stored: a retry of that request simply runs again.
-      await (sensitive ? release(deps.db, key) : remember(deps.db, key, reply));
+      await (command?.sensitive ? release(deps.db, key) : remember(deps.db, key, reply));
     }
     return reply;
   } catch (error) {

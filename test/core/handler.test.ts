@@ -134,15 +134,18 @@ describeEachDatabase("the chat handler", (get) => {
     expect(await db.order.count({ where: { organizationId: actor.organizationId } })).toBe(1);
   });
 
-  it("never keeps a link code in the idempotency store", async () => {
+  it("keeps idempotency records for writes only, and never a link code", async () => {
     const db = get().prisma;
     const { actor } = await newOrganization(db);
     const reply = await chat(db, actor, { now: NOW }).say("link", { idempotencyKey: "link-key", direct: true });
     expect(reply.ok).toBe(true);
     expect(await db.processedEvent.findUnique({ where: { key: "SLACK:link-key" } })).toBeNull();
-    const kept = await chat(db, actor, { now: NOW }).say("account list", { idempotencyKey: "list-key" });
-    expect(kept.ok).toBe(true);
-    expect(await db.processedEvent.findUnique({ where: { key: "SLACK:list-key" } })).not.toBeNull();
+    const read = await chat(db, actor, { now: NOW }).say("account list", { idempotencyKey: "list-key" });
+    expect(read.ok).toBe(true);
+    expect(await db.processedEvent.findUnique({ where: { key: "SLACK:list-key" } })).toBeNull();
+    const write = await chat(db, actor, { now: NOW }).say(`account add "Kept GmbH"`, { idempotencyKey: "write-key" });
+    expect(write.ok).toBe(true);
+    expect(await db.processedEvent.findUnique({ where: { key: "SLACK:write-key" } })).not.toBeNull();
   });
 
   it("lets viewers read but not write, and keeps organization settings to admins", async () => {

@@ -120,11 +120,13 @@ describe("Teams messages", () => {
 
   it("answers a repeated activity (same id) once in the database", async () => {
     const w = where(newUser());
-    const activity = personalMessage(w, "help");
+    const name = `Repeat ${w.tenantId.slice(-8)} GmbH`;
+    const activity = personalMessage(w, `account add "${name}"`);
     await exchange(activity);
     await exchange(activity);
     const events = await kam.db.prisma.processedEvent.count({ where: { key: { contains: String(activity.id) } } });
     expect(events).toBe(1);
+    expect(await kam.db.prisma.account.count({ where: { name } })).toBe(1);
   });
 
   it("reports itself unauthenticated in /healthz", async () => {
