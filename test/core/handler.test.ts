@@ -4,6 +4,7 @@ import { accountWithProducts, newMember, newOrganization } from "../support/fixt
 import { chat, replyText } from "../support/chat.ts";
 import { addToTeam } from "../../src/domain/team.ts";
 import { bindChannel } from "../../src/domain/accounts.ts";
+import { runChecks } from "../../src/domain/checks.ts";
 
 const NOW = new Date("2026-11-26T10:00:00Z");
 
@@ -132,6 +133,36 @@ describeEachDatabase("the chat handler", (get) => {
     expect(a.ok && b.ok && c.ok).toBe(true);
     expect(replyText(c)).toMatch(/Order O-1 logged/);
     expect(await db.order.count({ where: { organizationId: actor.organizationId } })).toBe(1);
+  });
+
+  it("lists what the checks found and acknowledges, snoozes, resolves and mutes through commands", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const { say } = chat(db, actor, { now: NOW });
+    // An invoice without an order is a finding of the scheduled checks.
+    await say("invoice add acme RE-404 99,00 € issued 2026-11-20");
+    await runChecks(db, actor.organizationId, { now: NOW });
+    const flag = await db.flag.findFirstOrThrow({ where: { organizationId: actor.organizationId, status: "OPEN" }, orderBy: { number: "asc" } });
+    const steps: [string, RegExp][] = [
+      ["flags", new RegExp(`${flag.number}`)],
+      [`flag show F-${flag.number}`, /ACME Holding GmbH/],
+      [`flag ack F-${flag.number}`, new RegExp(`${flag.number}`)],
+      [`flag snooze F-${flag.number} 1d`, new RegExp(`${flag.number}`)],
+      [`flag resolve ${flag.number}`, new RegExp(`${flag.number}`)],
+      ["flag mute acme 1w", /ACME Holding GmbH/],
+      ["flags acme all", /ACME Holding GmbH/],
+      ["digest", /ACME Holding GmbH/],
+      ["digest acme", /ACME Holding GmbH/],
+    ];
+    for (const [line, expected] of steps) {
+      const reply = await say(line);
+      expect({ line, ok: reply.ok, text: replyText(reply) }).toMatchObject({ line, ok: true, text: expect.stringMatching(expected) });
+    }
+    expect((await db.flag.findUniqueOrThrow({ where: { id: flag.id } })).status).toBe("RESOLVED");
+    expect((await db.account.findFirstOrThrow({ where: { organizationId: actor.organizationId } })).mutedUntil?.getTime()).toBe(NOW.getTime() + 7 * 86_400_000);
+    const bad = await say(`flag snooze F-${flag.number} forever`);
+    expect(replyText(bad)).toMatch(/not a duration/);
+    expect((await say("flag ack F-99999")).ok).toBe(false);
   });
 
   it("keeps idempotency records for writes only, and never a link code", async () => {

@@ -42,31 +42,24 @@ export const flagShow = defineCommand({
   },
 });
 
-export const flagAck = defineCommand({
-  name: "flag.ack",
-  words: ["flag", "ack"],
-  topic: "flags",
-  writes: true,
-  schema: flagRef,
-  parse: oneFlag,
-  async run(ctx, input) {
-    const flag = await acknowledgeFlag(ctx.deps.db, ctx.actor, input);
-    return flagChangedReply({ kind: "acknowledged", flag }, ctx.locale, ctx.timeZone);
-  },
-});
+/** `flag ack <n>` and `flag resolve <n>`: one flag changes state. */
+function flagChange(word: "ack" | "resolve", change: typeof acknowledgeFlag, kind: "acknowledged" | "resolved") {
+  return defineCommand({
+    name: `flag.${word}`,
+    words: ["flag", word],
+    topic: "flags",
+    writes: true,
+    schema: flagRef,
+    parse: oneFlag,
+    async run(ctx, input) {
+      const flag = await change(ctx.deps.db, ctx.actor, input);
+      return flagChangedReply({ kind, flag }, ctx.locale, ctx.timeZone);
+    },
+  });
+}
 
-export const flagResolve = defineCommand({
-  name: "flag.resolve",
-  words: ["flag", "resolve"],
-  topic: "flags",
-  writes: true,
-  schema: flagRef,
-  parse: oneFlag,
-  async run(ctx, input) {
-    const flag = await resolveFlag(ctx.deps.db, ctx.actor, input);
-    return flagChangedReply({ kind: "resolved", flag }, ctx.locale, ctx.timeZone);
-  },
-});
+export const flagAck = flagChange("ack", acknowledgeFlag, "acknowledged");
+export const flagResolve = flagChange("resolve", resolveFlag, "resolved");
 
 export const flagSnooze = defineCommand({
   name: "flag.snooze",
