@@ -1,3 +1,4 @@
+import type { Account, Member, Organization } from "../generated/prisma/client.ts";
 import { AmbiguousError, DomainError, InvalidInputError } from "../domain/errors.ts";
 import { accountForChannel } from "../domain/accounts.ts";
 import { isTimeZone } from "../domain/organizations.ts";
@@ -15,19 +16,49 @@ import type { ChatRequest } from "./request.ts";
 /** Longest accepted command line; longer input is refused, not truncated. */
 export const MAX_TEXT = 4000;
 
-async function context(deps: CoreDeps, request: ChatRequest): Promise<CommandContext | null> {
+/**
+ * Who asks and where, kept for a few seconds: a burst of requests from one person in one channel
+ * loads member, organization and channel binding once. Any write in this process clears it; other
+ * processes see a change after at most CONTEXT_TTL_MS. Permissions are not cached (the domain
+ * services check them in each transaction).
+ */
+const CONTEXT_TTL_MS = 5_000;
+type Loaded = { member: Member & { organization: Organization }; boundAccount: Account | null; expires: number };
+const contextCache = new WeakMap<object, Map<string, Loaded>>();
+
+function cacheOf(deps: CoreDeps): Map<string, Loaded> {
+  let cache = contextCache.get(deps.db);
+  if (!cache) contextCache.set(deps.db, (cache = new Map()));
+  return cache;
+}
+
+async function load(deps: CoreDeps, request: ChatRequest): Promise<Loaded | null> {
+  const cache = cacheOf(deps);
+  const key = `${request.organizationId}|${request.memberId}|${request.platform}|${request.channelId ?? ""}`;
+  const hit = cache.get(key);
+  if (hit && hit.expires > Date.now()) return hit;
   const member = await deps.db.member.findFirst({
     where: { id: request.memberId, organizationId: request.organizationId },
     include: { organization: true },
   });
   if (!member) return null;
+  const boundAccount = request.channelId
+    ? await accountForChannel(deps.db, member.organizationId, request.platform, request.channelId)
+    : null;
+  if (cache.size > 10_000) cache.clear();
+  const loaded = { member, boundAccount, expires: Date.now() + CONTEXT_TTL_MS };
+  cache.set(key, loaded);
+  return loaded;
+}
+
+async function context(deps: CoreDeps, request: ChatRequest): Promise<CommandContext | null> {
+  const loaded = await load(deps, request);
+  if (!loaded) return null;
+  const { member, boundAccount } = loaded;
   const organization = member.organization;
   const locale = toLocale(member.locale) ?? toLocale(request.locale) ?? toLocale(organization.locale) ?? "en";
   const timeZone = [member.timeZone, organization.timeZone].find((z): z is string => !!z && isTimeZone(z)) ?? "UTC";
   const now = deps.now?.() ?? new Date();
-  const boundAccount = request.channelId
-    ? await accountForChannel(deps.db, organization.id, request.platform, request.channelId)
-    : null;
   return {
     deps,
     request,
@@ -150,6 +181,7 @@ export async function handle(deps: CoreDeps, request: ChatRequest): Promise<Repl
   }
   try {
     const reply = request.form ? await runForm(ctx, request.form.id, request.form.values) : await runText(ctx, request.text ?? "");
+    if (command?.writes !== false || command.changesContext) cacheOf(deps).clear();
     if (key) {
       // A secret is never stored: a retry of that request simply runs again.
       await (command?.sensitive ? release(deps.db, key) : remember(deps.db, key, reply));

@@ -28,6 +28,8 @@ export interface Command<S extends z.ZodType = z.ZodType> {
   words: string[];
   topic: string;
   writes: boolean;
+  /** Changes who the caller is or where they are (language, time zone, organization) without being a shared write. */
+  changesContext?: boolean;
   /** Its reply holds a secret (a link code): never kept in the idempotency store. */
   sensitive?: boolean;
   /** Text arguments → input object (before validation). Throws UsageError. */

@@ -18,6 +18,7 @@ export const link = defineCommand({
   // handler's "writes are announced" rule is left out and the join reply sets its visibility itself.
   writes: false,
   sensitive: true,
+  changesContext: true,
   schema: z.object({ code: z.string().trim().min(4).max(20).optional() }),
   parse(args) {
     const code = joinTokens(args);

@@ -85,6 +85,7 @@ function personalCommand(name: "language" | "timezone" | "deliver") {
     words: ["settings", name],
     topic: "settings",
     writes: false,
+    changesContext: true,
     schema: personal,
     parse(args) {
       if (name === "language") return { setting: name, locale: oneOf(args[0], LANGUAGES, "language") };
