@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { FlagStatus, Platform, Severity } from "../generated/prisma/enums.ts";
 import type { Actor } from "./actor.ts";
 import { splitParams } from "./checks.ts";
@@ -134,8 +134,14 @@ export async function showFlag(db: PrismaClient, actor: Actor, input: { flag: st
   return inTransaction(db, async (tx) => view(await loadFlag(tx, actor, data.flag)));
 }
 
-/** Acknowledged: known, not sent again unless its severity rises. */
-export async function acknowledgeFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
+/** Moves one open flag to a new state, audited; a resolved flag cannot be acknowledged or resolved again. */
+async function changeFlag(
+  db: PrismaClient,
+  actor: Actor,
+  input: { flag: string },
+  action: string,
+  change: (flag: FlagRow) => Prisma.FlagUpdateInput,
+): Promise<FlagView> {
   const data = validate(flagRef, input);
   return inTransaction(db, async (tx) => {
     const flag = await loadFlag(tx, actor, data.flag);
@@ -143,29 +149,26 @@ export async function acknowledgeFlag(db: PrismaClient, actor: Actor, input: { f
     if (flag.status === "RESOLVED") throw new ConflictError("scheduler:error.flagResolved", { flag: `F-${flag.number}` });
     const updated = await tx.flag.update({
       where: { id: flag.id },
-      data: { status: "ACKNOWLEDGED", snoozedUntil: null, notifiedSeverity: flag.notifiedSeverity ?? flag.severity },
+      data: change(flag),
       include: { account: { select: { id: true, name: true } } },
     });
-    await audit(tx, actor, "flag.acknowledge", "Flag", flag.id, { number: flag.number, from: flag.status });
+    await audit(tx, actor, action, "Flag", flag.id, { number: flag.number, from: flag.status });
     return view(updated);
   });
 }
 
+/** Acknowledged: known, not sent again unless its severity rises. */
+export function acknowledgeFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
+  return changeFlag(db, actor, input, "flag.acknowledge", (flag) => ({
+    status: "ACKNOWLEDGED",
+    snoozedUntil: null,
+    notifiedSeverity: flag.notifiedSeverity ?? flag.severity,
+  }));
+}
+
 /** Resolved by hand; the next check run reopens it if the problem is still there. */
-export async function resolveFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
-  const data = validate(flagRef, input);
-  return inTransaction(db, async (tx) => {
-    const flag = await loadFlag(tx, actor, data.flag);
-    await requireFlagWrite(tx, actor, flag);
-    if (flag.status === "RESOLVED") throw new ConflictError("scheduler:error.flagResolved", { flag: `F-${flag.number}` });
-    const updated = await tx.flag.update({
-      where: { id: flag.id },
-      data: { status: "RESOLVED", resolvedAt: new Date(), snoozedUntil: null },
-      include: { account: { select: { id: true, name: true } } },
-    });
-    await audit(tx, actor, "flag.resolve", "Flag", flag.id, { number: flag.number, from: flag.status });
-    return view(updated);
-  });
+export function resolveFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
+  return changeFlag(db, actor, input, "flag.resolve", () => ({ status: "RESOLVED", resolvedAt: new Date(), snoozedUntil: null }));
 }
 
 /** Snoozed until a moment: silent till then, sent again afterwards if it still holds. */
