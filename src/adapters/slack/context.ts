@@ -44,6 +44,25 @@ export function recentKeys(capacity = 10_000): Pick<SlackContext, "firstSeen" | 
   };
 }
 
+/** The core request for one Slack interaction of a known member: typed text or a submitted form. */
+export function slackRequest(
+  who: Pick<SlackIdentity, "organizationId" | "memberId" | "locale">,
+  where: { channelId: string | null; direct?: boolean | undefined },
+  content: Pick<ChatRequest, "text"> | Pick<ChatRequest, "form">,
+  idempotencyKey: string,
+): ChatRequest {
+  return {
+    organizationId: who.organizationId,
+    memberId: who.memberId,
+    platform: "SLACK",
+    channelId: where.channelId,
+    ...(where.direct !== undefined ? { direct: where.direct } : {}),
+    ...content,
+    ...(who.locale ? { locale: who.locale } : {}),
+    idempotencyKey,
+  };
+}
+
 export const TIMED_OUT: unique symbol = Symbol("timed out");
 
 /**

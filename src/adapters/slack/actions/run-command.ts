@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import { formOf, nextIds } from "../blocks.ts";
-import { failureReply, handleThenAck, isDirect, renderFor, translatorFor, type SlackContext } from "../context.ts";
+import { failureReply, slackRequest, handleThenAck, isDirect, renderFor, translatorFor, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
 import { LIMITS } from "../limits.ts";
 import { formModal } from "../modal.ts";
@@ -31,16 +31,7 @@ export function runButton(ctx: SlackContext) {
       who = await ctx.identity.resolve(client, teamId, body.user.id, { teamName: body.team?.domain, userName: body.user.name });
       const channelId = body.channel?.id ?? null;
       const direct = isDirect(channelId ?? undefined);
-      const reply = await handleThenAck(ctx, {
-        organizationId: who.organizationId,
-        memberId: who.memberId,
-        platform: "SLACK",
-        channelId,
-        direct,
-        text: action.value ?? "",
-        ...(who.locale ? { locale: who.locale } : {}),
-        idempotencyKey,
-      }, ackOnce);
+      const reply = await handleThenAck(ctx, slackRequest(who, { channelId, direct }, { text: action.value ?? "" }, idempotencyKey), ackOnce);
       answered = true;
       const t = translatorFor(who);
 

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { formOf } from "../blocks.ts";
 import { fromSlackText } from "../escape.ts";
-import { failureReply, handleThenAck, isDirect, renderFor, translatorFor, type SlackContext } from "../context.ts";
+import { failureReply, slackRequest, handleThenAck, isDirect, renderFor, translatorFor, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
 import { formModal } from "../modal.ts";
 
@@ -31,16 +31,8 @@ export function kamCommand(ctx: SlackContext) {
         userName: command.user_name,
       });
       const direct = isDirect(command.channel_id, command.channel_name);
-      const reply = await handleThenAck(ctx, {
-        organizationId: who.organizationId,
-        memberId: who.memberId,
-        platform: "SLACK",
-        channelId: command.channel_id,
-        direct,
-        text: fromSlackText(command.text ?? ""),
-        ...(who.locale ? { locale: who.locale } : {}),
-        idempotencyKey,
-      }, ackOnce);
+      const request = slackRequest(who, { channelId: command.channel_id, direct }, { text: fromSlackText(command.text ?? "") }, idempotencyKey);
+      const reply = await handleThenAck(ctx, request, ackOnce);
       answered = true;
       const t = translatorFor(who);
       const form = formOf(reply);

@@ -1,7 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import { formOf } from "../blocks.ts";
 import { fromSlackText } from "../escape.ts";
-import { failureReply, renderFor, translatorFor, type SlackContext } from "../context.ts";
+import { failureReply, slackRequest, renderFor, translatorFor, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
 
 /** What an @mention or a DM says, in kam's terms. */
@@ -30,16 +30,7 @@ export async function answerMessage(ctx: SlackContext, client: WebClient, msg: C
   let answered = false;
   try {
     who = await ctx.identity.resolve(client, msg.teamId, msg.userId);
-    const reply = await ctx.handle({
-      organizationId: who.organizationId,
-      memberId: who.memberId,
-      platform: "SLACK",
-      channelId: msg.channelId,
-      direct: msg.direct,
-      text: fromSlackText(msg.text),
-      ...(who.locale ? { locale: who.locale } : {}),
-      idempotencyKey,
-    });
+    const reply = await ctx.handle(slackRequest(who, msg, { text: fromSlackText(msg.text) }, idempotencyKey));
     answered = true;
     const t = translatorFor(who);
     const form = formOf(reply);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import type { Reply } from "../../../core/reply.ts";
 import { formOf } from "../blocks.ts";
-import { failureReply, renderFor, TIMED_OUT, translatorFor, withBudget, type SlackContext } from "../context.ts";
+import { failureReply, slackRequest, renderFor, TIMED_OUT, translatorFor, withBudget, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
 import { decodeContext, formValues, modalErrors } from "../modal.ts";
 
@@ -40,16 +40,7 @@ export function submitForm(ctx: SlackContext) {
         return;
       }
       // The modal needs the outcome in the acknowledgement (field errors), so it waits for the core.
-      const pending = ctx.ack.track(() => ctx.handle({
-        organizationId: me.organizationId,
-        memberId: me.memberId,
-        platform: "SLACK",
-        channelId: meta.channelId,
-        ...(meta.direct !== undefined ? { direct: meta.direct } : {}),
-        form: { id: meta.formId, values },
-        ...(me.locale ? { locale: me.locale } : {}),
-        idempotencyKey,
-      }));
+      const pending = ctx.ack.track(() => ctx.handle(slackRequest(me, meta, { form: { id: meta.formId, values } }, idempotencyKey)));
       // Field errors belong in the modal, which only the acknowledgement can carry: wait longer
       // than for a command (Slack allows 3 s), then close it and post the outcome instead.
       const early = await withBudget(pending, Math.max(ctx.ack.maxMs, VIEW_BUDGET_MS));
