@@ -16,7 +16,7 @@ export const invoiceAmount: Rule = {
       };
       const ref = { invoice: i.number, order: i.orderNumber ?? 0 };
       if (i.orderStatus === "CANCELLED") {
-        return [{ ...base, severity: "CRITICAL" as const, message: "rule.invoiceCancelledOrder", params: { ...ref, amountMinor: Number(i.amountMinor), currency: i.currency } }];
+        return [{ ...base, severity: "CRITICAL" as const, message: "rule.invoiceCancelledOrder", params: { ...ref, amountMinor: i.amountMinor, currency: i.currency } }];
       }
       if (i.currency !== i.orderCurrency) {
         return [{ ...base, severity: "WARNING" as const, message: "rule.invoiceCurrencyMismatch", params: { ...ref, invoiceCurrency: i.currency, orderCurrency: i.orderCurrency } }];
@@ -26,7 +26,7 @@ export const invoiceAmount: Rule = {
         ...base,
         severity: "WARNING" as const,
         message: "rule.invoiceAmountMismatch",
-        params: { ...ref, amountMinor: Number(i.amountMinor), expectedMinor: Number(i.orderTotalMinor), differenceMinor: Number(i.amountMinor - i.orderTotalMinor), currency: i.currency },
+        params: { ...ref, amountMinor: i.amountMinor, expectedMinor: i.orderTotalMinor, differenceMinor: i.amountMinor - i.orderTotalMinor, currency: i.currency },
       }];
     });
   },

@@ -25,7 +25,7 @@ export const invoiceDuplicate: Rule = {
         subjectType: "Invoice",
         subjectId: p.id,
         message: p.sameNumber ? "rule.invoiceDuplicateNumber" : "rule.invoiceDuplicateAmount",
-        params: { invoice: p.number, other: p.otherNumber, otherIssuedOn: p.otherIssuedOn, amountMinor: Number(p.amountMinor), currency: p.currency },
+        params: { invoice: p.number, other: p.otherNumber, otherIssuedOn: p.otherIssuedOn, amountMinor: p.amountMinor, currency: p.currency },
       });
     }
     return [...flagged.values()];

@@ -15,7 +15,7 @@ export const invoiceNoOrder: Rule = {
         subjectType: "Invoice" as const,
         subjectId: i.id,
         message: "rule.invoiceNoOrder",
-        params: { invoice: i.number, amountMinor: Number(i.amountMinor), currency: i.currency },
+        params: { invoice: i.number, amountMinor: i.amountMinor, currency: i.currency },
       }));
   },
 };

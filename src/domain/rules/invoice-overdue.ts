@@ -18,7 +18,7 @@ export const invoiceOverdue: Rule = {
         subjectType: "Invoice" as const,
         subjectId: i.id,
         message: "rule.invoiceOverdue",
-        params: { invoice: i.number, days, dueOn: i.dueOn, amountMinor: Number(i.amountMinor), currency: i.currency },
+        params: { invoice: i.number, days, dueOn: i.dueOn, amountMinor: i.amountMinor, currency: i.currency },
       }];
     });
   },

@@ -41,7 +41,7 @@ export const invoicePrice: Rule = {
           lines: rows.length,
           ...(currencyMismatch
             ? { orderCurrency: first.orderCurrency, contractCurrency: first.contractCurrency }
-            : { priceMinor: Number(first.unitPriceMinor), contractPriceMinor: Number(first.contractPriceMinor), currency: first.orderCurrency }),
+            : { priceMinor: first.unitPriceMinor, contractPriceMinor: first.contractPriceMinor, currency: first.orderCurrency }),
         },
       });
     }

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import type { Tx } from "../tx.ts";
 import type { CheckSettings } from "./settings.ts";
 import { addDays } from "./time.ts";
@@ -7,21 +7,21 @@ import { addDays } from "./time.ts";
  * Set-based loading for one organization's sweep: a fixed handful of queries, whatever the number
  * of accounts, each pre-filtering in SQL to the rows a rule may flag (with a day of slack on each
  * side, so that the rules themselves decide the exact boundaries in the organization's time zone).
- * Days come back as ISO strings (YYYY-MM-DD); money as bigint minor units.
+ * Days come back as ISO strings (YYYY-MM-DD); money as minor units (numbers: exact up to 2^53).
  */
 
 export interface InvoiceRow {
   id: string;
   accountId: string;
   number: string;
-  amountMinor: bigint;
+  amountMinor: number;
   currency: string;
   issuedOn: string;
   dueOn: string;
   paidOn: string | null;
   orderId: string | null;
   orderNumber: number | null;
-  orderTotalMinor: bigint | null;
+  orderTotalMinor: number | null;
   orderCurrency: string | null;
   orderStatus: string | null;
 }
@@ -41,7 +41,7 @@ export interface DuplicatePairRow {
   id: string;
   accountId: string;
   number: string;
-  amountMinor: bigint;
+  amountMinor: number;
   currency: string;
   issuedOn: string;
   createdAt: Date;
@@ -62,13 +62,13 @@ export interface PriceLineRow {
   lineNo: number;
   productId: string;
   sku: string;
-  unitPriceMinor: bigint;
+  unitPriceMinor: number;
   contractId: string;
   contractNumber: number;
   contractStartsOn: string;
   contractEndsOn: string;
   contractCurrency: string;
-  contractPriceMinor: bigint;
+  contractPriceMinor: number;
 }
 
 export interface LateOrderRow {
@@ -215,6 +215,23 @@ export async function loadCheckData(db: Client, scope: LoadScope, parts: LoadPar
 const acct = (scope: LoadScope) => scope.accountId ?? null;
 
 /**
+ * Runs a query and returns its rows parsed from one JSON document (json_agg). A sweep reads tens of
+ * thousands of rows; decoding one document with JSON.parse costs a fraction of decoding every row
+ * and field through the driver and Prisma (bench/checks.ts). Money arrives as numbers, timestamps
+ * as ISO text without a zone (columns are UTC): see `instant`.
+ */
+async function jsonRows<T>(db: Client, query: Prisma.Sql): Promise<T[]> {
+  const [row] = await db.$queryRaw<{ rows: unknown }[]>`SELECT coalesce(json_agg(q), '[]'::json) AS rows FROM (${query}) q`;
+  const rows = row?.rows ?? [];
+  return (typeof rows === "string" ? JSON.parse(rows) : rows) as T[];
+}
+
+/** A timestamp column read through `jsonRows` (UTC, no zone suffix) as a Date. */
+function instant(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(value.endsWith("Z") ? value : `${value}Z`);
+}
+
+/**
  * The invoice rules read the "live" invoices (issued within the lookback, or unpaid), found through
  * the (organizationId, issuedOn) and (organizationId, paidOn) indexes (a bitmap OR), five queries in parallel.
  */
@@ -223,7 +240,7 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
   const soon = addDays(s.today, 1);
   const window = s.settings.duplicateWindowDays;
   const [invoices, terms, dupByNumber, dupByAmount, prices] = await Promise.all([
-    timed(s, "invoices", db.$queryRaw<InvoiceRow[]>`
+    timed(s, "invoices", jsonRows<InvoiceRow>(db, Prisma.sql`
       SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn",
              i."dueOn"::text AS "dueOn", i."paidOn"::text AS "paidOn", i."orderId",
              o.number AS "orderNumber", o."totalMinor" AS "orderTotalMinor", o.currency::text AS "orderCurrency", o.status::text AS "orderStatus"
@@ -232,8 +249,8 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
         AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
         AND ((i."paidOn" IS NULL AND i."dueOn" <= ${soon}::date)
           OR i."orderId" IS NULL
-          OR o."totalMinor" <> i."amountMinor" OR o.currency <> i.currency OR o.status = 'CANCELLED')`),
-    timed(s, "invoiceTerms", db.$queryRaw<InvoiceTermsRow[]>`
+          OR o."totalMinor" <> i."amountMinor" OR o.currency <> i.currency OR o.status = 'CANCELLED')`)),
+    timed(s, "invoiceTerms", jsonRows<InvoiceTermsRow>(db, Prisma.sql`
       SELECT x.id, x."accountId", x.number, x."issuedOn"::text AS "issuedOn", x."dueOn"::text AS "dueOn",
              x."contractId", x."contractNumber", x."paymentTermsDays"
       FROM (
@@ -243,8 +260,8 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
         WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
           AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
         ORDER BY i.id, c."startsOn" DESC, c.number DESC) x
-      WHERE x."dueOn" <> x."issuedOn" + x."paymentTermsDays"`),
-    timed(s, "duplicatesByNumber", db.$queryRaw<DuplicatePairRow[]>`
+      WHERE x."dueOn" <> x."issuedOn" + x."paymentTermsDays"`)),
+    timed(s, "duplicatesByNumber", jsonRows<DuplicatePairRow>(db, Prisma.sql`
       WITH reused AS MATERIALIZED (
         -- A count per live invoice from the (organizationId, number) index alone (index-only scans);
         -- only the few whose number is reused are looked at further.
@@ -257,16 +274,35 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
              j.id AS "otherId", j.number AS "otherNumber", j."issuedOn"::text AS "otherIssuedOn", j."createdAt" AS "otherCreatedAt", true AS "sameNumber"
       FROM reused i CROSS JOIN LATERAL (
         SELECT j.id, j.number, j."issuedOn", j."createdAt" FROM "Invoice" j
-        WHERE j."organizationId" = i."organizationId" AND j.number = i.number AND j.id <> i.id LIMIT 5) j`),
-    timed(s, "duplicatesByAmount", db.$queryRaw<DuplicatePairRow[]>`
+        WHERE j."organizationId" = i."organizationId" AND j.number = i.number AND j.id <> i.id LIMIT 5) j`)),
+    timed(s, "duplicatesByAmount", jsonRows<DuplicatePairRow>(db, Prisma.sql`
+      -- Invoices issued since the lookback pair only with invoices issued since (lookback - window):
+      -- one range scan, grouped first so that only amounts seen twice are joined. Older unpaid ones,
+      -- few, look their neighbours up one by one through the (accountId, issuedOn) index.
+      WITH pool AS MATERIALIZED (
+        SELECT id, "accountId", number, "amountMinor", currency, "issuedOn", "createdAt" FROM "Invoice"
+        WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
+          AND "issuedOn" >= ${lookback}::date - ${window}::int),
+      twins AS MATERIALIZED (
+        SELECT p.* FROM pool p JOIN (
+          SELECT "accountId", currency, "amountMinor" FROM pool GROUP BY 1, 2, 3 HAVING count(*) > 1) t
+        ON t."accountId" = p."accountId" AND t.currency = p.currency AND t."amountMinor" = p."amountMinor")
       SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn", i."createdAt",
              j.id AS "otherId", j.number AS "otherNumber", j."issuedOn"::text AS "otherIssuedOn", j."createdAt" AS "otherCreatedAt", false AS "sameNumber"
-      FROM "Invoice" i JOIN "Invoice" j ON j."accountId" = i."accountId" AND j.id <> i.id
-        AND j."issuedOn" BETWEEN i."issuedOn" - ${window}::int AND i."issuedOn" + ${window}::int
-        AND j."amountMinor" = i."amountMinor" AND j.currency = i.currency AND j.number <> i.number
+      FROM twins i JOIN twins j ON j."accountId" = i."accountId" AND j.currency = i.currency AND j."amountMinor" = i."amountMinor"
+        AND j.id <> i.id AND j.number <> i.number AND j."issuedOn" BETWEEN i."issuedOn" - ${window}::int AND i."issuedOn" + ${window}::int
+      WHERE i."issuedOn" >= ${lookback}::date
+      UNION ALL
+      SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text, i."createdAt",
+             j.id, j.number, j."issuedOn"::text, j."createdAt", false
+      FROM "Invoice" i CROSS JOIN LATERAL (
+        -- LIMIT keeps this a per-row index lookup whatever the planner estimates.
+        SELECT j.id, j.number, j."issuedOn", j."createdAt" FROM "Invoice" j
+        WHERE j."accountId" = i."accountId" AND j.id <> i.id AND j."issuedOn" BETWEEN i."issuedOn" - ${window}::int AND i."issuedOn" + ${window}::int
+          AND j."amountMinor" = i."amountMinor" AND j.currency = i.currency AND j.number <> i.number LIMIT 20) j
       WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
-        AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)`),
-    timed(s, "priceLines", db.$queryRaw<PriceLineRow[]>`
+        AND i."paidOn" IS NULL AND i."issuedOn" < ${lookback}::date`)),
+    timed(s, "priceLines", jsonRows<PriceLineRow>(db, Prisma.sql`
       SELECT i.id AS "invoiceId", i.number AS "invoiceNumber", i."accountId", o.number AS "orderNumber",
              (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date::text AS "orderDay", o.currency::text AS "orderCurrency",
              l."lineNo", l."productId", p.sku, l."unitPriceMinor",
@@ -282,11 +318,11 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
       WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
         AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
         AND EXISTS (SELECT 1 FROM "Contract" c2 JOIN "ContractPrice" cp2 ON cp2."contractId" = c2.id
-                    WHERE c2."accountId" = i."accountId" AND cp2."productId" = l."productId" AND cp2."priceMinor" <> l."unitPriceMinor")`),
+                    WHERE c2."accountId" = i."accountId" AND cp2."productId" = l."productId" AND cp2."priceMinor" <> l."unitPriceMinor")`)),
   ]);
   data.invoices = invoices;
   data.invoiceTerms = terms;
-  data.duplicatePairs = [...dupByNumber, ...dupByAmount];
+  data.duplicatePairs = [...dupByNumber, ...dupByAmount].map((p) => ({ ...p, createdAt: instant(p.createdAt), otherCreatedAt: instant(p.otherCreatedAt) }));
   data.priceLines = prices;
 }
 
@@ -295,12 +331,12 @@ async function loadOrders(db: Client, s: LoadScope, data: CheckData) {
   const since = addDays(s.today, -s.settings.reorderHistoryDays);
   const factor = 1 + s.settings.reorderMargin;
   const [late, reorder] = await Promise.all([
-    timed(s, "lateOrders", db.$queryRaw<LateOrderRow[]>`
+    timed(s, "lateOrders", jsonRows<LateOrderRow>(db, Prisma.sql`
       SELECT id, "accountId", number, status::text AS status, "requestedOn"::text AS "requestedOn", "createdById"
       FROM "Order"
       WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
-        AND status IN ('RECEIVED', 'CONFIRMED', 'IN_PRODUCTION', 'SHIPPED') AND "requestedOn" <= ${soon}::date`),
-    timed(s, "reorderStats", db.$queryRaw<ReorderStatRow[]>`
+        AND status IN ('RECEIVED', 'CONFIRMED', 'IN_PRODUCTION', 'SHIPPED') AND "requestedOn" <= ${soon}::date`)),
+    timed(s, "reorderStats", jsonRows<ReorderStatRow>(db, Prisma.sql`
       WITH d AS (
         SELECT DISTINCT o."accountId", l."productId", (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date AS day
         FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o.id
@@ -317,7 +353,7 @@ async function loadOrders(db: Client, s: LoadScope, data: CheckData) {
       SELECT s."accountId", s."productId", p.sku, p.name AS "productName", s.last::text AS "lastDay", s.orders,
              s.median::float8 AS "medianGapDays"
       FROM s JOIN "Product" p ON p.id = s."productId"
-      WHERE s.median > 0 AND s.last + (s.median * ${factor}::float8)::int <= ${soon}::date`),
+      WHERE s.median > 0 AND s.last + (s.median * ${factor}::float8)::int <= ${soon}::date`)),
   ]);
   data.lateOrders = late;
   data.reorderStats = reorder;
@@ -326,11 +362,11 @@ async function loadOrders(db: Client, s: LoadScope, data: CheckData) {
 async function loadContracts(db: Client, s: LoadScope, data: CheckData) {
   const orderSince = addDays(s.today, -s.settings.orderLookbackDays - 1);
   const [contracts, uncovered, commitments] = await Promise.all([
-    timed(s, "contracts", db.$queryRaw<ContractRow[]>`
+    timed(s, "contracts", jsonRows<ContractRow>(db, Prisma.sql`
       SELECT id, "accountId", number, name, "startsOn"::text AS "startsOn", "endsOn"::text AS "endsOn", "noticeDays", "paymentTermsDays"
       FROM "Contract"
-      WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})`),
-    timed(s, "uncoveredOrders", db.$queryRaw<UncoveredOrdersRow[]>`
+      WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})`)),
+    timed(s, "uncoveredOrders", jsonRows<UncoveredOrdersRow>(db, Prisma.sql`
       WITH o AS (
         SELECT "accountId", ("orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date AS day
         FROM "Order"
@@ -339,14 +375,14 @@ async function loadContracts(db: Client, s: LoadScope, data: CheckData) {
       SELECT o."accountId", count(*)::int AS orders, min(o.day)::text AS "firstDay", max(o.day)::text AS "lastDay"
       FROM o
       WHERE NOT EXISTS (SELECT 1 FROM "Contract" c WHERE c."accountId" = o."accountId" AND c."startsOn" <= o.day AND c."endsOn" >= o.day)
-      GROUP BY o."accountId"`),
-    timed(s, "commitments", db.$queryRaw<CommitmentRow[]>`
+      GROUP BY o."accountId"`)),
+    timed(s, "commitments", jsonRows<CommitmentRow>(db, Prisma.sql`
       SELECT cc.id, c.id AS "contractId", c.number AS "contractNumber", c."accountId", cc."productId", p.sku,
              cc.quantity::float8 AS quantity, cc.period::text AS period,
              c."startsOn"::text AS "contractStartsOn", c."endsOn"::text AS "contractEndsOn"
       FROM "ContractCommitment" cc JOIN "Contract" c ON c.id = cc."contractId" JOIN "Product" p ON p.id = cc."productId"
       WHERE c."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR c."accountId" = ${acct(s)})
-        AND c."startsOn" <= ${s.today}::date AND c."endsOn" >= ${s.today}::date`),
+        AND c."startsOn" <= ${s.today}::date AND c."endsOn" >= ${s.today}::date`)),
   ]);
   data.contracts = contracts;
   data.uncoveredOrders = uncovered;
@@ -357,30 +393,30 @@ async function loadContracts(db: Client, s: LoadScope, data: CheckData) {
     const from = since < addDays(s.today, -370) ? addDays(s.today, -370) : since;
     const accounts = commitments.map((c) => c.accountId);
     const products = commitments.map((c) => c.productId);
-    data.dailyVolumes = await timed(s, "dailyVolumes", db.$queryRaw<DailyVolumeRow[]>`
+    data.dailyVolumes = await timed(s, "dailyVolumes", jsonRows<DailyVolumeRow>(db, Prisma.sql`
       WITH pairs AS (SELECT DISTINCT * FROM unnest(${accounts}::text[], ${products}::text[]) AS t("accountId", "productId"))
       SELECT o."accountId", l."productId", (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date::text AS day, sum(l.quantity)::float8 AS quantity
       FROM pairs JOIN "Order" o ON o."accountId" = pairs."accountId"
         JOIN "OrderLine" l ON l."orderId" = o.id AND l."productId" = pairs."productId"
       WHERE o."organizationId" = ${s.organizationId} AND o.status <> 'CANCELLED' AND o."orderedAt" >= ${addDays(from, -1)}::date
-      GROUP BY 1, 2, 3`);
+      GROUP BY 1, 2, 3`));
   }
 }
 
 async function loadMilestones(db: Client, s: LoadScope, data: CheckData) {
   const horizon = addDays(s.today, 8);
-  data.milestones = await timed(s, "milestones", db.$queryRaw<MilestoneRow[]>`
+  data.milestones = await timed(s, "milestones", jsonRows<MilestoneRow>(db, Prisma.sql`
     SELECT m.id, m.number, m.name, m."dueOn"::text AS "dueOn", m."ownerId", p.number AS "projectNumber", p.name AS "projectName",
            p."ownerId" AS "projectOwnerId", p."accountId"
     FROM "Milestone" m JOIN "Project" p ON p.id = m."projectId"
     WHERE m."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR p."accountId" = ${acct(s)})
-      AND m.status = 'OPEN' AND p.status = 'OPEN' AND m."dueOn" <= ${horizon}::date`);
+      AND m.status = 'OPEN' AND p.status = 'OPEN' AND m."dueOn" <= ${horizon}::date`));
 }
 
 async function loadCases(db: Client, s: LoadScope, data: CheckData) {
-  data.openCases = await timed(s, "openCases", db.$queryRaw<OpenCaseRow[]>`
+  data.openCases = (await timed(s, "openCases", jsonRows<OpenCaseRow>(db, Prisma.sql`
     SELECT id, number, "accountId", subject, priority::text AS priority, "slaDueAt", "assigneeId"
     FROM "Case"
     WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
-      AND status = 'OPEN' AND "slaDueAt" <= ${s.now}`);
+      AND status = 'OPEN' AND "slaDueAt" <= ${s.now}`))).map((c) => ({ ...c, slaDueAt: instant(c.slaDueAt) }));
 }

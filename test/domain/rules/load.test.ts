@@ -58,6 +58,29 @@ describeEachDatabase("check rules over loaded data", (get) => {
     expect(runRules(REMINDER_RULES, data, ctx).map((f) => f.dedupeKey)).toEqual([expect.stringMatching(/^milestone\.due:.*:d1$/)]);
   });
 
+  it("pairs duplicate amounts across the lookback edge and for old unpaid invoices, never paid old ones", async () => {
+    const db = get().prisma;
+    const s = await scene(db);
+    const now = new Date("2026-06-15T10:00:00Z");
+    const settings = checkSettingsSchema.parse({}); // 90 days of lookback (from 16 March), 7 days of window
+    const ctx = { now, timeZone: "Europe/Berlin", today: localDay(now, "Europe/Berlin"), settings };
+    // Issued inside the lookback, its twin four days earlier just outside it: flagged.
+    await addInvoice(s, { number: "E-1", amountMinor: 501n, issuedOn: "2026-03-12", dueOn: "2026-04-11", paidOn: "2026-03-20" });
+    await addInvoice(s, { number: "E-2", amountMinor: 501n, issuedOn: "2026-03-16", dueOn: "2026-04-15", paidOn: "2026-03-25" });
+    // A year old and still unpaid, its twin two days before it: flagged.
+    await addInvoice(s, { number: "U-1", amountMinor: 502n, issuedOn: "2025-06-01", dueOn: "2025-07-01", paidOn: "2025-06-20" });
+    await addInvoice(s, { number: "U-2", amountMinor: 502n, issuedOn: "2025-06-03", dueOn: "2025-07-03" });
+    // A year old, paid, with a twin: long settled, not looked at.
+    await addInvoice(s, { number: "P-1", amountMinor: 503n, issuedOn: "2025-06-01", dueOn: "2025-07-01", paidOn: "2025-06-20" });
+    await addInvoice(s, { number: "P-2", amountMinor: 503n, issuedOn: "2025-06-03", dueOn: "2025-07-03", paidOn: "2025-06-21" });
+    // Same amount eight days apart: outside the window.
+    await addInvoice(s, { number: "W-1", amountMinor: 504n, issuedOn: "2026-05-01", dueOn: "2026-05-31", paidOn: "2026-05-10" });
+    await addInvoice(s, { number: "W-2", amountMinor: 504n, issuedOn: "2026-05-09", dueOn: "2026-06-08", paidOn: "2026-05-10" });
+    const data = await loadCheckData(db, { organizationId: s.organizationId, ...ctx }, ["invoices"]);
+    const dups = runRules(FLAG_RULES, data, ctx).filter((f) => f.rule === "invoice.duplicate");
+    expect(dups.map((f) => [f.params.invoice, f.params.other]).sort()).toEqual([["E-2", "E-1"], ["U-2", "U-1"]]);
+  });
+
   it("sees orders after a contract's end and orders with no contract at all, and learns reorder intervals", async () => {
     const db = get().prisma;
     const s = await scene(db, { timeZone: "America/New_York" });
