@@ -1,7 +1,7 @@
 import { alertsReply, type AlertItem } from "../core/messages/alerts.ts";
 import { remindersReply, type ReminderItem } from "../core/messages/reminders.ts";
 import { toLocale } from "../core/i18n/index.ts";
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import type { FlagStatus, Severity } from "../generated/prisma/enums.ts";
 import { NotFoundError } from "./errors.ts";
 import {
@@ -9,6 +9,7 @@ import {
   type Directory, type OutboxRow, type QuietRules, type Target,
 } from "./notifications.ts";
 import { FLAG_RULES, REMINDER_RULES, runRules } from "./rules/index.ts";
+import { instant, jsonRows } from "./rules/json-rows.ts";
 import { loadCheckData } from "./rules/load.ts";
 import { checkSettings } from "./rules/settings.ts";
 import { localDay } from "./rules/time.ts";
@@ -92,6 +93,22 @@ interface ExistingFlag {
   params: unknown;
 }
 
+/** Flags not resolved, or (with `resolvedKeys`) the resolved ones among these keys. */
+async function existingFlags(tx: Tx, organizationId: string, accountId: string | null, resolvedKeys: string[] | null) {
+  const rows = await jsonRows<ExistingFlag & { lastSeenAt: Date }>(tx, Prisma.sql`
+    SELECT id, number, "dedupeKey", status::text AS status, severity::text AS severity, "notifiedSeverity"::text AS "notifiedSeverity",
+           "snoozedUntil", "notifiedAt", "lastSeenAt", "accountId", params
+    FROM "Flag"
+    WHERE "organizationId" = ${organizationId} AND (${accountId}::text IS NULL OR "accountId" = ${accountId})
+      AND ${resolvedKeys ? Prisma.sql`status = 'RESOLVED' AND "dedupeKey" = ANY(${resolvedKeys}::text[])` : Prisma.sql`status <> 'RESOLVED'`}`);
+  return rows.map((f) => ({
+    ...f,
+    snoozedUntil: f.snoozedUntil && instant(f.snoozedUntil),
+    notifiedAt: f.notifiedAt && instant(f.notifiedAt),
+    lastSeenAt: instant(f.lastSeenAt),
+  }));
+}
+
 /** Reserves `count` consecutive numbers of one kind (flags) in one statement. Returns the first. */
 async function reserveNumbers(tx: Tx, organizationId: string, kind: string, count: number): Promise<number> {
   const rows = await tx.$queryRaw<{ value: number }[]>`
@@ -141,12 +158,11 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
   const summary = await inTransaction(db, async (tx) => {
     await lockOrganization(tx, "checks", organizationId);
     const keys = findings.map((f) => f.dedupeKey);
-    const existing = await tx.$queryRaw<(ExistingFlag & { lastSeenAt: Date })[]>`
-      SELECT id, number, "dedupeKey", status::text AS status, severity::text AS severity, "notifiedSeverity"::text AS "notifiedSeverity",
-             "snoozedUntil", "notifiedAt", "lastSeenAt", "accountId", params
-      FROM "Flag"
-      WHERE "organizationId" = ${organizationId} AND (${options.accountId ?? null}::text IS NULL OR "accountId" = ${options.accountId ?? null})
-        AND (status <> 'RESOLVED' OR "dedupeKey" = ANY(${keys}::text[]))`;
+    // The flags in force, then (usually none) resolved ones found again.
+    const existing = await existingFlags(tx, organizationId, options.accountId ?? null, null);
+    const held = new Set(existing.map((f) => f.dedupeKey));
+    const unheld = keys.filter((k) => !held.has(k));
+    if (unheld.length) existing.push(...(await existingFlags(tx, organizationId, options.accountId ?? null, unheld)));
     lap("existing");
     const byKey = new Map(existing.map((f) => [f.dedupeKey, f]));
     const found = new Set(keys);

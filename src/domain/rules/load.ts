@@ -1,6 +1,8 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import type { Tx } from "../tx.ts";
 import type { CheckSettings } from "./settings.ts";
+import { instant, jsonRows } from "./json-rows.ts";
+import { reorderStats } from "./reorder-stats.ts";
 import { addDays } from "./time.ts";
 
 /**
@@ -172,7 +174,7 @@ export function emptyCheckData(): CheckData {
   };
 }
 
-type Client = PrismaClient | Tx;
+export type Client = PrismaClient | Tx;
 
 export interface LoadScope {
   organizationId: string;
@@ -214,22 +216,6 @@ export async function loadCheckData(db: Client, scope: LoadScope, parts: LoadPar
 
 const acct = (scope: LoadScope) => scope.accountId ?? null;
 
-/**
- * Runs a query and returns its rows parsed from one JSON document (json_agg). A sweep reads tens of
- * thousands of rows; decoding one document with JSON.parse costs a fraction of decoding every row
- * and field through the driver and Prisma (bench/checks.ts). Money arrives as numbers, timestamps
- * as ISO text without a zone (columns are UTC): see `instant`.
- */
-async function jsonRows<T>(db: Client, query: Prisma.Sql): Promise<T[]> {
-  const [row] = await db.$queryRaw<{ rows: unknown }[]>`SELECT coalesce(json_agg(q), '[]'::json) AS rows FROM (${query}) q`;
-  const rows = row?.rows ?? [];
-  return (typeof rows === "string" ? JSON.parse(rows) : rows) as T[];
-}
-
-/** A timestamp column read through `jsonRows` (UTC, no zone suffix) as a Date. */
-function instant(value: Date | string): Date {
-  return value instanceof Date ? value : new Date(value.endsWith("Z") ? value : `${value}Z`);
-}
 
 /**
  * The invoice rules read the "live" invoices (issued within the lookback, or unpaid), found through
@@ -328,32 +314,13 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
 
 async function loadOrders(db: Client, s: LoadScope, data: CheckData) {
   const soon = addDays(s.today, 1);
-  const since = addDays(s.today, -s.settings.reorderHistoryDays);
-  const factor = 1 + s.settings.reorderMargin;
   const [late, reorder] = await Promise.all([
     timed(s, "lateOrders", jsonRows<LateOrderRow>(db, Prisma.sql`
       SELECT id, "accountId", number, status::text AS status, "requestedOn"::text AS "requestedOn", "createdById"
       FROM "Order"
       WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
         AND status IN ('RECEIVED', 'CONFIRMED', 'IN_PRODUCTION', 'SHIPPED') AND "requestedOn" <= ${soon}::date`)),
-    timed(s, "reorderStats", jsonRows<ReorderStatRow>(db, Prisma.sql`
-      WITH d AS (
-        SELECT DISTINCT o."accountId", l."productId", (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date AS day
-        FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o.id
-        WHERE o."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR o."accountId" = ${acct(s)})
-          AND o.status <> 'CANCELLED' AND o."orderedAt" >= ${since}::date),
-      g AS (
-        SELECT "accountId", "productId", day,
-               day - lag(day) OVER (PARTITION BY "accountId", "productId" ORDER BY day) AS gap
-        FROM d),
-      s AS (
-        SELECT "accountId", "productId", max(day) AS last, count(*)::int AS orders,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median
-        FROM g GROUP BY "accountId", "productId" HAVING count(gap) >= 2)
-      SELECT s."accountId", s."productId", p.sku, p.name AS "productName", s.last::text AS "lastDay", s.orders,
-             s.median::float8 AS "medianGapDays"
-      FROM s JOIN "Product" p ON p.id = s."productId"
-      WHERE s.median > 0 AND s.last + (s.median * ${factor}::float8)::int <= ${soon}::date`)),
+    timed(s, "reorderStats", reorderStats(db, s)),
   ]);
   data.lateOrders = late;
   data.reorderStats = reorder;

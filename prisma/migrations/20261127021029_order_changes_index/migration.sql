@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Order_organizationId_statusChangedAt_idx" ON "Order"("organizationId", "statusChangedAt");
