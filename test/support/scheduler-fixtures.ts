@@ -114,7 +114,7 @@ export async function addInvoice(
 
 export async function addContract(
   s: Scene,
-  options: { startsOn: string; endsOn: string; noticeDays?: number; paymentTermsDays?: number; prices?: { productId?: string; priceMinor: bigint }[]; commitments?: { productId?: string; quantity: number; period?: "MONTH" | "QUARTER" | "YEAR" }[] },
+  options: { startsOn: string; endsOn: string; currency?: string; noticeDays?: number; paymentTermsDays?: number; prices?: { productId?: string; priceMinor: bigint }[]; commitments?: { productId?: string; quantity: number; period?: "MONTH" | "QUARTER" | "YEAR" }[] },
 ) {
   return s.db.contract.create({
     data: {
@@ -126,7 +126,7 @@ export async function addContract(
       endsOn: day(options.endsOn),
       noticeDays: options.noticeDays ?? 90,
       paymentTermsDays: options.paymentTermsDays ?? 30,
-      currency: "EUR",
+      currency: options.currency ?? "EUR",
       prices: { create: (options.prices ?? []).map((p) => ({ productId: p.productId ?? s.productId, priceMinor: p.priceMinor })) },
       commitments: { create: (options.commitments ?? []).map((c) => ({ productId: c.productId ?? s.productId, quantity: c.quantity.toFixed(3), period: c.period ?? "YEAR" })) },
     },

@@ -289,22 +289,26 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
       WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
         AND i."paidOn" IS NULL AND i."issuedOn" < ${lookback}::date`)),
     timed(s, "priceLines", jsonRows<PriceLineRow>(db, Prisma.sql`
-      SELECT i.id AS "invoiceId", i.number AS "invoiceNumber", i."accountId", o.number AS "orderNumber",
-             (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date::text AS "orderDay", o.currency::text AS "orderCurrency",
-             l."lineNo", l."productId", p.sku, l."unitPriceMinor",
-             c.id AS "contractId", c.number AS "contractNumber", c."startsOn"::text AS "contractStartsOn", c."endsOn"::text AS "contractEndsOn",
-             c.currency::text AS "contractCurrency", cp."priceMinor" AS "contractPriceMinor"
-      FROM "Invoice" i
-        JOIN "Order" o ON o.id = i."orderId" AND o.status <> 'CANCELLED'
-        JOIN "OrderLine" l ON l."orderId" = o.id
-        JOIN "Product" p ON p.id = l."productId"
-        JOIN "Contract" c ON c."accountId" = i."accountId"
-          AND c."startsOn" <= (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date AND c."endsOn" >= (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date
-        JOIN "ContractPrice" cp ON cp."contractId" = c.id AND cp."productId" = l."productId"
-      WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
-        AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
-        AND EXISTS (SELECT 1 FROM "Contract" c2 JOIN "ContractPrice" cp2 ON cp2."contractId" = c2.id
-                    WHERE c2."accountId" = i."accountId" AND cp2."productId" = l."productId" AND cp2."priceMinor" <> l."unitPriceMinor")`)),
+      -- Per invoiced line, the contract price in force on the (local) order day (the latest-starting
+      -- contract with a price for the product); only lines that differ from it come back.
+      SELECT x.*, p.sku FROM (
+        SELECT DISTINCT ON (i.id, l."lineNo")
+               i.id AS "invoiceId", i.number AS "invoiceNumber", i."accountId", o.number AS "orderNumber",
+               (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date::text AS "orderDay", o.currency::text AS "orderCurrency",
+               l."lineNo", l."productId", l."unitPriceMinor",
+               c.id AS "contractId", c.number AS "contractNumber", c."startsOn"::text AS "contractStartsOn", c."endsOn"::text AS "contractEndsOn",
+               c.currency::text AS "contractCurrency", cp."priceMinor" AS "contractPriceMinor"
+        FROM "Invoice" i
+          JOIN "Order" o ON o.id = i."orderId" AND o.status <> 'CANCELLED'
+          JOIN "OrderLine" l ON l."orderId" = o.id
+          JOIN "Contract" c ON c."accountId" = i."accountId"
+            AND c."startsOn" <= (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date AND c."endsOn" >= (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date
+          JOIN "ContractPrice" cp ON cp."contractId" = c.id AND cp."productId" = l."productId"
+        WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
+          AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
+        ORDER BY i.id, l."lineNo", c."startsOn" DESC, c.number DESC) x
+      JOIN "Product" p ON p.id = x."productId"
+      WHERE x."contractPriceMinor" <> x."unitPriceMinor" OR x."contractCurrency" <> x."orderCurrency"`)),
   ]);
   data.invoices = invoices;
   data.invoiceTerms = terms;

@@ -81,6 +81,28 @@ describeEachDatabase("check rules over loaded data", (get) => {
     expect(dups.map((f) => [f.params.invoice, f.params.other]).sort()).toEqual([["E-2", "E-1"], ["U-2", "U-1"]]);
   });
 
+  it("compares invoiced lines with the price of the latest-starting contract in force on the order day, currency included", async () => {
+    const db = get().prisma;
+    const s = await scene(db);
+    const now = new Date("2026-06-15T10:00:00Z");
+    const ctx = { now, timeZone: "Europe/Berlin", today: localDay(now, "Europe/Berlin"), settings: checkSettingsSchema.parse({}) };
+    await addContract(s, { startsOn: "2026-01-01", endsOn: "2026-12-31", prices: [{ priceMinor: 240n }] });
+    await addContract(s, { startsOn: "2026-05-01", endsOn: "2026-12-31", prices: [{ priceMinor: 250n }] });
+    const invoiced = async (d: string, unitPriceMinor: bigint, currency = "EUR") => {
+      const order = await addOrder(s, { orderedAt: new Date(`${d}T10:00:00Z`), currency, totalMinor: 10n * unitPriceMinor, lines: [{ quantity: 10, unitPriceMinor }], status: "DELIVERED" });
+      await addInvoice(s, { number: `P-${d}-${currency}`, orderId: order.id, currency, amountMinor: 10n * unitPriceMinor, issuedOn: "2026-06-01", dueOn: "2026-07-01", paidOn: "2026-06-02" });
+    };
+    await invoiced("2026-05-10", 250n); // the May contract's price: fine
+    await invoiced("2026-04-10", 250n); // only January's contract (240) was in force
+    await invoiced("2026-05-11", 250n, "CHF"); // May's price, another currency
+    const data = await loadCheckData(db, { organizationId: s.organizationId, ...ctx }, ["invoices"]);
+    const prices = runRules(FLAG_RULES, data, ctx).filter((f) => f.rule === "invoice.price");
+    expect(prices.map((f) => [f.params.invoice, f.message, f.params.contractPriceMinor ?? f.params.contractCurrency]).sort()).toEqual([
+      ["P-2026-04-10-EUR", "rule.invoicePriceMismatch", 240],
+      ["P-2026-05-11-CHF", "rule.invoicePriceCurrency", "EUR"],
+    ]);
+  });
+
   it("sees orders after a contract's end and orders with no contract at all, and learns reorder intervals", async () => {
     const db = get().prisma;
     const s = await scene(db, { timeZone: "America/New_York" });
