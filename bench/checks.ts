@@ -63,6 +63,7 @@ try {
              'EUR', 10 * (1000 + ${product('g')}) + (CASE WHEN g % 300 = 7 THEN 10 ELSE 0 END),
              current_date - 730 + (g::bigint * 730 / ${ORDERS})::int + 14, t, t
       FROM (SELECT g, now() - ((730 - (g::bigint * 730 / ${ORDERS})::int) || ' days')::interval AS t FROM generate_series(1, ${ORDERS}) g) s;
+    INSERT INTO "Counter" ("organizationId", kind, value) VALUES ('org-bench', 'order', ${ORDERS});
     INSERT INTO "OrderLine" (id, "orderId", "lineNo", "productId", quantity, "unitPriceMinor")
       SELECT 'ol-' || g, 'o-' || g, 1, 'p-' || ${product('g')}, 10, 1000 + ${product('g')} + (CASE WHEN g % 300 = 7 THEN 1 ELSE 0 END)
       FROM generate_series(1, ${ORDERS}) g;

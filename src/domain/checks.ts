@@ -101,12 +101,13 @@ async function existingFlags(tx: Tx, organizationId: string, accountId: string |
     FROM "Flag"
     WHERE "organizationId" = ${organizationId} AND (${accountId}::text IS NULL OR "accountId" = ${accountId})
       AND ${resolvedKeys ? Prisma.sql`status = 'RESOLVED' AND "dedupeKey" = ANY(${resolvedKeys}::text[])` : Prisma.sql`status <> 'RESOLVED'`}`);
-  return rows.map((f) => ({
-    ...f,
-    snoozedUntil: f.snoozedUntil && instant(f.snoozedUntil),
-    notifiedAt: f.notifiedAt && instant(f.notifiedAt),
-    lastSeenAt: instant(f.lastSeenAt),
-  }));
+  // In place: copying thousands of parsed rows costs more than the query (bench/checks.ts).
+  for (const f of rows) {
+    f.snoozedUntil = f.snoozedUntil && instant(f.snoozedUntil);
+    f.notifiedAt = f.notifiedAt && instant(f.notifiedAt);
+    f.lastSeenAt = instant(f.lastSeenAt);
+  }
+  return rows;
 }
 
 /** Reserves `count` consecutive numbers of one kind (flags) in one statement. Returns the first. */
@@ -121,6 +122,13 @@ async function reserveNumbers(tx: Tx, organizationId: string, kind: string, coun
 function isMuted(dir: Directory, accountId: string, now: Date): boolean {
   const until = dir.accounts.get(accountId)?.mutedUntil;
   return !!until && until.getTime() > now.getTime();
+}
+
+/** What a flag keeps of its finding: the message key, its values and the responsible members. */
+function flagParams(f: Finding): Record<string, unknown> {
+  const params: Record<string, unknown> = { message: f.message, ...f.params };
+  if (f.memberIds) params.memberIds = f.memberIds.join(",");
+  return params;
 }
 
 /** Flat params (strings and numbers) compared key by key: JSONB does not keep the key order. */
@@ -180,10 +188,10 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
       snoozedUntil: null,
       notifiedAt: null as Date | null,
       accountId: f.accountId as string | null,
-      params: { message: f.message, ...f.params, ...(f.memberIds ? { memberIds: f.memberIds.join(",") } : {}) } as Record<string, unknown>,
+      params: flagParams(f),
       finding: f,
     }));
-    type Held = ExistingFlag & { changed: boolean; stale: boolean };
+    type Held = Omit<ExistingFlag, "params"> & { params: Record<string, unknown>; changed: boolean; stale: boolean };
     const holding: Held[] = [];
     let reopened = 0;
     for (const f of findings) {
@@ -202,10 +210,14 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
       } else if (status === "ACKNOWLEDGED" && rose) {
         status = "OPEN";
       }
-      const params = { message: f.message, ...f.params, ...(f.memberIds ? { memberIds: f.memberIds.join(",") } : {}) };
+      const params = flagParams(f);
       const changed = status !== e.status || f.severity !== e.severity || notifiedSeverity !== e.notifiedSeverity || !sameParams(params, (e.params ?? {}) as Record<string, unknown>);
-      const stale = now.getTime() - new Date(e.lastSeenAt).getTime() >= LAST_SEEN_REFRESH_MS;
-      holding.push({ ...e, status, severity: f.severity, notifiedSeverity, params, changed, stale });
+      const stale = now.getTime() - e.lastSeenAt.getTime() >= LAST_SEEN_REFRESH_MS;
+      // An explicit literal: spreading the parsed row costs ~50 ms per 16k flags (bench/checks.ts).
+      holding.push({
+        id: e.id, number: e.number, dedupeKey: e.dedupeKey, accountId: e.accountId, snoozedUntil: e.snoozedUntil, notifiedAt: e.notifiedAt,
+        status, severity: f.severity, notifiedSeverity, params, changed, stale,
+      });
     }
     const gone = existing.filter((e) => e.status !== "RESOLVED" && !found.has(e.dedupeKey)).map((e) => e.id);
 
