@@ -1,3 +1,4 @@
+import { hash } from "node:crypto";
 import { alertsReply, type AlertItem } from "../core/messages/alerts.ts";
 import { remindersReply, type ReminderItem } from "../core/messages/reminders.ts";
 import { toLocale } from "../core/i18n/index.ts";
@@ -90,14 +91,14 @@ interface ExistingFlag {
   snoozedUntil: Date | null;
   notifiedAt: Date | null;
   accountId: string | null;
-  params: unknown;
+  paramsHash: string;
 }
 
 /** Flags not resolved, or (with `resolvedKeys`) the resolved ones among these keys. */
 async function existingFlags(tx: Tx, organizationId: string, accountId: string | null, resolvedKeys: string[] | null) {
   const rows = await jsonRows<ExistingFlag & { lastSeenAt: Date }>(tx, Prisma.sql`
     SELECT id, number, "dedupeKey", status::text AS status, severity::text AS severity, "notifiedSeverity"::text AS "notifiedSeverity",
-           "snoozedUntil", "notifiedAt", "lastSeenAt", "accountId", params
+           "snoozedUntil", "notifiedAt", "lastSeenAt", "accountId", "paramsHash"
     FROM "Flag"
     WHERE "organizationId" = ${organizationId} AND (${accountId}::text IS NULL OR "accountId" = ${accountId})
       AND ${resolvedKeys ? Prisma.sql`status = 'RESOLVED' AND "dedupeKey" = ANY(${resolvedKeys}::text[])` : Prisma.sql`status <> 'RESOLVED'`}`);
@@ -131,12 +132,9 @@ function flagParams(f: Finding): Record<string, unknown> {
   return params;
 }
 
-/** Flat params (strings and numbers) compared key by key: JSONB does not keep the key order. */
-function sameParams(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const k of keys) if (a[k] !== b[k]) return false;
-  return true;
+/** Rules build params in a fixed order, so equal params give equal text (at worst a spurious update). */
+function paramsHash(params: Record<string, unknown>): string {
+  return hash("md5", JSON.stringify(params), "base64");
 }
 
 /** lastSeenAt is refreshed at most this often (saves rewriting every held flag every hour). */
@@ -191,7 +189,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
       params: flagParams(f),
       finding: f,
     }));
-    type Held = Omit<ExistingFlag, "params"> & { params: Record<string, unknown>; changed: boolean; stale: boolean };
+    type Held = Omit<ExistingFlag, "paramsHash"> & { params: Record<string, unknown>; changed: boolean; stale: boolean };
     const holding: Held[] = [];
     let reopened = 0;
     for (const f of findings) {
@@ -211,7 +209,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
         status = "OPEN";
       }
       const params = flagParams(f);
-      const changed = status !== e.status || f.severity !== e.severity || notifiedSeverity !== e.notifiedSeverity || !sameParams(params, (e.params ?? {}) as Record<string, unknown>);
+      const changed = status !== e.status || f.severity !== e.severity || notifiedSeverity !== e.notifiedSeverity || paramsHash(params) !== e.paramsHash;
       const stale = now.getTime() - e.lastSeenAt.getTime() >= LAST_SEEN_REFRESH_MS;
       // An explicit literal: spreading the parsed row costs ~50 ms per 16k flags (bench/checks.ts).
       holding.push({
@@ -281,28 +279,29 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
       const json = JSON.stringify(
         created.map((r) => ({
           id: r.id, number: r.number, account: r.accountId, rule: r.finding.rule, severity: r.severity, stype: r.finding.subjectType,
-          sid: r.finding.subjectId, key: r.dedupeKey, params: r.params, notified: notified.has(r.id),
+          sid: r.finding.subjectId, key: r.dedupeKey, params: r.params, hash: paramsHash(r.params), notified: notified.has(r.id),
         })),
       );
       await tx.$executeRaw`
-        INSERT INTO "Flag" (id, "organizationId", number, "accountId", rule, severity, "subjectType", "subjectId", "dedupeKey", params, status,
+        INSERT INTO "Flag" (id, "organizationId", number, "accountId", rule, severity, "subjectType", "subjectId", "dedupeKey", params, "paramsHash", status,
                             "notifiedSeverity", "notifiedAt", "firstSeenAt", "lastSeenAt")
-        SELECT u.id, ${organizationId}, u.number, u.account, u.rule, u.severity::"Severity", u.stype, u.sid, u.key, u.params, 'OPEN',
+        SELECT u.id, ${organizationId}, u.number, u.account, u.rule, u.severity::"Severity", u.stype, u.sid, u.key, u.params, u.hash, 'OPEN',
                CASE WHEN u.notified THEN u.severity::"Severity" END, CASE WHEN u.notified THEN ${now}::timestamp END, ${now}, ${now}
         FROM jsonb_to_recordset(${json}::jsonb)
-             AS u(id text, number int, account text, rule text, severity text, stype text, sid text, key text, params jsonb, notified boolean)`;
+             AS u(id text, number int, account text, rule text, severity text, stype text, sid text, key text, params jsonb, hash text, notified boolean)`;
     }
     const updates = holding.filter((h) => h.changed || notified.has(h.id));
     if (updates.length) {
       await tx.$executeRaw`
-        UPDATE "Flag" AS f SET status = u.status::"FlagStatus", severity = u.severity::"Severity", params = u.params::jsonb,
+        UPDATE "Flag" AS f SET status = u.status::"FlagStatus", severity = u.severity::"Severity", params = u.params::jsonb, "paramsHash" = u.hash,
                "notifiedSeverity" = CASE WHEN u.notified THEN u.severity::"Severity" ELSE u.notified_severity::"Severity" END,
                "notifiedAt" = CASE WHEN u.notified THEN ${now}::timestamp ELSE f."notifiedAt" END,
                "snoozedUntil" = CASE WHEN u.status = 'SNOOZED' THEN f."snoozedUntil" END,
                "resolvedAt" = NULL, "lastSeenAt" = ${now}
         FROM unnest(${updates.map((u) => u.id)}::text[], ${updates.map((u) => u.status)}::text[], ${updates.map((u) => u.severity)}::text[],
-                    ${updates.map((u) => JSON.stringify(u.params))}::text[], ${updates.map((u) => u.notifiedSeverity)}::text[],
-                    ${updates.map((u) => notified.has(u.id))}::boolean[]) AS u(id, status, severity, params, notified_severity, notified)
+                    ${updates.map((u) => JSON.stringify(u.params))}::text[], ${updates.map((u) => paramsHash(u.params))}::text[],
+                    ${updates.map((u) => u.notifiedSeverity)}::text[], ${updates.map((u) => notified.has(u.id))}::boolean[])
+             AS u(id, status, severity, params, hash, notified_severity, notified)
         WHERE f.id = u.id`;
     }
     const seen = holding.filter((h) => h.stale && !(h.changed || notified.has(h.id))).map((h) => h.id);

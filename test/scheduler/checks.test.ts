@@ -37,8 +37,9 @@ describeEachDatabase("checks: flags and alerts", (get) => {
     const overdue = await db.flag.findFirstOrThrow({ where: { organizationId: s.organizationId, rule: "invoice.overdue" } });
     expect(overdue).toMatchObject({ status: "OPEN", severity: "WARNING", notifiedSeverity: "WARNING" });
     await acknowledgeFlag(db, system(s.organizationId), { flag: `F-${overdue.number}` });
-    // Still overdue a day later: acknowledged, not sent again.
+    // Still overdue a day later: acknowledged, not sent again; what `flags` shows is kept current.
     expect((await runChecks(db, s.organizationId, { now: new Date("2026-06-03T10:00:00Z") })).notifications).toBe(0);
+    expect(await db.flag.findUniqueOrThrow({ where: { id: overdue.id } })).toMatchObject({ status: "ACKNOWLEDGED", params: expect.objectContaining({ days: 3 }) });
     // 30 days overdue: critical, sent again.
     const worse = await runChecks(db, s.organizationId, { now: new Date("2026-06-30T10:00:00Z") });
     expect(worse.announced.map((a) => a.rule)).toEqual(["invoice.overdue"]);

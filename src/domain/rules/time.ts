@@ -30,12 +30,31 @@ export function localClock(instant: Date, timeZone: string): { hour: number; min
 
 const DAY_MS = 86_400_000;
 
+// A sweep does this arithmetic on a few thousand distinct days a hundred thousand times: parsing and
+// formatting once per day keeps the rules' share of a sweep small (bench/checks.ts).
+const numbers = new Map<string, number>();
+const days = new Map<number, string>();
+const CACHE_LIMIT = 100_000;
+
 export function dayNumber(day: string): number {
-  return Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+  let n = numbers.get(day);
+  if (n === undefined) {
+    n = Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+    if (numbers.size >= CACHE_LIMIT) numbers.clear();
+    numbers.set(day, n);
+  }
+  return n;
 }
 
-export function addDays(day: string, days: number): string {
-  return new Date((dayNumber(day) + days) * DAY_MS).toISOString().slice(0, 10);
+export function addDays(day: string, count: number): string {
+  const n = dayNumber(day) + count;
+  let text = days.get(n);
+  if (text === undefined) {
+    text = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    if (days.size >= CACHE_LIMIT) days.clear();
+    days.set(n, text);
+  }
+  return text;
 }
 
 /** Whole days from `from` to `to` (positive when `to` is later). */

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Flag" ADD COLUMN     "paramsHash" TEXT NOT NULL DEFAULT '';
