@@ -94,21 +94,50 @@ interface ExistingFlag {
   paramsHash: string;
 }
 
-/** Flags not resolved, or (with `resolvedKeys`) the resolved ones among these keys. */
-async function existingFlags(tx: Tx, organizationId: string, accountId: string | null, resolvedKeys: string[] | null) {
-  const rows = await jsonRows<ExistingFlag & { lastSeenAt: Date }>(tx, Prisma.sql`
-    SELECT id, number, "dedupeKey", status::text AS status, severity::text AS severity, "notifiedSeverity"::text AS "notifiedSeverity",
-           "snoozedUntil", "notifiedAt", "lastSeenAt", "accountId", "paramsHash"
-    FROM "Flag"
-    WHERE "organizationId" = ${organizationId} AND (${accountId}::text IS NULL OR "accountId" = ${accountId})
-      AND ${resolvedKeys ? Prisma.sql`status = 'RESOLVED' AND "dedupeKey" = ANY(${resolvedKeys}::text[])` : Prisma.sql`status <> 'RESOLVED'`}`);
-  // In place: copying thousands of parsed rows costs more than the query (bench/checks.ts).
-  for (const f of rows) {
-    f.snoozedUntil = f.snoozedUntil && instant(f.snoozedUntil);
-    f.notifiedAt = f.notifiedAt && instant(f.notifiedAt);
-    f.lastSeenAt = instant(f.lastSeenAt);
+type FlagRow = ExistingFlag & { lastSeenAt: Date };
+
+const FLAG_COLUMNS = Prisma.sql`id, number, "dedupeKey", status::text AS status, severity::text AS severity, "notifiedSeverity"::text AS "notifiedSeverity",
+  "snoozedUntil", "notifiedAt", "lastSeenAt", "accountId", "paramsHash"`;
+
+/**
+ * The findings compared with the flags in force, in SQL: back come the flags that may need work
+ * (gone, changed, due a lastSeenAt refresh, not announced at their severity, snoozed, acknowledged
+ * with a rise to check) and the keys of findings no flag in force holds. A flag in force, open or
+ * acknowledged, found again unchanged and announced at its severity needs nothing and stays in the
+ * database: most flags, most hours (reading them all cost a sweep ~100 ms per 16k flags).
+ */
+async function flagsToReview(tx: Tx, organizationId: string, accountId: string | null, findings: Finding[], hashes: string[], staleBefore: Date) {
+  const json = JSON.stringify(findings.map((f, i) => [f.dedupeKey, f.severity, hashes[i]]));
+  const rows = await jsonRows<FlagRow & { key: string }>(tx, Prisma.sql`
+    WITH f AS (SELECT e->>0 AS fkey, e->>1 AS fseverity, e->>2 AS fhash FROM jsonb_array_elements(${json}::jsonb) e),
+    fl AS (SELECT * FROM "Flag" WHERE "organizationId" = ${organizationId} AND (${accountId}::text IS NULL OR "accountId" = ${accountId}) AND status <> 'RESOLVED')
+    SELECT f.fkey AS key, ${FLAG_COLUMNS} FROM fl FULL JOIN f ON f.fkey = fl."dedupeKey"
+    WHERE NOT coalesce(fl.status IN ('OPEN', 'ACKNOWLEDGED') AND fl.severity::text = f.fseverity AND fl."notifiedSeverity"::text = f.fseverity
+                       AND fl."paramsHash" = f.fhash AND fl."lastSeenAt" > ${staleBefore}::timestamp, false)`);
+  const held: FlagRow[] = [];
+  const unheld: string[] = [];
+  for (const row of rows) {
+    if (row.id === null) unheld.push(row.key);
+    else held.push(withInstants(row));
   }
-  return rows;
+  return { held, unheld };
+}
+
+/** Resolved flags among these keys (a finding back after its flag was resolved reopens it). */
+async function resolvedFlags(tx: Tx, organizationId: string, accountId: string | null, keys: string[]): Promise<FlagRow[]> {
+  const rows = await jsonRows<FlagRow>(tx, Prisma.sql`
+    SELECT ${FLAG_COLUMNS} FROM "Flag"
+    WHERE "organizationId" = ${organizationId} AND (${accountId}::text IS NULL OR "accountId" = ${accountId})
+      AND status = 'RESOLVED' AND "dedupeKey" = ANY(${keys}::text[])`);
+  return rows.map(withInstants);
+}
+
+/** In place: copying parsed rows costs more than the query (bench/checks.ts). */
+function withInstants<T extends FlagRow>(f: T): T {
+  f.snoozedUntil = f.snoozedUntil && instant(f.snoozedUntil);
+  f.notifiedAt = f.notifiedAt && instant(f.notifiedAt);
+  f.lastSeenAt = instant(f.lastSeenAt);
+  return f;
 }
 
 /** Reserves `count` consecutive numbers of one kind (flags) in one statement. Returns the first. */
@@ -165,34 +194,41 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
     await lockOrganization(tx, "checks", organizationId);
     const keys = findings.map((f) => f.dedupeKey);
     // The flags in force, then (usually none) resolved ones found again.
-    const existing = await existingFlags(tx, organizationId, options.accountId ?? null, null);
-    const held = new Set(existing.map((f) => f.dedupeKey));
-    const unheld = keys.filter((k) => !held.has(k));
-    if (unheld.length) existing.push(...(await existingFlags(tx, organizationId, options.accountId ?? null, unheld)));
+    const params = findings.map(flagParams);
+    const hashes = params.map(paramsHash);
+    const review = await flagsToReview(tx, organizationId, options.accountId ?? null, findings, hashes, new Date(now.getTime() - LAST_SEEN_REFRESH_MS));
+    const existing = review.held;
+    if (review.unheld.length) existing.push(...(await resolvedFlags(tx, organizationId, options.accountId ?? null, review.unheld)));
     lap("existing");
     const byKey = new Map(existing.map((f) => [f.dedupeKey, f]));
     const found = new Set(keys);
+    const unheld = new Set(review.unheld);
 
     // 1. Decide everything in memory: new flags, changed ones, resolved ones, what to announce.
-    const fresh = findings.filter((f) => !byKey.has(f.dedupeKey));
+    // A finding neither held for review nor unheld is a flag in force that needs nothing.
+    const fresh = [...findings.keys()].filter((i) => unheld.has(findings[i]!.dedupeKey) && !byKey.has(findings[i]!.dedupeKey));
     const first = fresh.length ? await reserveNumbers(tx, organizationId, "flag", fresh.length) : 0;
-    const created = fresh.map((f, i) => ({
-      id: crypto.randomUUID(),
-      number: first + i,
-      dedupeKey: f.dedupeKey,
-      status: "OPEN" as FlagStatus,
-      severity: f.severity,
-      notifiedSeverity: null as Severity | null,
-      snoozedUntil: null,
-      notifiedAt: null as Date | null,
-      accountId: f.accountId as string | null,
-      params: flagParams(f),
-      finding: f,
-    }));
+    const created = fresh.map((index, i) => {
+      const f = findings[index]!;
+      return {
+        id: crypto.randomUUID(),
+        number: first + i,
+        dedupeKey: f.dedupeKey,
+        status: "OPEN" as FlagStatus,
+        severity: f.severity,
+        notifiedSeverity: null as Severity | null,
+        snoozedUntil: null,
+        notifiedAt: null as Date | null,
+        accountId: f.accountId as string | null,
+        params: params[index]!,
+        hash: hashes[index]!,
+        finding: f,
+      };
+    });
     type Held = Omit<ExistingFlag, "paramsHash"> & { params: Record<string, unknown>; changed: boolean; stale: boolean };
     const holding: Held[] = [];
     let reopened = 0;
-    for (const f of findings) {
+    for (const [i, f] of findings.entries()) {
       const e = byKey.get(f.dedupeKey);
       if (!e) continue;
       let status = e.status;
@@ -208,13 +244,12 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
       } else if (status === "ACKNOWLEDGED" && rose) {
         status = "OPEN";
       }
-      const params = flagParams(f);
-      const changed = status !== e.status || f.severity !== e.severity || notifiedSeverity !== e.notifiedSeverity || paramsHash(params) !== e.paramsHash;
+      const changed = status !== e.status || f.severity !== e.severity || notifiedSeverity !== e.notifiedSeverity || hashes[i] !== e.paramsHash;
       const stale = now.getTime() - e.lastSeenAt.getTime() >= LAST_SEEN_REFRESH_MS;
       // An explicit literal: spreading the parsed row costs ~50 ms per 16k flags (bench/checks.ts).
       holding.push({
         id: e.id, number: e.number, dedupeKey: e.dedupeKey, accountId: e.accountId, snoozedUntil: e.snoozedUntil, notifiedAt: e.notifiedAt,
-        status, severity: f.severity, notifiedSeverity, params, changed, stale,
+        status, severity: f.severity, notifiedSeverity, params: params[i]!, changed, stale,
       });
     }
     const gone = existing.filter((e) => e.status !== "RESOLVED" && !found.has(e.dedupeKey)).map((e) => e.id);
@@ -279,7 +314,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
       const json = JSON.stringify(
         created.map((r) => ({
           id: r.id, number: r.number, account: r.accountId, rule: r.finding.rule, severity: r.severity, stype: r.finding.subjectType,
-          sid: r.finding.subjectId, key: r.dedupeKey, params: r.params, hash: paramsHash(r.params), notified: notified.has(r.id),
+          sid: r.finding.subjectId, key: r.dedupeKey, params: r.params, hash: r.hash, notified: notified.has(r.id),
         })),
       );
       await tx.$executeRaw`
