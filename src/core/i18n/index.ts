@@ -44,8 +44,36 @@ export function toLocale(value: string | null | undefined): Locale | undefined {
 
 export type Translate = TFunction;
 
+const translators = new Map<Locale, Translate>();
+const MEMO_LIMIT = 10_000;
+
+/**
+ * The translator of a locale (one per locale, made once). i18next takes 10–20 µs a lookup, and a
+ * reply such as help makes a dozen: a lookup without options (titles, labels, help lines) always
+ * gives the same string, since the catalogs are loaded once at start, so its result is memoized.
+ * Lookups with options (interpolation, plurals, defaults) and key lists go to i18next each time.
+ */
 export function translator(locale: Locale): Translate {
-  return instance.getFixedT(locale);
+  let t = translators.get(locale);
+  if (!t) {
+    const base = instance.getFixedT(locale);
+    const call = base as unknown as (...args: unknown[]) => unknown;
+    const memo = new Map<string, string>();
+    const lookup = (key: unknown, ...rest: unknown[]): unknown => {
+      if (typeof key !== "string" || rest.length > 1 || rest[0] !== undefined) return call(key, ...rest);
+      let text = memo.get(key);
+      if (text === undefined) {
+        const value = call(key);
+        if (typeof value !== "string") return value;
+        if (memo.size >= MEMO_LIMIT) memo.clear();
+        memo.set(key, (text = value));
+      }
+      return text;
+    };
+    t = lookup as unknown as Translate;
+    translators.set(locale, t);
+  }
+  return t;
 }
 
 /** Number, money and date formatting with Intl in the caller's locale and time zone. */
