@@ -1,8 +1,9 @@
 import * as chrono from "chrono-node";
+import { localDay } from "../../domain/rules/time.ts";
 
-/** Today's calendar day (YYYY-MM-DD) in a time zone. */
+/** Today's calendar day (YYYY-MM-DD) in a time zone (one formatter per zone: every request asks). */
 export function todayIn(timeZone: string, now: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  return localDay(now, timeZone);
 }
 
 function pad(n: number): string {
