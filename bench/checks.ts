@@ -107,15 +107,23 @@ try {
   const s2 = performance.now();
   const second = await runChecks(db.prisma, "org-bench", { now: new Date(now.getTime() + 3_600_000) });
   const secondMs = performance.now() - s2;
+  // The next day: reorder statistics computed afresh, and day counts in many flags move on.
+  const s3 = performance.now();
+  const third = await runChecks(db.prisma, "org-bench", { now: new Date(now.getTime() + 24 * 3_600_000) });
+  const thirdMs = performance.now() - s3;
   const byRule = new Map<string, number>();
   for (const a of first.announced) byRule.set(a.rule, (byRule.get(a.rule) ?? 0) + 1);
 
   console.log(`SELECT count(*) FROM "Invoice": ${count.toFixed(1)} ms (best of 3)`);
   console.log(`first sweep  (${first.findings} findings → ${first.opened} flags opened, ${first.notifications} outbox messages): ${firstMs.toFixed(0)} ms = ${(firstMs / count).toFixed(1)}x count(*)`);
   console.log(`second sweep, an hour later after ${ACTIVITY} orders logged (${second.findings} findings, ${second.opened} new, ${second.notifications} messages): ${secondMs.toFixed(0)} ms = ${(secondMs / count).toFixed(1)}x count(*)`);
-  console.log(`stages of the first sweep (ms): ${JSON.stringify(first.timings)}; second: ${JSON.stringify(second.timings)}`);
+  console.log(`third sweep, next day (${third.findings} findings, ${third.opened} new, ${third.resolved} resolved, ${third.notifications} messages): ${thirdMs.toFixed(0)} ms = ${(thirdMs / count).toFixed(1)}x count(*)`);
+  const stages = (t: Record<string, number>) => JSON.stringify(Object.fromEntries(Object.entries(t).filter(([k]) => !k.startsWith("load."))));
+  console.log(`stages (ms) of the first sweep: ${stages(first.timings)}; second: ${stages(second.timings)}; third: ${stages(third.timings)}`);
+  console.log(`queries of the second sweep (ms, run together): ${JSON.stringify(Object.fromEntries(Object.entries(second.timings).filter(([k]) => k.startsWith("load."))))}`);
   console.log(`findings by rule: ${[...byRule].map(([r, n]) => `${r} ${n}`).join(", ")}`);
-  console.log(`target: under 20x → ${secondMs / count < 20 ? "met" : "NOT met"} (steady state), ${firstMs / count < 20 ? "met" : "NOT met"} (first sweep)`);
+  const verdict = (ms: number) => (ms / count < 20 ? "met" : "NOT met");
+  console.log(`target: under 20x → ${verdict(secondMs)} (hourly sweep), ${verdict(thirdMs)} (first sweep of a day), ${verdict(firstMs)} (first sweep ever, writing every flag)`);
 } finally {
   await sql.end().catch(() => {});
   await db.close();
