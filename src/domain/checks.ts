@@ -9,7 +9,7 @@ import {
   deliverAt, directTarget, enqueue, itemsHash, loadDirectory, mentionsFor, outgoing,
   type Directory, type OutboxRow, type QuietRules, type Target,
 } from "./notifications.ts";
-import { FLAG_RULES, REMINDER_RULES, runRules } from "./rules/index.ts";
+import { FLAG_RULE_BY_NAME, FLAG_RULES, REMINDER_RULES, runRules } from "./rules/index.ts";
 import { instant, jsonRows } from "./rules/json-rows.ts";
 import { loadCheckData } from "./rules/load.ts";
 import { checkSettings } from "./rules/settings.ts";
@@ -161,9 +161,18 @@ function flagParams(f: Finding): Record<string, unknown> {
   return params;
 }
 
-/** Rules build params in a fixed order, so equal params give equal text (at worst a spurious update). */
-function paramsHash(params: Record<string, unknown>): string {
-  return hash("md5", JSON.stringify(params), "base64");
+/**
+ * What a sweep compares: params without the ones that follow from the clock (see Rule.clock).
+ * Rules build params in a fixed order, so equal params give equal text (at worst a spurious update).
+ */
+function paramsHash(rule: string, params: Record<string, unknown>): string {
+  const clockKeys = FLAG_RULE_BY_NAME.get(rule)?.clock?.keys;
+  let compared = params;
+  if (clockKeys) {
+    compared = {};
+    for (const key in params) if (!clockKeys.includes(key)) compared[key] = params[key];
+  }
+  return hash("md5", JSON.stringify(compared), "base64");
 }
 
 /** lastSeenAt is refreshed at most this often (saves rewriting every held flag every hour). */
@@ -195,7 +204,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
     const keys = findings.map((f) => f.dedupeKey);
     // The flags in force, then (usually none) resolved ones found again.
     const params = findings.map(flagParams);
-    const hashes = params.map(paramsHash);
+    const hashes = params.map((p, i) => paramsHash(findings[i]!.rule, p));
     const review = await flagsToReview(tx, organizationId, options.accountId ?? null, findings, hashes, new Date(now.getTime() - LAST_SEEN_REFRESH_MS));
     const existing = review.held;
     if (review.unheld.length) existing.push(...(await resolvedFlags(tx, organizationId, options.accountId ?? null, review.unheld)));

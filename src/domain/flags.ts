@@ -3,6 +3,8 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { FlagStatus, Platform, Severity } from "../generated/prisma/enums.ts";
 import type { Actor } from "./actor.ts";
 import { splitParams } from "./checks.ts";
+import { FLAG_RULE_BY_NAME } from "./rules/index.ts";
+import { localDay } from "./rules/time.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
@@ -49,8 +51,12 @@ export interface DeliveryFailure {
 
 type FlagRow = NonNullable<Awaited<ReturnType<typeof findFlag>>>;
 
-function view(flag: FlagRow): FlagView {
-  const { message, params } = splitParams(flag.params);
+/** A flag as people see it: counts that follow from the clock (days overdue…) as of `now`. */
+function view(flag: FlagRow, now = new Date()): FlagView {
+  const split = splitParams(flag.params);
+  const clock = FLAG_RULE_BY_NAME.get(flag.rule)?.clock;
+  const params = clock ? clock.refresh(split.params, { today: localDay(now, flag.organization.timeZone), now }) : split.params;
+  const message = split.message;
   return {
     id: flag.id,
     number: flag.number,
@@ -70,8 +76,10 @@ function view(flag: FlagRow): FlagView {
   };
 }
 
+const FLAG_INCLUDE = { account: { select: { id: true, name: true } }, organization: { select: { timeZone: true } } } as const;
+
 function findFlag(tx: Tx, organizationId: string, number: number) {
-  return tx.flag.findFirst({ where: { organizationId, number }, include: { account: { select: { id: true, name: true } } } });
+  return tx.flag.findFirst({ where: { organizationId, number }, include: FLAG_INCLUDE });
 }
 
 async function loadFlag(tx: Tx, actor: Actor, ref: string): Promise<FlagRow> {
@@ -94,6 +102,7 @@ export async function listFlags(
   db: PrismaClient,
   actor: Actor,
   input: { account?: string; scope?: "open" | "all" },
+  now = new Date(),
 ): Promise<{ account: { id: string; name: string } | null; flags: FlagView[]; deliveryFailures: DeliveryFailure[] }> {
   const data = validate(listInput, input);
   return inTransaction(db, async (tx) => {
@@ -104,7 +113,7 @@ export async function listFlags(
         ...(account ? { accountId: account.id } : {}),
         ...(data.scope === "open" ? { status: { not: "RESOLVED" } } : {}),
       },
-      include: { account: { select: { id: true, name: true } } },
+      include: FLAG_INCLUDE,
       orderBy: [{ lastSeenAt: "desc" }, { number: "desc" }],
       take: 200,
     });
@@ -115,7 +124,7 @@ export async function listFlags(
     });
     return {
       account: account ? { id: account.id, name: account.name } : null,
-      flags: flags.map(view).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.number - b.number),
+      flags: flags.map((f) => view(f, now)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.number - b.number),
       deliveryFailures: failures.map((n) => ({
         id: n.id,
         platform: n.platform,
@@ -129,9 +138,9 @@ export async function listFlags(
   });
 }
 
-export async function showFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
+export async function showFlag(db: PrismaClient, actor: Actor, input: { flag: string }, now = new Date()): Promise<FlagView> {
   const data = validate(flagRef, input);
-  return inTransaction(db, async (tx) => view(await loadFlag(tx, actor, data.flag)));
+  return inTransaction(db, async (tx) => view(await loadFlag(tx, actor, data.flag), now));
 }
 
 /** Moves one open flag to a new state, audited; a resolved flag cannot be acknowledged or resolved again. */
@@ -150,7 +159,7 @@ async function changeFlag(
     const updated = await tx.flag.update({
       where: { id: flag.id },
       data: change(flag),
-      include: { account: { select: { id: true, name: true } } },
+      include: FLAG_INCLUDE,
     });
     await audit(tx, actor, action, "Flag", flag.id, { number: flag.number, from: flag.status });
     return view(updated);
@@ -184,7 +193,7 @@ export async function snoozeFlag(db: PrismaClient, actor: Actor, input: { flag: 
     const updated = await tx.flag.update({
       where: { id: flag.id },
       data: { status: "SNOOZED", snoozedUntil: input.until },
-      include: { account: { select: { id: true, name: true } } },
+      include: FLAG_INCLUDE,
     });
     await audit(tx, actor, "flag.snooze", "Flag", flag.id, { number: flag.number, until: input.until.toISOString() });
     return view(updated);

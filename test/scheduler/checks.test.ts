@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { runChecks, runReminders } from "../../src/domain/checks.ts";
-import { acknowledgeFlag, listFlags, muteAccount, snoozeFlag } from "../../src/domain/flags.ts";
+import { acknowledgeFlag, listFlags, muteAccount, showFlag, snoozeFlag } from "../../src/domain/flags.ts";
 import type { Actor } from "../../src/domain/actor.ts";
 import { describeEachDatabase } from "../support/databases.ts";
 import { addCase, addInvoice, addMember, addMilestone, scene } from "../support/scheduler-fixtures.ts";
@@ -37,9 +37,14 @@ describeEachDatabase("checks: flags and alerts", (get) => {
     const overdue = await db.flag.findFirstOrThrow({ where: { organizationId: s.organizationId, rule: "invoice.overdue" } });
     expect(overdue).toMatchObject({ status: "OPEN", severity: "WARNING", notifiedSeverity: "WARNING" });
     await acknowledgeFlag(db, system(s.organizationId), { flag: `F-${overdue.number}` });
-    // Still overdue a day later: acknowledged, not sent again; what `flags` shows is kept current.
+    // Still overdue a day later: acknowledged, not sent again, not rewritten only because a day
+    // went by; what people see counts the days as of when they look.
     expect((await runChecks(db, s.organizationId, { now: new Date("2026-06-03T10:00:00Z") })).notifications).toBe(0);
-    expect(await db.flag.findUniqueOrThrow({ where: { id: overdue.id } })).toMatchObject({ status: "ACKNOWLEDGED", params: expect.objectContaining({ days: 3 }) });
+    expect(await db.flag.findUniqueOrThrow({ where: { id: overdue.id } })).toMatchObject({ status: "ACKNOWLEDGED", params: expect.objectContaining({ days: 2 }) });
+    const shown = await showFlag(db, system(s.organizationId), { flag: `F-${overdue.number}` }, new Date("2026-06-03T10:00:00Z"));
+    expect(shown.params).toMatchObject({ days: 3, dueOn: "2026-05-31" });
+    const listed = await listFlags(db, system(s.organizationId), {}, new Date("2026-06-09T10:00:00Z"));
+    expect(listed.flags.find((f) => f.number === overdue.number)?.params).toMatchObject({ days: 9 });
     // 30 days overdue: critical, sent again.
     const worse = await runChecks(db, s.organizationId, { now: new Date("2026-06-30T10:00:00Z") });
     expect(worse.announced.map((a) => a.rule)).toEqual(["invoice.overdue"]);

@@ -7,7 +7,7 @@ export const caseSla: Rule = {
   run(data, ctx) {
     return data.openCases.flatMap((c) => {
       if (c.slaDueAt.getTime() >= ctx.now.getTime()) return [];
-      const hours = Math.floor((ctx.now.getTime() - c.slaDueAt.getTime()) / 3_600_000);
+      const hours = hoursPast(c.slaDueAt, ctx.now);
       return [{
         rule: "case.sla",
         dedupeKey: `case.sla:${c.id}`,
@@ -16,9 +16,17 @@ export const caseSla: Rule = {
         subjectType: "Case" as const,
         subjectId: c.id,
         message: "rule.caseSla",
-        params: { case: c.number, subject: c.subject, priority: c.priority, hours },
+        params: { case: c.number, subject: c.subject, priority: c.priority, hours, dueAt: c.slaDueAt.toISOString() },
         ...(c.assigneeId ? { memberIds: [c.assigneeId] } : {}),
       }];
     });
   },
+  clock: {
+    keys: ["hours"],
+    refresh: (params, at) => (typeof params.dueAt === "string" ? { ...params, hours: hoursPast(new Date(params.dueAt), at.now) } : params),
+  },
 };
+
+function hoursPast(dueAt: Date, now: Date): number {
+  return Math.floor((now.getTime() - dueAt.getTime()) / 3_600_000);
+}

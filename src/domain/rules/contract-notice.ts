@@ -27,8 +27,13 @@ export const contractNotice: Rule = {
         subjectType: "Contract" as const,
         subjectId: c.id,
         message: begun ? "rule.contractNoticeBegun" : "rule.contractNoticeSoon",
-        params: { contract: c.number, name: c.name, deadlineOn: deadline, endsOn: c.endsOn, days: Math.max(0, daysBetween(ctx.today, deadline)) },
+        params: { contract: c.number, name: c.name, deadlineOn: deadline, endsOn: c.endsOn, days: daysLeft(ctx.today, deadline) },
       }];
     });
   },
+  clock: { keys: ["days"], refresh: (params, at) => ({ ...params, days: daysLeft(at.today, String(params.deadlineOn)) }) },
 };
+
+function daysLeft(today: string, deadline: string): number {
+  return Math.max(0, daysBetween(today, deadline));
+}

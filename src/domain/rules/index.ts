@@ -22,6 +22,8 @@ export const FLAG_RULES: Rule[] = [
   orderLate, orderReorder, caseSla,
 ];
 
+export const FLAG_RULE_BY_NAME = new Map(FLAG_RULES.map((r) => [r.name, r]));
+
 /** The rules of the daily reminder job. */
 export const REMINDER_RULES: Rule[] = [milestoneDue];
 

@@ -22,4 +22,5 @@ export const invoiceOverdue: Rule = {
       }];
     });
   },
+  clock: { keys: ["days"], refresh: (params, at) => ({ ...params, days: daysBetween(String(params.dueOn), at.today) }) },
 };

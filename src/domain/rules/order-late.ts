@@ -22,4 +22,5 @@ export const orderLate: Rule = {
       }];
     });
   },
+  clock: { keys: ["days"], refresh: (params, at) => ({ ...params, days: daysBetween(String(params.requestedOn), at.today) }) },
 };

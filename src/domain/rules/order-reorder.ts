@@ -25,4 +25,5 @@ export const orderReorder: Rule = {
       }];
     });
   },
+  clock: { keys: ["days"], refresh: (params, at) => ({ ...params, days: daysBetween(String(params.lastOn), at.today) }) },
 };

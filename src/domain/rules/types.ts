@@ -34,6 +34,12 @@ export interface Rule {
   /** "flag": kept as a Flag until it no longer holds; "reminder": announced once per stage. */
   kind: "flag" | "reminder";
   run(data: CheckData, ctx: RuleContext): Finding[];
+  /**
+   * Params that follow from the others and the clock (days overdue, hours past an SLA): computed
+   * afresh whenever a kept flag is shown, and left out when a sweep compares a flag with what it
+   * found, so that a flag is not rewritten only because a day went by.
+   */
+  clock?: { keys: string[]; refresh(params: Finding["params"], at: { today: string; now: Date }): Finding["params"] };
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { INFO: 0, WARNING: 1, CRITICAL: 2 };
