@@ -101,19 +101,19 @@ const FLAG_COLUMNS = Prisma.sql`id, number, "dedupeKey", status::text AS status,
 
 /**
  * The findings compared with the flags in force, in SQL: back come the flags that may need work
- * (gone, changed, due a lastSeenAt refresh, not announced at their severity, snoozed, acknowledged
+ * (gone, changed, not announced at their severity, snoozed, acknowledged
  * with a rise to check) and the keys of findings no flag in force holds. A flag in force, open or
  * acknowledged, found again unchanged and announced at its severity needs nothing and stays in the
  * database: most flags, most hours (reading them all cost a sweep ~100 ms per 16k flags).
  */
-async function flagsToReview(tx: Tx, organizationId: string, accountId: string | null, findings: Finding[], hashes: string[], staleBefore: Date) {
+async function flagsToReview(tx: Tx, organizationId: string, accountId: string | null, findings: Finding[], hashes: string[]) {
   const json = JSON.stringify(findings.map((f, i) => [f.dedupeKey, f.severity, hashes[i]]));
   const rows = await jsonRows<FlagRow & { key: string }>(tx, Prisma.sql`
     WITH f AS (SELECT e->>0 AS fkey, e->>1 AS fseverity, e->>2 AS fhash FROM jsonb_array_elements(${json}::jsonb) e),
     fl AS (SELECT * FROM "Flag" WHERE "organizationId" = ${organizationId} AND (${accountId}::text IS NULL OR "accountId" = ${accountId}) AND status <> 'RESOLVED')
     SELECT f.fkey AS key, ${FLAG_COLUMNS} FROM fl FULL JOIN f ON f.fkey = fl."dedupeKey"
     WHERE NOT coalesce(fl.status IN ('OPEN', 'ACKNOWLEDGED') AND fl.severity::text = f.fseverity AND fl."notifiedSeverity"::text = f.fseverity
-                       AND fl."paramsHash" = f.fhash AND fl."lastSeenAt" > ${staleBefore}::timestamp, false)`);
+                       AND fl."paramsHash" = f.fhash, false)`);
   const held: FlagRow[] = [];
   const unheld: string[] = [];
   for (const row of rows) {
@@ -175,8 +175,6 @@ function paramsHash(rule: string, params: Record<string, unknown>): string {
   return hash("md5", JSON.stringify(compared), "base64");
 }
 
-/** lastSeenAt is refreshed at most this often (saves rewriting every held flag every hour). */
-const LAST_SEEN_REFRESH_MS = 12 * 3_600_000;
 
 /** Runs every flag rule for an organization as of `now`, keeps the flags and writes the alerts. */
 export async function runChecks(db: PrismaClient, organizationId: string, options: RunOptions): Promise<CheckRunSummary> {
@@ -205,7 +203,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
     // The flags in force, then (usually none) resolved ones found again.
     const params = findings.map(flagParams);
     const hashes = params.map((p, i) => paramsHash(findings[i]!.rule, p));
-    const review = await flagsToReview(tx, organizationId, options.accountId ?? null, findings, hashes, new Date(now.getTime() - LAST_SEEN_REFRESH_MS));
+    const review = await flagsToReview(tx, organizationId, options.accountId ?? null, findings, hashes);
     const existing = review.held;
     if (review.unheld.length) existing.push(...(await resolvedFlags(tx, organizationId, options.accountId ?? null, review.unheld)));
     lap("existing");
@@ -234,7 +232,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
         finding: f,
       };
     });
-    type Held = Omit<ExistingFlag, "paramsHash"> & { params: Record<string, unknown>; hash: string; changed: boolean; stale: boolean };
+    type Held = Omit<ExistingFlag, "paramsHash"> & { params: Record<string, unknown>; hash: string; changed: boolean };
     const holding: Held[] = [];
     let reopened = 0;
     for (const [i, f] of findings.entries()) {
@@ -254,11 +252,10 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
         status = "OPEN";
       }
       const changed = status !== e.status || f.severity !== e.severity || notifiedSeverity !== e.notifiedSeverity || hashes[i] !== e.paramsHash;
-      const stale = now.getTime() - e.lastSeenAt.getTime() >= LAST_SEEN_REFRESH_MS;
       // An explicit literal: spreading the parsed row costs ~50 ms per 16k flags (bench/checks.ts).
       holding.push({
         id: e.id, number: e.number, dedupeKey: e.dedupeKey, accountId: e.accountId, snoozedUntil: e.snoozedUntil, notifiedAt: e.notifiedAt,
-        status, severity: f.severity, notifiedSeverity, params: params[i]!, hash: hashes[i]!, changed, stale,
+        status, severity: f.severity, notifiedSeverity, params: params[i]!, hash: hashes[i]!, changed,
       });
     }
     const gone = existing.filter((e) => e.status !== "RESOLVED" && !found.has(e.dedupeKey)).map((e) => e.id);
@@ -350,10 +347,14 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
              AS u(id text, status text, severity text, params jsonb, hash text, notified_severity text, notified boolean)
         WHERE f.id = u.id`;
     }
-    const seen = holding.filter((h) => h.stale && !(h.changed || notified.has(h.id))).map((h) => h.id);
-    if (seen.length) await tx.$executeRaw`UPDATE "Flag" SET "lastSeenAt" = ${now} WHERE id = ANY(${seen}::text[])`;
+    // Flags in force were all found now: the organization keeps the time, not every flag.
+    if (!options.accountId) await tx.organization.update({ where: { id: organizationId }, data: { checkedAt: now } });
     if (gone.length) {
-      await tx.$executeRaw`UPDATE "Flag" SET status = 'RESOLVED', "resolvedAt" = ${now}, "snoozedUntil" = NULL WHERE id = ANY(${gone}::text[])`;
+      // Last seen by the sweep before this one (flags in force do not keep it themselves).
+      await tx.$executeRaw`
+        UPDATE "Flag" SET status = 'RESOLVED', "resolvedAt" = ${now}, "snoozedUntil" = NULL,
+               "lastSeenAt" = GREATEST("lastSeenAt", coalesce(${org.checkedAt}::timestamp, "lastSeenAt"))
+        WHERE id = ANY(${gone}::text[])`;
     }
     lap("flags");
     const written = await enqueue(tx, rows);

@@ -51,6 +51,12 @@ export interface DeliveryFailure {
 
 type FlagRow = NonNullable<Awaited<ReturnType<typeof findFlag>>>;
 
+/** A flag in force was found by the organization's latest sweep (else that sweep would have resolved it). */
+function lastSeen(flag: FlagRow): Date {
+  const checkedAt = flag.organization.checkedAt;
+  return flag.status !== "RESOLVED" && checkedAt && checkedAt > flag.lastSeenAt ? checkedAt : flag.lastSeenAt;
+}
+
 /** A flag as people see it: counts that follow from the clock (days overdue…) as of `now`. */
 function view(flag: FlagRow, now = new Date()): FlagView {
   const split = splitParams(flag.params);
@@ -71,12 +77,12 @@ function view(flag: FlagRow, now = new Date()): FlagView {
     snoozedUntil: flag.snoozedUntil,
     notifiedAt: flag.notifiedAt,
     firstSeenAt: flag.firstSeenAt,
-    lastSeenAt: flag.lastSeenAt,
+    lastSeenAt: lastSeen(flag),
     resolvedAt: flag.resolvedAt,
   };
 }
 
-const FLAG_INCLUDE = { account: { select: { id: true, name: true } }, organization: { select: { timeZone: true } } } as const;
+const FLAG_INCLUDE = { account: { select: { id: true, name: true } }, organization: { select: { timeZone: true, checkedAt: true } } } as const;
 
 function findFlag(tx: Tx, organizationId: string, number: number) {
   return tx.flag.findFirst({ where: { organizationId, number }, include: FLAG_INCLUDE });
@@ -177,7 +183,7 @@ export function acknowledgeFlag(db: PrismaClient, actor: Actor, input: { flag: s
 
 /** Resolved by hand; the next check run reopens it if the problem is still there. */
 export function resolveFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
-  return changeFlag(db, actor, input, "flag.resolve", () => ({ status: "RESOLVED", resolvedAt: new Date(), snoozedUntil: null }));
+  return changeFlag(db, actor, input, "flag.resolve", (flag) => ({ status: "RESOLVED", resolvedAt: new Date(), snoozedUntil: null, lastSeenAt: lastSeen(flag) }));
 }
 
 /** Snoozed until a moment: silent till then, sent again afterwards if it still holds. */

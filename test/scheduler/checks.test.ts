@@ -43,6 +43,7 @@ describeEachDatabase("checks: flags and alerts", (get) => {
     expect(await db.flag.findUniqueOrThrow({ where: { id: overdue.id } })).toMatchObject({ status: "ACKNOWLEDGED", params: expect.objectContaining({ days: 2 }) });
     const shown = await showFlag(db, system(s.organizationId), { flag: `F-${overdue.number}` }, new Date("2026-06-03T10:00:00Z"));
     expect(shown.params).toMatchObject({ days: 3, dueOn: "2026-05-31" });
+    expect(shown.lastSeenAt).toEqual(new Date("2026-06-03T10:00:00Z")); // found by that sweep, kept by the organization
     const listed = await listFlags(db, system(s.organizationId), {}, new Date("2026-06-09T10:00:00Z"));
     expect(listed.flags.find((f) => f.number === overdue.number)?.params).toMatchObject({ days: 9 });
     // 30 days overdue: critical, sent again.
@@ -53,7 +54,8 @@ describeEachDatabase("checks: flags and alerts", (get) => {
     await db.invoice.update({ where: { id: invoice.id }, data: { paidOn: new Date("2026-06-30T00:00:00Z") } });
     const paid = await runChecks(db, s.organizationId, { now: new Date("2026-06-30T11:00:00Z") });
     expect(paid.resolved).toBe(1);
-    expect(await db.flag.findUniqueOrThrow({ where: { id: overdue.id } })).toMatchObject({ status: "RESOLVED" });
+    // Last seen by the sweep before the one that resolved it.
+    expect(await db.flag.findUniqueOrThrow({ where: { id: overdue.id } })).toMatchObject({ status: "RESOLVED", lastSeenAt: new Date("2026-06-30T10:00:00Z") });
   });
 
   it("brings a snoozed flag back when the snooze ends, and keeps muted accounts' flags without sending", async () => {
