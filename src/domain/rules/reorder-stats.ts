@@ -1,22 +1,25 @@
 import { Prisma } from "../../generated/prisma/client.ts";
 import { jsonRows } from "./json-rows.ts";
 import type { Client, LoadScope, ReorderStatRow } from "./load.ts";
-import { addDays } from "./time.ts";
+import { addDays, daysBetween } from "./time.ts";
 
 /**
  * The reorder statistics (per account and product: last order day, order days, median interval over
  * `reorderHistoryDays`) cost more than any other part of a sweep: a year of order lines grouped and
- * sorted (bench/checks.ts). They change only when orders do, and what the rule makes of them only
- * from one day to the next. So they are computed in full once per organization and local day; later
- * sweeps of that day recompute only the accounts with orders created or changed since (both set
- * Order.statusChangedAt), which gives the rows a full computation would.
+ * sorted (bench/checks.ts). They change only when an account's orders do, or when one of its orders
+ * leaves the history window as days go by. So they are computed in full once per process and
+ * organization; later sweeps recompute only the accounts with orders created or changed since
+ * (both set Order.statusChangedAt) or ordered on the days that left the window, which gives the
+ * rows a full computation would. Which pairs look due today is decided afresh on every sweep.
  */
 
 type Stat = Omit<ReorderStatRow, "sku" | "productName">;
 
 interface Entry {
-  /** The day and settings the rows hold for. */
+  /** The zone and history length the rows hold for. */
   key: string;
+  /** First day of the history window the rows were computed over. */
+  since: string;
   /** Orders changed at or after this instant (less SKEW_MS) are looked at again. */
   mark: Date;
   byAccount: Map<string, Stat[]>;
@@ -25,29 +28,34 @@ interface Entry {
 /** Allowance for a writer whose clock lags, or whose transaction commits minutes after it stamped the row. */
 const SKEW_MS = 10 * 60_000;
 
-/** Per database client (tests and benchmarks open several), per organization: the day's rows. */
+/** Per database client (tests and benchmarks open several), per organization. */
 const caches = new WeakMap<object, Map<string, Entry>>();
 
 export async function reorderStats(db: Client, s: LoadScope): Promise<ReorderStatRow[]> {
-  if (s.accountId) return withNames(db, await computeStats(db, s, [s.accountId]));
-  const key = `${s.today}|${s.timeZone}|${s.settings.reorderHistoryDays}|${s.settings.reorderMargin}`;
+  const since = addDays(s.today, -s.settings.reorderHistoryDays);
+  if (s.accountId) return withNames(db, due(await computeStats(db, s, since, [s.accountId]), s));
+  const key = `${s.timeZone}|${s.settings.reorderHistoryDays}`;
   let organizations = caches.get(db);
   if (!organizations) caches.set(db, (organizations = new Map()));
   const cached = organizations.get(s.organizationId);
-  const since = cached?.key === key ? new Date(cached.mark.getTime() - SKEW_MS) : null;
+  const usable = cached !== undefined && cached.key === key && cached.since <= since;
+  const changedSince = usable ? new Date(cached.mark.getTime() - SKEW_MS) : null;
+  const leftFrom = usable && cached.since < since ? cached.since : null;
   // Read before computing: what changes meanwhile is looked at again next time.
   const [found] = await db.$queryRaw<{ mark: Date | null; changed: string[] }[]>`
     SELECT (SELECT max("statusChangedAt") FROM "Order" WHERE "organizationId" = ${s.organizationId}) AS mark,
            (SELECT coalesce(array_agg(DISTINCT "accountId"), '{}') FROM "Order"
-            WHERE "organizationId" = ${s.organizationId} AND ${since}::timestamp IS NOT NULL AND "statusChangedAt" >= ${since}::timestamp) AS changed`;
+            WHERE "organizationId" = ${s.organizationId}
+              AND ((${changedSince}::timestamp IS NOT NULL AND "statusChangedAt" >= ${changedSince}::timestamp)
+                OR (${leftFrom}::date IS NOT NULL AND "orderedAt" >= ${leftFrom}::date AND "orderedAt" < ${since}::date))) AS changed`;
   const changed = found?.changed ?? [];
   let byAccount: Map<string, Stat[]>;
-  if (!cached || since === null) {
-    byAccount = byAccountOf(await computeStats(db, s, null));
+  if (!usable) {
+    byAccount = byAccountOf(await computeStats(db, s, since, null));
   } else if (changed.length === 0) {
     byAccount = cached.byAccount;
   } else {
-    const fresh = byAccountOf(await computeStats(db, s, changed));
+    const fresh = byAccountOf(await computeStats(db, s, since, changed));
     byAccount = new Map(cached.byAccount);
     for (const accountId of changed) {
       const rows = fresh.get(accountId);
@@ -55,15 +63,12 @@ export async function reorderStats(db: Client, s: LoadScope): Promise<ReorderSta
       else byAccount.delete(accountId);
     }
   }
-  organizations.set(s.organizationId, { key, mark: found?.mark ?? new Date(0), byAccount });
-  return withNames(db, [...byAccount.values()].flat());
+  organizations.set(s.organizationId, { key, since, mark: found?.mark ?? new Date(0), byAccount });
+  return withNames(db, due([...byAccount.values()].flat(), s));
 }
 
-/** The pairs whose usual interval is (nearly) exceeded today; null = every account of the organization. */
-function computeStats(db: Client, s: LoadScope, accounts: string[] | null): Promise<Stat[]> {
-  const soon = addDays(s.today, 1);
-  const since = addDays(s.today, -s.settings.reorderHistoryDays);
-  const factor = 1 + s.settings.reorderMargin;
+/** Pairs with at least three order days since `since`; null = every account of the organization. */
+function computeStats(db: Client, s: LoadScope, since: string, accounts: string[] | null): Promise<Stat[]> {
   return jsonRows<Stat>(db, Prisma.sql`
     WITH d AS (
       SELECT DISTINCT o."accountId", l."productId", (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date AS day
@@ -79,8 +84,13 @@ function computeStats(db: Client, s: LoadScope, accounts: string[] | null): Prom
              percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median
       FROM g GROUP BY "accountId", "productId" HAVING count(gap) >= 2)
     SELECT "accountId", "productId", last::text AS "lastDay", orders, median::float8 AS "medianGapDays"
-    FROM s
-    WHERE median > 0 AND last + (median * ${factor}::float8)::int <= ${soon}::date`);
+    FROM s WHERE median > 0`);
+}
+
+/** The pairs whose usual interval is exceeded today (the rule's own test, so that only these get names). */
+function due(stats: Stat[], s: LoadScope): Stat[] {
+  const factor = 1 + s.settings.reorderMargin;
+  return stats.filter((r) => daysBetween(r.lastDay, s.today) > r.medianGapDays * factor);
 }
 
 function byAccountOf(stats: Stat[]): Map<string, Stat[]> {

@@ -60,10 +60,18 @@ describeEachDatabase("reorder statistics within a day", (get) => {
     expect(third.map((r) => [r.productName, r.lastDay])).toEqual([["Bolt M12", "2026-04-30"]]);
     expect(third).toEqual(await fromScratch());
 
-    // The next day starts from scratch too.
-    const tomorrow = { ...scope, today: "2026-05-21" };
-    const next = await reorderStats(db, tomorrow);
-    const nextScratch = await reorderStats(db, { ...tomorrow, accountId: s.accountId });
-    expect(next).toEqual(nextScratch);
+    // Days later the same rows hold; once orders leave the year of history, the account's interval
+    // is learnt from what is left (here: too few order days, so nothing is due).
+    const scratchOn = async (today: string) => {
+      const rows = [];
+      for (const accountId of [s.accountId, other.id]) rows.push(...(await reorderStats(db, { ...scope, today, accountId })));
+      return rows.sort((a, b) => a.accountId.localeCompare(b.accountId));
+    };
+    const sweepOn = async (today: string) => (await reorderStats(db, { ...scope, today })).sort((a, b) => a.accountId.localeCompare(b.accountId));
+    // As if these orders had been placed and last changed long ago (not within the last minutes).
+    await db.$executeRaw`UPDATE "Order" SET "statusChangedAt" = "orderedAt" WHERE "organizationId" = ${s.organizationId}`;
+    for (const today of ["2026-05-21", "2026-09-01", "2027-04-13", "2027-04-25"]) expect(await sweepOn(today)).toEqual(await scratchOn(today));
+    expect((await sweepOn("2027-04-13")).length).toBe(1);
+    expect(await sweepOn("2027-04-25")).toEqual([]);
   });
 });
