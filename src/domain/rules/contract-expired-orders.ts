@@ -1,3 +1,4 @@
+import { byAccount } from "./by-account.ts";
 import type { ContractRow } from "./load.ts";
 import type { Rule } from "./types.ts";
 
@@ -6,9 +7,9 @@ export const contractExpiredOrders: Rule = {
   name: "contract.expired-orders",
   kind: "flag",
   run(data) {
-    const byAccount = contractsByAccount(data.contracts);
+    const contractsOf = byAccount(data.contracts);
     return data.uncoveredOrders.flatMap((u) => {
-      const ended = latestEndedBefore(byAccount.get(u.accountId) ?? [], u.accountId, u.lastDay);
+      const ended = latestEndedBefore(contractsOf.get(u.accountId) ?? [], u.accountId, u.lastDay);
       if (!ended) return [];
       return [{
         rule: "contract.expired-orders",
@@ -24,16 +25,6 @@ export const contractExpiredOrders: Rule = {
   },
 };
 
-/** Contracts grouped by account (rules look up an account's contracts, never scan them all). */
-export function contractsByAccount(contracts: ContractRow[]): Map<string, ContractRow[]> {
-  const map = new Map<string, ContractRow[]>();
-  for (const c of contracts) {
-    const list = map.get(c.accountId);
-    if (list) list.push(c);
-    else map.set(c.accountId, [c]);
-  }
-  return map;
-}
 
 /** The contract of an account that ended last before a day, if any. */
 export function latestEndedBefore(contracts: ContractRow[], accountId: string, day: string): ContractRow | undefined {

@@ -1,4 +1,5 @@
-import { contractsByAccount, latestEndedBefore } from "./contract-expired-orders.ts";
+import { byAccount } from "./by-account.ts";
+import { latestEndedBefore } from "./contract-expired-orders.ts";
 import type { Rule } from "./types.ts";
 
 /** Recent orders of an account on days when no contract is in force (and no contract merely expired: see contract.expired-orders). */
@@ -6,9 +7,9 @@ export const contractMissing: Rule = {
   name: "contract.missing",
   kind: "flag",
   run(data) {
-    const byAccount = contractsByAccount(data.contracts);
+    const contractsOf = byAccount(data.contracts);
     return data.uncoveredOrders.flatMap((u) => {
-      if (latestEndedBefore(byAccount.get(u.accountId) ?? [], u.accountId, u.lastDay)) return [];
+      if (latestEndedBefore(contractsOf.get(u.accountId) ?? [], u.accountId, u.lastDay)) return [];
       return [{
         rule: "contract.missing",
         dedupeKey: `contract.missing:${u.accountId}`,

@@ -1,6 +1,6 @@
 import type { Rule } from "./types.ts";
 import { addDays, daysBetween } from "./time.ts";
-import { contractsByAccount } from "./contract-expired-orders.ts";
+import { byAccount } from "./by-account.ts";
 
 /**
  * A contract nearing its notice deadline (end day minus notice days) with no follow-up contract:
@@ -11,12 +11,12 @@ export const contractNotice: Rule = {
   name: "contract.notice",
   kind: "flag",
   run(data, ctx) {
-    const byAccount = contractsByAccount(data.contracts);
+    const contractsOf = byAccount(data.contracts);
     return data.contracts.flatMap((c) => {
       if (ctx.today > c.endsOn) return [];
       const deadline = addDays(c.endsOn, -c.noticeDays);
       if (daysBetween(ctx.today, deadline) > ctx.settings.noticeLeadDays) return [];
-      const renewed = byAccount.get(c.accountId)!.some((o) => o.accountId === c.accountId && o.id !== c.id && o.endsOn > c.endsOn && o.startsOn > c.startsOn);
+      const renewed = contractsOf.get(c.accountId)!.some((o) => o.accountId === c.accountId && o.id !== c.id && o.endsOn > c.endsOn && o.startsOn > c.startsOn);
       if (renewed) return [];
       const begun = ctx.today >= deadline;
       return [{

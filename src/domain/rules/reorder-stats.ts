@@ -1,4 +1,5 @@
 import { Prisma } from "../../generated/prisma/client.ts";
+import { byAccount } from "./by-account.ts";
 import { jsonRows } from "./json-rows.ts";
 import type { Client, LoadScope, ReorderStatRow } from "./load.ts";
 import { addDays, daysBetween } from "./time.ts";
@@ -49,22 +50,22 @@ export async function reorderStats(db: Client, s: LoadScope): Promise<ReorderSta
               AND ((${changedSince}::timestamp IS NOT NULL AND "statusChangedAt" >= ${changedSince}::timestamp)
                 OR (${leftFrom}::date IS NOT NULL AND "orderedAt" >= ${leftFrom}::date AND "orderedAt" < ${since}::date))) AS changed`;
   const changed = found?.changed ?? [];
-  let byAccount: Map<string, Stat[]>;
+  let stats: Map<string, Stat[]>;
   if (!usable) {
-    byAccount = byAccountOf(await computeStats(db, s, since, null));
+    stats = byAccount(await computeStats(db, s, since, null));
   } else if (changed.length === 0) {
-    byAccount = cached.byAccount;
+    stats = cached.byAccount;
   } else {
-    const fresh = byAccountOf(await computeStats(db, s, since, changed));
-    byAccount = new Map(cached.byAccount);
+    const fresh = byAccount(await computeStats(db, s, since, changed));
+    stats = new Map(cached.byAccount);
     for (const accountId of changed) {
       const rows = fresh.get(accountId);
-      if (rows) byAccount.set(accountId, rows);
-      else byAccount.delete(accountId);
+      if (rows) stats.set(accountId, rows);
+      else stats.delete(accountId);
     }
   }
-  organizations.set(s.organizationId, { key, since, mark: found?.mark ?? new Date(0), byAccount });
-  return withNames(db, due([...byAccount.values()].flat(), s));
+  organizations.set(s.organizationId, { key, since, mark: found?.mark ?? new Date(0), byAccount: stats });
+  return withNames(db, due([...stats.values()].flat(), s));
 }
 
 /** Pairs with at least three order days since `since`; null = every account of the organization. */
@@ -91,16 +92,6 @@ function computeStats(db: Client, s: LoadScope, since: string, accounts: string[
 function due(stats: Stat[], s: LoadScope): Stat[] {
   const factor = 1 + s.settings.reorderMargin;
   return stats.filter((r) => daysBetween(r.lastDay, s.today) > r.medianGapDays * factor);
-}
-
-function byAccountOf(stats: Stat[]): Map<string, Stat[]> {
-  const map = new Map<string, Stat[]>();
-  for (const stat of stats) {
-    const list = map.get(stat.accountId);
-    if (list) list.push(stat);
-    else map.set(stat.accountId, [stat]);
-  }
-  return map;
 }
 
 /** Product names as they are now (a rename shows at once), for accounts that still exist. */
