@@ -101,10 +101,10 @@ const FLAG_COLUMNS = Prisma.sql`id, number, "dedupeKey", status::text AS status,
 
 /**
  * The findings compared with the flags in force, in SQL: back come the flags that may need work
- * (gone, changed, not announced at their severity, snoozed, acknowledged
- * with a rise to check) and the keys of findings no flag in force holds. A flag in force, open or
- * acknowledged, found again unchanged and announced at its severity needs nothing and stays in the
- * database: most flags, most hours (reading them all cost a sweep ~100 ms per 16k flags).
+ * (gone, changed, not announced at their severity, snoozed, acknowledged with a rise to check) and
+ * the keys of findings no flag in force holds. A flag in force, open or acknowledged, found again
+ * unchanged and announced at its severity needs nothing and stays in the database: most flags, most
+ * hours (reading them all cost a sweep ~100 ms per 16k flags).
  */
 async function flagsToReview(tx: Tx, organizationId: string, accountId: string | null, findings: Finding[], hashes: string[]) {
   const json = JSON.stringify(findings.map((f, i) => [f.dedupeKey, f.severity, hashes[i]]));
@@ -175,7 +175,6 @@ function paramsHash(rule: string, params: Record<string, unknown>): string {
   return hash("md5", JSON.stringify(compared), "base64");
 }
 
-
 /** Runs every flag rule for an organization as of `now`, keeps the flags and writes the alerts. */
 export async function runChecks(db: PrismaClient, organizationId: string, options: RunOptions): Promise<CheckRunSummary> {
   const { org, ctx, locale, quiet } = await organizationContext(db, organizationId, options.now);
@@ -200,9 +199,9 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
   const summary = await inTransaction(db, async (tx) => {
     await lockOrganization(tx, "checks", organizationId);
     const keys = findings.map((f) => f.dedupeKey);
-    // The flags in force, then (usually none) resolved ones found again.
     const params = findings.map(flagParams);
     const hashes = params.map((p, i) => paramsHash(findings[i]!.rule, p));
+    // The flags in force that may need work, then (usually none) resolved ones found again.
     const review = await flagsToReview(tx, organizationId, options.accountId ?? null, findings, hashes);
     const existing = review.held;
     if (review.unheld.length) existing.push(...(await resolvedFlags(tx, organizationId, options.accountId ?? null, review.unheld)));

@@ -12,6 +12,7 @@ import { addDays, daysBetween } from "./time.ts";
  * organization; later sweeps recompute only the accounts with orders created or changed since
  * (both set Order.statusChangedAt) or ordered on the days that left the window, which gives the
  * rows a full computation would. Which pairs look due today is decided afresh on every sweep.
+ * Any new way of changing an order (its lines, day or status) must set statusChangedAt too.
  */
 
 type Stat = Omit<ReorderStatRow, "sku" | "productName">;
