@@ -57,11 +57,12 @@ function lastSeen(flag: FlagRow): Date {
   return flag.status !== "RESOLVED" && checkedAt && checkedAt > flag.lastSeenAt ? checkedAt : flag.lastSeenAt;
 }
 
-/** A flag as people see it: counts that follow from the clock (days overdue…) as of `now`. */
+/** A flag as people see it: counts that follow from the clock (days overdue…) as of `now`, or as last seen once resolved. */
 function view(flag: FlagRow, now = new Date()): FlagView {
   const split = splitParams(flag.params);
   const clock = FLAG_RULE_BY_NAME.get(flag.rule)?.clock;
-  const params = clock ? clock.refresh(split.params, { today: localDay(now, flag.organization.timeZone), now }) : split.params;
+  const at = flag.status === "RESOLVED" ? lastSeen(flag) : now;
+  const params = clock ? clock.refresh(split.params, { today: localDay(at, flag.organization.timeZone), now: at }) : split.params;
   const message = split.message;
   return {
     id: flag.id,

@@ -54,8 +54,10 @@ describeEachDatabase("checks: flags and alerts", (get) => {
     await db.invoice.update({ where: { id: invoice.id }, data: { paidOn: new Date("2026-06-30T00:00:00Z") } });
     const paid = await runChecks(db, s.organizationId, { now: new Date("2026-06-30T11:00:00Z") });
     expect(paid.resolved).toBe(1);
-    // Last seen by the sweep before the one that resolved it.
+    // Last seen by the sweep before the one that resolved it, and shown as it was then.
     expect(await db.flag.findUniqueOrThrow({ where: { id: overdue.id } })).toMatchObject({ status: "RESOLVED", lastSeenAt: new Date("2026-06-30T10:00:00Z") });
+    const resolved = await showFlag(db, system(s.organizationId), { flag: `F-${overdue.number}` }, new Date("2026-09-01T10:00:00Z"));
+    expect(resolved.params).toMatchObject({ days: 30 });
   });
 
   it("brings a snoozed flag back when the snooze ends, and keeps muted accounts' flags without sending", async () => {
