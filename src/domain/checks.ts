@@ -74,7 +74,14 @@ async function organizationContext(db: PrismaClient | Tx, organizationId: string
   const ctx: RuleContext = { now, timeZone: org.timeZone, today: localDay(now, org.timeZone), settings: checkSettings(org.settings) };
   const locale = toLocale(org.locale) ?? "en";
   const quiet: QuietRules = { timeZone: org.timeZone, quietStartHour: org.quietStartHour, quietEndHour: org.quietEndHour, workingDays: org.workingDays };
-  return { org, ctx, locale, quiet };
+  // One answer per zone and run (thousands of messages, a handful of zones).
+  const times = new Map<string, Date>();
+  const sendAt = (timeZone: string): Date => {
+    let at = times.get(timeZone);
+    if (!at) times.set(timeZone, (at = deliverAt(now, { ...quiet, timeZone })));
+    return at;
+  };
+  return { org, ctx, locale, quiet, sendAt };
 }
 
 async function lockOrganization(tx: Tx, job: string, organizationId: string) {
@@ -177,7 +184,7 @@ function paramsHash(rule: string, params: Record<string, unknown>): string {
 
 /** Runs every flag rule for an organization as of `now`, keeps the flags and writes the alerts. */
 export async function runChecks(db: PrismaClient, organizationId: string, options: RunOptions): Promise<CheckRunSummary> {
-  const { org, ctx, locale, quiet } = await organizationContext(db, organizationId, options.now);
+  const { org, ctx, locale, quiet, sendAt } = await organizationContext(db, organizationId, options.now);
   const timings: Record<string, number> = {};
   let mark = performance.now();
   const lap = (stage: string) => {
@@ -302,7 +309,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
           dedupeKey: `checks:${organizationId}:${accountId}:${target.platform}:${target.target}:${hash}`,
           accountId,
           message: outgoing(organizationId, target, reply, mentionsFor(dir, mentionIds, target.platform)),
-          notBefore: deliverAt(now, { ...quiet, timeZone: timeZone ?? quiet.timeZone }),
+          notBefore: sendAt(timeZone ?? quiet.timeZone),
         });
       }
       if (targets.length === 0) continue;
@@ -377,7 +384,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
 
 /** Milestone reminders as of `now`: each stage once, one message per account (or per member, direct). */
 export async function runReminders(db: PrismaClient, organizationId: string, options: RunOptions): Promise<ReminderRunSummary> {
-  const { org, ctx, locale, quiet } = await organizationContext(db, organizationId, options.now);
+  const { org, ctx, locale, quiet, sendAt } = await organizationContext(db, organizationId, options.now);
   const scope = { organizationId, timeZone: org.timeZone, today: ctx.today, now: options.now, settings: ctx.settings, ...(options.accountId ? { accountId: options.accountId } : {}) };
   const data = await loadCheckData(db, scope, ["milestones"]);
   const findings = runRules(REMINDER_RULES, data, ctx);
@@ -432,7 +439,7 @@ export async function runReminders(db: PrismaClient, organizationId: string, opt
           dedupeKey: `reminders:${organizationId}:${accountId}:${target.platform}:${target.target}:${hash}`,
           accountId,
           message: outgoing(organizationId, target, reply, mentionsFor(dir, mentionIds, target.platform)),
-          notBefore: deliverAt(now, { ...quiet, timeZone: timeZone ?? quiet.timeZone }),
+          notBefore: sendAt(timeZone ?? quiet.timeZone),
         });
       }
       if (targets.length) logged.push(...items);
@@ -447,7 +454,7 @@ export async function runReminders(db: PrismaClient, organizationId: string, opt
         dedupeKey: `reminders:${organizationId}:member:${memberId}:${target.platform}:${target.target}:${itemsHash(items.map((f) => f.dedupeKey))}`,
         accountId: items.length === 1 || items.every((f) => f.accountId === items[0]!.accountId) ? items[0]!.accountId : null,
         message: outgoing(organizationId, target, reply, []),
-        notBefore: deliverAt(now, { ...quiet, timeZone: zone }),
+        notBefore: sendAt(zone),
       });
       logged.push(...items);
     }
