@@ -8,6 +8,7 @@ import type { ComponentStatus } from "../server.ts";
 import { RunCoordinator } from "./coordinator.ts";
 import { previousFire } from "./cron-time.ts";
 import { Dispatcher, type DispatcherOptions } from "./dispatcher.ts";
+import { pruneBookkeeping } from "./housekeeping.ts";
 import { loadJobSpecs, runJob, type JobSpec, type JobSummary } from "./jobs.ts";
 
 export interface SchedulerDeps {
@@ -51,6 +52,7 @@ export class Scheduler {
   private readonly tasks = new Map<string, { task: ScheduledTask; signature: string; spec: JobSpec }>();
   private readonly now: () => Date;
   private resyncTimer: NodeJS.Timeout | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
   private lastError: string | null = null;
   private specs: JobSpec[] = [];
 
@@ -148,10 +150,22 @@ export class Scheduler {
         .catch((error) => this.logger?.error({ err: error }, "scheduler resync failed"));
     }, resync);
     this.resyncTimer.unref();
+    // Every replica may prune: the deletes are idempotent, and hourly is plenty.
+    const prune = () => {
+      pruneBookkeeping(this.db, this.now())
+        .then((pruned) => {
+          if (Object.values(pruned).some((n) => n > 0)) this.logger?.info({ pruned }, "old bookkeeping rows removed");
+        })
+        .catch((error) => this.logger?.error({ err: error }, "pruning bookkeeping rows failed"));
+    };
+    prune();
+    this.pruneTimer = setInterval(prune, 3_600_000);
+    this.pruneTimer.unref();
   }
 
   async stop(): Promise<void> {
     if (this.resyncTimer) clearInterval(this.resyncTimer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     for (const { task } of this.tasks.values()) await task.destroy();
     this.tasks.clear();
     await this.dispatcher.stop();

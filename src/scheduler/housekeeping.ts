@@ -1,0 +1,40 @@
+import type { PrismaClient } from "../generated/prisma/client.ts";
+
+/**
+ * Bookkeeping rows that would otherwise grow without end: delivered outbox messages, job runs,
+ * the idempotency records of handled platform events, expired link codes. Business data, flags,
+ * failed messages (shown in `flags` and /healthz) and audit events are never removed here. The
+ * latest run of every job is kept whatever its age: catch-up and `kam jobs list` read it.
+ */
+export const RETENTION_DAYS = {
+  /** Sent messages (their dedupe keys only guard against a second insert by the same run). */
+  sentNotifications: 30,
+  jobRuns: 30,
+  /** Platforms retry within minutes; a week is ample. */
+  processedEvents: 7,
+  /** After expiry, used or not. */
+  linkCodes: 1,
+} as const;
+
+export interface PruneSummary {
+  notifications: number;
+  jobRuns: number;
+  processedEvents: number;
+  linkCodes: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export async function pruneBookkeeping(db: PrismaClient, now: Date): Promise<PruneSummary> {
+  const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  const notifications = await db.$executeRaw`
+    DELETE FROM "Notification" WHERE status = 'SENT' AND "sentAt" < ${before(RETENTION_DAYS.sentNotifications)}::timestamp`;
+  const jobRuns = await db.$executeRaw`
+    DELETE FROM "JobRun" j WHERE j."startedAt" < ${before(RETENTION_DAYS.jobRuns)}::timestamp
+      AND EXISTS (SELECT 1 FROM "JobRun" k WHERE k.job = j.job AND k."fireAt" > j."fireAt")`;
+  const processedEvents = await db.$executeRaw`
+    DELETE FROM "ProcessedEvent" WHERE "createdAt" < ${before(RETENTION_DAYS.processedEvents)}::timestamp`;
+  const linkCodes = await db.$executeRaw`
+    DELETE FROM "LinkCode" WHERE "expiresAt" < ${before(RETENTION_DAYS.linkCodes)}::timestamp`;
+  return { notifications, jobRuns, processedEvents, linkCodes };
+}

@@ -1,0 +1,36 @@
+import { expect, it } from "vitest";
+import { pruneBookkeeping } from "../../src/scheduler/housekeeping.ts";
+import { describeEachDatabase } from "../support/databases.ts";
+import { scene } from "../support/scheduler-fixtures.ts";
+
+describeEachDatabase("pruning bookkeeping rows", (get) => {
+  it("removes old sent messages, job runs, handled events and expired link codes, and nothing else", async () => {
+    const db = get().prisma;
+    const s = await scene(db);
+    const now = new Date("2026-06-15T10:00:00Z");
+    const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
+    const message = (key: string, status: "SENT" | "FAILED" | "PENDING", sentAt: Date | null) =>
+      db.notification.create({ data: { organizationId: s.organizationId, dedupeKey: key, platform: "SLACK", target: s.channelId, payload: {}, status, sentAt } });
+    await message("old-sent", "SENT", daysAgo(40));
+    await message("recent-sent", "SENT", daysAgo(10));
+    await message("old-failed", "FAILED", null);
+    await message("old-pending", "PENDING", null);
+    const run = (key: string, job: string, days: number) => db.jobRun.create({ data: { key, job, fireAt: daysAgo(days), startedAt: daysAgo(days), owner: "test" } });
+    await run("a-60", "checks:a", 60);
+    await run("a-40", "checks:a", 40); // the latest of its job: kept however old
+    await run("b-90", "digest:b", 90);
+    await run("c-2", "checks:c", 2);
+    await db.processedEvent.create({ data: { key: "old-event", createdAt: daysAgo(10) } });
+    await db.processedEvent.create({ data: { key: "new-event", createdAt: daysAgo(1) } });
+    await db.linkCode.create({ data: { organizationId: s.organizationId, codeHash: "expired", expiresAt: daysAgo(2) } });
+    await db.linkCode.create({ data: { organizationId: s.organizationId, codeHash: "valid", expiresAt: new Date(now.getTime() + 600_000) } });
+
+    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 1, jobRuns: 1, processedEvents: 1, linkCodes: 1 });
+    expect((await db.notification.findMany({ orderBy: { dedupeKey: "asc" } })).map((n) => n.dedupeKey)).toEqual(["old-failed", "old-pending", "recent-sent"]);
+    expect((await db.jobRun.findMany({ orderBy: { key: "asc" } })).map((r) => r.key)).toEqual(["a-40", "b-90", "c-2"]);
+    expect((await db.processedEvent.findMany()).map((e) => e.key)).toEqual(["new-event"]);
+    expect((await db.linkCode.findMany()).map((c) => c.codeHash)).toEqual(["valid"]);
+    // Again: nothing more to remove.
+    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 0, jobRuns: 0, processedEvents: 0, linkCodes: 0 });
+  });
+});
