@@ -6,6 +6,7 @@ import type { MountPlatform, PlatformHandle } from "../platform.ts";
 import { AckPolicy } from "./ack-policy.ts";
 import { AuthState, boltLogger, createSlackApp, webClientOptions } from "./app.ts";
 import { recentKeys, type SlackContext } from "./context.ts";
+import { runDeferred } from "./deferred.ts";
 import { IdentityMapper } from "./identity.ts";
 import { SlackNotifier } from "./notifier.ts";
 
@@ -61,6 +62,11 @@ export const mountSlack: MountPlatform = async (app, deps) => {
     auth,
     express: app,
   });
+  // Commands a previous process acknowledged but did not run (it died): run and answer them now.
+  const deferred = runDeferred(context).catch((error) => {
+    log.error({ err: error }, "slack: running deferred commands failed");
+    return 0;
+  });
   // Socket Mode connects in the background: an unreachable Slack must not hold up kam serve.
   let socket: { connected: boolean; error: string | null } = { connected: mode === "http", error: null };
   if (mode === "socket") {
@@ -97,6 +103,7 @@ export const mountSlack: MountPlatform = async (app, deps) => {
       resolveMentions: (organizationId, memberIds) => identity.slackUsers(organizationId, memberIds),
     }),
     async stop() {
+      await deferred;
       if (mode === "socket") await Promise.race([bolt.stop().catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
     },
   };

@@ -31,7 +31,8 @@ export function runButton(ctx: SlackContext) {
       who = await ctx.identity.resolve(client, teamId, body.user.id, { teamName: body.team?.domain, userName: body.user.name });
       const channelId = body.channel?.id ?? null;
       const direct = isDirect(channelId ?? undefined);
-      const reply = await handleThenAck(ctx, slackRequest(who, { channelId, direct }, { text: action.value ?? "" }, idempotencyKey), ackOnce);
+      const request = slackRequest(who, { channelId, direct }, { text: action.value ?? "" }, idempotencyKey);
+      const reply = await handleThenAck(ctx, request, ackOnce, { responseUrl: "response_url" in body && typeof body.response_url === "string" ? body.response_url : null, direct });
       answered = true;
       const t = translatorFor(who);
 

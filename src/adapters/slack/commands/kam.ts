@@ -32,7 +32,7 @@ export function kamCommand(ctx: SlackContext) {
       });
       const direct = isDirect(command.channel_id, command.channel_name);
       const request = slackRequest(who, { channelId: command.channel_id, direct }, { text: fromSlackText(command.text ?? "") }, idempotencyKey);
-      const reply = await handleThenAck(ctx, request, ackOnce);
+      const reply = await handleThenAck(ctx, request, ackOnce, { responseUrl: command.response_url ?? null, direct });
       answered = true;
       const t = translatorFor(who);
       const form = formOf(reply);

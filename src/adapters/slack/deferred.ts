@@ -1,0 +1,86 @@
+import type { Prisma } from "../../generated/prisma/client.ts";
+import type { Reply } from "../../core/reply.ts";
+import type { ChatRequest } from "../../core/request.ts";
+import { renderFor, translatorFor, type SlackContext } from "./context.ts";
+
+/**
+ * Under load a Slack command is acknowledged before it runs (src/adapters/slack/ack-policy.ts).
+ * So that a process dying in between loses nothing, the command is written down before the
+ * acknowledgement and crossed out once the core has run it; at start, kam runs what is left. The
+ * core's idempotency key makes a command that did run before the crash answer from its record
+ * instead of running twice.
+ */
+
+/** Where to answer a deferred command. */
+export interface Answer {
+  /** Absent for buttons on the App Home: the command still runs, unanswered. */
+  responseUrl: string | null;
+  direct: boolean;
+}
+
+/** Slack accepts answers on a response_url for 30 minutes. */
+const RESPONSE_URL_MS = 30 * 60_000;
+
+type Note = Prisma.DeferredCommandCreateManyInput;
+
+/**
+ * Notes arriving together (a burst) are written with one statement: one insert per command made
+ * the acknowledgements of a burst on PGlite, whose work blocks this thread, twice as slow.
+ */
+const batches = new WeakMap<object, { notes: Note[]; written: Promise<void> }>();
+
+export function keepDeferred(ctx: SlackContext, request: ChatRequest, answer: Answer): Promise<void> {
+  if (!request.idempotencyKey) return Promise.resolve();
+  const note: Note = { key: request.idempotencyKey, request: request as unknown as Prisma.InputJsonValue, responseUrl: answer.responseUrl, direct: answer.direct };
+  const open = batches.get(ctx.db);
+  if (open) {
+    open.notes.push(note);
+    return open.written;
+  }
+  const batch = { notes: [note], written: Promise.resolve() };
+  batch.written = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+    batches.delete(ctx.db);
+    await ctx.db.deferredCommand.createMany({ data: batch.notes, skipDuplicates: true });
+  });
+  batches.set(ctx.db, batch);
+  return batch.written;
+}
+
+export async function dropDeferred(ctx: SlackContext, request: ChatRequest): Promise<void> {
+  if (request.idempotencyKey) await ctx.db.deferredCommand.deleteMany({ where: { key: request.idempotencyKey } });
+}
+
+/**
+ * Runs the commands a previous process acknowledged and did not finish, oldest first, and answers
+ * on their response_url while Slack still takes it. Each is taken by deleting its row, so that of
+ * several replicas starting at once one runs it. Returns how many ran.
+ */
+export async function runDeferred(ctx: SlackContext, now = () => Date.now()): Promise<number> {
+  const rows = await ctx.db.deferredCommand.findMany({ orderBy: { createdAt: "asc" }, take: 1_000 });
+  let ran = 0;
+  for (const row of rows) {
+    const taken = await ctx.db.deferredCommand.deleteMany({ where: { key: row.key } });
+    if (taken.count === 0) continue;
+    const request = row.request as unknown as ChatRequest;
+    try {
+      const reply = await ctx.handle(request);
+      ran++;
+      if (row.responseUrl && now() - row.createdAt.getTime() < RESPONSE_URL_MS) await answer(ctx, request, reply, { responseUrl: row.responseUrl, direct: row.direct });
+      ctx.logger.info({ key: row.key, ok: reply.ok !== false }, "slack: ran a command acknowledged before a restart");
+    } catch (error) {
+      ctx.logger.error({ err: error, key: row.key }, "slack: a command acknowledged before a restart failed");
+    }
+  }
+  return ran;
+}
+
+async function answer(ctx: SlackContext, request: ChatRequest, reply: Reply, where: { responseUrl: string; direct: boolean }): Promise<void> {
+  const t = translatorFor(request.locale ? { locale: request.locale } : null);
+  const message = await renderFor(ctx, request.organizationId, reply, { t });
+  const response = await fetch(where.responseUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ response_type: reply.visibility === "channel" && !where.direct ? "in_channel" : "ephemeral", text: message.text, blocks: message.blocks }),
+  });
+  if (!response.ok) ctx.logger.warn({ status: response.status }, "slack: response_url refused the late answer");
+}
