@@ -5,8 +5,9 @@ import { renderFor, translatorFor, type SlackContext } from "./context.ts";
 
 /**
  * Under load a Slack command is acknowledged before it runs (src/adapters/slack/ack-policy.ts).
- * So that a process dying in between loses nothing, the command is written down before the
- * acknowledgement and crossed out once the core has run it; at start, kam runs what is left. The
+ * So that a process dying in between loses nothing, the command is written down as Slack is
+ * answered, before it runs, and crossed out once the core has run it; at start, kam runs what is
+ * left (only the few milliseconds between the answer and the note stay unprotected). The
  * core's idempotency key makes a command that did run before the crash answer from its record
  * instead of running twice.
  */
