@@ -5,6 +5,7 @@ import type { Actor } from "./actor.ts";
 import { splitParams } from "./checks.ts";
 import { FLAG_RULE_BY_NAME } from "./rules/index.ts";
 import { localDay } from "./rules/time.ts";
+import { SEVERITY_RANK } from "./rules/types.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
@@ -102,7 +103,6 @@ async function requireFlagWrite(tx: Tx, actor: Actor, flag: FlagRow) {
 const listInput = z.object({ account: limits.reference.optional(), scope: z.enum(["open", "all"]).default("open") });
 const flagRef = z.object({ flag: limits.reference });
 
-const SEVERITY_ORDER: Record<Severity, number> = { CRITICAL: 0, WARNING: 1, INFO: 2 };
 
 /** Open (or all) flags, most severe first, and the outbox's permanent delivery failures. */
 export async function listFlags(
@@ -131,7 +131,7 @@ export async function listFlags(
     });
     return {
       account: account ? { id: account.id, name: account.name } : null,
-      flags: flags.map((f) => view(f, now)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.number - b.number),
+      flags: flags.map((f) => view(f, now)).sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.number - b.number),
       deliveryFailures: failures.map((n) => ({
         id: n.id,
         platform: n.platform,

@@ -1,6 +1,8 @@
 import type { HomeView } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { formats, toLocale, translator } from "../../core/i18n/index.ts";
+import { severityTone } from "../../core/messages/format.ts";
+import { SEVERITY_RANK } from "../../domain/rules/types.ts";
 import type { Block, Reply } from "../../core/reply.ts";
 import { renderReply } from "./blocks.ts";
 import type { SlackContext } from "./context.ts";
@@ -8,7 +10,6 @@ import type { SlackIdentity } from "./identity.ts";
 import { LIMITS } from "./limits.ts";
 
 export const HOME_CALLBACK = "kam.home";
-const SEVERITY_ORDER = { CRITICAL: 0, WARNING: 1, INFO: 2 } as const;
 
 /**
  * The App Home of one member: their accounts, next deadlines, open flags (with an acknowledge
@@ -70,7 +71,7 @@ export async function homeReply(ctx: SlackContext, who: SlackIdentity, now = new
   );
 
   blocks.push({ kind: "heading", text: t("slack:home.flags") });
-  const openFlags = flags.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]).slice(0, 5);
+  const openFlags = flags.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).slice(0, 5);
   if (openFlags.length === 0) blocks.push({ kind: "text", text: t("slack:home.noFlags"), tone: "muted" });
   for (const flag of openFlags) {
     blocks.push({
@@ -81,7 +82,7 @@ export async function homeReply(ctx: SlackContext, who: SlackIdentity, now = new
         rule: flag.rule,
         account: (flag.accountId && names.get(flag.accountId)) || "",
       }),
-      tone: flag.severity === "CRITICAL" ? "error" : flag.severity === "WARNING" ? "warning" : "normal",
+      tone: severityTone(flag.severity),
     });
     blocks.push({ kind: "actions", buttons: [{ label: t("slack:home.acknowledge"), command: `flag ack ${flag.number}` }] });
   }

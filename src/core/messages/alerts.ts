@@ -1,7 +1,8 @@
 import type { Severity } from "../../generated/prisma/enums.ts";
 import type { Locale } from "../i18n/index.ts";
 import type { Block, Reply } from "../reply.ts";
-import { findingText, messageContext, type MessageContext } from "./format.ts";
+import { SEVERITY_RANK } from "../../domain/rules/types.ts";
+import { findingText, messageContext, severityTone, type MessageContext } from "./format.ts";
 
 export interface AlertItem {
   flagNumber: number;
@@ -14,7 +15,6 @@ export interface AlertItem {
 export const MAX_ITEMS_WITH_BUTTONS = 10;
 export const MAX_ITEMS_LISTED = 40;
 
-const SEVERITY_ORDER: Record<Severity, number> = { CRITICAL: 0, WARNING: 1, INFO: 2 };
 
 /** Buttons of one flag: acknowledge, snooze a day or a week, details. */
 export function flagButtons(ctx: MessageContext, number: number): Block {
@@ -44,12 +44,12 @@ export function alertsReply(
   timeZone: string,
 ): Reply {
   const ctx = messageContext(locale, timeZone);
-  const items = [...input.items].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.flagNumber - b.flagNumber);
+  const items = [...input.items].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.flagNumber - b.flagNumber);
   const heading = ctx.t(input.offline ? "scheduler:alerts.offlineHeading" : "scheduler:alerts.heading", { account: input.accountName, count: items.length }) as string;
   const blocks: Block[] = [{ kind: "heading", text: heading }];
   if (input.mentionMemberIds?.length) blocks.push({ kind: "mention", memberIds: input.mentionMemberIds, text: ctx.t("scheduler:alerts.attention") as string });
   for (const item of items.slice(0, MAX_ITEMS_WITH_BUTTONS)) {
-    blocks.push({ kind: "text", text: alertLine(ctx, item), tone: item.severity === "CRITICAL" ? "error" : item.severity === "WARNING" ? "warning" : "normal" });
+    blocks.push({ kind: "text", text: alertLine(ctx, item), tone: severityTone(item.severity) });
     blocks.push(flagButtons(ctx, item.flagNumber));
   }
   const rest = items.slice(MAX_ITEMS_WITH_BUTTONS);

@@ -2,7 +2,7 @@ import type { DeliveryFailure, FlagView } from "../../domain/flags.ts";
 import type { Locale } from "../i18n/index.ts";
 import type { Block, Reply } from "../reply.ts";
 import { flagButtons } from "./alerts.ts";
-import { findingText, messageContext, type MessageContext } from "./format.ts";
+import { findingText, messageContext, severityTone, type MessageContext } from "./format.ts";
 
 function flagLine(ctx: MessageContext, f: FlagView): string {
   const status = f.status === "SNOOZED" && f.snoozedUntil ? (ctx.t("scheduler:flags.snoozedUntil", { until: ctx.f.dateTime(f.snoozedUntil) }) as string) : (ctx.t(`scheduler:status.${f.status}`) as string);
@@ -44,7 +44,7 @@ export function flagReply(flag: FlagView, locale: Locale, timeZone: string): Rep
   const heading = ctx.t("scheduler:flags.detailHeading", { number: flag.number }) as string;
   const blocks: Block[] = [
     { kind: "heading", text: heading },
-    { kind: "text", text: findingText(ctx, flag.message, flag.params), tone: flag.severity === "CRITICAL" ? "error" : flag.severity === "WARNING" ? "warning" : "normal" },
+    { kind: "text", text: findingText(ctx, flag.message, flag.params), tone: severityTone(flag.severity) },
     {
       kind: "fields",
       fields: [

@@ -1,4 +1,6 @@
+import type { Severity } from "../../generated/prisma/enums.ts";
 import { formats, translator, type Formats, type Locale, type Translate } from "../i18n/index.ts";
+import type { Tone } from "../reply.ts";
 
 /** Translator and formats of one message, in the recipient's locale and time zone. */
 export interface MessageContext {
@@ -73,4 +75,9 @@ export function formatParams(params: Record<string, string | number>, f: Formats
 /** The localized text of a finding (message key in the "scheduler" namespace). */
 export function findingText(ctx: MessageContext, message: string, params: Record<string, string | number>): string {
   return ctx.t(`scheduler:${message}`, formatParams(params, ctx.f)) as string;
+}
+
+/** How a finding of a severity is shown. */
+export function severityTone(severity: Severity): Tone {
+  return severity === "CRITICAL" ? "error" : severity === "WARNING" ? "warning" : "normal";
 }

@@ -1,7 +1,7 @@
 import type { Severity } from "../../generated/prisma/enums.ts";
 import type { Locale } from "../i18n/index.ts";
 import type { Block, Reply } from "../reply.ts";
-import { findingText, messageContext } from "./format.ts";
+import { findingText, messageContext, severityTone } from "./format.ts";
 
 export interface ReminderItem {
   severity: Severity;
@@ -34,7 +34,7 @@ export function remindersReply(
       blocks.push({ kind: "list", items: items.slice(i).map((r) => findingText(ctx, r.message, r.params)) });
       break;
     }
-    blocks.push({ kind: "text", text, tone: item.severity === "CRITICAL" ? "error" : item.severity === "WARNING" ? "warning" : "normal" });
+    blocks.push({ kind: "text", text, tone: severityTone(item.severity) });
     if (item.milestoneNumber !== undefined) {
       blocks.push({
         kind: "actions",
