@@ -150,17 +150,17 @@ export async function showFlag(db: PrismaClient, actor: Actor, input: { flag: st
   return inTransaction(db, async (tx) => view(await loadFlag(tx, actor, data.flag), now));
 }
 
-/** Moves one open flag to a new state, audited; a resolved flag cannot be acknowledged or resolved again. */
+/** Moves one open flag to a new state, audited; a resolved flag cannot be acknowledged, snoozed or resolved again. */
 async function changeFlag(
   db: PrismaClient,
   actor: Actor,
-  input: { flag: string },
+  ref: string,
   action: string,
   change: (flag: FlagRow) => Prisma.FlagUpdateInput,
+  details: (flag: FlagRow) => Record<string, unknown> = (flag) => ({ number: flag.number, from: flag.status }),
 ): Promise<FlagView> {
-  const data = validate(flagRef, input);
   return inTransaction(db, async (tx) => {
-    const flag = await loadFlag(tx, actor, data.flag);
+    const flag = await loadFlag(tx, actor, ref);
     await requireFlagWrite(tx, actor, flag);
     if (flag.status === "RESOLVED") throw new ConflictError("scheduler:error.flagResolved", { flag: `F-${flag.number}` });
     const updated = await tx.flag.update({
@@ -168,14 +168,15 @@ async function changeFlag(
       data: change(flag),
       include: FLAG_INCLUDE,
     });
-    await audit(tx, actor, action, "Flag", flag.id, { number: flag.number, from: flag.status });
+    await audit(tx, actor, action, "Flag", flag.id, details(flag));
     return view(updated);
   });
 }
 
 /** Acknowledged: known, not sent again unless its severity rises. */
-export function acknowledgeFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
-  return changeFlag(db, actor, input, "flag.acknowledge", (flag) => ({
+export async function acknowledgeFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
+  const { flag: ref } = validate(flagRef, input);
+  return changeFlag(db, actor, ref, "flag.acknowledge", (flag) => ({
     status: "ACKNOWLEDGED",
     snoozedUntil: null,
     notifiedSeverity: flag.notifiedSeverity ?? flag.severity,
@@ -183,28 +184,25 @@ export function acknowledgeFlag(db: PrismaClient, actor: Actor, input: { flag: s
 }
 
 /** Resolved by hand; the next check run reopens it if the problem is still there. */
-export function resolveFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
-  return changeFlag(db, actor, input, "flag.resolve", (flag) => ({ status: "RESOLVED", resolvedAt: new Date(), snoozedUntil: null, lastSeenAt: lastSeen(flag) }));
+export async function resolveFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
+  const { flag: ref } = validate(flagRef, input);
+  return changeFlag(db, actor, ref, "flag.resolve", (flag) => ({ status: "RESOLVED", resolvedAt: new Date(), snoozedUntil: null, lastSeenAt: lastSeen(flag) }));
 }
 
 /** Snoozed until a moment: silent till then, sent again afterwards if it still holds. */
 export async function snoozeFlag(db: PrismaClient, actor: Actor, input: { flag: string; until: Date }): Promise<FlagView> {
-  const data = validate(flagRef, { flag: input.flag });
+  const { flag: ref } = validate(flagRef, { flag: input.flag });
   if (!(input.until instanceof Date) || Number.isNaN(input.until.getTime()) || input.until.getTime() <= Date.now()) {
     throw new InvalidInputError("until", "scheduler:error.untilInPast");
   }
-  return inTransaction(db, async (tx) => {
-    const flag = await loadFlag(tx, actor, data.flag);
-    await requireFlagWrite(tx, actor, flag);
-    if (flag.status === "RESOLVED") throw new ConflictError("scheduler:error.flagResolved", { flag: `F-${flag.number}` });
-    const updated = await tx.flag.update({
-      where: { id: flag.id },
-      data: { status: "SNOOZED", snoozedUntil: input.until },
-      include: FLAG_INCLUDE,
-    });
-    await audit(tx, actor, "flag.snooze", "Flag", flag.id, { number: flag.number, until: input.until.toISOString() });
-    return view(updated);
-  });
+  return changeFlag(
+    db,
+    actor,
+    ref,
+    "flag.snooze",
+    () => ({ status: "SNOOZED", snoozedUntil: input.until }),
+    (flag) => ({ number: flag.number, until: input.until.toISOString() }),
+  );
 }
 
 /** Silences an account's alerts and reminders until a moment (a moment in the past unmutes). Flags are still kept. */
