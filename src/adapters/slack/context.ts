@@ -64,6 +64,16 @@ export function slackRequest(
   };
 }
 
+/** An acknowledgement that is sent once, however many paths call it. */
+export function once(ack: () => Promise<void>): () => Promise<void> {
+  let acked = false;
+  return async () => {
+    if (acked) return;
+    acked = true;
+    await ack();
+  };
+}
+
 export const TIMED_OUT: unique symbol = Symbol("timed out");
 
 /**

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
 import { formOf, nextIds } from "../blocks.ts";
-import { failureReply, slackRequest, handleThenAck, isDirect, renderFor, translatorFor, type SlackContext } from "../context.ts";
+import { failureReply, slackRequest, handleThenAck, isDirect, once, renderFor, translatorFor, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
 import { LIMITS } from "../limits.ts";
 import { formModal } from "../modal.ts";
@@ -16,12 +16,7 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
  */
 export function runButton(ctx: SlackContext) {
   return async function runCommandButton({ body, action, ack, respond, client, logger }: Args): Promise<void> {
-    let acked = false;
-    const ackOnce = async () => {
-      if (acked) return;
-      acked = true;
-      await ack();
-    };
+    const ackOnce = once(ack);
     let who: SlackIdentity | null = null;
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     const idempotencyKey = `slack:action:${teamId}:${body.trigger_id ?? `${body.container?.message_ts}:${action.action_ts}`}`;

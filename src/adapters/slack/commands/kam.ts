@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { formOf } from "../blocks.ts";
 import { fromSlackText } from "../escape.ts";
-import { failureReply, slackRequest, handleThenAck, isDirect, renderFor, translatorFor, type SlackContext } from "../context.ts";
+import { failureReply, slackRequest, handleThenAck, isDirect, once, renderFor, translatorFor, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
 import { formModal } from "../modal.ts";
 
@@ -15,12 +15,7 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
  */
 export function kamCommand(ctx: SlackContext) {
   return async function kam({ command, ack, respond, client, logger }: Args): Promise<void> {
-    let acked = false;
-    const ackOnce = async () => {
-      if (acked) return;
-      acked = true;
-      await ack();
-    };
+    const ackOnce = once(ack);
     let who: SlackIdentity | null = null;
     const idempotencyKey = `slack:command:${command.team_id}:${command.trigger_id}`;
     let answered = false;
