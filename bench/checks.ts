@@ -8,11 +8,9 @@
  *
  * Data is bulk-loaded with generate_series in a database of its own, dropped afterwards.
  */
-import pg from "pg";
-import { openDatabase } from "../src/db/client.ts";
 import { runChecks } from "../src/domain/checks.ts";
 import { changeOrderStatus, logOrder } from "../src/domain/orders.ts";
-import { benchPostgres } from "./support.ts";
+import { openBenchPostgres } from "./support.ts";
 
 const scaleArg = process.argv.indexOf("--scale");
 const scale = scaleArg > 0 ? Number(process.argv[scaleArg + 1]) : 1;
@@ -26,13 +24,10 @@ const product = (n: string) => `(((${n} % ${ACCOUNTS}) + ((${n} / ${ACCOUNTS}) %
 const ACTIVITY = 100;
 if (scale !== 1) console.log(`note: scaled to ${scale}x (${ACCOUNTS} accounts, ${INVOICES} invoices, ${ORDERS} orders)`);
 
-const target = await benchPostgres();
-if (!target) process.exit(0);
-const db = await openDatabase({ kind: "postgres", url: target.url, poolSize: 8 });
-const sql = new pg.Client({ connectionString: target.url });
+const bench = await openBenchPostgres(8);
+if (!bench) process.exit(0);
+const { db, sql } = bench;
 try {
-  await db.migrate();
-  await sql.connect();
   const now = new Date();
   const t0 = performance.now();
   await sql.query(`
@@ -127,8 +122,5 @@ try {
   const verdict = (ms: number) => (ms / count < 20 ? "met" : "NOT met");
   console.log(`target: under 20x → ${verdict(secondMs)} (hourly sweep), ${verdict(thirdMs)} (first sweep of a day), ${verdict(firstMs)} (first sweep ever, writing every flag)`);
 } finally {
-  await sql.end().catch(() => {});
-  await db.close();
-  if (process.argv.includes("--keep")) console.log(`kept ${target.url}`);
-  else await target.drop();
+  await bench.close(process.argv.includes("--keep"));
 }

@@ -9,11 +9,9 @@ import { spawn } from "node:child_process";
 import { Agent, createServer, request } from "node:http";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
-import pg from "pg";
 import type { DeliveryResult, Notifier, OutgoingMessage } from "../src/core/notifier.ts";
-import { openDatabase } from "../src/db/client.ts";
 import { Dispatcher } from "../src/scheduler/dispatcher.ts";
-import { benchPostgres } from "./support.ts";
+import { openBenchPostgres } from "./support.ts";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -101,13 +99,10 @@ const notifier: Notifier = {
   },
 };
 
-const target = await benchPostgres();
-if (!target) process.exit(0);
-const db = await openDatabase({ kind: "postgres", url: target.url, poolSize: 8 });
-const sql = new pg.Client({ connectionString: target.url });
+const bench = await openBenchPostgres(8);
+if (!bench) process.exit(0);
+const { db, sql } = bench;
 try {
-  await db.migrate();
-  await sql.connect();
   await sql.query(`INSERT INTO "Organization" (id, name) VALUES ('org-bench', 'Bench Org')`);
   await sql.query(`
     INSERT INTO "Notification" (id, "organizationId", "dedupeKey", platform, target, payload, "nextAttemptAt", "createdAt")
@@ -134,8 +129,6 @@ try {
   console.log(`request round trip: mean ${avg(rtts).toFixed(1)} ms, max ${Math.max(...rtts).toFixed(0)} ms; gap between sends on a channel: mean ${avg(gaps).toFixed(0)} ms`);
   console.log(`wall time ${elapsed.toFixed(2)} s; theoretical minimum ${minimum.toFixed(2)} s; ratio ${(elapsed / minimum).toFixed(3)}x (target ≤ 1.2x: ${elapsed / minimum <= 1.2 ? "met" : "NOT met"})`);
 } finally {
-  await sql.end().catch(() => {});
-  await db.close();
-  await target.drop();
+  await bench.close();
   child.kill();
 }

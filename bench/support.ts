@@ -31,6 +31,32 @@ export async function benchPostgres(): Promise<{ url: string; drop(): Promise<vo
   };
 }
 
+/**
+ * A fresh, migrated database on the benchmark's PostgreSQL server with kam's client and a plain pg
+ * client (for bulk loading and reference queries). `close(keep)` closes both and drops the database
+ * unless kept.
+ */
+export async function openBenchPostgres(poolSize: number): Promise<{ url: string; db: Database; sql: pg.Client; close(keep?: boolean): Promise<void> } | null> {
+  const target = await benchPostgres();
+  if (!target) return null;
+  const db = await openDatabase({ kind: "postgres", url: target.url, poolSize });
+  const sql = new pg.Client({ connectionString: target.url });
+  const close = async (keep = false) => {
+    await sql.end().catch(() => {});
+    await db.close();
+    if (keep) console.log(`kept ${target.url}`);
+    else await target.drop();
+  };
+  try {
+    await db.migrate();
+    await sql.connect();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { url: target.url, db, sql, close };
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
