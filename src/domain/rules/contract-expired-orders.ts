@@ -9,7 +9,7 @@ export const contractExpiredOrders: Rule = {
   run(data) {
     const contractsOf = byAccount(data.contracts);
     return data.uncoveredOrders.flatMap((u) => {
-      const ended = latestEndedBefore(contractsOf.get(u.accountId) ?? [], u.accountId, u.lastDay);
+      const ended = latestEndedBefore(contractsOf.get(u.accountId) ?? [], u.lastDay);
       if (!ended) return [];
       return [{
         rule: "contract.expired-orders",
@@ -25,12 +25,11 @@ export const contractExpiredOrders: Rule = {
   },
 };
 
-
-/** The contract of an account that ended last before a day, if any. */
-export function latestEndedBefore(contracts: ContractRow[], accountId: string, day: string): ContractRow | undefined {
+/** Of one account's contracts, the one that ended last before a day, if any. */
+export function latestEndedBefore(contracts: ContractRow[], day: string): ContractRow | undefined {
   let best: ContractRow | undefined;
   for (const c of contracts) {
-    if (c.accountId !== accountId || c.endsOn >= day) continue;
+    if (c.endsOn >= day) continue;
     if (!best || c.endsOn > best.endsOn) best = c;
   }
   return best;

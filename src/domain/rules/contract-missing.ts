@@ -9,7 +9,7 @@ export const contractMissing: Rule = {
   run(data) {
     const contractsOf = byAccount(data.contracts);
     return data.uncoveredOrders.flatMap((u) => {
-      if (latestEndedBefore(contractsOf.get(u.accountId) ?? [], u.accountId, u.lastDay)) return [];
+      if (latestEndedBefore(contractsOf.get(u.accountId) ?? [], u.lastDay)) return [];
       return [{
         rule: "contract.missing",
         dedupeKey: `contract.missing:${u.accountId}`,

@@ -16,7 +16,7 @@ export const contractNotice: Rule = {
       if (ctx.today > c.endsOn) return [];
       const deadline = addDays(c.endsOn, -c.noticeDays);
       if (daysBetween(ctx.today, deadline) > ctx.settings.noticeLeadDays) return [];
-      const renewed = contractsOf.get(c.accountId)!.some((o) => o.accountId === c.accountId && o.id !== c.id && o.endsOn > c.endsOn && o.startsOn > c.startsOn);
+      const renewed = contractsOf.get(c.accountId)!.some((o) => o.id !== c.id && o.endsOn > c.endsOn && o.startsOn > c.startsOn);
       if (renewed) return [];
       const begun = ctx.today >= deadline;
       return [{
