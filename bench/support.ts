@@ -1,34 +1,19 @@
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { openDatabase, type Database } from "../src/db/client.ts";
+import { createScratchDatabase } from "../test/support/scratch-database.ts";
 
 /** A fresh database on the benchmark's PostgreSQL server (BENCH_DATABASE_URL), dropped afterwards. */
 export async function benchPostgres(): Promise<{ url: string; drop(): Promise<void> } | null> {
   const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
-  const admin = new pg.Client({ connectionString: base });
   try {
-    await admin.connect();
+    return await createScratchDatabase(base, "kam_bench");
   } catch (error) {
-    console.log(`PostgreSQL not reachable at ${base} (${(error as Error).message}): PostgreSQL figures skipped.`);
+    console.log(`PostgreSQL not usable at ${base} (${(error as Error).message}): PostgreSQL figures skipped.`);
     return null;
   }
-  const name = `kam_bench_${randomBytes(4).toString("hex")}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 /**
