@@ -93,7 +93,7 @@ try {
   const first = await runChecks(db.prisma, "org-bench", { now });
   const firstMs = performance.now() - s1;
   // An hour of work between the two sweeps: orders logged and moved on through the domain services.
-  const actor = { organizationId: "org-bench", memberId: "mem-1", platform: null };
+  const actor = { organizationId: "org-bench", memberId: "mem-1", platform: null, now: new Date(now.getTime() + 1_800_000) };
   const logged = [];
   for (let k = 0; k < ACTIVITY; k++) {
     const order = await logOrder(db.prisma, actor, { account: `Account ${(k * 7919) % ACCOUNTS}`, lines: [{ product: `SKU-${((k * 7919) % ACCOUNTS) % PRODUCTS}`, quantity: 5 }] });

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { handle } from "../src/core/handler.ts";
+import { systemClock } from "../src/core/clock.ts";
 import type { Database } from "../src/db/client.ts";
 import { accountWithProducts } from "../test/support/fixtures.ts";
 import { onEachDatabase, runConcurrent } from "./support.ts";
@@ -12,7 +13,7 @@ const logger = pino({ level: "silent" });
 
 async function measure(label: string, db: Database) {
   const { actor } = await accountWithProducts(db.prisma);
-  const deps = { db: db.prisma, logger };
+  const deps = { db: db.prisma, logger, now: systemClock };
   const send = (text: string) => () =>
     handle(deps, { organizationId: actor.organizationId, memberId: actor.memberId!, platform: "SLACK", channelId: "C1", text, idempotencyKey: randomUUID() }).then((r) => {
       if (!r.ok) throw new Error(`refused: ${r.summary}`);

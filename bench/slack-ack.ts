@@ -65,9 +65,10 @@ async function bench() {
   // Seed the workspace's organization, an account and a product, then hand the database to kam serve.
   const db = await openDatabase(postgres ? { kind: "postgres", url: postgres } : { kind: "pglite", dataDir: dataDir! });
   await db.migrate();
-  const org = await organizationForWorkspace(db.prisma, "SLACK", fake.teamId, "Bench");
-  const admin = await memberForIdentity(db.prisma, org.id, "SLACK", userId, { displayName: "Bench Admin" });
-  const actor = { organizationId: org.id, memberId: admin.id, platform: "SLACK" as const };
+  const now = new Date();
+  const org = await organizationForWorkspace(db.prisma, "SLACK", fake.teamId, "Bench", now);
+  const admin = await memberForIdentity(db.prisma, org.id, "SLACK", userId, { displayName: "Bench Admin" }, now);
+  const actor = { organizationId: org.id, memberId: admin.id, platform: "SLACK" as const, now };
   await addAccount(db.prisma, actor, { name: "ACME Bench" }).catch(() => undefined);
   await addProduct(db.prisma, actor, { sku: "BOLT-10", name: "Bolt M10", listPrice: { minor: 250 } }).catch(() => undefined);
   await db.close();

@@ -1,3 +1,4 @@
+import { systemClock } from "../src/core/clock.ts";
 /**
  * Teams reply latency: a message activity POSTed to /api/messages until its reply has reached the
  * connector (CloudAdapter answers the POST after the turn, so the POST's duration is the reply
@@ -98,7 +99,7 @@ async function startAdapterOnly(): Promise<{ url: string; close(): Promise<void>
   const adapter = createAdapter({ MicrosoftAppType: "SingleTenant" });
   const constant: Reply = { ok: true, visibility: "caller", summary: "ok", blocks: [{ kind: "heading", text: "kam" }, { kind: "text", text: "ok" }] };
   const logger = createLogger({ level: "silent", pretty: false });
-  const bot = createBot({ config, db: kam.db, logger, core: { db: kam.db.prisma, logger } }, { handle: async () => constant });
+  const bot = createBot({ config, db: kam.db, logger, core: { db: kam.db.prisma, logger, now: systemClock } }, { handle: async () => constant });
   const app = express();
   app.post("/api/messages", express.json(), (req, res) => adapter.process(req, res, bot));
   const server = app.listen(0, "127.0.0.1");

@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { databaseOptions, openDatabase } from "./db/client.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { systemClock } from "./core/clock.ts";
 import { registerJobCommands } from "./scheduler/cli.ts";
 import { registerSlackManifestCommand } from "./adapters/slack/manifest-command.ts";
 import { registerTeamsManifestCommand } from "./adapters/teams/manifest-command.ts";
@@ -80,7 +81,7 @@ program
     try {
       await db.migrate();
       const { seedDemo } = await import("./db/seed-demo.ts");
-      const summary = await seedDemo(db.prisma);
+      const summary = await seedDemo(db.prisma, systemClock());
       console.log(summary);
     } catch (error) {
       await db.close();
@@ -100,7 +101,7 @@ program
     await db.migrate();
     const { renderText } = await import("./adapters/terminal/render.ts");
     const { repl, runOnce } = await import("./adapters/terminal/chat.ts");
-    const deps = { db: db.prisma, logger };
+    const deps = { db: db.prisma, logger, now: systemClock };
     if (options.command !== undefined) {
       const reply = await runOnce(deps, config.KAM_CHAT_USER, options.command);
       process.stdout.write(renderText(reply) + "\n");

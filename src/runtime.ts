@@ -4,6 +4,7 @@ import type { PlatformHandle } from "./adapters/platform.ts";
 import type { Config } from "./config.ts";
 import { databaseOptions, openDatabase, type Database } from "./db/client.ts";
 import type { Logger } from "./logger.ts";
+import { systemClock } from "./core/clock.ts";
 import { startScheduler, type SchedulerHandle } from "./scheduler/index.ts";
 import { createHttpApp, listen, type Health, type HttpServer } from "./server.ts";
 
@@ -60,7 +61,7 @@ export async function startKam(config: Config, logger: Logger): Promise<Kam> {
         }),
       logger,
     );
-    const deps = { config, db, logger, core: { db: db.prisma, logger } };
+    const deps = { config, db, logger, core: { db: db.prisma, logger, now: systemClock } };
     const slack = await mountSlack(app, deps);
     const teams = await mountTeams(app, deps);
     const http = await listen(app, config.PORT, logger);

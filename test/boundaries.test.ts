@@ -44,4 +44,24 @@ describe("architecture boundaries", () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  // One clock: the domain takes `now` from its caller (the request's Actor, the job run). A bare
+  // `new Date()` or `Date.now()` there would make results depend on the day the code runs.
+  it("src/domain and src/core read no clock of their own", () => {
+    // (performance.now() is a stopwatch for timings, not a reading of the date.)
+    const CLOCK_READ = /\bnew Date\(\s*\)|\bDate\.now\(\s*\)/;
+    const allowed = new Set(["core/clock.ts"]);
+    const offenders = ["domain", "core"].flatMap((layer) =>
+      files(join(SRC, layer))
+        .filter((file) => !allowed.has(relative(SRC, file)))
+        .flatMap((file) =>
+          readFileSync(file, "utf8")
+            .split("\n")
+            .map((line, i) => ({ line, at: `${relative(SRC, file)}:${i + 1}` }))
+            .filter(({ line }) => CLOCK_READ.test(line.replace(/\/\/.*$/, "")))
+            .map(({ at, line }) => `${at}: ${line.trim()}`),
+        ),
+    );
+    expect(offenders).toEqual([]);
+  });
 });

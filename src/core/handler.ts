@@ -32,11 +32,11 @@ function cacheOf(deps: CoreDeps): Map<string, Loaded> {
   return cache;
 }
 
-async function load(deps: CoreDeps, request: ChatRequest): Promise<Loaded | null> {
+async function load(deps: CoreDeps, request: ChatRequest, now: Date): Promise<Loaded | null> {
   const cache = cacheOf(deps);
   const key = `${request.organizationId}|${request.memberId}|${request.platform}|${request.channelId ?? ""}`;
   const hit = cache.get(key);
-  if (hit && hit.expires > Date.now()) return hit;
+  if (hit && hit.expires > now.getTime()) return hit;
   const member = await deps.db.member.findFirst({
     where: { id: request.memberId, organizationId: request.organizationId },
     include: { organization: true },
@@ -46,23 +46,23 @@ async function load(deps: CoreDeps, request: ChatRequest): Promise<Loaded | null
     ? await accountForChannel(deps.db, member.organizationId, request.platform, request.channelId)
     : null;
   if (cache.size > 10_000) cache.clear();
-  const loaded = { member, boundAccount, expires: Date.now() + CONTEXT_TTL_MS };
+  const loaded = { member, boundAccount, expires: now.getTime() + CONTEXT_TTL_MS };
   cache.set(key, loaded);
   return loaded;
 }
 
 async function context(deps: CoreDeps, request: ChatRequest): Promise<CommandContext | null> {
-  const loaded = await load(deps, request);
+  const now = deps.now();
+  const loaded = await load(deps, request, now);
   if (!loaded) return null;
   const { member, boundAccount } = loaded;
   const organization = member.organization;
   const locale = toLocale(member.locale) ?? toLocale(request.locale) ?? toLocale(organization.locale) ?? "en";
   const timeZone = [member.timeZone, organization.timeZone].find((z): z is string => !!z && isTimeZone(z)) ?? "UTC";
-  const now = deps.now?.() ?? new Date();
   return {
     deps,
     request,
-    actor: { organizationId: organization.id, memberId: member.id, platform: request.platform },
+    actor: { organizationId: organization.id, memberId: member.id, platform: request.platform, now },
     organization,
     member,
     boundAccount,

@@ -68,21 +68,20 @@ function localToday(now: Date): string {
  * few deliberate problems for the scheduled checks. Every write goes through the domain services.
  * Running it again writes nothing.
  */
-export async function seedDemo(db: PrismaClient): Promise<string> {
-  const org = await organizationForWorkspace(db, "TERMINAL", "local", ORG_NAME);
+export async function seedDemo(db: PrismaClient, now: Date): Promise<string> {
+  const org = await organizationForWorkspace(db, "TERMINAL", "local", ORG_NAME, now);
   // The local member first, so that it (and not a demo colleague) becomes the admin of a new organization.
-  await memberForIdentity(db, org.id, "TERMINAL", "local", { displayName: "Local User" });
+  await memberForIdentity(db, org.id, "TERMINAL", "local", { displayName: "Local User" }, now);
   const exists = await db.account.findFirst({ where: { organizationId: org.id, name: MARKER_ACCOUNT } });
   if (exists) return `Demo data already exists in "${org.name}"; nothing written.`;
 
-  const actor = systemActor(org.id);
+  const actor = systemActor(org.id, now);
   if (org.timeZone !== TIME_ZONE) await changeSettings(db, actor, { setting: "timezone", value: TIME_ZONE });
-  const now = new Date();
   const today = localToday(now);
   const day = (offset: number) => new Date(Date.parse(`${today}T00:00:00Z`) + offset * DAY_MS).toISOString().slice(0, 10);
 
   for (const m of MEMBERS) {
-    await memberForIdentity(db, org.id, "TERMINAL", m.id, { displayName: m.name, email: m.email });
+    await memberForIdentity(db, org.id, "TERMINAL", m.id, { displayName: m.name, email: m.email }, now);
   }
   const anna = await db.member.findFirstOrThrow({ where: { organizationId: org.id, displayName: "Anna Becker" } });
   await setOrgRole(db, actor, anna.id, "MANAGER");

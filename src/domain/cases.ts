@@ -28,7 +28,7 @@ export async function openCase(db: PrismaClient, actor: Actor, input: OpenCaseIn
     const account = await resolveAccount(tx, actor.organizationId, data.account);
     await requireAccount(tx, actor, "account.write", account.id);
     const assignee = data.assignee ? await resolveMember(tx, actor.organizationId, data.assignee) : null;
-    const openedAt = data.now ?? new Date();
+    const openedAt = data.now ?? actor.now;
     const number = await nextNumber(tx, actor.organizationId, "case");
     const opened = await tx.case.create({
       data: {
@@ -64,7 +64,7 @@ export async function closeCase(db: PrismaClient, actor: Actor, input: { case: s
     if (found.status === "CLOSED") throw new ConflictError("error.alreadyClosed", { case: found.number });
     const closed = await tx.case.update({
       where: { id: found.id },
-      data: { status: "CLOSED", closedAt: new Date() },
+      data: { status: "CLOSED", closedAt: actor.now },
       include: { account: true, assignee: true },
     });
     await audit(tx, actor, "case.close", "Case", found.id, { number });

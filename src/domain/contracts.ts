@@ -121,7 +121,7 @@ export async function showContract(db: PrismaClient, actor: Actor, input: z.inpu
       },
     });
     if (!contract) throw new NotFoundError("contract", data.contract);
-    const today = data.today ? limits.dayToDate(data.today) : limits.dayToDate(limits.dateToDay(new Date()));
+    const today = data.today ? limits.dayToDate(data.today) : limits.dayToDate(limits.dateToDay(actor.now));
     const periods = contract.commitments.map((c) => currentPeriod(contract.startsOn, contract.endsOn, c.period, today));
     const lines =
       contract.commitments.length === 0 ? []

@@ -59,7 +59,7 @@ function lastSeen(flag: FlagRow): Date {
 }
 
 /** A flag as people see it: counts that follow from the clock (days overdue…) as of `now`, or as last seen once resolved. */
-function view(flag: FlagRow, now = new Date()): FlagView {
+function view(flag: FlagRow, now: Date): FlagView {
   const split = splitParams(flag.params);
   const clock = FLAG_RULE_BY_NAME.get(flag.rule)?.clock;
   const at = flag.status === "RESOLVED" ? lastSeen(flag) : now;
@@ -109,7 +109,6 @@ export async function listFlags(
   db: PrismaClient,
   actor: Actor,
   input: { account?: string; scope?: "open" | "all" },
-  now = new Date(),
 ): Promise<{ account: { id: string; name: string } | null; flags: FlagView[]; deliveryFailures: DeliveryFailure[] }> {
   const data = validate(listInput, input);
   return inTransaction(db, async (tx) => {
@@ -131,7 +130,7 @@ export async function listFlags(
     });
     return {
       account: account ? { id: account.id, name: account.name } : null,
-      flags: flags.map((f) => view(f, now)).sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.number - b.number),
+      flags: flags.map((f) => view(f, actor.now)).sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.number - b.number),
       deliveryFailures: failures.map((n) => ({
         id: n.id,
         platform: n.platform,
@@ -145,9 +144,9 @@ export async function listFlags(
   });
 }
 
-export async function showFlag(db: PrismaClient, actor: Actor, input: { flag: string }, now = new Date()): Promise<FlagView> {
+export async function showFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
   const data = validate(flagRef, input);
-  return inTransaction(db, async (tx) => view(await loadFlag(tx, actor, data.flag), now));
+  return inTransaction(db, async (tx) => view(await loadFlag(tx, actor, data.flag), actor.now));
 }
 
 /** Moves one open flag to a new state, audited; a resolved flag cannot be acknowledged, snoozed or resolved again. */
@@ -169,7 +168,7 @@ async function changeFlag(
       include: FLAG_INCLUDE,
     });
     await audit(tx, actor, action, "Flag", flag.id, details(flag));
-    return view(updated);
+    return view(updated, actor.now);
   });
 }
 
@@ -186,13 +185,13 @@ export async function acknowledgeFlag(db: PrismaClient, actor: Actor, input: { f
 /** Resolved by hand; the next check run reopens it if the problem is still there. */
 export async function resolveFlag(db: PrismaClient, actor: Actor, input: { flag: string }): Promise<FlagView> {
   const { flag: ref } = validate(flagRef, input);
-  return changeFlag(db, actor, ref, "flag.resolve", (flag) => ({ status: "RESOLVED", resolvedAt: new Date(), snoozedUntil: null, lastSeenAt: lastSeen(flag) }));
+  return changeFlag(db, actor, ref, "flag.resolve", (flag) => ({ status: "RESOLVED", resolvedAt: actor.now, snoozedUntil: null, lastSeenAt: lastSeen(flag) }));
 }
 
 /** Snoozed until a moment: silent till then, sent again afterwards if it still holds. */
 export async function snoozeFlag(db: PrismaClient, actor: Actor, input: { flag: string; until: Date }): Promise<FlagView> {
   const { flag: ref } = validate(flagRef, { flag: input.flag });
-  if (!(input.until instanceof Date) || Number.isNaN(input.until.getTime()) || input.until.getTime() <= Date.now()) {
+  if (!(input.until instanceof Date) || Number.isNaN(input.until.getTime()) || input.until.getTime() <= actor.now.getTime()) {
     throw new InvalidInputError("until", "scheduler:error.untilInPast");
   }
   return changeFlag(
@@ -212,7 +211,7 @@ export async function muteAccount(db: PrismaClient, actor: Actor, input: { accou
   return inTransaction(db, async (tx) => {
     const account = await resolveAccount(tx, actor.organizationId, data.account);
     await requireAccount(tx, actor, "account.write", account.id);
-    const mutedUntil = input.until.getTime() > Date.now() ? input.until : null;
+    const mutedUntil = input.until.getTime() > actor.now.getTime() ? input.until : null;
     await tx.account.update({ where: { id: account.id }, data: { mutedUntil } });
     await audit(tx, actor, mutedUntil ? "account.mute" : "account.unmute", "Account", account.id, { until: mutedUntil?.toISOString() ?? null });
     return { account: { id: account.id, name: account.name }, mutedUntil };

@@ -40,7 +40,8 @@ export interface LinkCode {
   expiresAt: Date;
 }
 
-export async function createLinkCode(db: PrismaClient, actor: Actor, now: Date = new Date()): Promise<LinkCode> {
+export async function createLinkCode(db: PrismaClient, actor: Actor): Promise<LinkCode> {
+  const now = actor.now;
   let raw = "";
   for (let i = 0; i < CODE_LENGTH; i++) raw += ALPHABET[randomInt(ALPHABET.length)];
   const code = `${raw.slice(0, 4)}-${raw.slice(4)}`;
@@ -72,7 +73,8 @@ export interface LinkResult {
  * that created the code, in one transaction. The joining organization must hold no accounts or
  * products yet (its data would have to be merged, which kam does not guess at).
  */
-export async function redeemLinkCode(db: PrismaClient, actor: Actor, code: string, now: Date = new Date()): Promise<LinkResult> {
+export async function redeemLinkCode(db: PrismaClient, actor: Actor, code: string): Promise<LinkResult> {
+  const now = actor.now;
   const codeHash = hashCode(code);
   return inTransaction(db, async (tx) => {
     await requireOrg(tx, actor, "workspace.link");

@@ -23,6 +23,7 @@ export async function memberForIdentity(
   platform: Platform,
   externalId: string,
   profile: MemberProfile,
+  now: Date,
 ) {
   const identity = await db.memberIdentity.findUnique({
     where: { organizationId_platform_externalId: { organizationId, platform, externalId } },
@@ -56,7 +57,7 @@ export async function memberForIdentity(
       await tx.memberIdentity.create({
         data: { organizationId, memberId: member.id, platform, externalId, mentionId: profile.mentionId ?? null },
       });
-      await audit(tx, { organizationId, memberId: member.id, platform }, sameEmail ? "member.link" : "member.create", "Member", member.id, {
+      await audit(tx, { organizationId, memberId: member.id, platform, now }, sameEmail ? "member.link" : "member.create", "Member", member.id, {
         platform,
         externalId,
         orgRole: member.orgRole,

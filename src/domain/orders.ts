@@ -57,7 +57,7 @@ async function writeOrder(
       totalMinor: total,
       poRef: extra.poRef ?? null,
       requestedOn: extra.requestedOn ? limits.dayToDate(extra.requestedOn) : null,
-      orderedAt: extra.orderedOn ? limits.dayToDate(extra.orderedOn) : new Date(),
+      orderedAt: extra.orderedOn ? limits.dayToDate(extra.orderedOn) : actor.now,
       reorderOfId: extra.reorderOfId ?? null,
       createdById: actor.memberId,
       lines: {
@@ -85,7 +85,7 @@ export async function logOrder(db: PrismaClient, actor: Actor, input: LogOrderIn
   return inTransaction(db, async (tx) => {
     const account = await resolveAccount(tx, actor.organizationId, data.account);
     await requireAccount(tx, actor, "account.write", account.id);
-    const day = data.orderedOn ? limits.dayToDate(data.orderedOn) : new Date();
+    const day = data.orderedOn ? limits.dayToDate(data.orderedOn) : actor.now;
     const lines = [];
     for (const [i, line] of data.lines.entries()) {
       const product = await resolveProduct(tx, actor.organizationId, line.product);
@@ -130,10 +130,9 @@ export async function reorder(db: PrismaClient, actor: Actor, input: z.input<typ
           include: { lines: { orderBy: { lineNo: "asc" } } },
         });
     if (!original) throw new NotFoundError("order", data.order ?? account.name);
-    const today = new Date();
     const lines = [];
     for (const line of original.lines) {
-      const price = (await contractPrice(tx, account.id, line.productId, today)) ?? line.unitPriceMinor;
+      const price = (await contractPrice(tx, account.id, line.productId, actor.now)) ?? line.unitPriceMinor;
       lines.push({ productId: line.productId, quantity: Number(line.quantity), unitPriceMinor: price });
     }
     return writeOrder(tx, actor, account, lines, {
@@ -165,7 +164,7 @@ export async function changeOrderStatus(db: PrismaClient, actor: Actor, input: {
     }
     const updated = await tx.order.update({
       where: { id: order.id },
-      data: { status, statusChangedAt: new Date() },
+      data: { status, statusChangedAt: actor.now },
       include: { account: true },
     });
     await audit(tx, actor, "order.status", "Order", order.id, { from: order.status, to: status });

@@ -31,7 +31,7 @@ export function isTimeZone(value: string): boolean {
  * The organization a Slack workspace or Teams tenant belongs to, created on first contact.
  * Concurrent first contacts race on the unique (platform, externalId) and converge on one row.
  */
-export async function organizationForWorkspace(db: PrismaClient, platform: Platform, externalId: string, name?: string) {
+export async function organizationForWorkspace(db: PrismaClient, platform: Platform, externalId: string, name: string | undefined, now: Date) {
   const existing = await db.workspace.findUnique({
     where: { platform_externalId: { platform, externalId } },
     include: { organization: true },
@@ -41,7 +41,7 @@ export async function organizationForWorkspace(db: PrismaClient, platform: Platf
     return await inTransaction(db, async (tx) => {
       const org = await tx.organization.create({ data: { name: name ?? externalId } });
       await tx.workspace.create({ data: { organizationId: org.id, platform, externalId, name: name ?? null } });
-      await audit(tx, { organizationId: org.id, memberId: null, platform }, "organization.create", "Organization", org.id, {
+      await audit(tx, { organizationId: org.id, memberId: null, platform, now }, "organization.create", "Organization", org.id, {
         platform,
         externalId,
       });

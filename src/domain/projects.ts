@@ -109,7 +109,7 @@ export async function completeMilestone(db: PrismaClient, actor: Actor, input: z
     if (milestone.status !== "OPEN") throw new ConflictError("error.alreadyDone", { milestone: milestone.number });
     const done = await tx.milestone.update({
       where: { id: milestone.id },
-      data: { status: "DONE", doneAt: new Date() },
+      data: { status: "DONE", doneAt: actor.now },
       include: { project: { include: { account: true } }, owner: true },
     });
     await audit(tx, actor, "milestone.done", "Milestone", milestone.id, { number });

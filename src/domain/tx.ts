@@ -25,6 +25,7 @@ export async function audit(
       action,
       entityType,
       entityId,
+      createdAt: actor.now,
       data: JSON.parse(JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? Number(v) : v))),
     },
   });

@@ -8,19 +8,21 @@ import { showContract } from "../../src/domain/contracts.ts";
 import { suggestForAccount } from "../../src/domain/suggestions.ts";
 import { describeEachDatabase } from "../support/databases.ts";
 import { addDays, footprint } from "../support/domain-fixtures.ts";
+import { TEST_NOW } from "../support/clock.ts";
 
+const NOW = TEST_NOW;
 const berlinToday = () =>
-  new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit" }).format(NOW);
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 describeEachDatabase("demo seed", (get) => {
   it("seeds the local organization through the domain services, with findings for the checks, and only once", async () => {
     const db = get().prisma;
     // `kam chat` was used before seeding: that local member stays the admin.
-    const existing = await organizationForWorkspace(db, "TERMINAL", "local", "Nordwind Industrial Supplies");
-    const me = await memberForIdentity(db, existing.id, "TERMINAL", "local", { displayName: "Me" });
+    const existing = await organizationForWorkspace(db, "TERMINAL", "local", "Nordwind Industrial Supplies", NOW);
+    const me = await memberForIdentity(db, existing.id, "TERMINAL", "local", { displayName: "Me" }, NOW);
 
-    const summary = await seedDemo(db);
+    const summary = await seedDemo(db, NOW);
     const today = berlinToday();
     expect(summary).toContain('Demo data seeded in "Nordwind Industrial Supplies" (Europe/Berlin)');
     expect(summary).toContain("4 accounts, 10 products, 6 members, 23 orders");
@@ -77,10 +79,10 @@ describeEachDatabase("demo seed", (get) => {
       include: { account: true },
     });
     expect(late.map((o) => [o.account.name, o.status])).toEqual([["Contoso Retail SE", "CONFIRMED"]]);
-    const pastSla = await db.case.findMany({ where: { organizationId: org.id, status: "OPEN", slaDueAt: { lt: new Date() } } });
+    const pastSla = await db.case.findMany({ where: { organizationId: org.id, status: "OPEN", slaDueAt: { lt: NOW } } });
     expect(pastSla.map((c) => c.priority)).toEqual(["HIGH"]);
 
-    const actor = systemActor(org.id);
+    const actor = systemActor(org.id, NOW);
     const deadlines = await listDeadlines(db, actor, { today, withinDays: 3 });
     expect(deadlines.milestones.map((m) => [m.name, day(m.dueOn)])).toEqual([
       ["Layout freigegeben", addDays(today, -4)],
@@ -98,7 +100,7 @@ describeEachDatabase("demo seed", (get) => {
     // Again: nothing written.
     const before = await footprint(db, org.id);
     const orders = await db.order.count({ where: { organizationId: org.id } });
-    const again = await seedDemo(db);
+    const again = await seedDemo(db, NOW);
     expect(again).toBe('Demo data already exists in "Nordwind Industrial Supplies"; nothing written.');
     expect(await footprint(db, org.id)).toEqual(before);
     expect(await db.order.count({ where: { organizationId: org.id } })).toBe(orders);

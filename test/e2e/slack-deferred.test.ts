@@ -9,6 +9,7 @@ import type { ChatRequest } from "../../src/core/request.ts";
 import { handle } from "../../src/core/handler.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startSlackKam, type SlackKam } from "../adapters/slack/harness.ts";
+import { TEST_NOW } from "../support/clock.ts";
 
 const logger = createLogger({ level: "silent", pretty: false, destination: 2 });
 
@@ -57,7 +58,7 @@ describe("Slack commands acknowledged before they ran", () => {
     });
     await db.deferredCommand.create({ data: { key: "slack:command:T:lost", request: request("slack:command:T:lost", "order log ACME 7 BOLT-10") as object, responseUrl: first.fake.responseUrl("lost"), direct: false } });
     const ran = request("slack:command:T:ran", "order log ACME 3 BOLT-10");
-    await handle({ db, logger }, ran);
+    await handle({ db, logger, now: () => TEST_NOW }, ran);
     await db.deferredCommand.create({ data: { key: "slack:command:T:ran", request: ran as object, responseUrl: first.fake.responseUrl("ran"), direct: false } });
     expect(await db.order.count()).toBe(orders + 1);
     await first.kam.stop(); // the fake Slack keeps taking answers

@@ -26,6 +26,7 @@ import {
 import { cardErrors, cardText, cardsOf } from "../adapters/teams/card-schema.ts";
 import { startFakeConnector, type ConnectorCall, type FakeConnector } from "../support/fake-connector.ts";
 import { uniqueId } from "../support/fixtures.ts";
+import { systemClock } from "../../src/core/clock.ts";
 
 /**
  * Teams end to end: activities POSTed to the running server's /api/messages, replies caught by a
@@ -178,7 +179,7 @@ describe("Teams card forms", () => {
     const w = where(user);
     await exchange(personalMessage(w, "help"));
     const member = await teamsMember(w);
-    const actor = { organizationId: member.organizationId, memberId: member.id, platform: "TEAMS" as const };
+    const actor = { organizationId: member.organizationId, memberId: member.id, platform: "TEAMS" as const, now: new Date() };
     const account = await addAccount(kam.db.prisma, actor, { name: "ACME Holding GmbH" });
     await addProduct(kam.db.prisma, actor, { sku: "BOLT-10", name: "Bolt M10", listPrice: { minor: 250 } });
 
@@ -266,14 +267,14 @@ describe("Teams proactive notifications", () => {
 describe("Linking Slack and Teams", () => {
   async function slackSide() {
     const db = kam.db.prisma;
-    const org = await organizationForWorkspace(db, "SLACK", uniqueId("T"), "Acme Sales");
-    const sam = await memberForIdentity(db, org.id, "SLACK", uniqueId("U"), { displayName: "Sam Sales", email: `${uniqueId("sam")}@example.com` });
+    const org = await organizationForWorkspace(db, "SLACK", uniqueId("T"), "Acme Sales", new Date());
+    const sam = await memberForIdentity(db, org.id, "SLACK", uniqueId("U"), { displayName: "Sam Sales", email: `${uniqueId("sam")}@example.com` }, new Date());
     const email = `${uniqueId("maria")}@example.com`;
-    const maria = await memberForIdentity(db, org.id, "SLACK", uniqueId("U"), { displayName: "Maria M.", email });
-    const actor = { organizationId: org.id, memberId: sam.id, platform: "SLACK" as const };
+    const maria = await memberForIdentity(db, org.id, "SLACK", uniqueId("U"), { displayName: "Maria M.", email }, new Date());
+    const actor = { organizationId: org.id, memberId: sam.id, platform: "SLACK" as const, now: new Date() };
     await addAccount(db, actor, { name: "Globex AG" });
     await addProduct(db, actor, { sku: "NUT-10", name: "Nut M10", listPrice: { minor: 80 } });
-    const slack = (text: string) => handle({ db, logger: silent }, {
+    const slack = (text: string) => handle({ db, logger: silent, now: systemClock }, {
       organizationId: org.id,
       memberId: sam.id,
       platform: "SLACK",
@@ -329,15 +330,16 @@ describe("Linking Slack and Teams", () => {
 
   it("refuses an expired code, and a code entered by an organization that has accounts", async () => {
     const side = await slackSide();
-    const actor = { organizationId: side.org.id, memberId: side.sam.id, platform: "SLACK" as const };
-    const expired = await createLinkCode(kam.db.prisma, actor, new Date(Date.now() - 16 * 60 * 1000));
+    // kam serve runs on the system clock here, so the test acts on it too.
+    const actor = { organizationId: side.org.id, memberId: side.sam.id, platform: "SLACK" as const, now: new Date() };
+    const expired = await createLinkCode(kam.db.prisma, { ...actor, now: new Date(actor.now.getTime() - 16 * 60 * 1000) });
     const w = where(newUser());
     await exchange(personalMessage(w, "help"));
     const teamsOrg = (await teamsMember(w)).organizationId;
     expect(cardText(onlyCard(await exchange(personalMessage(w, `link ${expired.code}`))))).toContain(escapeText(en("teams:link.expired")));
 
     const member = await teamsMember(w);
-    await addAccount(kam.db.prisma, { organizationId: teamsOrg, memberId: member.id, platform: "TEAMS" }, { name: "Initech" });
+    await addAccount(kam.db.prisma, { organizationId: teamsOrg, memberId: member.id, platform: "TEAMS", now: new Date() }, { name: "Initech" });
     const fresh = await createLinkCode(kam.db.prisma, actor);
     const refused = onlyCard(await exchange(personalMessage(w, `link ${fresh.code}`)));
     expect(cardText(refused)).toContain(escapeText(en("teams:link.hasAccounts", { count: 1 })));

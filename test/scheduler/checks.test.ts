@@ -4,8 +4,9 @@ import { acknowledgeFlag, listFlags, muteAccount, showFlag, snoozeFlag } from ".
 import type { Actor } from "../../src/domain/actor.ts";
 import { describeEachDatabase } from "../support/databases.ts";
 import { addCase, addInvoice, addMember, addMilestone, scene } from "../support/scheduler-fixtures.ts";
+import { TEST_NOW } from "../support/clock.ts";
 
-const system = (organizationId: string): Actor => ({ organizationId, memberId: null, platform: null });
+const system = (organizationId: string, now: Date = TEST_NOW): Actor => ({ organizationId, memberId: null, platform: null, now });
 
 describeEachDatabase("checks: flags and alerts", (get) => {
   it("opens flags, sends one message per account per run, and nothing new when run again", async () => {
@@ -41,10 +42,10 @@ describeEachDatabase("checks: flags and alerts", (get) => {
     // went by; what people see counts the days as of when they look.
     expect((await runChecks(db, s.organizationId, { now: new Date("2026-06-03T10:00:00Z") })).notifications).toBe(0);
     expect(await db.flag.findUniqueOrThrow({ where: { id: overdue.id } })).toMatchObject({ status: "ACKNOWLEDGED", params: expect.objectContaining({ days: 2 }) });
-    const shown = await showFlag(db, system(s.organizationId), { flag: `F-${overdue.number}` }, new Date("2026-06-03T10:00:00Z"));
+    const shown = await showFlag(db, system(s.organizationId, new Date("2026-06-03T10:00:00Z")), { flag: `F-${overdue.number}` });
     expect(shown.params).toMatchObject({ days: 3, dueOn: "2026-05-31" });
     expect(shown.lastSeenAt).toEqual(new Date("2026-06-03T10:00:00Z")); // found by that sweep, kept by the organization
-    const listed = await listFlags(db, system(s.organizationId), {}, new Date("2026-06-09T10:00:00Z"));
+    const listed = await listFlags(db, system(s.organizationId, new Date("2026-06-09T10:00:00Z")), {});
     expect(listed.flags.find((f) => f.number === overdue.number)?.params).toMatchObject({ days: 9 });
     // 30 days overdue: critical, sent again.
     const worse = await runChecks(db, s.organizationId, { now: new Date("2026-06-30T10:00:00Z") });
@@ -56,7 +57,7 @@ describeEachDatabase("checks: flags and alerts", (get) => {
     expect(paid.resolved).toBe(1);
     // Last seen by the sweep before the one that resolved it, and shown as it was then.
     expect(await db.flag.findUniqueOrThrow({ where: { id: overdue.id } })).toMatchObject({ status: "RESOLVED", lastSeenAt: new Date("2026-06-30T10:00:00Z") });
-    const resolved = await showFlag(db, system(s.organizationId), { flag: `F-${overdue.number}` }, new Date("2026-09-01T10:00:00Z"));
+    const resolved = await showFlag(db, system(s.organizationId, new Date("2026-09-01T10:00:00Z")), { flag: `F-${overdue.number}` });
     expect(resolved.params).toMatchObject({ days: 30 });
   });
 
@@ -64,21 +65,21 @@ describeEachDatabase("checks: flags and alerts", (get) => {
     const db = get().prisma;
     const s = await scene(db);
     await addInvoice(s, { issuedOn: "2026-05-01", dueOn: "2026-05-31" });
-    const start = new Date(Date.now() + 3_600_000);
+    const start = new Date("2026-06-02T10:00:00Z");
     await runChecks(db, s.organizationId, { now: start });
     const flags = await db.flag.findMany({ where: { organizationId: s.organizationId } });
     const until = new Date(start.getTime() + 86_400_000);
-    for (const f of flags) await snoozeFlag(db, system(s.organizationId), { flag: String(f.number), until });
+    for (const f of flags) await snoozeFlag(db, system(s.organizationId, start), { flag: String(f.number), until });
     expect((await runChecks(db, s.organizationId, { now: new Date(until.getTime() - 60_000) })).notifications).toBe(0);
     const back = await runChecks(db, s.organizationId, { now: new Date(until.getTime() + 60_000) });
     expect(back.announced).toHaveLength(flags.length);
     expect(back.notifications).toBe(1);
 
-    await muteAccount(db, system(s.organizationId), { account: s.accountId, until: new Date(Date.now() + 7 * 86_400_000) });
+    await muteAccount(db, system(s.organizationId, start), { account: s.accountId, until: new Date(start.getTime() + 7 * 86_400_000) });
     await addCase(s, { slaDueAt: new Date(start.getTime() - 60_000) });
     const muted = await runChecks(db, s.organizationId, { now: new Date(until.getTime() + 120_000) });
     expect(muted).toMatchObject({ opened: 1, muted: 1, notifications: 0 });
-    const listed = await listFlags(db, system(s.organizationId), { account: s.accountId });
+    const listed = await listFlags(db, system(s.organizationId, new Date(until.getTime() + 120_000)), { account: s.accountId });
     expect(listed.flags.map((f) => f.rule)).toContain("case.sla");
   });
 

@@ -87,7 +87,7 @@ describeEachDatabase("outbox dispatcher", (get) => {
     await dispatcher.drain({ settle: true });
     expect(notifier.attempts.filter((a) => a.message.target === gone)).toHaveLength(1);
     expect(await db.notification.findFirstOrThrow({ where: { target: gone } })).toMatchObject({ status: "FAILED", lastError: "channel_not_found" });
-    const listed = await listFlags(db, { organizationId: org.id, memberId: null, platform: null }, {});
+    const listed = await listFlags(db, { organizationId: org.id, memberId: null, platform: null, now: clock.now() }, {});
     expect(listed.deliveryFailures).toMatchObject([{ target: gone, error: "channel_not_found" }]);
   });
 

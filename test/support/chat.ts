@@ -36,7 +36,7 @@ export function replyText(reply: Reply): string {
 export function chat(db: PrismaClient, actor: Actor, options: { now?: Date; channelId?: string } = {}) {
   const send = (partial: Partial<ChatRequest>) =>
     handle(
-      { db, logger: silentLogger, ...(options.now ? { now: () => options.now! } : {}) },
+      { db, logger: silentLogger, now: () => options.now ?? actor.now },
       {
         organizationId: actor.organizationId,
         memberId: actor.memberId!,

@@ -5,22 +5,24 @@ import { memberForIdentity } from "../../src/domain/members.ts";
 import { organizationForWorkspace } from "../../src/domain/organizations.ts";
 import { addAccount } from "../../src/domain/accounts.ts";
 import { addProduct } from "../../src/domain/products.ts";
+import { TEST_NOW } from "./clock.ts";
 
 export function uniqueId(prefix: string): string {
   return `${prefix}${randomBytes(5).toString("hex").toUpperCase()}`;
 }
 
 /** A fresh organization (own Slack workspace) with its first member, who is its admin. */
-export async function newOrganization(db: PrismaClient, options: { name?: string } = {}) {
-  const org = await organizationForWorkspace(db, "SLACK", uniqueId("T"), options.name ?? "Test Org");
-  const admin = await memberForIdentity(db, org.id, "SLACK", uniqueId("U"), { displayName: "Ada Admin", email: `${uniqueId("a")}@example.com` });
-  const actor: Actor = { organizationId: org.id, memberId: admin.id, platform: "SLACK" };
+export async function newOrganization(db: PrismaClient, options: { name?: string; now?: Date } = {}) {
+  const now = options.now ?? TEST_NOW;
+  const org = await organizationForWorkspace(db, "SLACK", uniqueId("T"), options.name ?? "Test Org", now);
+  const admin = await memberForIdentity(db, org.id, "SLACK", uniqueId("U"), { displayName: "Ada Admin", email: `${uniqueId("a")}@example.com` }, now);
+  const actor: Actor = { organizationId: org.id, memberId: admin.id, platform: "SLACK", now };
   return { org, admin, actor };
 }
 
-export async function newMember(db: PrismaClient, organizationId: string, displayName: string) {
-  const member = await memberForIdentity(db, organizationId, "SLACK", uniqueId("U"), { displayName });
-  const actor: Actor = { organizationId, memberId: member.id, platform: "SLACK" };
+export async function newMember(db: PrismaClient, organizationId: string, displayName: string, now: Date = TEST_NOW) {
+  const member = await memberForIdentity(db, organizationId, "SLACK", uniqueId("U"), { displayName }, now);
+  const actor: Actor = { organizationId, memberId: member.id, platform: "SLACK", now };
   return { member, actor };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import type { CasePriority, OrderStatus, Platform } from "../../src/generated/prisma/enums.ts";
+import { TEST_NOW } from "./clock.ts";
 
 /** Test data for the scheduler, written with the Prisma client directly (test setup only). */
 
@@ -79,7 +80,7 @@ export async function addOrder(
       status: options.status ?? "RECEIVED",
       currency: options.currency ?? "EUR",
       totalMinor: options.totalMinor ?? 10_000n,
-      orderedAt: options.orderedAt ?? new Date(),
+      orderedAt: options.orderedAt ?? TEST_NOW,
       requestedOn: options.requestedOn ? day(options.requestedOn) : null,
       lines: {
         create: (options.lines ?? [{}]).map((l, i) => ({

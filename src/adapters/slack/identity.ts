@@ -3,6 +3,7 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { memberForIdentity, refreshProfile, type MemberProfile } from "../../domain/members.ts";
 import { organizationForWorkspace } from "../../domain/organizations.ts";
 import type { Logger } from "../../logger.ts";
+import type { Clock } from "../../core/clock.ts";
 
 /** Who sent a Slack request, in kam's terms. */
 export interface SlackIdentity {
@@ -30,13 +31,14 @@ export class IdentityMapper {
   constructor(
     private db: PrismaClient,
     private logger: Logger,
+    private now: Clock,
     private ttlMs = 60 * 60 * 1000,
   ) {}
 
   organization(teamId: string, teamName?: string): Promise<string> {
     let org = this.orgs.get(teamId);
     if (!org) {
-      org = organizationForWorkspace(this.db, "SLACK", teamId, teamName).then((o) => o.id);
+      org = organizationForWorkspace(this.db, "SLACK", teamId, teamName, this.now()).then((o) => o.id);
       org.catch(() => this.orgs.delete(teamId));
       this.orgs.set(teamId, org);
     }
@@ -48,7 +50,7 @@ export class IdentityMapper {
     const key = `${organizationId}:${userId}`;
     const cached = this.members.get(key);
     if (cached) {
-      if (Date.now() - cached.fetchedAt > this.ttlMs && !this.inflight.has(key)) {
+      if (this.now().getTime() - cached.fetchedAt > this.ttlMs && !this.inflight.has(key)) {
         void this.load(client, key, organizationId, userId, hints.userName).catch((error: unknown) =>
           this.logger.warn({ err: error, userId }, "slack profile refresh failed"),
         );
@@ -69,7 +71,7 @@ export class IdentityMapper {
 
   private async fetch(client: WebClient, organizationId: string, userId: string, userName?: string): Promise<CachedMember> {
     const profile = await this.profile(client, userId);
-    const member = await memberForIdentity(this.db, organizationId, "SLACK", userId, profile ?? { displayName: userName ?? userId });
+    const member = await memberForIdentity(this.db, organizationId, "SLACK", userId, profile ?? { displayName: userName ?? userId }, this.now());
     let current = member;
     if (
       profile &&
@@ -84,7 +86,7 @@ export class IdentityMapper {
       organizationId,
       memberId: current.id,
       displayName: current.displayName,
-      fetchedAt: Date.now(),
+      fetchedAt: this.now().getTime(),
       ...(profile?.locale ? { locale: profile.locale } : {}),
     };
     this.members.set(`${organizationId}:${userId}`, entry);

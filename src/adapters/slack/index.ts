@@ -29,7 +29,7 @@ export const mountSlack: MountPlatform = async (app, deps) => {
   }
   const log = logger.child({ platform: "slack" });
   const db = deps.db.prisma;
-  const identity = new IdentityMapper(db, log);
+  const identity = new IdentityMapper(db, log, deps.core.now);
   const context: SlackContext = {
     core: deps.core,
     db,

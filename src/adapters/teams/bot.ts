@@ -32,7 +32,7 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
   /** Conversations whose reference this process has stored already (saves a write per message). */
   const known = new Set<string>();
   const identities = new IdentityCache();
-  const who = (context: TurnContext) => identify(db, context, logger, identities);
+  const who = (context: TurnContext) => identify(db, context, logger, deps.core.now(), identities);
 
   /** A link moves this tenant into another organization: forget what was cached about it. */
   function afterCommand(text: string, reply: Reply): void {

@@ -48,7 +48,7 @@ export class IdentityCache {
  * contact the member's email is asked of Teams (one connector call) so that a person already known
  * from Slack is recognised; later messages cost two indexed reads, or none while cached.
  */
-export async function identify(db: PrismaClient, context: TurnContext, logger: Logger, cache?: IdentityCache): Promise<TeamsIdentity> {
+export async function identify(db: PrismaClient, context: TurnContext, logger: Logger, now: Date, cache?: IdentityCache): Promise<TeamsIdentity> {
   const activity = context.activity;
   const tenantId = tenantOf(context);
   const from = activity.from;
@@ -58,16 +58,16 @@ export async function identify(db: PrismaClient, context: TurnContext, logger: L
     const cachedMember = cache?.get(`member|${cachedOrg}|${externalId}|${from.id}`);
     if (cachedMember) return { organizationId: cachedOrg, memberId: cachedMember };
   }
-  const who = await lookup(db, context, logger, tenantId, externalId);
+  const who = await lookup(db, context, logger, tenantId, externalId, now);
   cache?.set(`tenant|${tenantId}`, who.organizationId);
   cache?.set(`member|${who.organizationId}|${externalId}|${from.id}`, who.memberId);
   return who;
 }
 
-async function lookup(db: PrismaClient, context: TurnContext, logger: Logger, tenantId: string, externalId: string): Promise<TeamsIdentity> {
+async function lookup(db: PrismaClient, context: TurnContext, logger: Logger, tenantId: string, externalId: string, now: Date): Promise<TeamsIdentity> {
   const activity = context.activity;
   const team = (activity.channelData as { team?: { name?: string } } | undefined)?.team?.name;
-  const organization = await organizationForWorkspace(db, "TEAMS", tenantId, team ?? `Teams tenant ${tenantId}`);
+  const organization = await organizationForWorkspace(db, "TEAMS", tenantId, team ?? `Teams tenant ${tenantId}`, now);
   const from = activity.from;
   const identity = await db.memberIdentity.findUnique({
     where: { organizationId_platform_externalId: { organizationId: organization.id, platform: "TEAMS", externalId } },
@@ -75,7 +75,7 @@ async function lookup(db: PrismaClient, context: TurnContext, logger: Logger, te
   });
   if (identity) {
     if (identity.mentionId !== from.id) {
-      await db.memberIdentity.update({ where: { id: identity.id }, data: { mentionId: from.id, refreshedAt: new Date() } });
+      await db.memberIdentity.update({ where: { id: identity.id }, data: { mentionId: from.id, refreshedAt: now } });
     }
     return { organizationId: organization.id, memberId: identity.memberId };
   }
@@ -94,6 +94,6 @@ async function lookup(db: PrismaClient, context: TurnContext, logger: Logger, te
     // No locale: the Teams client's language comes with every activity (ChatRequest.locale) and
     // should follow the client; a member's own locale is what they choose in kam's settings.
     mentionId: from.id,
-  });
+  }, now);
   return { organizationId: organization.id, memberId: member.id };
 }

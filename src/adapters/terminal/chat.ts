@@ -9,8 +9,9 @@ import { renderText } from "./render.ts";
 
 /** The local organization and member `kam chat` acts as (the demo seed fills the same organization). */
 export async function localIdentity(deps: CoreDeps, user: string) {
-  const org = await organizationForWorkspace(deps.db, "TERMINAL", "local", "Local organization");
-  const member = await memberForIdentity(deps.db, org.id, "TERMINAL", user, { displayName: user === "local" ? "Local User" : user });
+  const now = deps.now();
+  const org = await organizationForWorkspace(deps.db, "TERMINAL", "local", "Local organization", now);
+  const member = await memberForIdentity(deps.db, org.id, "TERMINAL", user, { displayName: user === "local" ? "Local User" : user }, now);
   return { org, member };
 }
 

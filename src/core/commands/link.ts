@@ -27,13 +27,13 @@ export const link = defineCommand({
   },
   async run(ctx, input) {
     if (!input.code) {
-      const { code, expiresAt } = await createLinkCode(ctx.deps.db, ctx.actor, ctx.now).catch((error: unknown) => {
+      const { code, expiresAt } = await createLinkCode(ctx.deps.db, ctx.actor).catch((error: unknown) => {
         throw error instanceof ForbiddenError ? new UsageError("teams:link.forbidden") : error;
       });
       const summary = ctx.t("teams:link.code", { code, expiresAt: ctx.fmt.dateTime(expiresAt) });
       return reply(summary, [heading(code), text(summary), text(ctx.t("teams:link.howTo", { code }), "muted")]);
     }
-    const result = await redeemLinkCode(ctx.deps.db, ctx.actor, input.code, ctx.now).catch((error: unknown) => {
+    const result = await redeemLinkCode(ctx.deps.db, ctx.actor, input.code).catch((error: unknown) => {
       // Say what linking needs rather than the generic "not allowed".
       throw error instanceof ForbiddenError ? new UsageError("teams:link.forbidden") : error;
     });

@@ -9,6 +9,7 @@ import { createLogger } from "../../../src/logger.ts";
 import { startKam, type Kam } from "../../../src/runtime.ts";
 import { FakeSlack } from "../../support/fake-slack.ts";
 import { postSigned, signedRequest, type Encoding } from "../../support/slack-signing.ts";
+import { TEST_NOW } from "../../support/clock.ts";
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 
@@ -46,9 +47,9 @@ export async function startSlackKam(env: Record<string, string> = {}, beforeStar
   const db = kam.db.prisma;
   const userId = "U0ANNA001";
   fake.users.set(userId, { id: userId, name: "anna", realName: "Anna Admin", email: "anna@example.com", tz: "Europe/Berlin", locale: "en-US" });
-  const org = await organizationForWorkspace(db, "SLACK", fake.teamId, "Kam Test");
-  const admin = await memberForIdentity(db, org.id, "SLACK", userId, { displayName: "Anna Admin", email: "anna@example.com" });
-  const actor: Actor = { organizationId: org.id, memberId: admin.id, platform: "SLACK" };
+  const org = await organizationForWorkspace(db, "SLACK", fake.teamId, "Kam Test", TEST_NOW);
+  const admin = await memberForIdentity(db, org.id, "SLACK", userId, { displayName: "Anna Admin", email: "anna@example.com" }, TEST_NOW);
+  const actor: Actor = { organizationId: org.id, memberId: admin.id, platform: "SLACK", now: TEST_NOW };
   // Idempotent, so that a second replica on the same database finds the seed in place.
   if (!(await db.account.findFirst({ where: { organizationId: org.id, name: "ACME Holding GmbH" } }))) {
     await addAccount(db, actor, { name: "ACME Holding GmbH", region: "DACH" });

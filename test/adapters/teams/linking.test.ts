@@ -6,21 +6,22 @@ import { addAccount } from "../../../src/domain/accounts.ts";
 import { ForbiddenError } from "../../../src/domain/errors.ts";
 import { describeEachDatabase } from "../../support/databases.ts";
 import { newMember, newOrganization, uniqueId } from "../../support/fixtures.ts";
+import { TEST_NOW } from "../../support/clock.ts";
 
 /** Link codes and the join of a Teams tenant's organization into a Slack workspace's. */
 describeEachDatabase("linking", (get) => {
   async function teamsTenant(email?: string) {
     const db = get().prisma;
-    const org = await organizationForWorkspace(db, "TEAMS", uniqueId("tenant-"), "Contoso tenant");
-    const admin = await memberForIdentity(db, org.id, "TEAMS", uniqueId("aad-"), { displayName: "Tina Teams", email: email ?? null, mentionId: `29:${uniqueId("")}` });
-    return { org, admin, actor: { organizationId: org.id, memberId: admin.id, platform: "TEAMS" as const } };
+    const org = await organizationForWorkspace(db, "TEAMS", uniqueId("tenant-"), "Contoso tenant", TEST_NOW);
+    const admin = await memberForIdentity(db, org.id, "TEAMS", uniqueId("aad-"), { displayName: "Tina Teams", email: email ?? null, mentionId: `29:${uniqueId("")}` }, TEST_NOW);
+    return { org, admin, actor: { organizationId: org.id, memberId: admin.id, platform: "TEAMS" as const, now: TEST_NOW } };
   }
 
   it("stores only a hash of the code, valid for 15 minutes", async () => {
     const db = get().prisma;
     const slack = await newOrganization(db);
     const now = new Date("2026-11-26T10:00:00Z");
-    const { code, expiresAt } = await createLinkCode(db, slack.actor, now);
+    const { code, expiresAt } = await createLinkCode(db, { ...slack.actor, now });
     expect(code).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
     expect(expiresAt.getTime() - now.getTime()).toBe(LINK_CODE_TTL_MS);
     const row = await db.linkCode.findFirstOrThrow({ where: { organizationId: slack.org.id } });
@@ -35,18 +36,18 @@ describeEachDatabase("linking", (get) => {
     await expect(createLinkCode(db, plain.actor)).rejects.toBeInstanceOf(ForbiddenError);
     const { code } = await createLinkCode(db, slack.actor);
     const teams = await teamsTenant();
-    const teamsPlain = await memberForIdentity(db, teams.org.id, "TEAMS", uniqueId("aad-"), { displayName: "Tom" });
-    await expect(redeemLinkCode(db, { organizationId: teams.org.id, memberId: teamsPlain.id, platform: "TEAMS" }, code)).rejects.toBeInstanceOf(ForbiddenError);
+    const teamsPlain = await memberForIdentity(db, teams.org.id, "TEAMS", uniqueId("aad-"), { displayName: "Tom" }, TEST_NOW);
+    await expect(redeemLinkCode(db, { organizationId: teams.org.id, memberId: teamsPlain.id, platform: "TEAMS", now: TEST_NOW }, code)).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it("moves the workspace, merges members by email, moves the rest as members, and is used once", async () => {
     const db = get().prisma;
     const slack = await newOrganization(db);
     const email = `${uniqueId("maria")}@example.com`;
-    const maria = await memberForIdentity(db, slack.org.id, "SLACK", uniqueId("U"), { displayName: "Maria", email });
+    const maria = await memberForIdentity(db, slack.org.id, "SLACK", uniqueId("U"), { displayName: "Maria", email }, TEST_NOW);
     const { code } = await createLinkCode(db, slack.actor);
     const teams = await teamsTenant(email.toUpperCase());
-    const other = await memberForIdentity(db, teams.org.id, "TEAMS", uniqueId("aad-"), { displayName: "Olaf", email: "olaf@example.com" });
+    const other = await memberForIdentity(db, teams.org.id, "TEAMS", uniqueId("aad-"), { displayName: "Olaf", email: "olaf@example.com" }, TEST_NOW);
     await db.conversation.create({ data: { organizationId: teams.org.id, platform: "TEAMS", conversationId: uniqueId("a:"), kind: "personal", memberId: teams.admin.id } });
 
     const result = await redeemLinkCode(db, teams.actor, code.toLowerCase().replace("-", " "));
@@ -59,7 +60,7 @@ describeEachDatabase("linking", (get) => {
     expect(await db.conversation.findFirstOrThrow({ where: { memberId: maria.id } })).toMatchObject({ organizationId: slack.org.id });
     // The tenant now resolves to the Slack workspace's organization.
     const tenant = await db.workspace.findFirstOrThrow({ where: { platform: "TEAMS", organizationId: slack.org.id } });
-    expect((await organizationForWorkspace(db, "TEAMS", tenant.externalId)).id).toBe(slack.org.id);
+    expect((await organizationForWorkspace(db, "TEAMS", tenant.externalId, undefined, TEST_NOW)).id).toBe(slack.org.id);
 
     const again = await teamsTenant();
     await expect(redeemLinkCode(db, again.actor, code)).rejects.toMatchObject({ reason: "used" });
@@ -69,7 +70,7 @@ describeEachDatabase("linking", (get) => {
     const db = get().prisma;
     const slack = await newOrganization(db);
     const teams = await teamsTenant();
-    const old = await createLinkCode(db, slack.actor, new Date(Date.now() - LINK_CODE_TTL_MS - 1000));
+    const old = await createLinkCode(db, { ...slack.actor, now: new Date(TEST_NOW.getTime() - LINK_CODE_TTL_MS - 1000) });
     await expect(redeemLinkCode(db, teams.actor, old.code)).rejects.toMatchObject({ reason: "expired" });
     await expect(redeemLinkCode(db, teams.actor, "ABCD-EFGH")).rejects.toBeInstanceOf(LinkError);
     const own = await createLinkCode(db, teams.actor);
@@ -79,7 +80,7 @@ describeEachDatabase("linking", (get) => {
     const { code } = await createLinkCode(db, slack.actor);
     await expect(redeemLinkCode(db, teams.actor, code)).rejects.toMatchObject({ reason: "hasAccounts", params: { count: 1 } });
     expect(await db.workspace.count({ where: { organizationId: teams.org.id } })).toBe(1);
-    expect((await db.linkCode.findFirstOrThrow({ where: { organizationId: slack.org.id, expiresAt: { gt: new Date() } } })).usedAt).toBeNull();
+    expect((await db.linkCode.findFirstOrThrow({ where: { organizationId: slack.org.id, expiresAt: { gt: TEST_NOW } } })).usedAt).toBeNull();
   });
 
   it("lets exactly one of two concurrent redemptions win", async () => {

@@ -6,6 +6,7 @@ import { checkSettingsSchema } from "../../../src/domain/rules/settings.ts";
 import { localDay } from "../../../src/domain/rules/time.ts";
 import { describeEachDatabase } from "../../support/databases.ts";
 import { addOrder, scene, type Scene } from "../../support/scheduler-fixtures.ts";
+import { TEST_NOW } from "../../support/clock.ts";
 
 /**
  * Later sweeps of a day reuse the day's reorder statistics and recompute only the accounts whose
@@ -48,12 +49,12 @@ describeEachDatabase("reorder statistics within a day", (get) => {
     expect(second).toEqual(await fromScratch());
 
     // Cancelling one of the orders changes the interval (now 20 days: not due yet).
-    await changeOrderStatus(db, { organizationId: s.organizationId, memberId: s.managerId, platform: null }, { order: String(mine[1]), status: "CANCELLED" });
+    await changeOrderStatus(db, { organizationId: s.organizationId, memberId: s.managerId, platform: null, now: TEST_NOW }, { order: String(mine[1]), status: "CANCELLED" });
     expect(await sweep()).toEqual([]);
     expect(await fromScratch()).toEqual([]);
 
     // A renamed product shows under its new name at once.
-    await changeOrderStatus(db, { organizationId: s.organizationId, memberId: s.managerId, platform: null }, { order: String(mine[2]), status: "CANCELLED" });
+    await changeOrderStatus(db, { organizationId: s.organizationId, memberId: s.managerId, platform: null, now: TEST_NOW }, { order: String(mine[2]), status: "CANCELLED" });
     await orderOn(s, s.accountId, s.productId, ["2026-04-21", "2026-04-30"]); // 12, 21, 30 April: every 9 days
     await db.product.update({ where: { id: s.productId }, data: { name: "Bolt M12" } });
     const third = await sweep();
