@@ -36,6 +36,13 @@ const schema = z.object({
   KAM_SCHEDULER: z.enum(["on", "off"]).default("on"),
   KAM_TEAMS: z.enum(["on", "off"]).default("on"),
   KAM_CHAT_USER: z.string().trim().min(1).max(80).default("local"),
+  /** How long an outbox claim lasts before another replica takes the row over (ms). */
+  KAM_OUTBOX_LEASE_MS: z.coerce
+    .number({ error: "expected a number of milliseconds from 2000 to 3600000" })
+    .int({ error: "expected a number of milliseconds from 2000 to 3600000" })
+    .min(2_000, { error: "expected a number of milliseconds from 2000 to 3600000" })
+    .max(3_600_000, { error: "expected a number of milliseconds from 2000 to 3600000" })
+    .default(120_000),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -27,8 +27,29 @@ export type DeliveryResult =
   /** channel gone, bot removed, not allowed: never retried; recorded with its reason. */
   | { ok: false; kind: "permanent"; error: string };
 
+/** What the dispatcher tells a notifier about the outbox row it delivers. */
+export interface Delivery {
+  /** The row's stable key (its id): carried in the posted message so that it can be found again. */
+  key: string;
+}
+
+/** Whether a message whose earlier attempt may have been posted is already in its conversation. */
+export type LookupResult =
+  | { kind: "found"; externalId?: string }
+  | { kind: "absent" }
+  /** The platform cannot tell (e.g. a missing scope): the dispatcher posts again. */
+  | { kind: "unavailable"; error: string }
+  | Exclude<DeliveryResult, { ok: true }>;
+
 /** Implemented by each adapter (Slack, Teams, terminal/log); one contract test suite checks them all. */
 export interface Notifier {
   readonly platform: Platform;
-  send(message: OutgoingMessage): Promise<DeliveryResult>;
+  send(message: OutgoingMessage, delivery?: Delivery): Promise<DeliveryResult>;
+  /**
+   * Platforms that can look a posted message up by its key (Slack: message metadata in the
+   * conversation's history) implement this; the dispatcher calls it before posting again a
+   * message an earlier attempt may have posted (since `since`). Without it, the dispatcher writes
+   * each outcome right away instead of batching, to keep the at-least-once window small.
+   */
+  findDelivered?(message: OutgoingMessage, delivery: Delivery & { since: Date }): Promise<LookupResult>;
 }

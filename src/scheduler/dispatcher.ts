@@ -1,22 +1,27 @@
-import type { DeliveryResult, Notifier, OutgoingMessage } from "../core/notifier.ts";
+import type { DeliveryResult, Notifier } from "../core/notifier.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Platform } from "../generated/prisma/enums.ts";
 import type { Logger } from "../logger.ts";
 import { backoffMs } from "./backoff.ts";
+import { claimPaced, claimUnpaced, nextDue, recoverLapsed, releaseHolds, renewHolds, writeOutcomes, type ClaimedRow, type Outcome } from "./outbox-claims.ts";
+
+export type { ClaimedRow } from "./outbox-claims.ts";
 
 /**
- * The outbox dispatcher. Claims due rows with FOR UPDATE SKIP LOCKED (so replicas never claim the
- * same row), delivers each through the Notifier of its platform, and records the outcome:
+ * The outbox dispatcher. Claims due rows (src/scheduler/outbox-claims.ts: safe with any number of
+ * dispatchers, each claim carrying a fencing token), delivers each through the Notifier of its
+ * platform, and records the outcome under that token:
  * - sent → SENT with the platform's message id;
  * - 429 → back to PENDING after Retry-After (the channel waits too; not counted as an attempt);
  * - 5xx, timeouts → PENDING after exponential backoff with jitter, FAILED after `maxAttempts`;
  * - permanent (channel gone, bot removed) → FAILED with the reason, never retried.
- * At most one message per `channelIntervalMs` per channel (Slack: about one a second), paced from
- * the platform's answer; each channel's queue is topped up before it runs dry. Outcomes are
- * written in batches (a row stays SENDING, owned by this dispatcher, until written).
- * Rows left SENDING longer than the lease (a crash between claim and delivery) go back to PENDING.
- * The one window that can still duplicate: a crash after the platform accepted a message and
- * before SENT is written; then the message is sent again after the lease (at-least-once there).
+ * At most one message per `channelIntervalMs` per target across all dispatchers: a dispatcher
+ * holds a target (ChannelPace) while it sends to it, paced from the platform's answers, and hands
+ * it on with the time its next message may go. Outcomes are written in batches for platforms that
+ * can look a message up (Slack), right away for the others (Teams).
+ * Rows left SENDING longer than the lease (a crash) go back to PENDING, marked uncertain: before
+ * posting such a row again, the dispatcher asks the notifier whether the message is already there
+ * (Slack: message metadata in the conversation's history) and, if so, records it as sent.
  */
 
 export interface DispatcherOptions {
@@ -28,6 +33,7 @@ export interface DispatcherOptions {
   random?: () => number;
   logger?: Logger;
   leaseMs?: number;
+  /** Minimum time between two messages to one target, across dispatchers (0: no pacing). */
   channelIntervalMs?: number;
   maxAttempts?: number;
   baseBackoffMs?: number;
@@ -37,19 +43,13 @@ export interface DispatcherOptions {
   perChannel?: number;
 }
 
-export interface ClaimedRow {
-  id: string;
-  platform: Platform;
-  target: string;
-  payload: OutgoingMessage;
-  attempts: number;
-}
-
 export interface DispatchSummary {
   /** Time spent claiming rows (ms) and claims made. */
   claimMs: number;
   claims: number;
   sent: number;
+  /** Of `sent`: found already posted by an earlier attempt, not posted again. */
+  found: number;
   retried: number;
   failed: number;
   outcomes: { id: string; platform: Platform; target: string; outcome: "sent" | "retry" | "failed"; error?: string }[];
@@ -75,13 +75,18 @@ export class Dispatcher {
   private readonly maxBackoffMs: number;
   private readonly batchSize: number;
   private readonly perChannel: number;
+  /** Unique per dispatcher instance: with a counter, makes every claim's token unique. */
+  private readonly nonce = crypto.randomUUID().slice(0, 8);
+  private claimSeq = 0;
   /** When each channel may receive its next message. */
   private readonly channelReadyAt = new Map<string, number>();
+  private lastRenewal = 0;
+  private readonly loggedOnce = new Set<string>();
   private loop: { stopped: boolean; done: Promise<void>; wake: () => void } | null = null;
-  /** Delivery outcomes not yet written; flushed in one statement every few milliseconds. */
-  private outcomes: { id: string; status: "SENT" | "FAILED" | "PENDING"; at: Date; externalId: string | null; error: string | null; retryAt: Date | null; attemptsBack: number }[] = [];
+  /** Delivery outcomes not yet written. */
+  private outcomes: Outcome[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private writer: Promise<void> | null = null;
   private draining: Promise<DispatchSummary> | null = null;
 
   constructor(options: DispatcherOptions) {
@@ -105,51 +110,55 @@ export class Dispatcher {
     return [...this.notifiers.keys()];
   }
 
-  /** Rows SENDING for longer than the lease (their dispatcher died) go back to PENDING. */
-  async recover(): Promise<number> {
-    const cutoff = new Date(this.now().getTime() - this.leaseMs);
-    return this.db.$executeRaw`
-      UPDATE "Notification" SET status = 'PENDING', "claimedAt" = NULL, "claimedBy" = NULL, "nextAttemptAt" = ${this.now()}
-      WHERE status = 'SENDING' AND "claimedAt" < ${cutoff}`;
+  /** Rows SENDING for longer than the lease (their dispatcher died) go back to PENDING, uncertain. */
+  recover(): Promise<number> {
+    return recoverLapsed(this.db, this.now(), this.leaseMs);
   }
 
   /** Claims due rows of the platforms this dispatcher can deliver, a few per channel, skipping busy channels. */
   async claim(busyChannels: string[] = []): Promise<ClaimedRow[]> {
-    const now = this.now();
     const platforms = this.platforms;
     if (platforms.length === 0) return [];
-    return this.db.$queryRaw<ClaimedRow[]>`
-      UPDATE "Notification" AS n SET status = 'SENDING', "claimedAt" = ${now}, "claimedBy" = ${this.owner}, attempts = n.attempts + 1
-      WHERE n.id IN (
-        SELECT id FROM "Notification"
-        WHERE id IN (
-          SELECT id FROM (
-            SELECT id, row_number() OVER (PARTITION BY platform, target ORDER BY "createdAt", id) AS rn
-            FROM "Notification"
-            WHERE status = 'PENDING' AND "nextAttemptAt" <= ${now} AND platform::text = ANY(${platforms}::text[])
-              AND NOT ((platform::text || ':' || target) = ANY(${busyChannels}::text[]))
-          ) ranked WHERE rn <= ${this.perChannel})
-        ORDER BY "nextAttemptAt", "createdAt"
-        LIMIT ${this.batchSize}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING n.id, n.platform::text AS platform, n.target, n.payload, n.attempts`;
+    const params = {
+      now: this.now(),
+      owner: this.owner,
+      token: `${this.owner}:${this.nonce}:${++this.claimSeq}`,
+      platforms,
+      busy: busyChannels,
+      perChannel: this.perChannel,
+      batchSize: this.batchSize,
+      leaseMs: this.leaseMs,
+    };
+    const rows = await (this.channelIntervalMs > 0 ? claimPaced(this.db, params) : claimUnpaced(this.db, params));
+    for (const row of rows) row.claimedAt = new Date(row.claimedAt);
+    return rows;
   }
 
-  /** The earliest moment a pending row of a deliverable platform becomes due, if any. */
-  private async nextDue(): Promise<Date | null> {
-    const rows = await this.db.$queryRaw<{ next: Date | null; sending: number }[]>`
-      SELECT min("nextAttemptAt") FILTER (WHERE status = 'PENDING') AS next,
-             count(*) FILTER (WHERE status = 'SENDING')::int AS sending
-      FROM "Notification" WHERE status IN ('PENDING', 'SENDING') AND platform::text = ANY(${this.platforms}::text[])`;
-    const row = rows[0];
-    if (!row) return null;
-    if (row.next) return new Date(row.next);
-    return row.sending > 0 ? new Date(this.now().getTime() + Math.min(this.leaseMs, 1_000)) : null;
+  /** Gives up the holds on targets this dispatcher has nothing in hand for. */
+  private async releaseIdle(active: string[]): Promise<void> {
+    if (this.channelIntervalMs <= 0) return;
+    const ready = new Map<string, Date>();
+    const now = this.now().getTime();
+    for (const [key, at] of this.channelReadyAt) {
+      if (active.includes(key)) continue;
+      if (at > now) ready.set(key, new Date(at));
+      else this.channelReadyAt.delete(key);
+    }
+    await releaseHolds(this.db, this.owner, active, ready);
+  }
+
+  private async renewIfDue(): Promise<void> {
+    if (this.channelIntervalMs <= 0) return;
+    const now = this.now();
+    if (now.getTime() - this.lastRenewal < this.leaseMs / 4) return;
+    this.lastRenewal = now.getTime();
+    await renewHolds(this.db, this.owner, now);
   }
 
   /**
    * Delivers everything due now. With `settle`, also waits (on the injected clock) for rows that
-   * become due later (Retry-After, backoff, leases) until the outbox holds nothing deliverable.
+   * become due later (Retry-After, backoff, leases, other dispatchers' targets) until the outbox
+   * holds nothing deliverable.
    */
   drain(options: { settle?: boolean } = {}): Promise<DispatchSummary> {
     // One drain at a time per dispatcher; a second caller shares the running one.
@@ -161,14 +170,24 @@ export class Dispatcher {
   }
 
   private async drainOnce(options: { settle?: boolean }): Promise<DispatchSummary> {
-    const summary: DispatchSummary = { claimMs: 0, claims: 0, sent: 0, retried: 0, failed: 0, outcomes: [] };
+    const summary: DispatchSummary = { claimMs: 0, claims: 0, sent: 0, found: 0, retried: 0, failed: 0, outcomes: [] };
     const queues = new Map<string, ClaimedRow[]>();
     const workers = new Map<string, Promise<void>>();
+    this.lastRenewal = this.now().getTime();
     await this.recover();
     for (;;) {
       const claimStart = performance.now();
-      // Channels with a couple of messages in hand are skipped; the others are topped up ahead of time.
-      const rows = await this.claim([...queues].filter(([, q]) => q.length >= 2).map(([key]) => key));
+      let rows: ClaimedRow[] = [];
+      try {
+        await this.renewIfDue();
+        // Channels with a couple of messages in hand are skipped; the others are topped up ahead of time.
+        rows = await this.claim([...queues].filter(([, q]) => q.length >= 2).map(([key]) => key));
+        // Targets taken but with nothing to send (or finished) are handed on at once.
+        await this.releaseIdle([...new Set([...queues.keys(), ...rows.map((r) => `${r.platform}:${r.target}`)])]);
+      } catch (error) {
+        // A deadlock victim or a lost connection: try again on the next round.
+        this.logger?.warn({ err: error }, "outbox claim failed");
+      }
       summary.claimMs += performance.now() - claimStart;
       summary.claims++;
       for (const row of rows) {
@@ -192,10 +211,15 @@ export class Dispatcher {
       if (rows.length > 0) continue;
       await this.flush();
       if (!options.settle) break;
-      const next = await this.nextDue();
-      if (!next) break;
-      const wait = next.getTime() - this.now().getTime();
-      if (wait > 0) await this.sleep(wait);
+      const due = await nextDue(this.db, this.platforms);
+      if (!due.next && due.sending === 0) break;
+      const pollMs = Math.min(this.leaseMs, 1_000);
+      let wait = due.next ? due.next.getTime() - this.now().getTime() : pollMs;
+      // Rows SENDING elsewhere may come back (a lease lapses): look again at least every poll.
+      if (due.sending > 0) wait = Math.min(wait, pollMs);
+      // Due now but not claimable (another dispatcher holds the target): look again shortly.
+      if (wait <= 0) wait = Math.min(pollMs, 100);
+      await this.sleep(wait);
       await this.recover();
     }
     await this.flush();
@@ -216,11 +240,41 @@ export class Dispatcher {
 
   private async deliver(key: string, row: ClaimedRow, summary: DispatchSummary): Promise<void> {
     const notifier = this.notifiers.get(row.platform)!;
+    // Batched outcomes only where a lost outcome can be repaired by a lookup; else write at once.
+    const urgent = !notifier.findDelivered;
+    const base = { id: row.id, platform: row.platform, target: row.target };
+    const claim = { id: row.id, token: row.claimToken };
+    // A row held too long (waiting behind a Retry-After) is handed back unsent rather than posted
+    // near the end of its lease, when another dispatcher may be about to take it over.
+    if (this.now().getTime() - row.claimedAt.getTime() > this.leaseMs / 2) {
+      this.record({ ...claim, status: "PENDING", at: this.now(), externalId: null, error: null, retryAt: this.now(), attemptsBack: 1, uncertain: false }, urgent);
+      return;
+    }
+    if (row.uncertainSince && notifier.findDelivered) {
+      const looked = await this.lookUp(notifier, row);
+      if (looked.kind === "found") {
+        this.record({ ...claim, status: "SENT", at: this.now(), externalId: looked.externalId ?? null, error: null, retryAt: null, attemptsBack: 0, uncertain: false }, true);
+        this.logger?.info({ notification: row.id, target: row.target }, "notification was already posted by an earlier attempt: recorded as sent");
+        summary.sent++;
+        summary.found++;
+        summary.outcomes.push({ ...base, outcome: "sent" });
+        return;
+      }
+      if (looked.kind === "rate_limited" || looked.kind === "transient") {
+        const now = this.now();
+        const delay = looked.kind === "rate_limited" ? looked.retryAfterMs : backoffMs(row.attempts, { baseMs: this.baseBackoffMs, maxMs: this.maxBackoffMs, random: this.random });
+        this.record({ ...claim, status: "PENDING", at: now, externalId: null, error: `lookup: ${looked.error}`.slice(0, 500), retryAt: new Date(now.getTime() + delay), attemptsBack: 1, uncertain: false }, urgent);
+        summary.retried++;
+        summary.outcomes.push({ ...base, outcome: "retry", error: looked.error });
+        return;
+      }
+      // absent, or the platform cannot tell: post.
+    }
     const started = this.now().getTime();
     this.channelReadyAt.set(key, started + this.channelIntervalMs);
     let result: DeliveryResult;
     try {
-      result = await notifier.send(row.payload);
+      result = await notifier.send(row.payload, { key: row.id });
     } catch (error) {
       result = { ok: false, kind: "transient", error: (error as Error).message };
     }
@@ -230,9 +284,8 @@ export class Dispatcher {
     // (Pacing from the request's midpoint was tried: under load it drew 429s, each costing a second.)
     // (+2 ms: the clock has millisecond resolution; never be a fraction of a millisecond early.)
     this.channelReadyAt.set(key, Math.max(started, now.getTime()) + this.channelIntervalMs + 2);
-    const base = { id: row.id, platform: row.platform, target: row.target };
     if (result.ok) {
-      this.record({ id: row.id, status: "SENT", at: now, externalId: result.externalId ?? null, error: null, retryAt: null, attemptsBack: 0 });
+      this.record({ ...claim, status: "SENT", at: now, externalId: result.externalId ?? null, error: null, retryAt: null, attemptsBack: 0, uncertain: false }, urgent);
       summary.sent++;
       summary.outcomes.push({ ...base, outcome: "sent" });
       return;
@@ -240,7 +293,7 @@ export class Dispatcher {
     const error = result.error.slice(0, 500);
     if (result.kind === "permanent" || (result.kind === "transient" && row.attempts >= this.maxAttempts)) {
       const reason = result.kind === "permanent" ? error : `gave up after ${row.attempts} attempts: ${error}`;
-      this.record({ id: row.id, status: "FAILED", at: now, externalId: null, error: reason, retryAt: null, attemptsBack: 0 });
+      this.record({ ...claim, status: "FAILED", at: now, externalId: null, error: reason, retryAt: null, attemptsBack: 0, uncertain: false }, urgent);
       this.logger?.warn({ notification: row.id, platform: row.platform, target: row.target, error: reason }, "notification failed permanently");
       summary.failed++;
       summary.outcomes.push({ ...base, outcome: "failed", error: reason });
@@ -248,51 +301,69 @@ export class Dispatcher {
     }
     const delay = result.kind === "rate_limited" ? Math.max(result.retryAfterMs, 0) : backoffMs(row.attempts, { baseMs: this.baseBackoffMs, maxMs: this.maxBackoffMs, random: this.random });
     if (result.kind === "rate_limited") this.channelReadyAt.set(key, now.getTime() + delay);
-    // A rate limit is the platform pacing us, not a failure: it does not use up an attempt.
-    this.record({ id: row.id, status: "PENDING", at: now, externalId: null, error, retryAt: new Date(now.getTime() + delay), attemptsBack: result.kind === "rate_limited" ? 1 : 0 });
+    // A rate limit is the platform pacing us, not a failure: it does not use up an attempt. A
+    // server error or a lost answer may hide a post that went through: the retry looks first.
+    this.record(
+      { ...claim, status: "PENDING", at: now, externalId: null, error, retryAt: new Date(now.getTime() + delay), attemptsBack: result.kind === "rate_limited" ? 1 : 0, uncertain: result.kind === "transient" },
+      urgent,
+    );
     summary.retried++;
     summary.outcomes.push({ ...base, outcome: "retry", error });
   }
 
+  private async lookUp(notifier: Notifier, row: ClaimedRow) {
+    let looked;
+    try {
+      looked = await notifier.findDelivered!(row.payload, { key: row.id, since: new Date(row.uncertainSince!) });
+    } catch (error) {
+      looked = { ok: false as const, kind: "transient" as const, error: (error as Error).message };
+    }
+    if (looked.kind === "unavailable" || looked.kind === "permanent") {
+      // Without the history scopes kam cannot tell; it posts again (at least once) and says so once.
+      const key = `${row.platform}:${looked.error}`;
+      if (!this.loggedOnce.has(key)) {
+        this.loggedOnce.add(key);
+        this.logger?.warn({ platform: row.platform, error: looked.error }, "cannot check whether an interrupted notification was already posted; posting it again");
+      }
+    }
+    return looked;
+  }
+
   /**
-   * Outcomes are written in batches (one UPDATE … FROM unnest per flush, at most every 100 ms or
-   * 1,000 outcomes): a row stays SENDING, owned by this dispatcher, until its outcome is written.
+   * Outcomes are buffered: a row stays SENDING, owned by its claim, until written. Batched (at
+   * most every 100 ms or 1,000 outcomes) where a lookup can repair a lost outcome, else written at
+   * once (outcomes arriving while a write is under way go together in the next one).
    */
-  private record(outcome: Dispatcher["outcomes"][number]): void {
+  private record(outcome: Outcome, urgent = false): void {
     this.outcomes.push(outcome);
-    if (this.outcomes.length >= 1_000) void this.flush();
+    if (urgent || this.outcomes.length >= 1_000) void this.flush();
     else if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), 100);
   }
 
-  /** Writes the buffered outcomes. */
+  /** Writes the buffered outcomes; resolves when those buffered before the call are written. */
   flush(): Promise<void> {
     if (this.flushTimer) {
       clearTimeout(this.flushTimer);
       this.flushTimer = null;
     }
-    const batch = this.outcomes;
-    this.outcomes = [];
-    const write = async () => {
-      if (batch.length === 0) return;
-      await this.db.$executeRaw`
-        UPDATE "Notification" AS n SET
-          status = u.status::"OutboxStatus",
-          "sentAt" = CASE WHEN u.status = 'SENT' THEN u.at ELSE n."sentAt" END,
-          "externalId" = CASE WHEN u.status = 'SENT' THEN u.external ELSE n."externalId" END,
-          "lastError" = u.error,
-          "nextAttemptAt" = coalesce(u.retry, n."nextAttemptAt"),
-          "claimedAt" = CASE WHEN u.status = 'SENT' THEN n."claimedAt" END,
-          "claimedBy" = CASE WHEN u.status = 'PENDING' THEN NULL ELSE n."claimedBy" END,
-          attempts = n.attempts - u.back
-        FROM unnest(${batch.map((b) => b.id)}::text[], ${batch.map((b) => b.status)}::text[], ${batch.map((b) => b.at)}::timestamp[],
-                    ${batch.map((b) => b.externalId)}::text[], ${batch.map((b) => b.error)}::text[], ${batch.map((b) => b.retryAt)}::timestamp[],
-                    ${batch.map((b) => b.attemptsBack)}::int[]) AS u(id, status, at, external, error, retry, back)
-        WHERE n.id = u.id AND n.status = 'SENDING'`;
+    if (this.writer) return this.writer.then(() => this.flush());
+    if (this.outcomes.length === 0) return Promise.resolve();
+    const run = async () => {
+      while (this.outcomes.length > 0) {
+        const batch = this.outcomes;
+        this.outcomes = [];
+        try {
+          await writeOutcomes(this.db, batch);
+        } catch (error) {
+          // The rows stay SENDING: after the lease they are recovered as uncertain (looked up, not blindly re-sent, on Slack).
+          this.logger?.error({ err: error }, "writing delivery outcomes failed");
+        }
+      }
     };
-    this.flushing = this.flushing.then(write, write).catch((error) => {
-      this.logger?.error({ err: error }, "writing delivery outcomes failed");
+    this.writer = run().finally(() => {
+      this.writer = null;
     });
-    return this.flushing;
+    return this.writer;
   }
 
   /** Polls the outbox until stopped; `wake()` makes it look right away (after a job wrote rows). */

@@ -189,7 +189,7 @@ export async function startScheduler(deps: SchedulerDeps): Promise<SchedulerHand
     },
   };
   const notifiers = deps.notifiers.some((n) => n.platform === "TERMINAL") ? deps.notifiers : [...deps.notifiers, logged];
-  const scheduler = new Scheduler(deps.db.prisma, notifiers, deps.logger);
+  const scheduler = new Scheduler(deps.db.prisma, notifiers, deps.logger, { dispatcher: { leaseMs: deps.config.KAM_OUTBOX_LEASE_MS } });
   await scheduler.start();
   deps.logger.info({ status: scheduler.status().detail }, "scheduler started");
   return { status: () => scheduler.status(), stop: () => scheduler.stop() };

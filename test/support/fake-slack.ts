@@ -22,11 +22,32 @@ export interface FakeUser {
   locale?: string;
 }
 
+/** A message the fake keeps in a conversation, as conversations.history returns it. */
+export interface FakeMessage {
+  type: "message";
+  ts: string;
+  text?: string;
+  blocks?: unknown;
+  bot_id: string;
+  app_id: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
+/** What a test may do with a chat.postMessage the fake accepted, before it is answered. */
+export type PostHook = (post: { channel: string; message: FakeMessage }) => void | "drop" | Promise<void | "drop">;
+
+const HISTORY_SCOPES: Record<string, string> = { C: "channels:history", G: "groups:history", D: "im:history" };
+
 /**
  * A small local Slack Web API: answers auth.test, chat.postMessage, chat.update,
- * chat.postEphemeral, views.open, views.publish, users.info and conversations.info like Slack
- * (form-encoded or JSON arguments, `{ ok, … }` answers, HTTP 429 with Retry-After), records every
- * call, and takes response_url posts at /response/<id>. Base URL for SLACK_API_URL: `apiUrl`.
+ * chat.postEphemeral, views.open, views.publish, users.info, conversations.info,
+ * conversations.open and conversations.history like Slack (form-encoded or JSON arguments,
+ * `{ ok, … }` answers, HTTP 429 with Retry-After), records every call, and takes response_url
+ * posts at /response/<id>. Base URL for SLACK_API_URL: `apiUrl`.
+ * Posted messages are kept per conversation with their `metadata` (returned by
+ * conversations.history only with include_all_metadata, as Slack does); a post to a user id lands
+ * in that user's DM (conversations.open gives its id). `onPost` runs once a post is stored and
+ * before it is answered (a test can hold the answer there, or kill the poster).
  */
 export class FakeSlack {
   readonly calls: FakeCall[] = [];
@@ -42,6 +63,12 @@ export class FakeSlack {
   url = "";
   /** Delay of every answer, to simulate a slow Slack. */
   delayMs = 0;
+  /** Messages kept per conversation id, oldest first. */
+  readonly conversations = new Map<string, FakeMessage[]>();
+  /** The token's scopes; history calls without the needed one get `missing_scope`. */
+  scopes = new Set(["chat:write", "channels:history", "groups:history", "im:history", "mpim:history", "im:write", "users:read"]);
+  onPost: PostHook | null = null;
+  private lastTsMicros = 0;
 
   constructor(options: { teamId?: string } = {}) {
     this.teamId = options.teamId ?? "T0KAMTEST";
@@ -137,7 +164,15 @@ export class FakeSlack {
     }
     if (scripted?.kind === "error") return json(res, { ok: false, error: scripted.error });
     if (auth !== `Bearer ${this.token}`) return json(res, { ok: false, error: "invalid_auth" });
-    json(res, this.answer(method, args));
+    const answer = this.answer(method, args);
+    if (method === "chat.postMessage" && answer.ok && this.onPost) {
+      const message = answer.message as FakeMessage;
+      if ((await this.onPost({ channel: String(answer.channel), message })) === "drop") {
+        res.destroy();
+        return;
+      }
+    }
+    json(res, answer);
   }
 
   private record(method: string, args: Record<string, unknown>) {
@@ -150,19 +185,102 @@ export class FakeSlack {
     }
   }
 
+  /** Like Slack's: the current time in seconds with six decimals, unique per workspace. */
   private nextTs(): string {
     this.ts += 1;
-    return `${this.ts}.000100`;
+    const micros = Math.max(Date.now() * 1000, this.lastTsMicros + 1);
+    this.lastTsMicros = micros;
+    return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, "0")}`;
+  }
+
+  /** The conversation a post or history call names: a user id means the user's DM. */
+  private conversationId(channel: string): string {
+    return /^[UW]/.test(channel) ? `D${channel.slice(1)}` : channel;
+  }
+
+  /** Posts accepted into a conversation (all of them, or those carrying this metadata key). */
+  posted(channel: string, key?: string): FakeMessage[] {
+    const list = this.conversations.get(this.conversationId(channel)) ?? [];
+    return key === undefined ? list : list.filter((m) => m.metadata?.event_payload?.key === key);
+  }
+
+  /** Every accepted post with a metadata key, counted by key. */
+  postsByKey(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const list of this.conversations.values()) {
+      for (const m of list) {
+        const key = m.metadata?.event_payload?.key;
+        if (typeof key === "string") counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+    return counts;
+  }
+
+  private history(args: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(args.channel ?? "");
+    if (!channel) return { ok: false, error: "channel_not_found" };
+    const needed = HISTORY_SCOPES[channel[0]!] ?? "mpim:history";
+    if (!this.scopes.has(needed)) return { ok: false, error: "missing_scope", needed, provided: [...this.scopes].join(",") };
+    const inclusive = args.inclusive === true || args.inclusive === "true" || args.inclusive === "1";
+    const oldest = Number(args.oldest ?? 0);
+    const latest = args.latest === undefined ? Infinity : Number(args.latest);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true" || args.include_all_metadata === "1";
+    const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);
+    const offset = args.cursor ? Number(Buffer.from(String(args.cursor), "base64").toString("utf8").replace(/^offset:/, "")) : 0;
+    const inRange = (this.conversations.get(channel) ?? [])
+      .filter((m) => {
+        const ts = Number(m.ts);
+        return (inclusive ? ts >= oldest : ts > oldest) && (inclusive ? ts <= latest : ts < latest);
+      })
+      .reverse(); // newest first, like Slack
+    const page = inRange.slice(offset, offset + limit).map((m) => {
+      if (withMetadata) return m;
+      const { metadata: _hidden, ...rest } = m;
+      return rest;
+    });
+    const hasMore = offset + limit < inRange.length;
+    return {
+      ok: true,
+      messages: page,
+      has_more: hasMore,
+      pin_count: 0,
+      response_metadata: { next_cursor: hasMore ? Buffer.from(`offset:${offset + limit}`).toString("base64") : "" },
+    };
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
       case "auth.test":
         return { ok: true, url: "https://kam-test.slack.com/", team: "Kam Test", user: "kam", team_id: this.teamId, user_id: this.botUserId, bot_id: this.botId };
-      case "chat.postMessage":
+      case "chat.postMessage": {
         if (!args.channel) return { ok: false, error: "channel_not_found" };
         if (!args.text && !args.blocks) return { ok: false, error: "no_text" };
-        return { ok: true, channel: args.channel, ts: this.nextTs(), message: { text: args.text, blocks: args.blocks, bot_id: this.botId } };
+        const channel = this.conversationId(String(args.channel));
+        const metadata = args.metadata as FakeMessage["metadata"] | string | undefined;
+        if (metadata !== undefined && (typeof metadata !== "object" || typeof metadata.event_type !== "string" || typeof metadata.event_payload !== "object")) {
+          return { ok: false, error: "invalid_metadata_format" };
+        }
+        const message: FakeMessage = {
+          type: "message",
+          ts: this.nextTs(),
+          text: args.text as string | undefined,
+          blocks: args.blocks,
+          bot_id: this.botId,
+          app_id: "AKAMAPP01",
+          ...(metadata ? { metadata } : {}),
+        };
+        const list = this.conversations.get(channel) ?? [];
+        list.push(message);
+        this.conversations.set(channel, list);
+        return { ok: true, channel, ts: message.ts, message };
+      }
+      case "conversations.history":
+        return this.history(args);
+      case "conversations.open": {
+        const users = String(args.users ?? "").split(",").filter(Boolean);
+        if (users.length !== 1) return { ok: false, error: users.length ? "not_implemented" : "users_list_not_supplied" };
+        return { ok: true, channel: { id: this.conversationId(users[0]!) } };
+      }
       case "chat.update":
         if (!args.channel || !args.ts) return { ok: false, error: "message_not_found" };
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };

@@ -1,6 +1,6 @@
 import { ErrorCode, WebClient, type WebAPICallError } from "@slack/web-api";
 import { translator, toLocale } from "../../core/i18n/index.ts";
-import type { DeliveryResult, Notifier, OutgoingMessage } from "../../core/notifier.ts";
+import type { Delivery, DeliveryResult, LookupResult, Notifier, OutgoingMessage } from "../../core/notifier.ts";
 import { mentionedMembers, renderReply } from "./blocks.ts";
 
 /** Slack errors that no retry will fix: the message is recorded as failed with the reason. */
@@ -81,20 +81,63 @@ export function classifySlackError(error: unknown): DeliveryResult {
   }
 }
 
+/** The metadata event type of kam's outbox messages; its payload's `key` is the outbox row id. */
+export const OUTBOX_EVENT_TYPE = "kam_outbox";
+
+/** How far before the interrupted claim the history is searched (clock skew between kam and Slack). */
+const LOOKUP_MARGIN_MS = 5 * 60_000;
+const LOOKUP_PAGES = 10;
+
 /**
  * Delivers outbox messages with chat.postMessage into the target channel, mentioning the
  * responsible members. One call per message and no hidden retries: a lost answer never turns
- * into a second post behind the dispatcher's back.
+ * into a second post behind the dispatcher's back. Each message carries its outbox key as message
+ * metadata, so that after a crash `findDelivered` can tell from the conversation's history
+ * whether the interrupted attempt was posted (needs channels:history, groups:history, im:history).
  */
 export class SlackNotifier implements Notifier {
   readonly platform = "SLACK" as const;
   private client: WebClient;
+  /** Set once Slack said the token lacks a history scope: no more lookups in this process. */
+  private lookupUnavailable: string | null = null;
 
   constructor(private options: SlackNotifierOptions) {
     this.client = outboxClient(options);
   }
 
-  async send(message: OutgoingMessage): Promise<DeliveryResult> {
+  async findDelivered(message: OutgoingMessage, delivery: Delivery & { since: Date }): Promise<LookupResult> {
+    if (this.lookupUnavailable) return { kind: "unavailable", error: this.lookupUnavailable };
+    try {
+      let channel = message.target;
+      // A post to a user id went to the DM with the bot: its history is under the DM's channel id.
+      if (/^[UW]/.test(channel)) {
+        const opened = await this.client.conversations.open({ users: channel });
+        channel = opened.channel?.id ?? channel;
+      }
+      const oldest = ((delivery.since.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);
+      let cursor: string | undefined;
+      for (let page = 0; page < LOOKUP_PAGES; page++) {
+        const history = await this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+        const mine = history.messages?.find((m) => m.metadata?.event_type === OUTBOX_EVENT_TYPE && (m.metadata.event_payload as Record<string, unknown> | undefined)?.key === delivery.key);
+        if (mine) return { kind: "found", ...(mine.ts ? { externalId: mine.ts } : {}) };
+        cursor = history.response_metadata?.next_cursor || undefined;
+        if (!history.has_more || !cursor) break;
+      }
+      return { kind: "absent" };
+    } catch (error) {
+      const result = classifySlackError(error);
+      if (result.ok) return { kind: "absent" };
+      if (result.kind === "permanent") {
+        const needed = (error as { data?: { needed?: string } }).data?.needed;
+        const reason = needed ? `${result.error} (${needed})` : result.error;
+        if (result.error === "missing_scope") this.lookupUnavailable = reason;
+        return { kind: "unavailable", error: reason };
+      }
+      return result;
+    }
+  }
+
+  async send(message: OutgoingMessage, delivery?: Delivery): Promise<DeliveryResult> {
     try {
       const ids = mentionedMembers(message.reply);
       const mentions = ids.length && this.options.resolveMentions ? await this.options.resolveMentions(message.organizationId, ids) : undefined;
@@ -111,6 +154,7 @@ export class SlackNotifier implements Notifier {
         blocks: rendered.blocks,
         unfurl_links: false,
         unfurl_media: false,
+        ...(delivery ? { metadata: { event_type: OUTBOX_EVENT_TYPE, event_payload: { key: delivery.key } } } : {}),
       });
       return { ok: true, ...(result.ts ? { externalId: result.ts } : {}) };
     } catch (error) {
