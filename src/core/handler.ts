@@ -9,7 +9,7 @@ import type { CoreDeps } from "./deps.ts";
 import { todayIn } from "./grammar/dates.ts";
 import { tokenize } from "./grammar/tokens.ts";
 import { formats, toLocale, translator } from "./i18n/index.ts";
-import { claim, release, remember } from "./idempotency.ts";
+import { runOnce } from "./idempotency.ts";
 import type { Block, Reply } from "./reply.ts";
 import type { ChatRequest } from "./request.ts";
 
@@ -156,6 +156,17 @@ async function runForm(ctx: CommandContext, id: string, values: FormValues): Pro
   }
 }
 
+/** How `handle` came by a reply it returned for a request with an idempotency key, when it did not run it. */
+const outcomes = new WeakMap<Reply, "remembered" | "running">();
+
+/**
+ * "ran" (this call ran the request, or it needed no record), "remembered" (an earlier attempt ran
+ * it; this is its reply) or "running" (another attempt holds it and had not finished in time).
+ */
+export function outcomeOf(reply: Reply): "ran" | "remembered" | "running" {
+  return outcomes.get(reply) ?? "ran";
+}
+
 /**
  * The one entry point of every platform: parses and validates the request, runs the command
  * through the domain services, and returns a platform-neutral reply. It never throws: anything
@@ -173,23 +184,28 @@ export async function handle(deps: CoreDeps, request: ChatRequest): Promise<Repl
   // Only requests that may write need an idempotency record: a retried read is simply answered again.
   const command = request.form ? undefined : findCommand(tokenize(request.text ?? ""))?.command;
   const key = request.idempotencyKey && command?.writes !== false ? `${request.platform}:${request.idempotencyKey}` : null;
-  if (key) {
-    const claimed = await claim(deps.db, key, ctx.organization.id);
-    if (!claimed.owner) {
-      return claimed.reply ?? { ok: true, visibility: "caller", summary: ctx.t("error.inProgress"), blocks: [{ kind: "text", text: ctx.t("error.inProgress"), tone: "muted" }] };
-    }
-  }
+  const run = (c: CommandContext) => (request.form ? runForm(c, request.form.id, request.form.values) : runText(c, request.text ?? ""));
   try {
-    const reply = request.form ? await runForm(ctx, request.form.id, request.form.values) : await runText(ctx, request.text ?? "");
-    if (command?.writes !== false || command.changesContext) cacheOf(deps).clear();
+    let reply: Reply;
     if (key) {
+      // The claim, the command's writes and its reply commit together (src/core/idempotency.ts).
       // A secret is never stored: a retry of that request simply runs again.
-      await (command?.sensitive ? release(deps.db, key) : remember(deps.db, key, reply));
+      const outcome = await runOnce(deps.db, { key, noteKey: request.idempotencyKey!, organizationId: ctx.organization.id, keep: !command?.sensitive }, (db) =>
+        run({ ...ctx, deps: { ...deps, db } }),
+      );
+      if (!outcome.ran) {
+        const answer = outcome.reply ?? { ok: true, visibility: "caller", summary: ctx.t("error.inProgress"), blocks: [{ kind: "text", text: ctx.t("error.inProgress"), tone: "muted" }] };
+        outcomes.set(answer, outcome.reply ? "remembered" : "running");
+        return answer;
+      }
+      reply = outcome.reply;
+    } else {
+      reply = await run(ctx);
     }
+    if (command?.writes !== false || command.changesContext) cacheOf(deps).clear();
     return reply;
   } catch (error) {
     deps.logger.error({ err: error, command: request.text?.slice(0, 100), form: request.form?.id }, "command failed");
-    if (key) await release(deps.db, key);
     const message = ctx.t("error.internal");
     return { ok: false, visibility: "caller", summary: message, blocks: [{ kind: "text", text: message, tone: "error" }] };
   }

@@ -1,4 +1,5 @@
 import type { CoreDeps } from "../../core/deps.ts";
+import { outcomeOf } from "../../core/handler.ts";
 import { toLocale, translator, type Translate } from "../../core/i18n/index.ts";
 import type { Reply } from "../../core/reply.ts";
 import type { ChatRequest } from "../../core/request.ts";
@@ -78,19 +79,22 @@ export const TIMED_OUT: unique symbol = Symbol("timed out");
 
 /**
  * Runs a request through the core and acknowledges Slack at the right moment (see AckPolicy):
- * after the reply when it comes within the budget, else at once, before the core starts. A command
- * acknowledged before it has run is noted (src/adapters/slack/deferred.ts) as Slack is answered
- * and before it runs, so that a process dying in between runs it at its next start.
+ * after the reply when it comes within the budget, else once the command is noted
+ * (src/adapters/slack/deferred.ts), so that a 200 always stands for a command that is either
+ * written or durably noted: a process dying before it ran it runs it at its next start.
  */
 export async function handleThenAck(ctx: SlackContext, request: ChatRequest, ack: () => Promise<void>, answer: Answer): Promise<Reply> {
   const budget = ctx.ack.budget();
   if (budget <= 0) {
     ctx.ack.acks.beforeWrite += 1;
-    // The note is written while Slack gets its answer (waiting for it first made acknowledgements
-    // under a burst ~1.7x slower at p99, bench/slack-ack.ts), and before the command runs.
-    const noted = keep(ctx, request, answer);
+    // The notes of a burst are written together (keepDeferred), and committed before Slack hears "ok".
+    if (!(await keep(ctx, request, answer))) {
+      // Without a note, acknowledge only once the command is written.
+      const reply = await ctx.ack.track(() => ctx.handle(request));
+      await ack();
+      return reply;
+    }
     await ack();
-    await noted;
     return crossedOut(ctx, request, ctx.ack.track(() => ctx.handle(request)));
   }
   const pending = ctx.ack.track(() => ctx.handle(request));
@@ -100,24 +104,37 @@ export async function handleThenAck(ctx: SlackContext, request: ChatRequest, ack
     await ack();
     return early;
   }
+  // Whichever comes first makes the command durable: its note, or its own commit.
   const noted = keep(ctx, request, answer);
+  const finished = pending.then(
+    () => true,
+    () => true,
+  );
+  if (!(await Promise.race([noted, finished]))) await finished;
   await ack();
   await noted;
   return crossedOut(ctx, request, pending);
 }
 
-/** A note that cannot be written does not stop the command (it only loses the crash protection). */
-function keep(ctx: SlackContext, request: ChatRequest, answer: Answer): Promise<void> {
-  return keepDeferred(ctx, request, answer).catch((error) => ctx.logger.error({ err: error }, "slack: could not note a deferred command"));
+/** Whether the note was written (a note that cannot be written is logged, and the ack waits for the write). */
+function keep(ctx: SlackContext, request: ChatRequest, answer: Answer): Promise<boolean> {
+  return keepDeferred(ctx, request, answer).then(
+    () => true,
+    (error) => (ctx.logger.error({ err: error }, "slack: could not note a deferred command"), false),
+  );
 }
 
-/** The reply, once the deferred command's note is removed (whether the core succeeded or failed). */
+/**
+ * The reply, once the deferred command's note is removed. The core removes it as the command
+ * commits; this removes the notes of commands that did not write (reads, refusals, failures).
+ * A note is kept while another attempt (a replay, a retry on another replica) still runs it.
+ */
 async function crossedOut(ctx: SlackContext, request: ChatRequest, pending: Promise<Reply>): Promise<Reply> {
-  try {
-    return await pending;
-  } finally {
+  const reply = await pending;
+  if (outcomeOf(reply) !== "running") {
     await dropDeferred(ctx, request).catch((error) => ctx.logger.error({ err: error }, "slack: could not cross out a deferred command"));
   }
+  return reply;
 }
 
 /** The promise's value, or TIMED_OUT when it takes longer than `ms` (the promise keeps running). */

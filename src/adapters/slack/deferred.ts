@@ -1,15 +1,15 @@
 import type { Prisma } from "../../generated/prisma/client.ts";
+import { outcomeOf } from "../../core/handler.ts";
 import type { Reply } from "../../core/reply.ts";
 import type { ChatRequest } from "../../core/request.ts";
 import { renderFor, translatorFor, type SlackContext } from "./context.ts";
 
 /**
  * Under load a Slack command is acknowledged before it runs (src/adapters/slack/ack-policy.ts).
- * So that a process dying in between loses nothing, the command is written down as Slack is
- * answered, before it runs, and crossed out once the core has run it; at start, kam runs what is
- * left (only the few milliseconds between the answer and the note stay unprotected). The
- * core's idempotency key makes a command that did run before the crash answer from its record
- * instead of running twice.
+ * So that a process dying in between loses nothing, the command is written down before Slack is
+ * answered, and crossed out in the transaction that runs it (src/core/idempotency.ts); at start,
+ * kam runs what is left. The core's idempotency key makes a command that another attempt did run
+ * answer from its record instead of running twice.
  */
 
 /** Where to answer a deferred command. */
@@ -53,21 +53,26 @@ export async function dropDeferred(ctx: SlackContext, request: ChatRequest): Pro
 
 /**
  * Runs the commands a previous process acknowledged and did not finish, oldest first, and answers
- * on their response_url while Slack still takes it. Each is taken by deleting its row, so that of
- * several replicas starting at once one runs it. Returns how many ran.
+ * on their response_url while Slack still takes it. Several replicas starting at once may try the
+ * same note: the core's claim lets one run it and the others wait for its reply. The runner
+ * answers; a note whose command had been run already (its process died before crossing it out)
+ * is answered from the record by whoever removes it. A note whose command another attempt still
+ * runs is left to that attempt. Returns how many ran.
  */
 export async function runDeferred(ctx: SlackContext, now = () => Date.now()): Promise<number> {
   const rows = await ctx.db.deferredCommand.findMany({ orderBy: { createdAt: "asc" }, take: 1_000 });
   let ran = 0;
   for (const row of rows) {
-    const taken = await ctx.db.deferredCommand.deleteMany({ where: { key: row.key } });
-    if (taken.count === 0) continue;
     const request = row.request as unknown as ChatRequest;
     try {
       const reply = await ctx.handle(request);
-      ran++;
+      const outcome = outcomeOf(reply);
+      if (outcome === "running") continue;
+      const taken = await ctx.db.deferredCommand.deleteMany({ where: { key: row.key } });
+      if (outcome === "ran") ran++;
+      else if (taken.count === 0) continue;
       if (row.responseUrl && now() - row.createdAt.getTime() < RESPONSE_URL_MS) await answer(ctx, request, reply, { responseUrl: row.responseUrl, direct: row.direct });
-      ctx.logger.info({ key: row.key, ok: reply.ok !== false }, "slack: ran a command acknowledged before a restart");
+      ctx.logger.info({ key: row.key, ok: reply.ok !== false, outcome }, "slack: ran a command acknowledged before a restart");
     } catch (error) {
       ctx.logger.error({ err: error, key: row.key }, "slack: a command acknowledged before a restart failed");
     }
