@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const optionalText = z
@@ -13,6 +14,9 @@ const schema = z.object({
     .min(0, { error: "expected a port number from 0 to 65535" })
     .max(65535, { error: "expected a port number from 0 to 65535" })
     .default(3000),
+  KAM_LISTEN_HOST: optionalText.refine((v) => v === undefined || isIP(v) !== 0 || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(v), {
+    message: "expected an address to listen on, like 127.0.0.1, 0.0.0.0 or ::",
+  }),
   DATA_DIR: z.string().trim().min(1).default("./data"),
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
     message: "expected a postgresql:// URL, or nothing for the embedded database",
@@ -31,6 +35,9 @@ const schema = z.object({
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("SingleTenant"),
   MicrosoftAppTenantId: optionalText,
+  // botbuilder's own settings for where the token signing keys come from (sovereign clouds, tests).
+  ToBotFromChannelOpenIdMetadataUrl: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: "expected an http(s) URL" }),
+  ToBotFromEmulatorOpenIdMetadataUrl: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: "expected an http(s) URL" }),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   KAM_SCHEDULER: z.enum(["on", "off"]).default("on"),
@@ -49,13 +56,35 @@ export type Config = z.infer<typeof schema>;
 
 export class ConfigError extends Error {}
 
+const SECRETS = new Set(["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "MicrosoftAppPassword"]);
+
+/** A setting's value as an error message may show it: secrets masked, a URL without its password. */
+export function shown(name: string, value: string): string {
+  if (SECRETS.has(name)) {
+    // Long enough that four characters say which kind of token it is without giving it away.
+    return value.length > 12 ? `${JSON.stringify(`${value.slice(0, 4)}…`)} (${value.length} characters, masked)` : `${value.length} characters, masked`;
+  }
+  if (name === "DATABASE_URL") {
+    try {
+      const url = new URL(value.trim());
+      // Only a URL with a host shows where its password is; anything else might be one.
+      if (!url.host) return `${value.length} characters, masked (not a URL with a host)`;
+      if (url.password) url.password = "****";
+      return JSON.stringify(url.toString());
+    } catch {
+      return `${value.length} characters, masked (not a URL)`;
+    }
+  }
+  return JSON.stringify(value);
+}
+
 /** Reads the environment once. A wrong value throws one line naming the variable and what is expected. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = schema.safeParse(env);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? "environment");
-    throw new ConfigError(`Invalid ${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? "")})`);
+    throw new ConfigError(`Invalid ${name}: ${issue.message} (got ${shown(name, env[name] ?? "")})`);
   }
   const config = result.data;
   if (config.SLACK_BOT_TOKEN && !config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN) {
@@ -72,6 +101,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("Invalid MicrosoftAppId: required when NODE_ENV=production (unauthenticated Teams is for local use only; KAM_TEAMS=off disables Teams)");
   }
   return config;
+}
+
+/** Teams answers activities nobody authenticated: development only, and only from this machine. */
+export function teamsUnauthenticated(config: Pick<Config, "KAM_TEAMS" | "MicrosoftAppId">): boolean {
+  return config.KAM_TEAMS === "on" && !config.MicrosoftAppId;
+}
+
+/**
+ * The address the HTTP server listens on: KAM_LISTEN_HOST when set; else loopback while Teams is
+ * unauthenticated (anyone who can reach /api/messages could act as anyone), all interfaces otherwise.
+ */
+export function listenHost(config: Pick<Config, "KAM_LISTEN_HOST" | "KAM_TEAMS" | "MicrosoftAppId">): string {
+  return config.KAM_LISTEN_HOST ?? (teamsUnauthenticated(config) ? "127.0.0.1" : "0.0.0.0");
 }
 
 export function slackConfigured(config: Config): boolean {

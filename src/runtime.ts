@@ -1,7 +1,7 @@
 import { mountSlack } from "./adapters/slack/index.ts";
 import { mountTeams } from "./adapters/teams/index.ts";
 import type { PlatformHandle } from "./adapters/platform.ts";
-import type { Config } from "./config.ts";
+import { listenHost, type Config } from "./config.ts";
 import { databaseOptions, openDatabase, type Database } from "./db/client.ts";
 import type { Logger } from "./logger.ts";
 import { systemClock } from "./core/clock.ts";
@@ -64,7 +64,7 @@ export async function startKam(config: Config, logger: Logger): Promise<Kam> {
     const deps = { config, db, logger, core: { db: db.prisma, logger, now: systemClock } };
     const slack = await mountSlack(app, deps);
     const teams = await mountTeams(app, deps);
-    const http = await listen(app, config.PORT, logger);
+    const http = await listen(app, config.PORT, logger, listenHost(config));
     scheduler =
       config.KAM_SCHEDULER === "on"
         ? await startScheduler({

@@ -38,23 +38,25 @@ export function createHttpApp(health: () => Promise<Health>, logger: Logger): Ex
   return app;
 }
 
-export function listen(app: Express, port: number, logger: Logger): Promise<HttpServer> {
+export function listen(app: Express, port: number, logger: Logger, host = "0.0.0.0"): Promise<HttpServer> {
   // Unknown paths and errors get a short JSON answer, never a stack trace.
   app.use((_req, res) => void res.status(404).json({ error: "not found" }));
   app.use((error: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) logger.error({ err: error }, "request failed");
+    else logger.warn({ status, type: error.type ?? error.message.slice(0, 100) }, "request refused");
     res.status(status).json({ error: status === 500 ? "internal error" : error.type ?? "bad request" });
   });
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, "0.0.0.0", (error?: Error) => {
+    const server = app.listen(port, host, (error?: Error) => {
       if (error) return reject(error);
       const address = server.address();
       const actualPort = typeof address === "object" && address ? address.port : port;
+      const local = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
       resolve({
         app,
         server,
-        url: `http://127.0.0.1:${actualPort}`,
+        url: `http://${local}:${actualPort}`,
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { ConfigError, listenHost, loadConfig } from "../src/config.ts";
 import { runKam } from "./support/processes.ts";
 
 describe("configuration", () => {
@@ -23,6 +23,7 @@ describe("configuration", () => {
     [{ LOG_LEVEL: "loud" }, /^Invalid LOG_LEVEL: /],
     [{ NODE_ENV: "staging" }, /^Invalid NODE_ENV: /],
     [{ NODE_ENV: "production" }, /^Invalid MicrosoftAppId: required when NODE_ENV=production/],
+    [{ KAM_LISTEN_HOST: "every where" }, /^Invalid KAM_LISTEN_HOST: /],
   ];
   for (const [env, message] of bad) {
     it(`names the variable for ${JSON.stringify(env)}`, () => {
@@ -30,6 +31,35 @@ describe("configuration", () => {
       expect(() => loadConfig(env)).toThrow(message);
     });
   }
+
+  it("never shows a secret in its error: tokens masked, the password taken out of DATABASE_URL", () => {
+    const message = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error("expected a ConfigError");
+    };
+    const bot = message({ SLACK_BOT_TOKEN: "zzzp-1234567890-Sup3rS3cretBotToken" });
+    expect(bot).toBe('Invalid SLACK_BOT_TOKEN: expected a bot token starting with xoxb- (got "zzzp…" (35 characters, masked))');
+    const app = message({ SLACK_APP_TOKEN: "xoxb-1-A0B1C2-0123456789abcdefSECRET" });
+    expect(app).not.toContain("SECRET");
+    expect(app).toContain("masked");
+    expect(message({ SLACK_BOT_TOKEN: "shortsecret" })).toBe("Invalid SLACK_BOT_TOKEN: expected a bot token starting with xoxb- (got 11 characters, masked)");
+    const url = message({ DATABASE_URL: "mysql://kam:hunter2@db.internal:3306/kam" });
+    expect(url).toBe('Invalid DATABASE_URL: expected a postgresql:// URL, or nothing for the embedded database (got "mysql://kam:****@db.internal:3306/kam")');
+    expect(message({ DATABASE_URL: "kam:hunter2@db" })).not.toContain("hunter2");
+  });
+
+  it("listens on loopback while Teams is unauthenticated, on all interfaces otherwise, or where told", () => {
+    const teams = { MicrosoftAppId: "id", MicrosoftAppPassword: "pw", MicrosoftAppTenantId: "t" };
+    expect(listenHost(loadConfig({}))).toBe("127.0.0.1");
+    expect(listenHost(loadConfig(teams))).toBe("0.0.0.0");
+    expect(listenHost(loadConfig({ KAM_TEAMS: "off" }))).toBe("0.0.0.0");
+    expect(listenHost(loadConfig({ KAM_LISTEN_HOST: "0.0.0.0" }))).toBe("0.0.0.0");
+    expect(listenHost(loadConfig({ ...teams, KAM_LISTEN_HOST: "::1" }))).toBe("::1");
+  });
 
   it("stops `kam` with one clear line and no stack trace", async () => {
     const { code, output } = await runKam(["migrate"], { PORT: "eighty" });

@@ -31,7 +31,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
-  const release = dataDir === "memory" ? () => {} : lockDataDir(dataDir);
+  const release = dataDir === "memory" ? () => {} : await lockDataDir(dataDir);
   let pglite: PGlite;
   try {
     pglite = dataDir === "memory" ? new PGlite() : new PGlite(dataDir);

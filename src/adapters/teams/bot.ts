@@ -1,4 +1,5 @@
 import { ActivityTypes, TurnContext, type Activity } from "botbuilder";
+import { refuseUnstorableText } from "../../core/grammar/text-input.ts";
 import { handle } from "../../core/handler.ts";
 import { toLocale, translator, type Locale } from "../../core/i18n/index.ts";
 import type { Reply } from "../../core/reply.ts";
@@ -76,17 +77,28 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
       direct: conversationKind(activity) === "personal",
       ...(activity.locale ? { locale: activity.locale } : {}),
       // Activity ids are unique within a conversation; Teams resends the same id when we are slow.
-      ...(activity.id ? { idempotencyKey: `teams:${activity.conversation.id}:${activity.id}` } : {}),
+      // The tenant is part of the key: conversation ids are only Teams' promise, not kam's.
+      ...(activity.id ? { idempotencyKey: `teams:${tenantOf(context)}:${activity.conversation.id}:${activity.id}` } : {}),
     };
+  }
+
+  /** Refuses text kam cannot store before anything (organization, member, conversation) is written. */
+  async function refused(context: TurnContext, content: Pick<ChatRequest, "text" | "form">): Promise<boolean> {
+    const reply = refuseUnstorableText({ ...content, ...(context.activity.locale ? { locale: context.activity.locale } : {}) });
+    if (!reply) return false;
+    logger.info({ tenant: tenantOf(context) }, "teams: text with a NUL character refused");
+    await context.sendActivity(replyActivity(reply, localeOf(context.activity)));
+    return true;
   }
 
   /** A typed message (personal chat, group chat, or a channel @mention). */
   async function onMessage(context: TurnContext): Promise<void> {
-    const sender = await who(context);
-    await rememberConversation(context, sender.organizationId, sender.memberId);
     const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "")
       .replace(/\u00a0/g, " ")
       .trim();
+    if (await refused(context, { text })) return;
+    const sender = await who(context);
+    await rememberConversation(context, sender.organizationId, sender.memberId);
     const reply = await run(deps.core, { ...request(context, sender), text: text || "help" });
     afterCommand(text, reply);
     await send(context, sender.organizationId, reply);
@@ -95,6 +107,7 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
   /** An Action.Submit from one of our cards: a button's command or a form's values. */
   async function onCardSubmit(context: TurnContext): Promise<void> {
     const submission = parseSubmission(context.activity.value);
+    if (submission && (await refused(context, submission.kind === "command" ? { text: submission.command } : { form: { id: submission.id, values: submission.values } }))) return;
     const sender = await who(context);
     await rememberConversation(context, sender.organizationId, sender.memberId);
     if (!submission) {

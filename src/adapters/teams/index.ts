@@ -1,20 +1,65 @@
 import express from "express";
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Response as BotResponse, type TurnContext } from "botbuilder";
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type Activity,
+  type InvokeResponse,
+  type TurnContext,
+} from "botbuilder";
 import { translator } from "../../core/i18n/index.ts";
 import type { Config } from "../../config.ts";
 import type { ComponentStatus } from "../../server.ts";
 import type { MountPlatform } from "../platform.ts";
+import { validActivity } from "./activity-check.ts";
 import { createBot } from "./bot.ts";
 import { createTeamsNotifier } from "./notifier.ts";
+import { checkServiceUrl } from "./service-url.ts";
+import { CHANNEL_ISSUER, CHANNEL_OPENID_URL, EMULATOR_OPENID_URL, TokenCheck, TokenRefused } from "./token-check.ts";
+
+type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication["authenticateRequest"]>>;
+
+type AdapterConfig = Pick<
+  Config,
+  "MicrosoftAppId" | "MicrosoftAppPassword" | "MicrosoftAppType" | "MicrosoftAppTenantId" | "ToBotFromChannelOpenIdMetadataUrl" | "ToBotFromEmulatorOpenIdMetadataUrl"
+>;
+
+/**
+ * CloudAdapter with its two halves callable apart: `process` authenticates and runs the turn in one
+ * go, answering every failure (a bad token as much as an unreachable key endpoint) with a stack
+ * trace on stderr; kam authenticates first and answers a refusal itself.
+ */
+export class KamAdapter extends CloudAdapter {
+  authenticate(activity: Activity, authorization: string): Promise<AuthenticateRequestResult> {
+    return this.botFrameworkAuthentication.authenticateRequest(activity, authorization);
+  }
+  run(auth: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(auth, activity, logic);
+  }
+}
 
 /**
  * Teams: botbuilder's CloudAdapter at POST /api/messages, authenticated by
  * ConfigurationBotFrameworkAuthentication from the MicrosoftApp* settings. Everything that knows
  * botbuilder lives in this folder, so moving to the Microsoft 365 Agents SDK is one folder's work.
  */
-export function createAdapter(config: Pick<Config, "MicrosoftAppId" | "MicrosoftAppPassword" | "MicrosoftAppType" | "MicrosoftAppTenantId">): CloudAdapter {
+export function createAdapter(config: AdapterConfig): KamAdapter {
   // No app id: authentication off (botbuilder checks nothing and signs nothing). The app type
   // is then left out, since botbuilder insists on an app id for SingleTenant.
+  // botbuilder takes either none of its endpoint settings (public cloud defaults) or all of them:
+  // a key endpoint of one's own comes with the public cloud's other values.
+  const metadata =
+    config.ToBotFromChannelOpenIdMetadataUrl || config.ToBotFromEmulatorOpenIdMetadataUrl
+      ? {
+          ToBotFromChannelOpenIdMetadataUrl: config.ToBotFromChannelOpenIdMetadataUrl ?? CHANNEL_OPENID_URL,
+          ToBotFromEmulatorOpenIdMetadataUrl: config.ToBotFromEmulatorOpenIdMetadataUrl ?? EMULATOR_OPENID_URL,
+          ToBotFromChannelTokenIssuer: CHANNEL_ISSUER,
+          ToChannelFromBotLoginUrl: "https://login.microsoftonline.com/botframework.com",
+          ToChannelFromBotOAuthScope: "https://api.botframework.com",
+          OAuthUrl: "https://api.botframework.com",
+          CallerId: "urn:botframework:azure",
+          ValidateAuthority: true,
+        }
+      : {};
   const auth = new ConfigurationBotFrameworkAuthentication(
     config.MicrosoftAppId
       ? {
@@ -22,40 +67,11 @@ export function createAdapter(config: Pick<Config, "MicrosoftAppId" | "Microsoft
           MicrosoftAppPassword: config.MicrosoftAppPassword ?? "",
           MicrosoftAppType: config.MicrosoftAppType,
           MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? "",
+          ...metadata,
         }
       : {},
   );
-  return new CloudAdapter(auth);
-}
-
-/**
- * CloudAdapter writes its error's message into the response body (on a 500 that can be an
- * internal detail such as a failed key download): callers get a short JSON error instead.
- */
-function guarded(res: express.Response): BotResponse {
-  let status = 200;
-  const response: BotResponse = {
-    socket: res.socket,
-    status(code: number) {
-      status = code;
-      res.status(code);
-      return response;
-    },
-    header(name: string, value: unknown) {
-      res.header(name, String(value));
-      return response;
-    },
-    send(body?: unknown) {
-      if (status >= 400) res.json({ error: status === 401 ? "unauthorized" : status >= 500 ? "internal error" : "bad request" });
-      else res.send(body);
-      return response;
-    },
-    end() {
-      if (!res.writableEnded) res.end();
-      return response;
-    },
-  };
-  return response;
+  return new KamAdapter(auth);
 }
 
 export const mountTeams: MountPlatform = async (app, deps) => {
@@ -74,6 +90,10 @@ export const mountTeams: MountPlatform = async (app, deps) => {
     logger.error({ err: error, activityType: context.activity.type }, "teams: turn failed");
   };
   const bot = createBot(deps);
+  const tokens = new TokenCheck({
+    channel: config.ToBotFromChannelOpenIdMetadataUrl ?? CHANNEL_OPENID_URL,
+    emulator: config.ToBotFromEmulatorOpenIdMetadataUrl ?? EMULATOR_OPENID_URL,
+  });
   let inFlight = 0;
   let stopping = false;
 
@@ -82,14 +102,45 @@ export const mountTeams: MountPlatform = async (app, deps) => {
       res.status(503).json({ error: "shutting down" });
       return;
     }
-    if (authenticated && !req.headers.authorization) {
-      // Refused here already: botbuilder would say the same, with a stack trace on stderr.
+    const checked = validActivity(req.body);
+    if (!checked.ok) {
+      logger.warn({ reason: checked.reason }, "teams: activity refused");
+      res.status(400).json({ error: "bad request" });
+      return;
+    }
+    const activity = checked.activity;
+    const authorization = req.headers.authorization ?? "";
+    if (authenticated && !authorization) {
+      logger.warn({ reason: "no Authorization header" }, "teams: request not authenticated");
+      res.status(401).json({ error: "unauthorized" });
+      return;
+    }
+    // Before anything is looked up or connected to: the serviceUrl is where replies would go.
+    const where = checkServiceUrl(activity.serviceUrl, authenticated);
+    if (!where.ok) {
+      logger.warn({ reason: where.reason, serviceUrl: String(activity.serviceUrl).slice(0, 200) }, "teams: service URL refused");
+      res.status(403).json({ error: "service URL not allowed" });
+      return;
+    }
+    let auth: AuthenticateRequestResult;
+    try {
+      if (authenticated) await tokens.check(authorization);
+      auth = await adapter.authenticate(activity, authorization);
+    } catch (error) {
+      const reason = error instanceof TokenRefused || error instanceof Error ? error.message : String(error);
+      logger.warn({ reason: reason.slice(0, 200) }, "teams: request not authenticated");
       res.status(401).json({ error: "unauthorized" });
       return;
     }
     inFlight++;
     try {
-      await adapter.process(req, guarded(res), bot);
+      const invoke = await adapter.run(auth, activity, bot);
+      res.status(invoke?.status ?? 200);
+      if (invoke?.body !== undefined) res.json(invoke.body);
+      else res.end();
+    } catch (error) {
+      logger.error({ err: (error as Error).message, activityType: activity.type }, "teams: activity failed");
+      if (!res.headersSent) res.status(500).json({ error: "internal error" });
     } finally {
       inFlight--;
     }

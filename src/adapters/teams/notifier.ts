@@ -5,6 +5,7 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Logger } from "../../logger.ts";
 import { findReference } from "./conversations.ts";
 import { replyActivity, resolveMentions } from "./messages.ts";
+import { checkServiceUrl } from "./service-url.ts";
 
 /** The parts of a failed connector call that decide what the dispatcher does next. */
 interface ConnectorError {
@@ -54,6 +55,9 @@ export function createTeamsNotifier(options: { adapter: CloudAdapter; appId: str
     async send(message: OutgoingMessage): Promise<DeliveryResult> {
       const reference = await findReference(db, message.organizationId, message.target);
       if (!reference) return { ok: false, kind: "permanent", error: `no stored Teams conversation for ${message.target}` };
+      // A reference stored before service URLs were checked (or under other settings) is not trusted blindly.
+      const where = checkServiceUrl(reference.serviceUrl, Boolean(appId));
+      if (!where.ok) return { ok: false, kind: "permanent", error: `service URL of ${message.target} refused: ${where.reason}` };
       const organization = await db.organization.findUnique({ where: { id: message.organizationId }, select: { locale: true } });
       const mentions = await resolveMentions(db, message.organizationId, message.reply);
       const activity = replyActivity(message.reply, toLocale(organization?.locale) ?? "en", mentions, message.mentions);

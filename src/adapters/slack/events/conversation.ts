@@ -1,4 +1,5 @@
 import type { WebClient } from "@slack/web-api";
+import { refuseUnstorableText } from "../../../core/grammar/text-input.ts";
 import { formOf } from "../blocks.ts";
 import { fromSlackText } from "../escape.ts";
 import { failureReply, slackRequest, renderFor, translatorFor, type SlackContext } from "../context.ts";
@@ -30,7 +31,8 @@ export async function answerMessage(ctx: SlackContext, client: WebClient, msg: C
   let answered = false;
   try {
     who = await ctx.identity.resolve(client, msg.teamId, msg.userId);
-    const reply = await ctx.handle(slackRequest(who, msg, { text: fromSlackText(msg.text) }, idempotencyKey));
+    const request = slackRequest(who, msg, { text: fromSlackText(msg.text) }, idempotencyKey);
+    const reply = refuseUnstorableText(request) ?? (await ctx.handle(request));
     answered = true;
     const t = translatorFor(who);
     const form = formOf(reply);
