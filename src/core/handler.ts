@@ -2,6 +2,7 @@ import type { Account, Member, Organization } from "../generated/prisma/client.t
 import { AmbiguousError, DomainError, InvalidInputError } from "../domain/errors.ts";
 import { accountForChannel } from "../domain/accounts.ts";
 import { isTimeZone } from "../domain/organizations.ts";
+import { issueKey } from "../domain/validate.ts";
 import { COMMANDS, commandByName, findCommand } from "./commands/index.ts";
 import { UsageError, type Command, type FormValues } from "./commands/command.ts";
 import type { CommandContext } from "./context.ts";
@@ -103,7 +104,7 @@ async function runCommand(ctx: CommandContext, command: Command, input: unknown)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.map(String).join(".");
-    throw new InvalidInputError(path || "input", issue.code === "too_big" ? "error.tooLong" : "error.invalidField", {
+    throw new InvalidInputError(path || "input", issue.code === "too_big" ? issueKey(issue) : "error.invalidField", {
       ...("maximum" in issue ? { max: Number(issue.maximum) } : {}),
     });
   }

@@ -7,7 +7,8 @@ export const longText = z.string().trim().max(2000);
 export const reference = z.string().trim().min(1).max(120);
 export const currency = z.string().regex(/^[A-Z]{3}$/);
 /** Money in minor units (cents); up to 10^13 minor units, far above any single invoice. */
-export const minorAmount = z.number().int().min(0).max(10_000_000_000_000);
+export const MAX_MINOR = 10_000_000_000_000;
+export const minorAmount = z.number().int().min(0).max(MAX_MINOR);
 /** A calendar day as YYYY-MM-DD, read in the organization's time zone by the caller. */
 export const isoDay = z
   .string()
@@ -16,11 +17,14 @@ export const isoDay = z
     const date = new Date(`${d}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(d);
   }, "not a calendar day");
+/** The largest quantity of one order line or commitment, and how many decimals it may have. */
+export const MAX_QUANTITY = 1_000_000_000;
+export const QUANTITY_DECIMALS = 3;
 export const quantity = z
   .number()
   .positive()
-  .max(1_000_000_000)
-  .refine((q) => Math.abs(q * 1000 - Math.round(q * 1000)) < 1e-6, "at most three decimals");
+  .max(MAX_QUANTITY)
+  .refine((q) => Math.abs(q * 10 ** QUANTITY_DECIMALS - Math.round(q * 10 ** QUANTITY_DECIMALS)) < 1e-6, "at most three decimals");
 
 export function dayToDate(day: string): Date {
   return new Date(`${day}T00:00:00.000Z`);

@@ -5,6 +5,7 @@ import type { Actor } from "./actor.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
+import { requireWholeIfCounted } from "./products.ts";
 import { parseNumberRef, resolveAccount, resolveProduct } from "./references.ts";
 import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
@@ -89,6 +90,7 @@ export async function logOrder(db: PrismaClient, actor: Actor, input: LogOrderIn
     const lines = [];
     for (const [i, line] of data.lines.entries()) {
       const product = await resolveProduct(tx, actor.organizationId, line.product);
+      requireWholeIfCounted(product, line.quantity, `lines.${i}.quantity`);
       if (line.unitPrice?.currency && line.unitPrice.currency !== account.currency) {
         throw new InvalidInputError(`lines.${i}.unitPrice`, "error.currencyMismatch", {
           given: line.unitPrice.currency,

@@ -1,11 +1,36 @@
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Actor } from "./actor.ts";
-import { ConflictError } from "./errors.ts";
+import { ConflictError, InvalidInputError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { requireOrg } from "./permissions.ts";
 import { audit, inTransaction } from "./tx.ts";
 import { validate } from "./validate.ts";
+
+/**
+ * Units that are counted, not measured: a quantity of them must be whole (2.5 helmets is a typo).
+ * Any other unit (kg, m, l, h, …) takes fractions. Compared without case and a trailing dot ("Stk.").
+ */
+export const COUNTED_UNITS: readonly string[] = [
+  "pcs", "pc", "piece", "pieces", "ea", "each", "unit", "units", "box", "boxes", "roll", "rolls", "pack", "packs",
+  "pallet", "pallets", "carton", "cartons", "case", "cases", "set", "sets", "pair", "pairs", "bag", "bags",
+  "bottle", "bottles", "can", "cans", "bucket", "buckets", "drum", "drums", "sheet", "sheets", "reel", "reels", "crate", "crates",
+  "stk", "stück", "st", "karton", "kartons", "rolle", "rollen", "packung", "packungen", "palette", "paletten", "satz",
+  "paar", "sack", "säcke", "beutel", "flasche", "flaschen", "dose", "dosen", "eimer", "kiste", "kisten", "blatt", "spule", "spulen",
+];
+const COUNTED = new Set(COUNTED_UNITS);
+
+export function isCountedUnit(unit: string): boolean {
+  return COUNTED.has(unit.trim().toLowerCase().replace(/\.$/, ""));
+}
+
+/** A counted unit (pcs, box, roll, …) takes whole quantities only; the refusal suggests the two nearest. */
+export function requireWholeIfCounted(product: { sku: string; unit: string }, quantity: number, field: string): void {
+  if (!isCountedUnit(product.unit) || Number.isInteger(quantity)) return;
+  const lower = Math.max(1, Math.floor(quantity));
+  const upper = lower === Math.ceil(quantity) ? lower + 1 : Math.ceil(quantity);
+  throw new InvalidInputError(field, "error.wholeQuantity", { product: product.sku, unit: product.unit, lower, upper });
+}
 
 export const addProductInput = z.object({
   sku: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/),

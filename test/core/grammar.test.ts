@@ -51,11 +51,12 @@ describe("amounts", () => {
     ["1.234.567", "1234567", undefined],
     ["CHF 1'234.00", "1234.00", "CHF"],
   ])("reads %s", (text, major, currency) => {
-    expect(parseAmount(text)).toEqual({ major, ...(currency ? { currency } : {}) });
+    expect(parseAmount(text, "en")).toEqual({ major, ...(currency ? { currency } : {}) });
   });
 
   it.each(["", "abc", "-5", "1.2.3,4,5", "€", "1,23,4", "12 EUR USD", "$5 EUR"])("refuses %s", (text) => {
-    expect(parseAmount(text)).toBeNull();
+    expect(parseAmount(text, "en")).toBeNull();
+    expect(parseAmount(text, "de")).toBeNull();
   });
 
   it("turns major units into minor units exactly, per currency", () => {
@@ -68,10 +69,11 @@ describe("amounts", () => {
   });
 
   it("reads quantities with a decimal point or comma", () => {
-    expect(parseQuantity("10")).toBe(10);
-    expect(parseQuantity("2,5")).toBe(2.5);
-    expect(parseQuantity("-1")).toBeNull();
-    expect(parseQuantity("1e3")).toBeNull();
+    expect(parseQuantity("10", "en")).toEqual({ value: 10 });
+    expect(parseQuantity("2,5", "en")).toEqual({ value: 2.5 });
+    expect(parseQuantity("2,5", "de")).toEqual({ value: 2.5 });
+    expect(parseQuantity("-1", "en")).toBeNull();
+    expect(parseQuantity("1e3", "de")).toBeNull();
   });
 });
 

@@ -47,7 +47,7 @@ describeEachDatabase("the chat handler", (get) => {
       ["milestone done M-1", /Milestone M-1 Kickoff \(Rollout\) is done/],
       ["invoice add acme RE-1 244,00 € order O-1 issued 2026-11-20", /Invoice RE-1 of €244.00 recorded/],
       ["invoice list acme unpaid", /RE-1 \| €244.00/],
-      ["invoice paid RE-1 on 2026-11-25", /paid on 25 Nov 2026/],
+      ["invoice paid RE-1 on 2026-11-25", /paid on Wed, 25 Nov 2026/],
       [`contract add acme "Frame 2026" from 2026-01-01 to 2026-12-31 notice 60 days terms net 45 price BOLT-10=2,30 commit 5000 BOLT-10 per year`, /Contract K-1 Frame 2026 added/],
       ["contract list acme", /K-1 Frame 2026/],
       ["contract show K-1", /BOLT-10 \| 5,000 from 1 Jan 2026 to 31 Dec 2026 \| 200/],

@@ -63,7 +63,7 @@ describeEachDatabase("contracts", (get) => {
       logOrder(db, actor, { account, lines: [{ product, quantity }], orderedOn });
     await log("acme", "BOLT-10", 100, "2026-03-01"); // last year's period
     await log("acme", "BOLT-10", 200, "2027-02-01");
-    await log("acme", "BOLT-10", 0.5, "2027-03-20");
+    await log("acme", "BOLT-10", 2, "2027-03-20"); // BOLT-10 is counted (pcs): whole quantities only
     const cancelled = await log("acme", "BOLT-10", 50, "2027-03-15");
     await changeOrderStatus(db, actor, { order: `O-${cancelled.number}`, status: "CANCELLED" });
     await log("baltic", "BOLT-10", 999, "2027-02-01"); // another account
@@ -74,7 +74,7 @@ describeEachDatabase("contracts", (get) => {
     const shown = await showContract(db, actor, { contract: "K-1", today: "2027-03-20" });
     expect(shown.account.name).toBe("ACME Holding GmbH");
     expect(shown.commitments.map((c) => [c.product.sku, c.period, c.ordered, day(c.periodFrom), day(c.periodTo)])).toEqual([
-      ["BOLT-10", "YEAR", 201.5, "2027-01-01", "2027-12-31"],
+      ["BOLT-10", "YEAR", 203, "2027-01-01", "2027-12-31"],
       ["NUT-10", "QUARTER", 9, "2027-01-01", "2027-03-31"],
     ]);
     const earlier = await showContract(db, actor, { contract: "1", today: "2026-12-31" });

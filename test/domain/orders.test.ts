@@ -2,6 +2,7 @@ import { expect, it } from "vitest";
 import { logOrder, reorder, changeOrderStatus, listOrders } from "../../src/domain/orders.ts";
 import { DomainError, ForbiddenError, NotFoundError } from "../../src/domain/errors.ts";
 import { addToTeam } from "../../src/domain/team.ts";
+import { addProduct } from "../../src/domain/products.ts";
 import { describeEachDatabase } from "../support/databases.ts";
 import { accountWithProducts, newMember, newOrganization } from "../support/fixtures.ts";
 
@@ -9,9 +10,11 @@ describeEachDatabase("orders", (get) => {
   it("logs an order with list prices, numbered per organization, with an audit event", async () => {
     const db = get().prisma;
     const { actor, account } = await accountWithProducts(db);
+    // A measured unit: counted ones (pcs) take whole quantities only.
+    await addProduct(db, actor, { sku: "WIRE-1", name: "Wire", unit: "kg", listPrice: { minor: 100 } });
     const order = await logOrder(db, actor, {
       account: "acme",
-      lines: [{ product: "BOLT-10", quantity: 100 }, { product: "nut", quantity: 2.5, unitPrice: { minor: 90 } }],
+      lines: [{ product: "BOLT-10", quantity: 100 }, { product: "wire", quantity: 2.5, unitPrice: { minor: 90 } }],
       requestedOn: "2026-12-31",
       poRef: "PO-4711",
     });
@@ -20,7 +23,7 @@ describeEachDatabase("orders", (get) => {
     expect(Number(order.totalMinor)).toBe(100 * 250 + Math.round(2.5 * 90));
     expect(order.lines.map((l) => [l.product.sku, Number(l.quantity), Number(l.unitPriceMinor)])).toEqual([
       ["BOLT-10", 100, 250],
-      ["NUT-10", 2.5, 90],
+      ["WIRE-1", 2.5, 90],
     ]);
     expect(order.requestedOn?.toISOString().slice(0, 10)).toBe("2026-12-31");
     const events = await db.auditEvent.findMany({ where: { entityId: order.id } });

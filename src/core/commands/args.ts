@@ -3,6 +3,9 @@ import { minorPerMajor } from "../i18n/index.ts";
 import { parseAmount, parseQuantity, toMinor } from "../grammar/amounts.ts";
 import { parseDay } from "../grammar/dates.ts";
 import { parseDuration } from "../grammar/durations.ts";
+import { numberWord } from "../grammar/numbers.ts";
+import { weekdayDay } from "../messages/format.ts";
+import { dayToDate, MAX_MINOR, MAX_QUANTITY, QUANTITY_DECIMALS } from "../../domain/limits.ts";
 import { isWord, joinTokens, type Token } from "../grammar/tokens.ts";
 import { UsageError } from "./command.ts";
 
@@ -16,25 +19,60 @@ export function day(tokens: Token[] | undefined, ctx: CommandContext, what = "da
   return parsed;
 }
 
+/**
+ * A day that must not be before the caller's today: a requested delivery or a due date in the past
+ * is almost always a typo (a wrong year, "1.12." meant for next year). The domain services still
+ * take past days, for imports of history.
+ */
+export function comingDay(tokens: Token[] | undefined, ctx: CommandContext, what = "date", field?: string): string {
+  const parsed = day(tokens, ctx, what, field);
+  if (parsed < ctx.today) {
+    throw new UsageError("usage.pastDate", { text: joinTokens(tokens ?? []), date: weekdayDay(ctx.locale, dayToDate(parsed)), today: weekdayDay(ctx.locale, dayToDate(ctx.today)) }, field);
+  }
+  return parsed;
+}
+
 export function optionalDay(tokens: Token[] | undefined, ctx: CommandContext, field?: string): string | undefined {
   return tokens === undefined ? undefined : day(tokens, ctx, "date", field);
 }
 
 export function money(text: string, ctx: CommandContext, currencyHint: string | undefined, field?: string) {
   if (!text) throw new UsageError("usage.missing", { what: "amount" }, field);
-  const parsed = parseAmount(text);
+  const parsed = parseAmount(text, ctx.locale);
   if (!parsed) throw new UsageError("usage.badAmount", { text }, field);
   const currency = parsed.currency ?? currencyHint ?? ctx.organization.currency;
-  const minor = toMinor(parsed.major, minorPerMajor(currency));
+  const perMajor = minorPerMajor(currency);
+  if ("ambiguous" in parsed) {
+    const [first, second] = parsed.ambiguous.map((major) => toMinor(major, perMajor));
+    if (first === null || second === null || first === undefined || second === undefined) throw new UsageError("usage.badAmount", { text }, field);
+    throw new UsageError("usage.ambiguousNumber", { text, first: ctx.fmt.money(first, currency), second: ctx.fmt.money(second, currency) }, field);
+  }
+  if (Number(parsed.major) * perMajor > MAX_MINOR) throw new UsageError("usage.amountTooLarge", { text, max: ctx.fmt.money(MAX_MINOR, currency) }, field);
+  const minor = toMinor(parsed.major, perMajor);
   if (minor === null) throw new UsageError("usage.badAmount", { text }, field);
+  if (minor > MAX_MINOR) throw new UsageError("usage.amountTooLarge", { text, max: ctx.fmt.money(MAX_MINOR, currency) }, field);
   return { minor, ...(parsed.currency ? { currency: parsed.currency } : {}) };
 }
 
-export function quantity(text: string | undefined, field?: string): number {
+/**
+ * A quantity as the caller writes numbers. `machine` is for the platforms' number inputs, which
+ * send a plain JavaScript number ("1.5", "1200") whatever the caller's language.
+ */
+export function quantity(text: string | undefined, ctx: CommandContext, field?: string, machine = false): number {
   if (!text) throw new UsageError("usage.missing", { what: "quantity" }, field);
-  const q = parseQuantity(text);
-  if (q === null || q <= 0) throw new UsageError("usage.badQuantity", { text }, field);
-  return q;
+  const word = numberWord(text);
+  if (word !== undefined && word > 0) throw new UsageError("usage.numberWord", { text, digits: word }, field);
+  const parsed = machine && /^\d+(\.\d+)?$/.test(text.trim()) ? { value: Number(text.trim()) } : parseQuantity(text, ctx.locale);
+  if (parsed !== null && "ambiguous" in parsed) {
+    throw new UsageError("usage.ambiguousNumber", { text, first: ctx.fmt.number(parsed.ambiguous[0]), second: ctx.fmt.number(parsed.ambiguous[1]) }, field);
+  }
+  if (parsed === null || parsed.value <= 0) throw new UsageError("usage.badQuantity", { text }, field);
+  if (parsed.value > MAX_QUANTITY) throw new UsageError("usage.quantityTooLarge", { text, max: ctx.fmt.number(MAX_QUANTITY) }, field);
+  const scaled = parsed.value * 10 ** QUANTITY_DECIMALS;
+  if (Math.abs(scaled - Math.round(scaled)) > 1e-6) {
+    throw new UsageError("usage.quantityDecimals", { text, decimals: QUANTITY_DECIMALS }, field);
+  }
+  return parsed.value;
 }
 
 export function duration(tokens: Token[], field?: string): number {

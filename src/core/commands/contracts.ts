@@ -8,6 +8,7 @@ import type { CommandContext } from "../context.ts";
 import { accountAndText, accountRef, day, integer, money, oneOf, quantity, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, value } from "./form-helpers.ts";
+import { weekdayDay } from "../messages/format.ts";
 
 const PERIODS = { year: "YEAR", quarter: "QUARTER", month: "MONTH", jahr: "YEAR", quartal: "QUARTER", monat: "MONTH" } as const;
 
@@ -23,12 +24,12 @@ function parsePrices(tokens: Token[], ctx: CommandContext, field?: string) {
 }
 
 /** "5000 BOLT-10 per year" */
-function parseCommitment(tokens: Token[], field?: string) {
+function parseCommitment(tokens: Token[], ctx: CommandContext, field?: string) {
   const per = tokens.findIndex((t) => isWord(t, "per", "pro"));
   const head = per >= 0 ? tokens.slice(0, per) : tokens;
   if (head.length < 2) throw new UsageError("usage.missing", { what: "product" }, field);
   return {
-    quantity: quantity(head[0]!.text, field),
+    quantity: quantity(head[0]!.text, ctx, field),
     product: joinTokens(head.slice(1)),
     period: per >= 0 ? oneOf(tokens[per + 1], PERIODS, "period") : ("YEAR" as const),
   };
@@ -76,7 +77,7 @@ export const contractAdd = defineCommand({
       ...(notice ? { noticeDays: integer(notice[0]?.text, "notice", 0, 730) } : {}),
       ...(terms ? { paymentTermsDays: integer(terms[0]?.text, "terms", 0, 365) } : {}),
       ...(prices ? { prices: parsePrices(prices, ctx) } : {}),
-      ...(parts.has("commit") ? { commitments: [parseCommitment(parts.get("commit")!)] } : {}),
+      ...(parts.has("commit") ? { commitments: [parseCommitment(parts.get("commit")!, ctx)] } : {}),
     };
   },
   form: contractForm,
@@ -93,7 +94,7 @@ export const contractAdd = defineCommand({
       ...(s("noticeDays") ? { noticeDays: Number(s("noticeDays")) } : {}),
       ...(s("paymentTermsDays") ? { paymentTermsDays: Number(s("paymentTermsDays")) } : {}),
       ...(s("prices") ? { prices: parsePrices(words("prices"), ctx, "prices") } : {}),
-      ...(s("commitment") ? { commitments: [parseCommitment(words("commitment"), "commitment")] } : {}),
+      ...(s("commitment") ? { commitments: [parseCommitment(words("commitment"), ctx, "commitment")] } : {}),
     };
   },
   formField(path) {
@@ -103,13 +104,22 @@ export const contractAdd = defineCommand({
   async run(ctx, input) {
     const contract = await addContract(ctx.deps.db, ctx.actor, input);
     const summary = ctx.t("contract.added", { ref: `K-${contract.number}`, name: contract.name, account: contract.account.name });
+    const period = (p: string) => ctx.t(`contract.per${p}`);
     return reply(summary, [
       text(summary, "success"),
       fields([
-        { label: ctx.t("field.startsOn"), value: ctx.fmt.day(contract.startsOn) },
-        { label: ctx.t("field.endsOn"), value: ctx.fmt.day(contract.endsOn) },
+        { label: ctx.t("field.startsOn"), value: weekdayDay(ctx.locale, contract.startsOn) },
+        { label: ctx.t("field.endsOn"), value: weekdayDay(ctx.locale, contract.endsOn) },
         { label: ctx.t("field.noticeDays"), value: String(contract.noticeDays) },
         { label: ctx.t("field.paymentTermsDays"), value: String(contract.paymentTermsDays) },
+        contract.prices.length > 0 && {
+          label: ctx.t("field.prices"),
+          value: contract.prices.map((p) => `${p.product.sku} ${ctx.fmt.money(p.priceMinor, contract.currency)}`).join(", "),
+        },
+        contract.commitments.length > 0 && {
+          label: ctx.t("field.commitments"),
+          value: contract.commitments.map((m) => `${ctx.fmt.number(Number(m.quantity))} ${m.product.unit} ${m.product.sku} ${period(m.period)}`).join(", "),
+        },
       ]),
     ]);
   },

@@ -8,10 +8,11 @@ import { day, money, splitOptionalAccount } from "./args.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, value } from "./form-helpers.ts";
 import { dueText } from "./projects.ts";
+import { weekdayDay } from "../messages/format.ts";
 
 /** "<number> <amount…>": the amount may be several words ("EUR 99", "1.234,50 €"). */
-function numberAndAmount(rest: Token[]): boolean {
-  return rest.length >= 2 && parseAmount(joinTokens(rest.slice(1))) !== null;
+function numberAndAmount(rest: Token[], ctx: CommandContext): boolean {
+  return rest.length >= 2 && parseAmount(joinTokens(rest.slice(1)), ctx.locale) !== null;
 }
 
 async function invoiceForm(ctx: CommandContext, values: FormValues = {}): Promise<Form> {
@@ -40,7 +41,7 @@ export const invoiceAdd = defineCommand({
   schema: addInvoiceInput,
   parse(args, ctx) {
     const { head, parts } = clauses(args, ["order", "issued", "due"]);
-    const { account, rest } = splitOptionalAccount(head, ctx, numberAndAmount);
+    const { account, rest } = splitOptionalAccount(head, ctx, (rest) => numberAndAmount(rest, ctx));
     if (rest.length === 0) throw new UsageError("usage.missing", { what: "number" });
     if (rest.length === 1) throw new UsageError("usage.missing", { what: "amount" });
     return {
@@ -77,8 +78,8 @@ export const invoiceAdd = defineCommand({
       [
         text(summary, "success"),
         fields([
-          { label: ctx.t("field.issuedOn"), value: ctx.fmt.day(invoice.issuedOn) },
-          { label: ctx.t("field.dueOn"), value: ctx.fmt.day(invoice.dueOn) },
+          { label: ctx.t("field.issuedOn"), value: weekdayDay(ctx.locale, invoice.issuedOn) },
+          { label: ctx.t("field.dueOn"), value: weekdayDay(ctx.locale, invoice.dueOn) },
           invoice.order && { label: ctx.t("field.order"), value: `O-${invoice.order.number}` },
         ]),
       ],
@@ -101,7 +102,7 @@ export const invoicePaid = defineCommand({
   },
   async run(ctx, input) {
     const invoice = await markInvoicePaid(ctx.deps.db, ctx.actor, input);
-    const summary = ctx.t("invoice.paid", { number: invoice.number, account: invoice.account.name, date: ctx.fmt.day(invoice.paidOn!) });
+    const summary = ctx.t("invoice.paid", { number: invoice.number, account: invoice.account.name, date: weekdayDay(ctx.locale, invoice.paidOn!) });
     return reply(summary, [text(summary, "success")]);
   },
 });

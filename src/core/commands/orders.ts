@@ -3,10 +3,11 @@ import type { Order, OrderLine, Product, Account } from "../../generated/prisma/
 import { changeOrderStatus, findOrder, listOrders, logOrder, logOrderInput, reorder, reorderInput, listOrdersInput, ORDER_STATUSES } from "../../domain/orders.ts";
 import type { CommandContext } from "../context.ts";
 import { clauses, isWord, joinTokens, type Token } from "../grammar/tokens.ts";
-import { parseQuantity } from "../grammar/amounts.ts";
+import { readNumber, numberWord } from "../grammar/numbers.ts";
+import { weekdayDay } from "../messages/format.ts";
 import type { Form, FormField } from "../reply.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
-import { accountRef, day, money, quantity, rejectExtra, oneOf } from "./args.ts";
+import { accountRef, comingDay, day, money, quantity, rejectExtra, oneOf } from "./args.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, productOptions, value } from "./form-helpers.ts";
 
@@ -22,13 +23,19 @@ export function orderRef(o: { number: number }): string {
   return `O-${o.number}`;
 }
 
+/** Where the lines start: the first number ("10", "1.200", "-3"); failing that a number word ("five"). */
+function firstQuantity(head: Token[], ctx: CommandContext): number {
+  const numeric = head.findIndex((t) => !t.quoted && (readNumber(t.text, ctx.locale) !== null || /^[-+]?\d[\d.,]*$/.test(t.text)));
+  return numeric >= 0 ? numeric : head.findIndex((t, i) => !t.quoted && i < head.length - 1 && numberWord(t.text) !== undefined);
+}
+
 function orderBlocks(ctx: CommandContext, order: FullOrder) {
   return [
     fields([
       { label: ctx.t("field.account"), value: order.account.name },
       { label: ctx.t("field.status"), value: ctx.t(`status.${order.status}`) },
       { label: ctx.t("field.total"), value: ctx.fmt.money(order.totalMinor, order.currency) },
-      order.requestedOn && { label: ctx.t("field.requestedOn"), value: ctx.fmt.day(order.requestedOn) },
+      order.requestedOn && { label: ctx.t("field.requestedOn"), value: weekdayDay(ctx.locale, order.requestedOn) },
       order.poRef && { label: ctx.t("field.poRef"), value: order.poRef },
     ]),
     table(
@@ -53,7 +60,7 @@ function parseLines(tokens: Token[], ctx: CommandContext) {
     if (g.length === 0) throw new UsageError("usage.missing", { what: "product" });
     const at = g.findIndex((t) => t.text === "@" && !t.quoted);
     const head = at >= 0 ? g.slice(0, at) : g;
-    const qty = quantity(head[0]?.text);
+    const qty = quantity(head[0]?.text, ctx);
     const product = joinTokens(head.slice(1));
     if (!product) throw new UsageError("usage.missing", { what: "product" });
     const price = at >= 0 ? money(joinTokens(g.slice(at + 1)), ctx, undefined) : undefined;
@@ -96,13 +103,13 @@ export const orderLog = defineCommand({
   parse(args, ctx) {
     const { head, parts } = clauses(args, ["due", "po"]);
     // The account is everything before the first quantity; in a bound channel it may be left out.
-    const firstQty = head.findIndex((t) => !t.quoted && (parseQuantity(t.text) !== null || /^[-+]?\d[\d.,]*$/.test(t.text)));
+    const firstQty = firstQuantity(head, ctx);
     if (firstQty < 0) throw new UsageError("usage.missing", { what: "quantity" });
     const account = accountRef(head.slice(0, firstQty), ctx);
     return {
       account,
       lines: parseLines(head.slice(firstQty), ctx),
-      ...(parts.has("due") ? { requestedOn: day(parts.get("due"), ctx) } : {}),
+      ...(parts.has("due") ? { requestedOn: comingDay(parts.get("due"), ctx) } : {}),
       ...(parts.has("po") ? { poRef: joinTokens(parts.get("po")!) } : {}),
     };
   },
@@ -117,7 +124,7 @@ export const orderLog = defineCommand({
       if (!product) throw new UsageError("usage.missing", { what: "product" }, `product${i}`);
       lines.push({
         product,
-        quantity: quantity(qty, `quantity${i}`),
+        quantity: quantity(qty, ctx, `quantity${i}`, true),
         ...(price ? { unitPrice: money(price, ctx, undefined, `price${i}`) } : {}),
       });
     }
@@ -129,7 +136,7 @@ export const orderLog = defineCommand({
     return {
       account,
       lines,
-      ...(requestedOn ? { requestedOn: day([{ text: requestedOn, quoted: false }], ctx, "date", "requestedOn") } : {}),
+      ...(requestedOn ? { requestedOn: comingDay([{ text: requestedOn, quoted: false }], ctx, "date", "requestedOn") } : {}),
       ...(poRef ? { poRef } : {}),
     };
   },
@@ -161,7 +168,7 @@ export const orderReorder = defineCommand({
     return {
       account: accountRef(accountTokens, ctx),
       ...(namesOrder ? { order: last!.text } : {}),
-      ...(parts.has("due") ? { requestedOn: day(parts.get("due"), ctx) } : {}),
+      ...(parts.has("due") ? { requestedOn: comingDay(parts.get("due"), ctx) } : {}),
       ...(parts.has("po") ? { poRef: joinTokens(parts.get("po")!) } : {}),
     };
   },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addProduct, addProductInput, listProducts } from "../../domain/products.ts";
+import { addProduct, addProductInput, isCountedUnit, listProducts } from "../../domain/products.ts";
 import { clauses, joinTokens } from "../grammar/tokens.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
 import { money } from "./args.ts";
@@ -29,7 +29,7 @@ export const productAdd = defineCommand({
     return reply(summary, [
       text(summary, "success"),
       fields([
-        { label: ctx.t("field.unit"), value: product.unit },
+        { label: ctx.t("field.unit"), value: ctx.t(isCountedUnit(product.unit) ? "product.counted" : "product.measured", { unit: product.unit }) },
         product.listPriceMinor !== null && { label: ctx.t("field.listPrice"), value: ctx.fmt.money(product.listPriceMinor, product.currency) },
       ]),
     ]);

@@ -5,16 +5,17 @@ import { clauses, isWord, joinTokens } from "../grammar/tokens.ts";
 import type { Form } from "../reply.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
 import type { CommandContext } from "../context.ts";
-import { accountAndText, day, integer, rejectExtra } from "./args.ts";
+import { accountAndText, comingDay, integer, rejectExtra } from "./args.ts";
+import { weekdayDay } from "../messages/format.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, value } from "./form-helpers.ts";
 
 const DAY_MS = 86_400_000;
 
 /** "due in 3 days", "overdue by 2 days", "due today" relative to the caller's today. */
-export function dueText(ctx: CommandContext, dueOn: Date): string {
+export function dueText(ctx: CommandContext, dueOn: Date, formatDay: (date: Date) => string = ctx.fmt.day): string {
   const days = Math.round((dueOn.getTime() - limits.dayToDate(ctx.today).getTime()) / DAY_MS);
-  const date = ctx.fmt.day(dueOn);
+  const date = formatDay(dueOn);
   if (days < 0) return ctx.t("deadline.overdue", { date, count: -days });
   if (days === 0) return ctx.t("deadline.today", { date });
   return ctx.t("deadline.inDays", { date, count: days });
@@ -45,7 +46,7 @@ export const projectAdd = defineCommand({
     const { head, parts } = clauses(args, ["due", "owner"]);
     if (!parts.has("due")) throw new UsageError("usage.missing", { what: "dueOn" });
     const { account, text: name } = accountAndText(head, ctx, "name");
-    return { account, name, dueOn: day(parts.get("due"), ctx), ...(parts.has("owner") ? { owner: joinTokens(parts.get("owner")!) } : {}) };
+    return { account, name, dueOn: comingDay(parts.get("due"), ctx), ...(parts.has("owner") ? { owner: joinTokens(parts.get("owner")!) } : {}) };
   },
   form: projectForm,
   fromForm(values, ctx) {
@@ -55,7 +56,7 @@ export const projectAdd = defineCommand({
     return {
       account: s("account"),
       name: s("name"),
-      dueOn: day([{ text: s("dueOn"), quoted: false }], ctx, "dueOn", "dueOn"),
+      dueOn: comingDay([{ text: s("dueOn"), quoted: false }], ctx, "dueOn", "dueOn"),
       ...(s("owner") ? { owner: s("owner") } : {}),
     };
   },
@@ -65,7 +66,7 @@ export const projectAdd = defineCommand({
     return reply(summary, [
       text(summary, "success"),
       fields([
-        { label: ctx.t("field.due"), value: dueText(ctx, project.dueOn) },
+        { label: ctx.t("field.due"), value: dueText(ctx, project.dueOn, (d) => weekdayDay(ctx.locale, d)) },
         project.owner && { label: ctx.t("field.owner"), value: project.owner.displayName },
       ]),
       text(ctx.t("project.milestoneHint", { ref: `P-${project.number}` }), "muted"),
@@ -86,7 +87,7 @@ export const milestoneAdd = defineCommand({
     return {
       project: head[0]!.text,
       name: joinTokens(head.slice(1)),
-      dueOn: day(parts.get("due"), ctx),
+      dueOn: comingDay(parts.get("due"), ctx),
       ...(parts.has("owner") ? { owner: joinTokens(parts.get("owner")!) } : {}),
     };
   },
@@ -97,7 +98,7 @@ export const milestoneAdd = defineCommand({
       text(summary, "success"),
       fields([
         { label: ctx.t("field.account"), value: m.project.account.name },
-        { label: ctx.t("field.due"), value: dueText(ctx, m.dueOn) },
+        { label: ctx.t("field.due"), value: dueText(ctx, m.dueOn, (d) => weekdayDay(ctx.locale, d)) },
         m.owner && { label: ctx.t("field.owner"), value: m.owner.displayName },
       ]),
     ]);

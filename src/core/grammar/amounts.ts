@@ -1,4 +1,7 @@
-const SYMBOLS: Record<string, string> = { "€": "EUR", $: "USD", "£": "GBP", "¥": "JPY", "CHF": "CHF", "Fr.": "CHF" };
+import { readNumber, type NumberLocale } from "./numbers.ts";
+
+// Longest first: "US$" before "$". Intl writes "US$" and "JP¥" in en-GB.
+const SYMBOLS: [string, string][] = [["US$", "USD"], ["JP¥", "JPY"], ["Fr.", "CHF"], ["CHF", "CHF"], ["€", "EUR"], ["$", "USD"], ["£", "GBP"], ["¥", "JPY"]];
 
 export interface ParsedAmount {
   /** In major units (euros), exact to the cent as a decimal string is turned into minor units by the caller. */
@@ -6,58 +9,59 @@ export interface ParsedAmount {
   currency?: string;
 }
 
+/** An amount that could be read two ways in the caller's language (see numbers.ts). */
+export interface AmbiguousAmount {
+  ambiguous: [string, string];
+  currency?: string;
+}
+
 /**
- * Reads an amount: "1234.50", "1.234,50 €", "EUR 99", "€99", "99 EUR", "1,234.50", "2,5".
- * Returns the number as a normalized decimal string and the currency if one was written.
+ * Reads an amount as the caller writes numbers: "1234.50", "1.234,50 €", "EUR 99", "€99", "99 EUR",
+ * "$1,234.50", "2,5". Returns the number as a normalized decimal string and the currency if one
+ * was written; both readings when the number is ambiguous in the caller's language.
  */
-export function parseAmount(text: string): ParsedAmount | null {
+export function parseAmount(text: string, locale: NumberLocale): ParsedAmount | AmbiguousAmount | null {
   let s = text.trim().replace(/\u00a0/g, " ");
   let currency: string | undefined;
-  const code = /^([A-Za-z]{3})\s*(.+)$/.exec(s) ?? /^(.+?)\s*([A-Za-z]{3})$/.exec(s);
+  const code = /^([A-Za-z]{3})\s*(\d.*)$/.exec(s) ?? /^(.*\d)\s*([A-Za-z]{3})$/.exec(s);
   if (code) {
     const [a, b] = [code[1]!, code[2]!];
     const isCodeFirst = /^[A-Za-z]{3}$/.test(a);
     currency = (isCodeFirst ? a : b).toUpperCase();
     s = (isCodeFirst ? b : a).trim();
   }
-  for (const [symbol, iso] of Object.entries(SYMBOLS)) {
+  for (const [symbol, iso] of SYMBOLS) {
     if (s.startsWith(symbol) || s.endsWith(symbol)) {
       if (currency && currency !== iso) return null;
       currency = iso;
       s = (s.startsWith(symbol) ? s.slice(symbol.length) : s.slice(0, -symbol.length)).trim();
     }
   }
-  if (!/^\d[\d.,' ]*$/.test(s) || /[.,' ]$/.test(s)) return null;
-  s = s.replace(/['\s]/g, "");
-  const lastDot = s.lastIndexOf(".");
-  const lastComma = s.lastIndexOf(",");
-  let decimal: "." | "," | null = null;
-  if (lastDot >= 0 && lastComma >= 0) decimal = lastDot > lastComma ? "." : ",";
-  else if (lastComma >= 0) decimal = /^\d{1,3}(,\d{3})+$/.test(s) ? null : ",";
-  else if (lastDot >= 0) decimal = /^\d{1,3}(\.\d{3}){2,}$/.test(s) ? null : ".";
-  const thousands = decimal === "." ? "," : decimal === "," ? "." : s.includes(",") ? "," : ".";
-  const [intPart, fracPart, extra] = s.split(decimal ?? "\u0000");
-  if (extra !== undefined) return null;
-  const grouped = intPart!.split(thousands);
-  if (grouped.length > 1 && grouped.slice(1).some((g) => g.length !== 3)) return null;
-  const digits = grouped.join("");
-  if (!/^\d+$/.test(digits) || (fracPart !== undefined && !/^\d+$/.test(fracPart))) return null;
-  const major = fracPart === undefined ? digits.replace(/^0+(?=\d)/, "") : `${digits.replace(/^0+(?=\d)/, "")}.${fracPart}`;
-  return { major, ...(currency ? { currency } : {}) };
+  const reading = readNumber(s, locale);
+  if (!reading) return null;
+  const withCurrency = currency ? { currency } : {};
+  return "value" in reading ? { major: reading.value, ...withCurrency } : { ambiguous: reading.ambiguous, ...withCurrency };
 }
 
-/** Major-unit decimal string → minor units, or null when it has more decimals than the currency. */
+export function isAmbiguous<T extends object>(parsed: T | { ambiguous: [string, string] }): parsed is { ambiguous: [string, string] } {
+  return "ambiguous" in parsed;
+}
+
+/** Major-unit decimal string → minor units, or null when it has more (non-zero) decimals than the currency. */
 export function toMinor(major: string, minorPerMajor: number): number | null {
   const decimals = Math.round(Math.log10(minorPerMajor));
-  const [int, frac = ""] = major.split(".");
+  const [int, written = ""] = major.split(".");
+  // Trailing zeros beyond the currency's decimals say nothing: "0.500" is 0.50.
+  const frac = written.length > decimals ? written.replace(/0+$/, "").padEnd(decimals, "0") : written;
   if (frac.length > decimals) return null;
   const value = Number(int) * minorPerMajor + Number((frac + "0".repeat(decimals)).slice(0, decimals) || "0");
   return Number.isSafeInteger(value) ? value : null;
 }
 
-/** "10", "2.5", "2,5" → 2.5 for quantities. */
-export function parseQuantity(text: string): number | null {
-  const s = text.trim().replace(",", ".");
-  if (!/^\d+(\.\d+)?$/.test(s)) return null;
-  return Number(s);
+/** "10", "2.5", "1,200" → a quantity as the caller writes numbers; both readings when ambiguous. */
+export function parseQuantity(text: string, locale: NumberLocale): { value: number } | { ambiguous: [number, number] } | null {
+  const reading = readNumber(text, locale);
+  if (!reading) return null;
+  if ("value" in reading) return { value: Number(reading.value) };
+  return { ambiguous: [Number(reading.ambiguous[0]), Number(reading.ambiguous[1])] };
 }

@@ -36,6 +36,11 @@ function offsetMinutes(timeZone: string, at: Date): number {
  * Reads a calendar day: ISO (2026-12-31), German (31.12.2026), US (12/31/2026), or natural
  * language in English or German ("next friday", "in 2 weeks", "nächsten Freitag", "morgen"),
  * relative to `now` in the given time zone. Returns YYYY-MM-DD, or null when it is no date.
+ *
+ * Weekdays follow chrono-node: "friday", "this friday", "Freitag", "kommenden Freitag" are the
+ * coming Friday (today if it is Friday); "next friday", "nächsten Freitag" are the Friday of next
+ * week (Monday to Sunday), so on Tue 1 Dec 2026 "next friday" is Fri 11 Dec, not Fri 4 Dec. Both
+ * readings are common in either language: confirmations always show the day with its weekday.
  */
 export function parseDay(text: string, timeZone: string, now: Date): string | null {
   const s = text.trim();
@@ -47,9 +52,12 @@ export function parseDay(text: string, timeZone: string, now: Date): string | nu
   if (m) return valid(Number(m[3]), Number(m[1]), Number(m[2]));
   if (/^[\d./-]+$/.test(s)) return null;
   const reference = { instant: now, timezone: offsetMinutes(timeZone, now) };
+  // chrono does not know "kommenden Freitag" (the coming Friday), which is plain "Freitag".
+  const german = s.replace(/^kommende[nrs]?\s+/i, "");
   const options = { forwardDate: true };
-  const result = chrono.en.parse(s, reference, options)[0] ?? chrono.de.parse(s, reference, options)[0];
+  const english = chrono.en.parse(s, reference, options)[0];
+  const [result, read] = english ? [english, s] : [chrono.de.parse(german, reference, options)[0], german];
   // The whole text must be the date: "next friday" yes, "next friday or so" no.
-  if (!result || result.text.trim().length < s.length - 1) return null;
+  if (!result || result.text.trim().length < read.length - 1) return null;
   return valid(result.start.get("year")!, result.start.get("month")!, result.start.get("day")!);
 }

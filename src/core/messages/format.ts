@@ -57,6 +57,22 @@ export function messageContext(locale: Locale, timeZone: string): MessageContext
   return ctx;
 }
 
+const WEEKDAY_DAYS = new Map<Locale, Intl.DateTimeFormat>();
+const INTL_LOCALE: Record<Locale, string> = { en: "en-GB", de: "de-DE" };
+
+/**
+ * A calendar day (stored as UTC midnight) with its weekday, as confirmations show what was
+ * understood: "Fri, 4 Dec 2026", "Fr., 4. Dez. 2026".
+ */
+export function weekdayDay(locale: Locale, date: Date): string {
+  let format = WEEKDAY_DAYS.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(INTL_LOCALE[locale], { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+    WEEKDAY_DAYS.set(locale, format);
+  }
+  return format.format(date);
+}
+
 /**
  * Formats a finding's params for its message: "xMinor" (money, in params.currency) becomes "x",
  * "xOn" (an ISO day) is shown as a localized day; everything else is passed as is.
