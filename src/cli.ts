@@ -7,6 +7,7 @@ import { systemClock } from "./core/clock.ts";
 import { registerJobCommands } from "./scheduler/cli.ts";
 import { registerSlackManifestCommand } from "./adapters/slack/manifest-command.ts";
 import { registerTeamsManifestCommand } from "./adapters/teams/manifest-command.ts";
+import type { Kam } from "./runtime.ts";
 
 function setup(): { config: Config; logger: Logger } {
   let config: Config;
@@ -28,26 +29,54 @@ function fail(error: unknown): never {
   process.exit(1);
 }
 
+/**
+ * Under `npm start` kam's parent is npm (its script shell execs node): should npm go away without
+ * passing a signal on (killed, or an npm that forwards nothing), kam stops too rather than
+ * keeping the data directory locked as an orphan.
+ */
+function watchParent(onGone: () => void) {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, 1_000);
+  timer.unref();
+}
+
 const program = new Command("kam").description("kam, the key-account assistant for Slack and Microsoft Teams");
 
 program
-  .command("serve", { isDefault: true })
-  .description("run the HTTP server (Slack, Teams, /healthz) and the scheduler")
+  .command("serve")
+  .description("run the HTTP server (Slack, Teams, /healthz) and the scheduler (the default command)")
   .action(async () => {
     const { config, logger } = setup();
-    // Loaded here so that `kam chat` and `kam migrate` do not load the Slack and Teams SDKs.
-    const { startKam } = await import("./runtime.ts");
-    const kam = await startKam(config, logger).catch(fail);
-    let stopping = false;
+    // The handlers go in before anything listens: a process manager that saw /healthz answer may
+    // send SIGTERM at once, and that must stop kam cleanly (data directory unlocked), not kill it.
+    let kam: Kam | null = null;
+    let stopping: string | null = null;
     const stop = async (signal: string) => {
       if (stopping) return;
-      stopping = true;
+      stopping = signal;
       logger.info({ signal }, "shutting down");
+      // Still starting: the start finishes first, then stops (see below).
+      if (!kam) return;
       await kam.stop();
       process.exit(0);
     };
     process.on("SIGINT", () => void stop("SIGINT"));
     process.on("SIGTERM", () => void stop("SIGTERM"));
+    process.on("SIGHUP", () => void stop("SIGHUP"));
+    watchParent(() => void stop("parent exited"));
+    // Loaded here so that `kam chat` and `kam migrate` do not load the Slack and Teams SDKs.
+    const { startKam } = await import("./runtime.ts");
+    kam = await startKam(config, logger).catch(fail);
+    if (stopping) {
+      await kam.stop();
+      process.exit(0);
+    }
   });
 
 program
@@ -123,4 +152,12 @@ registerJobCommands(program, async () => {
   return { config, db, logger };
 });
 
-await program.parseAsync(process.argv);
+const COMMANDS = program.commands.map((c) => c.name());
+program.on("command:*", (operands: string[]) => {
+  process.stderr.write(`kam: unknown command "${operands[0]}". Commands: ${COMMANDS.join(", ")} (kam help <command> for more).\n`);
+  process.exit(2);
+});
+
+// `kam` alone serves, as it always did.
+const args = process.argv.slice(2);
+await program.parseAsync(args.length === 0 ? [...process.argv, "serve"] : process.argv);

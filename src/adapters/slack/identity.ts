@@ -22,9 +22,13 @@ interface CachedMember extends SlackIdentity {
  * Maps Slack workspaces to organizations and Slack users to members, with the profile from
  * `users.info` (name, email, time zone, locale) cached for `ttlMs`. Concurrent lookups of the same
  * user share one request; a stale entry is served while it is refreshed in the background.
+ *
+ * Which organization the workspace belongs to and which member the user is are read from the
+ * database on every request (one indexed query), never cached: `link` moves a workspace into
+ * another organization and merges its members, on whichever replica it ran, and the very next
+ * request must act as the member the user is now.
  */
 export class IdentityMapper {
-  private orgs = new Map<string, Promise<string>>();
   private members = new Map<string, CachedMember>();
   private inflight = new Map<string, Promise<CachedMember>>();
 
@@ -35,21 +39,25 @@ export class IdentityMapper {
     private ttlMs = 60 * 60 * 1000,
   ) {}
 
-  organization(teamId: string, teamName?: string): Promise<string> {
-    let org = this.orgs.get(teamId);
-    if (!org) {
-      org = organizationForWorkspace(this.db, "SLACK", teamId, teamName, this.now()).then((o) => o.id);
-      org.catch(() => this.orgs.delete(teamId));
-      this.orgs.set(teamId, org);
-    }
-    return org;
+  /** The workspace's organization and the user's member in it, as the database has them now. */
+  private async current(teamId: string, userId: string): Promise<{ organizationId: string; memberId: string | null } | null> {
+    const rows = await this.db.$queryRaw<{ organizationId: string; memberId: string | null }[]>`
+      SELECT w."organizationId", i."memberId" FROM "Workspace" w
+      LEFT JOIN "MemberIdentity" i ON i."organizationId" = w."organizationId" AND i.platform = 'SLACK' AND i."externalId" = ${userId}
+      WHERE w.platform = 'SLACK' AND w."externalId" = ${teamId}`;
+    return rows[0] ?? null;
+  }
+
+  async organization(teamId: string, teamName?: string): Promise<string> {
+    return (await organizationForWorkspace(this.db, "SLACK", teamId, teamName, this.now())).id;
   }
 
   async resolve(client: WebClient, teamId: string, userId: string, hints: { teamName?: string; userName?: string } = {}): Promise<SlackIdentity> {
-    const organizationId = await this.organization(teamId, hints.teamName);
+    const current = await this.current(teamId, userId);
+    const organizationId = current?.organizationId ?? (await this.organization(teamId, hints.teamName));
     const key = `${organizationId}:${userId}`;
     const cached = this.members.get(key);
-    if (cached) {
+    if (cached && cached.memberId === current?.memberId) {
       if (this.now().getTime() - cached.fetchedAt > this.ttlMs && !this.inflight.has(key)) {
         void this.load(client, key, organizationId, userId, hints.userName).catch((error: unknown) =>
           this.logger.warn({ err: error, userId }, "slack profile refresh failed"),
@@ -57,6 +65,8 @@ export class IdentityMapper {
       }
       return cached;
     }
+    // New here, or the user's member changed (linked, merged, removed): look them up again.
+    if (cached) this.members.delete(key);
     return this.load(client, key, organizationId, userId, hints.userName);
   }
 

@@ -215,6 +215,11 @@ function renderForm(form: Form, options: RenderOptions): AdaptiveElement[] {
   if (errorCount > 0) elements.push(textBlock(escapeText(options.formErrors ?? "Please correct the highlighted fields."), { color: "attention" }));
   for (const field of form.fields) {
     const error = form.errors[field.name];
+    if (field.type === "select" && !field.options?.length && field.hint) {
+      // Nothing to choose from (a new tenant): say what to do instead of an empty list.
+      elements.push(textBlock(escapeText(field.label), { weight: "Bolder" }), textBlock(escapeText(error ?? field.hint), { color: "attention", spacing: "None" }));
+      continue;
+    }
     elements.push(renderInput(field, error));
     if (error) elements.push(textBlock(escapeText(error), { color: "attention", size: "Small", spacing: "None" }));
     else if (field.hint) elements.push(textBlock(escapeText(field.hint), { isSubtle: true, size: "Small", spacing: "None" }));

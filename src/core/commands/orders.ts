@@ -75,7 +75,7 @@ async function orderForm(ctx: CommandContext, values: FormValues = {}): Promise<
   const lineFields: FormField[] = [];
   for (let i = 1; i <= LINES; i++) {
     lineFields.push(
-      { name: `product${i}`, label: ctx.t("form.productN", { n: i }), type: "select", required: i === 1, options: products, ...value(values, `product${i}`) },
+      { name: `product${i}`, label: ctx.t("form.productN", { n: i }), type: "select", required: i === 1, options: products, ...value(values, `product${i}`), ...(products.length || i > 1 ? {} : { hint: ctx.t("form.noProducts") }) },
       { name: `quantity${i}`, label: ctx.t("form.quantityN", { n: i }), type: "number", required: i === 1, ...value(values, `quantity${i}`) },
       { name: `price${i}`, label: ctx.t("form.priceN", { n: i }), type: "text", required: false, placeholder: "1.234,50 €", hint: ctx.t("form.priceHint"), ...value(values, `price${i}`) },
     );
@@ -86,7 +86,7 @@ async function orderForm(ctx: CommandContext, values: FormValues = {}): Promise<
     submitLabel: ctx.t("form.submitOrder"),
     errors: {},
     fields: [
-      { name: "account", label: ctx.t("field.account"), type: "select", required: true, options: accounts, ...value(values, "account", ctx.boundAccount?.id) },
+      { name: "account", label: ctx.t("field.account"), type: "select", required: true, options: accounts, ...value(values, "account", ctx.boundAccount?.id), ...(accounts.length ? {} : { hint: ctx.t("form.noAccounts") }) },
       ...lineFields,
       { name: "requestedOn", label: ctx.t("field.requestedOn"), type: "date", required: false, ...value(values, "requestedOn") },
       { name: "poRef", label: ctx.t("field.poRef"), type: "text", required: false, ...value(values, "poRef") },

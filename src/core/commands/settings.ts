@@ -42,6 +42,15 @@ function weekdays(tokens: Token[]): number[] {
   return text.split(/[,;]/).filter(Boolean).map((w) => weekday({ text: w, quoted: false }));
 }
 
+/** An hour of the day, as "22", "22:00" or "7:00"; kam keeps whole hours. */
+function hour(token: Token | undefined): number {
+  const m = token ? /^(\d{1,2})(?:[:.h](\d{2}))?h?$/i.exec(token.text) : null;
+  if (m && m[2] !== undefined && m[2] !== "00") throw new UsageError("settings.wholeHours", { text: token!.text });
+  return integer(m ? m[1] : token?.text, "hour", 0, 23);
+}
+
+const hh = (h: number) => `${String(h).padStart(2, "0")}:00`;
+
 const personal = z.discriminatedUnion("setting", [
   z.object({ setting: z.literal("language"), locale: z.enum(["en", "de"]) }),
   z.object({ setting: z.literal("timezone"), timeZone: z.string().refine(isTimeZone) }),
@@ -56,7 +65,7 @@ function describe(ctx: CommandContext) {
     { label: ctx.t("field.deliver"), value: ctx.t(`settings.deliver.${ctx.member.deliverVia}`) },
     { label: ctx.t("field.reminders"), value: `${String(o.reminderHour).padStart(2, "0")}:00 (${o.timeZone})` },
     { label: ctx.t("field.digest"), value: `${WEEKDAY_NAMES[o.digestWeekday]} ${String(o.digestHour).padStart(2, "0")}:00 → ${ctx.t(`settings.digestTarget.${o.digestTarget}`)}` },
-    { label: ctx.t("field.quiet"), value: `${o.quietStartHour}:00–${o.quietEndHour}:00` },
+    { label: ctx.t("field.quiet"), value: `${hh(o.quietStartHour)}–${hh(o.quietEndHour)} (${o.timeZone})` },
     { label: ctx.t("field.workdays"), value: o.workingDays.map((d) => WEEKDAY_NAMES[d]).join(", ") },
     { label: ctx.t("field.checks"), value: o.checkCron },
     { label: ctx.t("field.currency"), value: o.currency },
@@ -125,16 +134,16 @@ export const settingsOrg = defineCommand({
       case "currency":
         return { setting: "currency", value: (rest[0]?.text ?? "").toUpperCase() };
       case "reminders":
-        return { setting: "reminders", hour: integer(rest[0]?.text, "hour", 0, 23) };
+        return { setting: "reminders", hour: hour(rest[0]) };
       case "digest":
         return {
           setting: "digest",
           weekday: weekday(rest[0]),
-          hour: integer(rest[1]?.text, "hour", 0, 23),
+          hour: hour(rest[1]),
           ...(rest[2] ? { target: oneOf(rest[2], DELIVERY, "deliver") } : {}),
         };
       case "quiet":
-        return { setting: "quiet", startHour: integer(rest[0]?.text, "hour", 0, 23), endHour: integer(rest[1]?.text, "hour", 0, 23) };
+        return { setting: "quiet", startHour: hour(rest[0]), endHour: hour(rest[1]) };
       case "workdays":
         return { setting: "workdays", days: weekdays(rest) };
       case "checks":
@@ -145,7 +154,13 @@ export const settingsOrg = defineCommand({
   },
   async run(ctx, input) {
     const org = await changeSettings(ctx.deps.db, ctx.actor, input);
-    const summary = ctx.t("settings.orgChanged", { setting: ctx.t(`field.${input.setting === "timezone" ? "timezone" : input.setting === "workdays" ? "workdays" : input.setting}`, { defaultValue: input.setting }) });
-    return reply(summary, [text(summary, "success"), describe({ ...ctx, organization: org })]);
+    const setting = ctx.t(`field.${input.setting}`, { defaultValue: input.setting });
+    const summary =
+      input.setting === "timezone" ? ctx.t("settings.orgTimeZone", { zone: org.timeZone })
+      : input.setting === "quiet" ? ctx.t("settings.orgQuiet", { from: hh(org.quietStartHour), to: hh(org.quietEndHour), zone: org.timeZone })
+      : ctx.t("settings.orgChanged", { setting });
+    // Shown as the organization now is: a member without a zone of their own follows the new one.
+    const zone = input.setting === "timezone" && !ctx.member.timeZone ? org.timeZone : ctx.timeZone;
+    return reply(summary, [text(summary, "success"), describe({ ...ctx, organization: org, timeZone: zone })]);
   },
 });

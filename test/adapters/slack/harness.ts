@@ -26,9 +26,14 @@ export interface SlackKam {
 /**
  * kam serve as in production (startKam: one HTTP server, PORT 0, in-memory PGlite, no scheduler)
  * against a fake Slack Web API; the Slack team's organization is seeded with an account "ACME
- * Holding GmbH" and a product BOLT-10 at 2.50; the admin (U0ANNA001) is its account manager.
+ * Holding GmbH" and a product BOLT-10 at 2.50; the admin (U0ANNA001) is its account manager
+ * (`seed: false`: the organization and its admin only).
  */
-export async function startSlackKam(env: Record<string, string> = {}, beforeStart?: (fake: FakeSlack) => void): Promise<SlackKam> {
+export async function startSlackKam(
+  env: Record<string, string> = {},
+  beforeStart?: (fake: FakeSlack) => void,
+  options: { seed?: boolean } = {},
+): Promise<SlackKam> {
   const fake = await new FakeSlack().start();
   beforeStart?.(fake);
   const config = loadConfig({
@@ -51,7 +56,7 @@ export async function startSlackKam(env: Record<string, string> = {}, beforeStar
   const admin = await memberForIdentity(db, org.id, "SLACK", userId, { displayName: "Anna Admin", email: "anna@example.com" }, TEST_NOW);
   const actor: Actor = { organizationId: org.id, memberId: admin.id, platform: "SLACK", now: TEST_NOW };
   // Idempotent, so that a second replica on the same database finds the seed in place.
-  if (!(await db.account.findFirst({ where: { organizationId: org.id, name: "ACME Holding GmbH" } }))) {
+  if (options.seed !== false && !(await db.account.findFirst({ where: { organizationId: org.id, name: "ACME Holding GmbH" } }))) {
     await addAccount(db, actor, { name: "ACME Holding GmbH", region: "DACH" });
     await addProduct(db, actor, { sku: "BOLT-10", name: "Bolt M10", listPrice: { minor: 250 } });
     await addToTeam(db, actor, { account: "ACME Holding GmbH", member: userId, role: "ACCOUNT_MANAGER" });

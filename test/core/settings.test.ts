@@ -1,0 +1,41 @@
+import { expect, it } from "vitest";
+import { chat, replyText } from "../support/chat.ts";
+import { describeEachDatabase } from "../support/databases.ts";
+import { newOrganization } from "../support/fixtures.ts";
+
+describeEachDatabase("settings org", (get) => {
+  it("accepts quiet hours as HH:MM as well as hours, refuses minutes it cannot keep, and says what it set", async () => {
+    const db = get().prisma;
+    const { org, actor } = await newOrganization(db);
+    const kam = chat(db, actor);
+
+    const hhmm = await kam.say("settings org quiet 22:00 06:00");
+    expect(hhmm.ok).toBe(true);
+    expect(replyText(hhmm)).toMatch(/Quiet hours are now 22:00–06:00 \(UTC\)/);
+    expect(await db.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ quietStartHour: 22, quietEndHour: 6 });
+
+    expect(replyText(await kam.say("settings org quiet 21 7"))).toMatch(/Quiet hours are now 21:00–07:00/);
+    const half = await kam.say("settings org quiet 22:30 06:00");
+    expect(half.ok).toBe(false);
+    expect(replyText(half)).toMatch(/"22:30": kam keeps whole hours/);
+    expect(await db.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ quietStartHour: 21, quietEndHour: 7 });
+
+    expect((await kam.say("settings org reminders 08:00")).ok).toBe(true);
+    expect(await db.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ reminderHour: 8 });
+  });
+
+  it("answers a time zone change with the new zone, in English and German", async () => {
+    const db = get().prisma;
+    const { actor } = await newOrganization(db);
+    const kam = chat(db, actor);
+    const changed = await kam.say("settings org timezone America/New_York");
+    const text = replyText(changed);
+    expect(text).toMatch(/The organization's time zone is now America\/New_York\./);
+    // The member has no zone of their own: what the reply shows is the new one, nowhere the old.
+    expect(text).not.toMatch(/UTC/);
+
+    await kam.say("settings language de");
+    expect(replyText(await kam.say("settings org timezone Europe/Vienna"))).toMatch(/Die Zeitzone der Organisation ist jetzt Europe\/Vienna\./);
+    expect(replyText(await kam.say("settings org quiet 22:00 6:00"))).toMatch(/Die Ruhezeit ist jetzt 22:00–06:00 \(Europe\/Vienna\)/);
+  });
+});
