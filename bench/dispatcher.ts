@@ -80,7 +80,8 @@ const base = `http://127.0.0.1:${port}/api/chat.postMessage`;
 const url = base;
 
 /** A minimal Slack-like HTTP notifier (the real one lives in src/adapters/slack): keep-alive node:http. */
-const agent = new Agent({ keepAlive: true, maxSockets: CHANNELS + 50 });
+// A fresh agent per run, so that no run starts with connections the one before opened.
+let agent = new Agent({ keepAlive: true, maxSockets: CHANNELS + 50 });
 function post(channel: string, text: string): Promise<{ status: number; retryAfter: string | undefined; body: { ok: boolean; ts?: string; error?: string } }> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify({ channel, text });
@@ -136,6 +137,8 @@ async function run(replicas: number): Promise<{ ratio: number; gaps: number } | 
   lastByChannel.clear();
   lastSend.clear();
   await fetch(base, { method: "DELETE" });
+  agent.destroy();
+  agent = new Agent({ keepAlive: true, maxSockets: CHANNELS + 50 });
   try {
     await sql.query(`INSERT INTO "Organization" (id, name) VALUES ('org-bench', 'Bench Org')`);
     await sql.query(`
