@@ -240,6 +240,8 @@ export class Dispatcher {
       const wait = readyAt - this.now().getTime();
       if (wait > 0) await this.sleep(wait);
       await this.deliver(key, row, summary);
+      // Where no lookup can repair a lost outcome (Teams), it is written before anything else is sent.
+      if (!this.notifiers.get(row.platform)!.findDelivered) await this.flush();
     }
     queues.delete(key);
     this.finishedChannels++;
