@@ -81,6 +81,8 @@ export class Dispatcher {
   /** When each channel may receive its next message. */
   private readonly channelReadyAt = new Map<string, number>();
   private lastRenewal = 0;
+  private lastRelease = 0;
+  private finishedChannels = 0;
   private readonly loggedOnce = new Set<string>();
   private loop: { stopped: boolean; done: Promise<void>; wake: () => void } | null = null;
   /** Delivery outcomes not yet written. */
@@ -182,8 +184,12 @@ export class Dispatcher {
         await this.renewIfDue();
         // Channels with a couple of messages in hand are skipped; the others are topped up ahead of time.
         rows = await this.claim([...queues].filter(([, q]) => q.length >= 2).map(([key]) => key));
-        // Targets taken but with nothing to send (or finished) are handed on at once.
-        await this.releaseIdle([...new Set([...queues.keys(), ...rows.map((r) => `${r.platform}:${r.target}`)])]);
+        // Targets finished (or taken with nothing to send) are handed on.
+        if (this.finishedChannels > 0 || rows.length === 0 || performance.now() - this.lastRelease > 1_000) {
+          this.finishedChannels = 0;
+          this.lastRelease = performance.now();
+          await this.releaseIdle([...new Set([...queues.keys(), ...rows.map((r) => `${r.platform}:${r.target}`)])]);
+        }
       } catch (error) {
         // A deadlock victim or a lost connection: try again on the next round.
         this.logger?.warn({ err: error }, "outbox claim failed");
@@ -234,8 +240,11 @@ export class Dispatcher {
       const wait = readyAt - this.now().getTime();
       if (wait > 0) await this.sleep(wait);
       await this.deliver(key, row, summary);
+      // Where no lookup can repair a lost outcome (Teams), it is written before anything else is sent.
+      if (!this.notifiers.get(row.platform)!.findDelivered) await this.flush();
     }
     queues.delete(key);
+    this.finishedChannels++;
   }
 
   private async deliver(key: string, row: ClaimedRow, summary: DispatchSummary): Promise<void> {

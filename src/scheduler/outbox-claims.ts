@@ -42,12 +42,17 @@ export function claimPaced(db: PrismaClient, p: ClaimParams): Promise<ClaimedRow
   const stale = new Date(p.now.getTime() - p.leaseMs);
   return db.$queryRaw<ClaimedRow[]>`
     WITH due AS (
-      SELECT DISTINCT n.platform, n.target FROM "Notification" n
+      SELECT n.platform, n.target FROM "Notification" n
       WHERE n.status = 'PENDING' AND n."nextAttemptAt" <= ${p.now}::timestamp AND n.platform::text = ANY(${p.platforms}::text[])
         AND NOT ((n.platform::text || ':' || n.target) = ANY(${p.busy}::text[]))
         AND NOT EXISTS (
           SELECT 1 FROM "ChannelPace" c WHERE c.platform = n.platform AND c.target = n.target AND c.holder IS DISTINCT FROM ${p.owner}
             AND ((c.holder IS NOT NULL AND c."heldAt" >= ${stale}::timestamp) OR c."nextAt" > ${p.now}::timestamp))
+      GROUP BY n.platform, n.target
+      -- No more targets than the batch can fill (a target taken without rows would sit idle), in
+      -- an order of this dispatcher's own, so that dispatchers claiming at once take different ones.
+      ORDER BY md5(n.platform::text || n.target || ${p.owner})
+      LIMIT ${Math.max(1, Math.floor(p.batchSize / p.perChannel))}
     ), taken AS (
       INSERT INTO "ChannelPace" AS c (platform, target, holder, "heldAt", "nextAt")
       SELECT platform, target, ${p.owner}, ${p.now}::timestamp, ${p.now}::timestamp FROM due ORDER BY platform, target

@@ -94,3 +94,32 @@ describeEachDatabase("outbox claims and their fencing tokens", (get) => {
     }
   });
 });
+
+describeEachDatabase("outbox outcomes on a platform without lookup", (get) => {
+  it("writes each outcome before the next message of the channel is sent (Teams: the at-least-once window is one write)", async () => {
+    const db = get().prisma;
+    const target = `19:${crypto.randomUUID().slice(0, 8)}@thread.tacv2`;
+    const org = await db.organization.create({ data: { name: `Org ${crypto.randomUUID().slice(0, 6)}` } });
+    const rows = [0, 1, 2].map((i) => {
+      const message: OutgoingMessage = { organizationId: org.id, platform: "TEAMS", target, mentions: [], reply: { ok: true, visibility: "channel", summary: `t${i}`, blocks: [] } };
+      return { organizationId: org.id, dedupeKey: `test:${crypto.randomUUID()}`, accountId: null, message, notBefore: new Date(0) };
+    });
+    await db.$transaction((tx) => enqueue(tx, rows));
+    const clock = new FakeClock(new Date("2026-06-01T10:00:00Z"));
+    const notifier = new RecordingNotifier("TEAMS", clock.now);
+    const unwritten: number[] = [];
+    const send = notifier.send.bind(notifier);
+    notifier.send = async (message) => {
+      // Everything delivered before this message is already recorded as sent.
+      const before = new Set(notifier.delivered.map((m) => m.reply.summary));
+      const stored = await db.notification.findMany({ where: { target }, select: { status: true, payload: true } });
+      unwritten.push(stored.filter((r) => before.has((r.payload as unknown as OutgoingMessage).reply.summary) && r.status !== "SENT").length);
+      return send(message);
+    };
+    const dispatcher = new Dispatcher({ db, notifiers: [notifier], now: clock.now, sleep: clock.sleep, owner: "teams" });
+    await dispatcher.drain();
+    expect(notifier.delivered).toHaveLength(3);
+    expect(unwritten).toEqual([0, 0, 0]);
+    expect(await db.notification.count({ where: { target, status: "SENT" } })).toBe(3);
+  });
+});

@@ -49,7 +49,7 @@ import { FakeSlack } from "../support/fake-slack.ts";
           notifiers: [new SlackNotifier({ token: fake.token, slackApiUrl: fake.apiUrl })],
           owner: `${tag}-d${i}`,
           channelIntervalMs: options.paced ? 1_000 : 0,
-          batchSize: 500,
+          batchSize: 100,
         }),
     );
     const keys: string[] = [];

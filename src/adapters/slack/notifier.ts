@@ -85,7 +85,7 @@ export function classifySlackError(error: unknown): DeliveryResult {
 export const OUTBOX_EVENT_TYPE = "kam_outbox";
 
 /** How far before the interrupted claim the history is searched (clock skew between kam and Slack). */
-const LOOKUP_MARGIN_MS = 5 * 60_000;
+const LOOKUP_MARGIN_MS = 60_000;
 const LOOKUP_PAGES = 10;
 
 /**
