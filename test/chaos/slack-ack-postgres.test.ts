@@ -35,7 +35,6 @@ describe.skipIf(!TEST_DATABASE_URL)("Slack commands acknowledged while replicas 
       concurrency: 40,
       perSecond: 35,
       kills: 5,
-      killEveryMs: 4_000,
       keepAlive: 1,
       restart: () => startReplica(fake, env),
       random: seededRandom(SEED),

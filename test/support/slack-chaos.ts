@@ -17,7 +17,7 @@ import { postSigned, signedRequest } from "./slack-signing.ts";
 export const CHAOS_SECRET = "chaos-signing-secret-0123456789ab";
 const USER = "U0CHAOS01";
 /** Slack gives up after three retries; it waits about 1 s, 1 min and 5 min, compressed here. */
-const RETRY_DELAYS_MS = [800, 2_000, 4_000];
+const RETRY_DELAYS_MS = [1_000, 4_000, 12_000];
 const SLACK_TIMEOUT_MS = 3_000;
 
 export interface Replica {
@@ -64,6 +64,7 @@ export async function startReplica(fake: FakeSlack, database: Record<string, str
     LOG_LEVEL: "info",
   });
   const match = await child.waitFor(/"url":"(http:[^"]+)".*kam is listening|kam is listening.*"url":"(http:[^"]+)"/, 60_000);
+  debug("replica up");
   const replica: Replica = { child, url: `${match.slice(1).find(Boolean)!}/slack/events`, alive: true };
   void child.exited.then(() => (replica.alive = false));
   return replica;
@@ -75,6 +76,7 @@ export async function stopReplica(replica: Replica): Promise<void> {
   await replica.child.exited;
 }
 
+const debug = process.env.CHAOS_DEBUG ? (...m: unknown[]) => console.error(new Date().toISOString().slice(11, 23), ...m) : () => {};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -87,7 +89,7 @@ export async function burst(
   options: {
     commands: number;
     concurrency: number;
-    perSecond: number; kills: number; killEveryMs: number; /** Replicas never killed at once: at least this many stay up. */ keepAlive: number; restart: () => Promise<Replica>; random: () => number },
+    perSecond: number; kills: number; /** Replicas never killed at once: at least this many stay up. */ keepAlive: number; restart: () => Promise<Replica>; random: () => number },
 ): Promise<ChaosResult> {
   const { commands, concurrency, kills, random } = options;
   const acked = new Set<string>();
@@ -143,21 +145,28 @@ export async function burst(
   };
   let killed = 0;
   const restarts: Promise<void>[] = [];
+  // The kills fall at random points of the burst: when a random share of the commands is acknowledged.
+  const killAt = Array.from({ length: kills }, () => Math.floor(commands * (0.05 + random() * 0.85))).sort((a, b) => a - b);
+  let ackedAtKill = 0;
   const killer = async () => {
     while (killed < kills && !done) {
-      await sleep(300 + random() * options.killEveryMs);
+      await sleep(50 + random() * 300);
       const live = replicas.filter((r) => r.alive);
-      if (done || live.length === 0 || live.length <= options.keepAlive) continue;
+      // ... and not before the replicas got going again after the last kill.
+      if (acked.size < Math.max(killAt[killed]!, ackedAtKill + commands * 0.05) || live.length === 0 || live.length <= options.keepAlive) continue;
+      ackedAtKill = acked.size;
       const victim = live[Math.floor(random() * live.length)]!;
       victim.child.process.kill("SIGKILL");
       await victim.child.exited;
       killed++;
+      debug(`killed one; ${acked.size} acked, ${sent} sent so far`);
       // Restarted in the background: the next kill may come while it starts.
       restarts.push(options.restart().then((fresh) => void replicas.splice(replicas.indexOf(victim), 1, fresh)));
     }
   };
   const killing = killer();
   await Promise.all(Array.from({ length: concurrency }, worker));
+  debug(`burst sent: ${acked.size} acked`);
   done = true;
   await killing;
   await Promise.all(restarts);
