@@ -46,7 +46,7 @@ export async function health(db: Database, parts: Pick<Health, "slack" | "teams"
 }
 
 /** Starts everything `kam serve` runs: database (migrated), HTTP server, platform adapters, scheduler. */
-export async function startKam(config: Config, logger: Logger): Promise<Kam> {
+export async function startKam(config: Config, logger: Logger, options: { now?: () => Date } = {}): Promise<Kam> {
   const db = await openDatabase(databaseOptions(config));
   try {
     const report = await db.migrate();
@@ -61,7 +61,7 @@ export async function startKam(config: Config, logger: Logger): Promise<Kam> {
         }),
       logger,
     );
-    const deps = { config, db, logger, core: { db: db.prisma, logger, now: systemClock } };
+    const deps = { config, db, logger, core: { db: db.prisma, logger, now: options.now ?? systemClock } };
     const slack = await mountSlack(app, deps);
     const teams = await mountTeams(app, deps);
     const http = await listen(app, config.PORT, logger, listenHost(config));

@@ -4,6 +4,11 @@ import { checkMessage, checkView } from "../../src/adapters/slack/limits.ts";
 import { SIGNING_SECRET, startSlackKam, type SlackKam } from "../adapters/slack/harness.ts";
 import { appHomeOpened, appMention, buttonClick, directMessage, slashCommand, viewSubmission } from "../adapters/slack/payloads.ts";
 import { postSigned, signedRequest } from "../support/slack-signing.ts";
+import { loadConfig } from "../../src/config.ts";
+import { translator } from "../../src/core/i18n/index.ts";
+import { startKam } from "../../src/runtime.ts";
+import { captureLogger } from "../support/capture-logger.ts";
+import { FakeSlack } from "../support/fake-slack.ts";
 
 /** Everything kam sent to Slack that renders: messages, updates, ephemerals, response_url answers, views. */
 function renderedOutput(s: SlackKam): { where: string; problems: string[] }[] {
@@ -252,10 +257,106 @@ describe("Slack end to end (signed HTTP into kam serve, fake Slack Web API)", ()
     await s.fake.waitFor("views.publish", publishes + 1);
   });
 
+  it("answers signed bodies that are not objects (null, a list, a null payload) with 400 and changes nothing", async () => {
+    const before = await counts();
+    const callsBefore = s.fake.calls.length;
+    const bodies: [string, string][] = [
+      ["null", "application/json"],
+      ["[]", "application/json"],
+      ["42", "application/json"],
+      ["payload=null", "application/x-www-form-urlencoded"],
+      ["payload=%5B%5D", "application/x-www-form-urlencoded"],
+      ["payload=%7Bnope", "application/x-www-form-urlencoded"],
+    ];
+    for (const [body, type] of bodies) {
+      const request = signedRequest(SIGNING_SECRET, {}, "json");
+      const timestamp = request.headers["x-slack-request-timestamp"]!;
+      const { slackSignature } = await import("../support/slack-signing.ts");
+      const res = await postSigned(s.eventsUrl, { body, headers: { ...request.headers, "content-type": type, "x-slack-signature": slackSignature(SIGNING_SECRET, Number(timestamp), body) } });
+      expect(res.status, body).toBe(400);
+    }
+    expect(await counts()).toEqual(before);
+    expect(s.fake.calls.length).toBe(callsBefore);
+  });
+
+  it("refuses events and interactions whose user is null (mention, DM, App Home, button) with 400, and answers nobody", async () => {
+    const before = await counts();
+    const callsBefore = s.fake.calls.length;
+    const nullUser = (payload: Record<string, any>) => ({ ...payload, event: { ...payload.event, user: null } });
+    for (const payload of [appMention(s.who, "help", "U0KAMBOT1"), directMessage(s.who, "help"), appHomeOpened(s.who)].map(nullUser)) {
+      const res = await s.send(payload, "json");
+      expect(res.status, payload.event.type).toBe(400);
+    }
+    const click = { ...buttonClick(s.who, "help"), user: null };
+    expect((await s.send(click, "payload")).status).toBe(400);
+    expect((await s.send({ ...appMention(s.who, "help", "U0KAMBOT1"), event: null }, "json")).status).toBe(400);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await counts()).toEqual(before);
+    expect(s.fake.calls.slice(callsBefore).filter((c) => c.method !== "auth.test")).toEqual([]);
+  });
+
+  it("refuses a DM holding a NUL character with a clear answer and writes nothing", async () => {
+    const before = await counts();
+    const posted = s.fake.callsOf("chat.postMessage").length;
+    const res = await s.send(directMessage(s.who, "order log ACME 10 BOLT\u0000-10"), "json");
+    expect(res.status).toBe(200);
+    const answer = (await s.fake.waitFor("chat.postMessage", posted + 1))[posted];
+    expect(JSON.stringify(answer!.args)).toContain(translator("en")("error.nulCharacter").slice(0, 40));
+    expect(await counts()).toEqual(before);
+  });
+
   it("keeps every message and view it sent within the Block Kit limits", () => {
     const out = renderedOutput(s);
     expect(out.length).toBeGreaterThan(5);
     expect(out.filter((o) => o.problems.length)).toEqual([]);
+  });
+});
+
+describe("Slack request timestamps, against the app's clock", () => {
+  // A fixed clock: neither kam's check nor the test depends on today's date.
+  const CLOCK = new Date("2031-03-14T12:00:00Z");
+  const at = Math.floor(CLOCK.getTime() / 1000);
+  let fake: FakeSlack;
+  let kam: Awaited<ReturnType<typeof startKam>>;
+  const log = captureLogger();
+  beforeAll(async () => {
+    fake = await new FakeSlack().start();
+    const config = loadConfig({
+      PORT: "0",
+      DATA_DIR: "memory",
+      SLACK_BOT_TOKEN: fake.token,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      KAM_SCHEDULER: "off",
+      KAM_TEAMS: "off",
+      NODE_ENV: "test",
+    });
+    kam = await startKam(config, log.logger, { now: () => CLOCK });
+  });
+  afterAll(async () => {
+    await kam?.stop();
+    await fake?.stop();
+  });
+
+  it("accepts a timestamp within five minutes either way, refuses one further in the past or the future with 401 and one log line", async () => {
+    const challenge = { token: "x", challenge: "c0ffee", type: "url_verification" };
+    const send = (timestamp: number) => postSigned(`${kam.http.url}/slack/events`, signedRequest(SIGNING_SECRET, challenge, "json", { timestamp }));
+    for (const offset of [0, -299, 299, -60, 60]) {
+      const res = await send(at + offset);
+      expect(res.status, `${offset}`).toBe(200);
+      expect(res.json).toEqual({ challenge: "c0ffee" });
+    }
+    const refused: [number, string][] = [
+      [10 * 60, "timestamp in the future"],
+      [365 * 24 * 3600, "timestamp in the future"],
+      [-6 * 60, "timestamp too old"],
+      [-365 * 24 * 3600, "timestamp too old"],
+    ];
+    for (const [offset, reason] of refused) {
+      const mark = log.lines.length;
+      expect((await send(at + offset)).status, `${offset}`).toBe(401);
+      expect(log.since(mark).map((l) => [l.msg, l.reason])).toEqual([["slack: request refused", reason]]);
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import type { SlackContext } from "./context.ts";
 import * as events from "./events/index.ts";
 import * as views from "./views/index.ts";
 import { EVENTS_PATH } from "./manifest.ts";
+import { slackRequestVerifier } from "./verify-request.ts";
 
 export { EVENTS_PATH };
 
@@ -84,6 +85,8 @@ export interface SlackAppOptions {
   auth: AuthState;
   /** HTTP mode: the express app to mount POST /slack/events on. */
   express?: Express;
+  /** The app's clock, which request timestamps are checked against. */
+  now?: () => Date;
 }
 
 /** The WebClient options of listener calls: configurable base URL, no silent re-posting. */
@@ -114,8 +117,14 @@ export function createSlackApp(options: SlackAppOptions): App {
     app = new App({ ...common, socketMode: true, appToken: options.appToken });
   } else {
     if (!options.express || !options.signingSecret) throw new Error("HTTP mode needs the express app and SLACK_SIGNING_SECRET");
+    // Mounted first: every request is verified here, against the app's clock, before Bolt sees it.
+    options.express.post(
+      EVENTS_PATH,
+      ...slackRequestVerifier({ signingSecret: options.signingSecret, now: options.now ?? (() => new Date()), logger: options.logger.child({ component: "slack" }) }),
+    );
     const receiver = new ExpressReceiver({
       signingSecret: options.signingSecret,
+      signatureVerification: false,
       app: options.express,
       endpoints: EVENTS_PATH,
       logger,

@@ -61,6 +61,7 @@ export const mountSlack: MountPlatform = async (app, deps) => {
     context,
     auth,
     express: app,
+    ...(deps.core.now ? { now: deps.core.now } : {}),
   });
   // Commands a previous process acknowledged but did not run (it died): run and answer them now.
   const deferred = runDeferred(context).catch((error) => {

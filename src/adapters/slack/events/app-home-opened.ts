@@ -7,7 +7,7 @@ type Args = SlackEventMiddlewareArgs<"app_home_opened"> & AllMiddlewareArgs;
 /** The Home tab, rebuilt each time it is opened. */
 export function appHomeOpened(ctx: SlackContext) {
   return async function onAppHomeOpened({ event, body, client }: Args): Promise<void> {
-    if (event.tab !== "home") return;
+    if (event.tab !== "home" || !event.user) return;
     try {
       const who = await ctx.identity.resolve(client, body.team_id ?? "", event.user);
       await publishHome(ctx, client, event.user, who);
