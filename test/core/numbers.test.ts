@@ -233,6 +233,17 @@ describeEachDatabase("numbers, units and dates in commands", (get) => {
     expect(replyText(await onTuesday.say(`product add ROLL-1 "Tape" price 3.20 unit roll`, { locale: "en" }))).toMatch(/Unit: roll \(counted: whole quantities only\)/);
   });
 
+  it("shows the order form's price example as the caller writes amounts", async () => {
+    const { say } = await setup();
+    const placeholder = async (locale: string) => {
+      const reply = await say("order", { locale });
+      const form = reply.blocks[0]!.kind === "form" ? reply.blocks[0]!.form : undefined;
+      return form?.fields.find((f) => f.name === "price1")?.placeholder;
+    };
+    expect(await placeholder("en")).toBe("€1,234.50");
+    expect(await placeholder("de")).toBe("1.234,50\u00a0€");
+  });
+
   it("says a number over its maximum is too large, not too long", async () => {
     const { submit, account } = await setup();
     const values = { account: account.id, name: "Frame", startsOn: "2026-01-01", endsOn: "2026-12-31", noticeDays: "731" };
