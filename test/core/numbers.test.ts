@@ -197,6 +197,9 @@ describeEachDatabase("numbers, units and dates in commands", (get) => {
     expect(replyText(await de("order log acme fünf BOLT-10"))).toMatch(/„fünf“ ist keine Menge: schreib die Zahl in Ziffern, z\. B\. 5\./);
     expect(replyText(await en("order log acme 10 BOLT-10, twelve NUT-10"))).toMatch(/"twelve" is not a quantity[\s\S]*like 12/);
     expect(replyText(await en("order log acme 1 BOLT-10 @ 999999999999999"))).toMatch(/too large for an amount: at most €100,000,000,000\.00/);
+    expect(replyText(await en("order log acme 1 BOLT-10 @ 1.125"))).toMatch(/"1\.125" has more decimals than an amount in EUR can have \(at most 2\)/);
+    expect(replyText(await de("order log acme 1 BOLT-10 @ 1,125"))).toMatch(/„1,125“ hat mehr Nachkommastellen, als ein Betrag in EUR haben kann \(höchstens 2\)/);
+    expect(replyText(await en("order log acme 1 BOLT-10 @ JPY 5.5"))).toMatch(/at most 0/);
     expect(await lines()).toEqual([]);
   });
 

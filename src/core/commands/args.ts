@@ -49,7 +49,7 @@ export function money(text: string, ctx: CommandContext, currencyHint: string | 
   }
   if (Number(parsed.major) * perMajor > MAX_MINOR) throw new UsageError("usage.amountTooLarge", { text, max: ctx.fmt.money(MAX_MINOR, currency) }, field);
   const minor = toMinor(parsed.major, perMajor);
-  if (minor === null) throw new UsageError("usage.badAmount", { text }, field);
+  if (minor === null) throw new UsageError("usage.amountDecimals", { text, currency, decimals: Math.round(Math.log10(perMajor)) }, field);
   if (minor > MAX_MINOR) throw new UsageError("usage.amountTooLarge", { text, max: ctx.fmt.money(MAX_MINOR, currency) }, field);
   return { minor, ...(parsed.currency ? { currency: parsed.currency } : {}) };
 }
