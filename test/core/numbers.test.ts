@@ -175,8 +175,8 @@ describeEachDatabase("numbers, units and dates in commands", (get) => {
     expect(await lines()).toEqual([["BOLT-10", 1, 120000], ["BOLT-10", 1, 120000]]);
   });
 
-  it("refuses a fraction of a counted unit, in the text command and the form", async () => {
-    const { en, de, submit, account, lines } = await setup();
+  it("refuses a fraction of a counted unit, in the text command, the form and a contract commitment", async () => {
+    const { en, de, submit, account, lines, db, actor } = await setup();
     const english = await en("order log acme 2.5 HELMET-S");
     expect(english.ok).toBe(false);
     expect(replyText(english)).toMatch(/HELMET-S is counted in pcs: the quantity must be a whole number, like 2 or 3/);
@@ -184,6 +184,10 @@ describeEachDatabase("numbers, units and dates in commands", (get) => {
     expect(replyText(await en("order log acme 0.5 BOLT-10"))).toMatch(/like 1 or 2/);
     const form = await submit("order.log", { account: account.id, product1: "HELMET-S", quantity1: "1.5" });
     expect(form.blocks[0]).toMatchObject({ kind: "form", form: { errors: { quantity1: expect.stringMatching(/whole number, like 1 or 2/) } } });
+    const commit = await en("contract add acme Frame from 2026-01-01 to 2026-12-31 commit 10.5 HELMET-S per year");
+    expect(replyText(commit)).toMatch(/HELMET-S is counted in pcs: the quantity must be a whole number, like 10 or 11/);
+    expect(replyText(await en("contract add acme Frame from 2026-01-01 to 2026-12-31 commit 10.5 WIRE per year"))).toMatch(/Contract K-1 Frame added/);
+    expect(await db.contractCommitment.count({ where: { contract: { organizationId: actor.organizationId } } })).toBe(1);
     expect(await lines()).toEqual([]);
     expect(replyText(await en("order log acme 3 HELMET-S, 2.75 WIRE"))).toMatch(/3 pcs \| HELMET-S[\s\S]*2\.75 kg \| WIRE/);
   });
