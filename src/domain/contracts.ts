@@ -8,6 +8,7 @@ import { requireAccount } from "./permissions.ts";
 import { parseNumberRef, resolveAccount, resolveProduct } from "./references.ts";
 import { audit, inTransaction, nextNumber } from "./tx.ts";
 import { validate } from "./validate.ts";
+import { requireWholeIfCounted } from "./products.ts";
 
 const DAY_MS = 86_400_000;
 const PERIOD_MONTHS: Record<CommitmentPeriod, number> = { MONTH: 1, QUARTER: 3, YEAR: 12 };
@@ -44,6 +45,7 @@ export async function addContract(db: PrismaClient, actor: Actor, input: AddCont
     const commitments: { productId: string; quantity: string; period: CommitmentPeriod }[] = [];
     for (const [i, commitment] of data.commitments.entries()) {
       const product = await resolveProduct(tx, actor.organizationId, commitment.product);
+      requireWholeIfCounted(product, commitment.quantity, `commitments.${i}.quantity`);
       if (commitments.some((c) => c.productId === product.id && c.period === commitment.period)) {
         throw new InvalidInputError(`commitments.${i}.product`, "error.duplicateProduct", { product: product.sku });
       }

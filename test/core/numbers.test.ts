@@ -175,8 +175,8 @@ describeEachDatabase("numbers, units and dates in commands", (get) => {
     expect(await lines()).toEqual([["BOLT-10", 1, 120000], ["BOLT-10", 1, 120000]]);
   });
 
-  it("refuses a fraction of a counted unit, in the text command and the form", async () => {
-    const { en, de, submit, account, lines } = await setup();
+  it("refuses a fraction of a counted unit, in the text command, the form and a contract commitment", async () => {
+    const { en, de, submit, account, lines, db, actor } = await setup();
     const english = await en("order log acme 2.5 HELMET-S");
     expect(english.ok).toBe(false);
     expect(replyText(english)).toMatch(/HELMET-S is counted in pcs: the quantity must be a whole number, like 2 or 3/);
@@ -184,6 +184,10 @@ describeEachDatabase("numbers, units and dates in commands", (get) => {
     expect(replyText(await en("order log acme 0.5 BOLT-10"))).toMatch(/like 1 or 2/);
     const form = await submit("order.log", { account: account.id, product1: "HELMET-S", quantity1: "1.5" });
     expect(form.blocks[0]).toMatchObject({ kind: "form", form: { errors: { quantity1: expect.stringMatching(/whole number, like 1 or 2/) } } });
+    const commit = await en("contract add acme Frame from 2026-01-01 to 2026-12-31 commit 10.5 HELMET-S per year");
+    expect(replyText(commit)).toMatch(/HELMET-S is counted in pcs: the quantity must be a whole number, like 10 or 11/);
+    expect(replyText(await en("contract add acme Frame from 2026-01-01 to 2026-12-31 commit 10.5 WIRE per year"))).toMatch(/Contract K-1 Frame added/);
+    expect(await db.contractCommitment.count({ where: { contract: { organizationId: actor.organizationId } } })).toBe(1);
     expect(await lines()).toEqual([]);
     expect(replyText(await en("order log acme 3 HELMET-S, 2.75 WIRE"))).toMatch(/3 pcs \| HELMET-S[\s\S]*2\.75 kg \| WIRE/);
   });
@@ -197,6 +201,9 @@ describeEachDatabase("numbers, units and dates in commands", (get) => {
     expect(replyText(await de("order log acme fünf BOLT-10"))).toMatch(/„fünf“ ist keine Menge: schreib die Zahl in Ziffern, z\. B\. 5\./);
     expect(replyText(await en("order log acme 10 BOLT-10, twelve NUT-10"))).toMatch(/"twelve" is not a quantity[\s\S]*like 12/);
     expect(replyText(await en("order log acme 1 BOLT-10 @ 999999999999999"))).toMatch(/too large for an amount: at most €100,000,000,000\.00/);
+    expect(replyText(await en("order log acme 1 BOLT-10 @ 1.125"))).toMatch(/"1\.125" has more decimals than an amount in EUR can have \(at most 2\)/);
+    expect(replyText(await de("order log acme 1 BOLT-10 @ 1,125"))).toMatch(/„1,125“ hat mehr Nachkommastellen, als ein Betrag in EUR haben kann \(höchstens 2\)/);
+    expect(replyText(await en("order log acme 1 BOLT-10 @ JPY 5.5"))).toMatch(/at most 0/);
     expect(await lines()).toEqual([]);
   });
 
@@ -231,6 +238,17 @@ describeEachDatabase("numbers, units and dates in commands", (get) => {
     const contract = await onTuesday.say("contract add acme Frame from 2027-01-01 to 2027-12-31 price BOLT-10=2,30 commit 5.000 BOLT-10 per quarter", { locale: "de" });
     expect(replyText(contract)).toMatch(/Beginn: Fr\., 1\. Jan\. 2027[\s\S]*Vereinbarte Preise: BOLT-10 2,30\s€[\s\S]*Abnahmemengen: 5\.000 pcs BOLT-10 pro Quartal/);
     expect(replyText(await onTuesday.say(`product add ROLL-1 "Tape" price 3.20 unit roll`, { locale: "en" }))).toMatch(/Unit: roll \(counted: whole quantities only\)/);
+  });
+
+  it("shows the order form's price example as the caller writes amounts", async () => {
+    const { say } = await setup();
+    const placeholder = async (locale: string) => {
+      const reply = await say("order", { locale });
+      const form = reply.blocks[0]!.kind === "form" ? reply.blocks[0]!.form : undefined;
+      return form?.fields.find((f) => f.name === "price1")?.placeholder;
+    };
+    expect(await placeholder("en")).toBe("€1,234.50");
+    expect(await placeholder("de")).toBe("1.234,50\u00a0€");
   });
 
   it("says a number over its maximum is too large, not too long", async () => {

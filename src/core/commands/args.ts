@@ -27,7 +27,8 @@ export function day(tokens: Token[] | undefined, ctx: CommandContext, what = "da
 export function comingDay(tokens: Token[] | undefined, ctx: CommandContext, what = "date", field?: string): string {
   const parsed = day(tokens, ctx, what, field);
   if (parsed < ctx.today) {
-    throw new UsageError("usage.pastDate", { text: joinTokens(tokens ?? []), date: weekdayDay(ctx.locale, dayToDate(parsed)), today: weekdayDay(ctx.locale, dayToDate(ctx.today)) }, field);
+    const [date, today] = [parsed, ctx.today].map((d) => weekdayDay(ctx.locale, dayToDate(d)));
+    throw new UsageError("usage.pastDate", { text: joinTokens(tokens ?? []), date: date!, today: today! }, field);
   }
   return parsed;
 }
@@ -44,12 +45,12 @@ export function money(text: string, ctx: CommandContext, currencyHint: string | 
   const perMajor = minorPerMajor(currency);
   if ("ambiguous" in parsed) {
     const [first, second] = parsed.ambiguous.map((major) => toMinor(major, perMajor));
-    if (first === null || second === null || first === undefined || second === undefined) throw new UsageError("usage.badAmount", { text }, field);
+    if (first == null || second == null) throw new UsageError("usage.badAmount", { text }, field);
     throw new UsageError("usage.ambiguousNumber", { text, first: ctx.fmt.money(first, currency), second: ctx.fmt.money(second, currency) }, field);
   }
   if (Number(parsed.major) * perMajor > MAX_MINOR) throw new UsageError("usage.amountTooLarge", { text, max: ctx.fmt.money(MAX_MINOR, currency) }, field);
   const minor = toMinor(parsed.major, perMajor);
-  if (minor === null) throw new UsageError("usage.badAmount", { text }, field);
+  if (minor === null) throw new UsageError("usage.amountDecimals", { text, currency, decimals: Math.round(Math.log10(perMajor)) }, field);
   if (minor > MAX_MINOR) throw new UsageError("usage.amountTooLarge", { text, max: ctx.fmt.money(MAX_MINOR, currency) }, field);
   return { minor, ...(parsed.currency ? { currency: parsed.currency } : {}) };
 }

@@ -77,7 +77,7 @@ async function orderForm(ctx: CommandContext, values: FormValues = {}): Promise<
     lineFields.push(
       { name: `product${i}`, label: ctx.t("form.productN", { n: i }), type: "select", required: i === 1, options: products, ...value(values, `product${i}`), ...(products.length || i > 1 ? {} : { hint: ctx.t("form.noProducts") }) },
       { name: `quantity${i}`, label: ctx.t("form.quantityN", { n: i }), type: "number", required: i === 1, ...value(values, `quantity${i}`) },
-      { name: `price${i}`, label: ctx.t("form.priceN", { n: i }), type: "text", required: false, placeholder: "1.234,50 €", hint: ctx.t("form.priceHint"), ...value(values, `price${i}`) },
+      { name: `price${i}`, label: ctx.t("form.priceN", { n: i }), type: "text", required: false, placeholder: ctx.fmt.money(123450, ctx.boundAccount?.currency ?? ctx.organization.currency), hint: ctx.t("form.priceHint"), ...value(values, `price${i}`) },
     );
   }
   return {
