@@ -66,8 +66,8 @@ try {
   `);
   // Invoices over five years; recent ones partly unpaid; a sprinkle of wrong amounts and terms.
   await sql.query(`
-    INSERT INTO "Invoice" (id, "organizationId", "accountId", number, "amountMinor", currency, "issuedOn", "dueOn", "orderId", "paidOn")
-      SELECT 'i-' || g, 'org-bench', 'a-' || (o % ${ACCOUNTS}), 'R-' || g,
+    INSERT INTO "Invoice" (id, "organizationId", "refNumber", "accountId", number, "amountMinor", currency, "issuedOn", "dueOn", "orderId", "paidOn")
+      SELECT 'i-' || g, 'org-bench', g, 'a-' || (o % ${ACCOUNTS}), 'R-' || g,
              10 * (1000 + ${product('o')}) + (CASE WHEN g % 500 = 0 THEN 100 ELSE 0 END), 'EUR',
              current_date - age, current_date - age + (CASE WHEN g % 400 = 3 THEN 45 ELSE 30 END),
              CASE WHEN g % 1000 = 9 THEN NULL ELSE 'o-' || o END,

@@ -53,6 +53,11 @@ export async function listAccounts(db: PrismaClient, actor: Actor, options: { mi
   });
 }
 
+/** How many accounts the organization has (to tell "none of yours" from "none at all"). */
+export async function countAccounts(db: PrismaClient, actor: Actor): Promise<number> {
+  return db.account.count({ where: { organizationId: actor.organizationId } });
+}
+
 export async function showAccount(db: PrismaClient, actor: Actor, ref: string) {
   return inTransaction(db, async (tx) => {
     const account = await resolveAccount(tx, actor.organizationId, ref);

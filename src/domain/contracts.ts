@@ -9,9 +9,10 @@ import { parseNumberRef, resolveAccount, resolveProduct } from "./references.ts"
 import { audit, inTransaction, nextNumber } from "./tx.ts";
 import { validate } from "./validate.ts";
 import { requireWholeIfCounted } from "./products.ts";
+import { commitmentWindow, expectedSoFar } from "./rules/commitment-period.ts";
+import { addDays, localDay } from "./rules/time.ts";
 
 const DAY_MS = 86_400_000;
-const PERIOD_MONTHS: Record<CommitmentPeriod, number> = { MONTH: 1, QUARTER: 3, YEAR: 12 };
 
 export const addContractInput = z.object({
   account: limits.reference,
@@ -83,17 +84,20 @@ export async function addContract(db: PrismaClient, actor: Actor, input: AddCont
   });
 }
 
-export async function listContracts(db: PrismaClient, actor: Actor, input: { account: string }) {
-  const data = validate(z.object({ account: limits.reference }), input);
+/** The contracts of one account, or of the whole organization when no account is named. */
+export async function listContracts(db: PrismaClient, actor: Actor, input: { account?: string | undefined }) {
+  const data = validate(z.object({ account: limits.reference.optional() }), input);
   return inTransaction(db, async (tx) => {
-    const account = await resolveAccount(tx, actor.organizationId, data.account);
+    const account = data.account ? await resolveAccount(tx, actor.organizationId, data.account) : null;
     const contracts = await tx.contract.findMany({
-      where: { organizationId: actor.organizationId, accountId: account.id },
+      where: { organizationId: actor.organizationId, ...(account ? { accountId: account.id } : {}) },
       include: {
+        account: { select: { name: true } },
         prices: { include: { product: true }, orderBy: { product: { sku: "asc" } } },
         commitments: { include: { product: true }, orderBy: { product: { sku: "asc" } } },
       },
-      orderBy: [{ startsOn: "desc" }, { number: "desc" }],
+      orderBy: account ? [{ startsOn: "desc" }, { number: "desc" }] : [{ account: { name: "asc" } }, { startsOn: "desc" }, { number: "desc" }],
+      take: 200,
     });
     return { account, contracts };
   });
@@ -101,14 +105,15 @@ export async function listContracts(db: PrismaClient, actor: Actor, input: { acc
 
 export const showContractInput = z.object({
   contract: limits.reference,
-  /** The day whose commitment period is reported; defaults to today (UTC). */
+  /** The day whose commitment period is reported; defaults to the organization's today. */
   today: limits.isoDay.optional(),
 });
 
 /**
- * A contract with its prices and commitments; each commitment carries the quantity ordered so far
- * in its current period. Periods run from the contract start (a YEAR commitment on a contract
- * starting 1 April runs April to March), clipped to the contract's end.
+ * A contract with its prices and commitments; each commitment carries its current period, the
+ * quantity ordered in it so far (orders counted on their day in the organization's time zone) and
+ * what was expected by now: the same periods and pro-rata target as the commitment check
+ * (src/domain/rules/commitment-period.ts).
  */
 export async function showContract(db: PrismaClient, actor: Actor, input: z.input<typeof showContractInput>) {
   const data = validate(showContractInput, input);
@@ -118,13 +123,17 @@ export async function showContract(db: PrismaClient, actor: Actor, input: z.inpu
       where: { organizationId: actor.organizationId, number },
       include: {
         account: true,
+        organization: { select: { timeZone: true } },
         prices: { include: { product: true }, orderBy: { product: { sku: "asc" } } },
         commitments: { include: { product: true }, orderBy: { product: { sku: "asc" } } },
       },
     });
     if (!contract) throw new NotFoundError("contract", data.contract);
-    const today = data.today ? limits.dayToDate(data.today) : limits.dayToDate(limits.dateToDay(actor.now));
-    const periods = contract.commitments.map((c) => currentPeriod(contract.startsOn, contract.endsOn, c.period, today));
+    const timeZone = contract.organization.timeZone;
+    const today = data.today ?? localDay(actor.now, timeZone);
+    const startsOn = limits.dateToDay(contract.startsOn);
+    const endsOn = limits.dateToDay(contract.endsOn);
+    const windows = contract.commitments.map((c) => commitmentWindow(startsOn, endsOn, c.period, today));
     const lines =
       contract.commitments.length === 0 ? []
       : await tx.orderLine.findMany({
@@ -134,22 +143,34 @@ export async function showContract(db: PrismaClient, actor: Actor, input: z.inpu
               organizationId: actor.organizationId,
               accountId: contract.accountId,
               status: { not: "CANCELLED" },
-              orderedAt: { gte: minDate(periods.map((p) => p.from)), lt: maxDate(periods.map((p) => p.until)) },
+              // A day of slack each side; the local order day decides below.
+              orderedAt: {
+                gte: limits.dayToDate(addDays(windows.reduce((m, w) => (w.start < m ? w.start : m), windows[0]!.start), -1)),
+                lt: limits.dayToDate(addDays(windows.reduce((m, w) => (w.end > m ? w.end : m), windows[0]!.end), 2)),
+              },
             },
           },
           select: { productId: true, quantity: true, order: { select: { orderedAt: true } } },
         });
     const commitments = contract.commitments.map((c, i) => {
-      const period = periods[i]!;
+      const window = windows[i]!;
+      const through = today < window.end ? today : window.end;
       const ordered = lines
-        .filter((l) => l.productId === c.productId && l.order.orderedAt >= period.from && l.order.orderedAt < period.until)
+        .filter((l) => l.productId === c.productId)
+        .filter((l) => {
+          const day = localDay(l.order.orderedAt, timeZone);
+          return day >= window.start && day <= through;
+        })
         .reduce((sum, l) => sum + Number(l.quantity), 0);
+      const { target } = expectedSoFar(Number(c.quantity), window, through);
       return {
         ...c,
         ordered: Math.round(ordered * 1000) / 1000,
-        periodFrom: period.from,
+        /** What the check expects by today: the quantity pro rata of the period elapsed. */
+        expected: Math.round(target * 1000) / 1000,
+        periodFrom: limits.dayToDate(window.start),
         /** The last day of the period (inclusive). */
-        periodTo: new Date(period.until.getTime() - DAY_MS),
+        periodTo: limits.dayToDate(window.end),
       };
     });
     return { ...contract, commitments };
@@ -160,24 +181,8 @@ function nextDay(day: string): string {
   return limits.dateToDay(new Date(limits.dayToDate(day).getTime() + DAY_MS));
 }
 
-function addMonths(date: Date, months: number): Date {
-  const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1));
-  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(date.getUTCDate(), lastDay));
-  return d;
-}
-
-/** The period containing `day` ([from, until), until exclusive), clamped to the contract's term. */
+/** The period containing `day` ([from, until), until exclusive), clamped to the contract's term (see commitmentWindow). */
 export function currentPeriod(startsOn: Date, endsOn: Date, period: CommitmentPeriod, day: Date): { from: Date; until: Date } {
-  const step = PERIOD_MONTHS[period];
-  const end = new Date(endsOn.getTime() + DAY_MS);
-  const at = day < startsOn ? startsOn : day >= end ? new Date(end.getTime() - DAY_MS) : day;
-  let k = 0;
-  while (addMonths(startsOn, (k + 1) * step) <= at) k++;
-  const from = addMonths(startsOn, k * step);
-  const until = addMonths(startsOn, (k + 1) * step);
-  return { from, until: until > end ? end : until };
+  const window = commitmentWindow(limits.dateToDay(startsOn), limits.dateToDay(endsOn), period, limits.dateToDay(day));
+  return { from: limits.dayToDate(window.start), until: limits.dayToDate(addDays(window.end, 1)) };
 }
-
-const minDate = (dates: Date[]) => new Date(Math.min(...dates.map((d) => d.getTime())));
-const maxDate = (dates: Date[]) => new Date(Math.max(...dates.map((d) => d.getTime())));

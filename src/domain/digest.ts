@@ -1,7 +1,11 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import type { Severity } from "../generated/prisma/enums.ts";
+import type { Platform, Severity } from "../generated/prisma/enums.ts";
+import type { Actor } from "./actor.ts";
 import { NotFoundError } from "./errors.ts";
-import { addDays, localDay } from "./rules/time.ts";
+import { requireOrg } from "./permissions.ts";
+import { invoiceLabel } from "./rules/labels.ts";
+import { addDays, daysBetween, localDay } from "./rules/time.ts";
+import { audit, inTransaction } from "./tx.ts";
 
 /** Money totals per currency, with how many items make them. */
 export interface MoneyTotal {
@@ -13,6 +17,8 @@ export interface MoneyTotal {
 export interface Deadline {
   day: string;
   kind: "milestone" | "project" | "contract" | "invoice";
+  /** Days past due (open milestones whose day has gone by); 0 for what is still ahead. */
+  overdueDays: number;
   number: string;
   name: string;
   project?: string;
@@ -27,7 +33,10 @@ export interface DigestAccount {
   unpaid: MoneyTotal[];
   overdue: MoneyTotal[];
   deadlines: Deadline[];
+  /** Flags nobody has taken up yet (status OPEN). */
   openFlags: { total: number; bySeverity: Record<Severity, number> };
+  /** Flags someone acknowledged or snoozed: known, so listed apart and not counted as open. */
+  knownFlags: number;
   openCases: { total: number; pastSla: number };
 }
 
@@ -47,8 +56,9 @@ const HORIZON_DAYS = 14;
 
 /**
  * The managers' overview, as plain data: per account its open orders, unpaid and overdue invoice
- * totals, deadlines in the next 14 days, open flags and open cases. A fixed number of grouped
- * queries whatever the number of accounts. `digestReply` (src/core/messages) renders it.
+ * totals, overdue milestones and deadlines in the next 14 days, open flags (acknowledged and
+ * snoozed ones counted apart, as known) and open cases. A fixed number of grouped queries whatever
+ * the number of accounts. `digestReply` (src/core/messages) renders it.
  */
 export async function buildDigest(db: PrismaClient, organizationId: string, options: { accountId?: string; now: Date }): Promise<DigestData> {
   const org = await db.organization.findUnique({ where: { id: organizationId } });
@@ -74,7 +84,7 @@ export async function buildDigest(db: PrismaClient, organizationId: string, opti
       SELECT p."accountId", m."dueOn"::text AS day, m.number, m.name, p.name AS project
       FROM "Milestone" m JOIN "Project" p ON p.id = m."projectId"
       WHERE m."organizationId" = ${organizationId} AND (${acct}::text IS NULL OR p."accountId" = ${acct})
-        AND m.status = 'OPEN' AND m."dueOn" BETWEEN ${today}::date AND ${until}::date`,
+        AND m.status = 'OPEN' AND p.status = 'OPEN' AND m."dueOn" <= ${until}::date`,
     db.$queryRaw<{ accountId: string; day: string; number: number; name: string }[]>`
       SELECT "accountId", "dueOn"::text AS day, number, name FROM "Project"
       WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct})
@@ -83,14 +93,14 @@ export async function buildDigest(db: PrismaClient, organizationId: string, opti
       SELECT "accountId", "endsOn"::text AS day, number, name FROM "Contract"
       WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct})
         AND "endsOn" BETWEEN ${today}::date AND ${until}::date`,
-    db.$queryRaw<{ accountId: string; day: string; number: string; minor: number; currency: string }[]>`
-      SELECT "accountId", "dueOn"::text AS day, number, "amountMinor"::float8 AS minor, currency::text AS currency FROM "Invoice"
+    db.$queryRaw<{ accountId: string; day: string; refNumber: number; number: string; minor: number; currency: string }[]>`
+      SELECT "accountId", "dueOn"::text AS day, "refNumber", number, "amountMinor"::float8 AS minor, currency::text AS currency FROM "Invoice"
       WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct})
         AND "paidOn" IS NULL AND "dueOn" BETWEEN ${today}::date AND ${until}::date`,
-    db.$queryRaw<{ accountId: string; severity: Severity; count: number }[]>`
-      SELECT "accountId", severity::text AS severity, count(*)::int AS count FROM "Flag"
+    db.$queryRaw<{ accountId: string; severity: Severity; open: boolean; count: number }[]>`
+      SELECT "accountId", severity::text AS severity, status = 'OPEN' AS open, count(*)::int AS count FROM "Flag"
       WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct}) AND status <> 'RESOLVED'
-      GROUP BY 1, 2`,
+      GROUP BY 1, 2, 3`,
     db.$queryRaw<{ accountId: string; count: number; pastSla: number }[]>`
       SELECT "accountId", count(*)::int AS count, count(*) FILTER (WHERE "slaDueAt" < ${options.now})::int AS "pastSla" FROM "Case"
       WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct}) AND status = 'OPEN'
@@ -106,6 +116,7 @@ export async function buildDigest(db: PrismaClient, organizationId: string, opti
       overdue: [],
       deadlines: [],
       openFlags: { total: 0, bySeverity: { INFO: 0, WARNING: 0, CRITICAL: 0 } },
+      knownFlags: 0,
       openCases: { total: 0, pastSla: 0 },
     });
   }
@@ -121,13 +132,21 @@ export async function buildDigest(db: PrismaClient, organizationId: string, opti
     a.unpaid.push({ currency: i.currency, minor: i.minor, count: i.count });
     if (i.overdueCount > 0) a.overdue.push({ currency: i.currency, minor: i.overdueMinor, count: i.overdueCount });
   }
-  for (const m of milestones) byId.get(m.accountId)?.deadlines.push({ day: m.day, kind: "milestone", number: String(m.number), name: m.name, project: m.project });
-  for (const p of projects) byId.get(p.accountId)?.deadlines.push({ day: p.day, kind: "project", number: String(p.number), name: p.name });
-  for (const c of contracts) byId.get(c.accountId)?.deadlines.push({ day: c.day, kind: "contract", number: String(c.number), name: c.name });
-  for (const i of dueInvoices) byId.get(i.accountId)?.deadlines.push({ day: i.day, kind: "invoice", number: i.number, name: i.number, amountMinor: i.minor, currency: i.currency });
+  for (const m of milestones) {
+    byId.get(m.accountId)?.deadlines.push({ day: m.day, kind: "milestone", overdueDays: Math.max(0, daysBetween(m.day, today)), number: String(m.number), name: m.name, project: m.project });
+  }
+  for (const p of projects) byId.get(p.accountId)?.deadlines.push({ day: p.day, kind: "project", overdueDays: 0, number: String(p.number), name: p.name });
+  for (const c of contracts) byId.get(c.accountId)?.deadlines.push({ day: c.day, kind: "contract", overdueDays: 0, number: String(c.number), name: c.name });
+  for (const i of dueInvoices) {
+    byId.get(i.accountId)?.deadlines.push({ day: i.day, kind: "invoice", overdueDays: 0, number: invoiceLabel(i), name: i.number, amountMinor: i.minor, currency: i.currency });
+  }
   for (const f of flags) {
     const a = f.accountId ? byId.get(f.accountId) : undefined;
     if (!a) continue;
+    if (!f.open) {
+      a.knownFlags += f.count;
+      continue;
+    }
     a.openFlags.total += f.count;
     a.openFlags.bySeverity[f.severity] += f.count;
   }
@@ -149,5 +168,37 @@ export async function buildDigest(db: PrismaClient, organizationId: string, opti
 
 /** An account with nothing open and nothing due is left out of the rendered digest. */
 export function isQuiet(a: DigestAccount): boolean {
-  return a.openOrders.count === 0 && a.unpaid.length === 0 && a.deadlines.length === 0 && a.openFlags.total === 0 && a.openCases.total === 0;
+  return a.openOrders.count === 0 && a.unpaid.length === 0 && a.deadlines.length === 0 && a.openFlags.total === 0 && a.knownFlags === 0 && a.openCases.total === 0;
+}
+
+/**
+ * Makes the channel a request came from the managers' digest channel (a ChannelBinding with
+ * purpose DIGEST and no account), and sends the digest to channels from now on. Admins and
+ * managers may do it; binding the same channel twice changes nothing.
+ */
+export async function bindDigestChannel(db: PrismaClient, actor: Actor, input: { platform: Platform; channelId: string }) {
+  return inTransaction(db, async (tx) => {
+    await requireOrg(tx, actor, "digest.bind");
+    const org = await tx.organization.findUniqueOrThrow({ where: { id: actor.organizationId } });
+    const key = { organizationId: actor.organizationId, platform: input.platform, channelId: input.channelId, purpose: "DIGEST" as const };
+    const existing = await tx.channelBinding.findUnique({ where: { organizationId_platform_channelId_purpose: key } });
+    if (!existing) await tx.channelBinding.create({ data: { ...key, accountId: null } });
+    const switched = org.digestTarget !== "CHANNEL";
+    if (switched) await tx.organization.update({ where: { id: org.id }, data: { digestTarget: "CHANNEL" } });
+    if (!existing || switched) await audit(tx, actor, "digest.bind", "Organization", org.id, { platform: input.platform, channelId: input.channelId, switchedFromDirect: switched });
+    const channels = await tx.channelBinding.count({ where: { organizationId: actor.organizationId, purpose: "DIGEST", accountId: null } });
+    return { organization: org, created: !existing, switchedFromDirect: switched, channels, weekday: org.digestWeekday, hour: org.digestHour, timeZone: org.timeZone };
+  });
+}
+
+/** The channel stops receiving the digest. Returns whether it was bound. */
+export async function unbindDigestChannel(db: PrismaClient, actor: Actor, input: { platform: Platform; channelId: string }) {
+  return inTransaction(db, async (tx) => {
+    await requireOrg(tx, actor, "digest.bind");
+    const removed = await tx.channelBinding.deleteMany({
+      where: { organizationId: actor.organizationId, platform: input.platform, channelId: input.channelId, purpose: "DIGEST" },
+    });
+    if (removed.count) await audit(tx, actor, "digest.unbind", "Organization", actor.organizationId, { platform: input.platform, channelId: input.channelId });
+    return { removed: removed.count > 0 };
+  });
 }

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Actor } from "./actor.ts";
-import { AmbiguousError, ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
+import type { Invoice } from "../generated/prisma/client.ts";
+import { ConflictError, DomainError, InvalidInputError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
 import { parseNumberRef, resolveAccount } from "./references.ts";
-import { audit, inTransaction } from "./tx.ts";
+import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
 
 const DAY_MS = 86_400_000;
@@ -23,9 +24,70 @@ export const addInvoiceInput = z.object({
 });
 export type AddInvoiceInput = z.input<typeof addInvoiceInput>;
 
+/** kam's own reference of an invoice ("I-7"); the supplier's number may repeat, this does not. */
+export function invoiceRef(invoice: { refNumber: number }): string {
+  return `I-${invoice.refNumber}`;
+}
+
+export { invoiceLabel } from "./rules/labels.ts";
+
+const INVOICE_REF = /^I-?(\d{1,9})$/i;
+
+/** One of several invoices a reference could mean; the caller lists them to choose from. */
+export interface InvoiceCandidate {
+  refNumber: number;
+  number: string;
+  accountName: string;
+  amountMinor: bigint;
+  currency: string;
+  issuedOn: Date;
+  paidOn: Date | null;
+}
+
+/** A supplier's invoice number that several invoices carry: say which one by its reference (I-7). */
+export class AmbiguousInvoiceError extends DomainError {
+  constructor(ref: string, readonly invoices: InvoiceCandidate[]) {
+    super("error.ambiguousInvoice", {
+      ref,
+      count: invoices.length,
+      candidates: invoices.map((i) => `${invoiceRef(i)} (${i.accountName})`).join(", "),
+      first: invoiceRef(invoices[0]!),
+    });
+  }
+}
+
 /**
- * Records an invoice. A number already used is accepted on purpose: duplicates are a finding for
- * the scheduled checks, not a reason to lose the record.
+ * The one invoice a reference names: kam's reference (I-7) first, else the supplier's number
+ * (case-insensitive), optionally within one account. A number that several invoices carry is
+ * refused as ambiguous, listing them all: paying "one of them" would be a guess.
+ */
+export async function resolveInvoice(tx: Tx, organizationId: string, ref: string, accountId?: string) {
+  const wanted = ref.trim();
+  const byRef = INVOICE_REF.exec(wanted);
+  if (byRef) {
+    const invoice = await tx.invoice.findFirst({
+      where: { organizationId, refNumber: Number(byRef[1]), ...(accountId ? { accountId } : {}) },
+      include: { account: true, order: true },
+    });
+    if (invoice) return invoice;
+  }
+  const invoices = await tx.invoice.findMany({
+    where: { organizationId, number: { equals: wanted, mode: "insensitive" }, ...(accountId ? { accountId } : {}) },
+    include: { account: true, order: true },
+    orderBy: [{ issuedOn: "asc" }, { refNumber: "asc" }],
+    take: 20,
+  });
+  if (invoices.length === 0) throw new NotFoundError("invoice", wanted);
+  if (invoices.length > 1) {
+    throw new AmbiguousInvoiceError(wanted, invoices.map((i) => ({ ...i, accountName: i.account.name })));
+  }
+  return invoices[0]!;
+}
+
+/**
+ * Records an invoice under the next reference (I-7). A number the account already used is accepted
+ * on purpose (duplicates are a finding for the scheduled checks, not a reason to lose the record),
+ * and returned as `sameNumber` so that the caller warns at once.
  */
 export async function addInvoice(db: PrismaClient, actor: Actor, input: AddInvoiceInput) {
   const data = validate(addInvoiceInput, input);
@@ -41,6 +103,7 @@ export async function addInvoice(db: PrismaClient, actor: Actor, input: AddInvoi
         where: { organizationId: actor.organizationId, accountId: account.id, number: parseNumberRef("order", data.order, "O") },
       });
       if (!order) throw new NotFoundError("order", data.order);
+      if (order.status === "CANCELLED") throw new InvalidInputError("order", "error.invoiceCancelledOrder", { order: `O-${order.number}` });
       orderId = order.id;
     }
     const issuedOn = limits.dayToDate(data.issuedOn);
@@ -55,9 +118,16 @@ export async function addInvoice(db: PrismaClient, actor: Actor, input: AddInvoi
       });
       dueOn = new Date(issuedOn.getTime() + (contract?.paymentTermsDays ?? DEFAULT_PAYMENT_TERMS_DAYS) * DAY_MS);
     }
+    const sameNumber = await tx.invoice.findMany({
+      where: { organizationId: actor.organizationId, accountId: account.id, number: { equals: data.number, mode: "insensitive" } },
+      orderBy: [{ issuedOn: "asc" }, { refNumber: "asc" }],
+      take: 10,
+    });
+    const refNumber = await nextNumber(tx, actor.organizationId, "invoice");
     const invoice = await tx.invoice.create({
       data: {
         organizationId: actor.organizationId,
+        refNumber,
         accountId: account.id,
         number: data.number,
         amountMinor: BigInt(data.amount.minor),
@@ -69,6 +139,7 @@ export async function addInvoice(db: PrismaClient, actor: Actor, input: AddInvoi
       include: { account: true, order: true },
     });
     await audit(tx, actor, "invoice.create", "Invoice", invoice.id, {
+      ref: invoiceRef(invoice),
       number: data.number,
       account: account.id,
       amountMinor: data.amount.minor,
@@ -76,41 +147,28 @@ export async function addInvoice(db: PrismaClient, actor: Actor, input: AddInvoi
       orderId,
       issuedOn: data.issuedOn,
       dueOn: limits.dateToDay(dueOn),
+      ...(sameNumber.length ? { sameNumberAs: sameNumber.map(invoiceRef) } : {}),
     });
-    return invoice;
+    return { ...invoice, sameNumber: sameNumber as Invoice[] };
   });
 }
 
 export const markInvoicePaidInput = z.object({
+  /** kam's reference (I-7) or the supplier's number. */
   number: invoiceNumber,
   paidOn: limits.isoDay,
   account: limits.reference.optional(),
 });
 
-/**
- * Marks an invoice paid. When the same number was recorded twice for one account (a duplicate),
- * the earliest unpaid one is marked.
- */
+/** Marks one invoice paid, named by its reference (I-7) or by a number only it carries. */
 export async function markInvoicePaid(db: PrismaClient, actor: Actor, input: z.input<typeof markInvoicePaidInput>) {
   const data = validate(markInvoicePaidInput, input);
   return inTransaction(db, async (tx) => {
     const account = data.account ? await resolveAccount(tx, actor.organizationId, data.account) : null;
-    const invoices = await tx.invoice.findMany({
-      where: {
-        organizationId: actor.organizationId,
-        number: { equals: data.number, mode: "insensitive" },
-        ...(account ? { accountId: account.id } : {}),
-      },
-      include: { account: true },
-      orderBy: [{ issuedOn: "asc" }, { createdAt: "asc" }],
-    });
-    if (invoices.length === 0) throw new NotFoundError("invoice", data.number);
-    const accounts = [...new Set(invoices.map((i) => i.account.name))];
-    if (accounts.length > 1) throw new AmbiguousError("invoice", data.number, accounts.sort());
-    const invoice = invoices.find((i) => i.paidOn === null);
-    await requireAccount(tx, actor, "account.write", invoices[0]!.accountId);
-    if (!invoice) {
-      throw new ConflictError("error.alreadyPaid", { invoice: invoices[0]!.number, paidOn: limits.dateToDay(invoices[0]!.paidOn!) });
+    const invoice = await resolveInvoice(tx, actor.organizationId, data.number, account?.id);
+    await requireAccount(tx, actor, "account.write", invoice.accountId);
+    if (invoice.paidOn) {
+      throw new ConflictError("error.alreadyPaid", { invoice: invoiceRef(invoice), paidOn: limits.dateToDay(invoice.paidOn) });
     }
     const paidOn = limits.dayToDate(data.paidOn);
     if (paidOn < invoice.issuedOn) throw new InvalidInputError("paidOn", "error.dateTooEarly", { min: limits.dateToDay(invoice.issuedOn) });
@@ -119,8 +177,23 @@ export async function markInvoicePaid(db: PrismaClient, actor: Actor, input: z.i
       data: { paidOn },
       include: { account: true, order: true },
     });
-    await audit(tx, actor, "invoice.paid", "Invoice", invoice.id, { number: invoice.number, paidOn: data.paidOn });
+    await audit(tx, actor, "invoice.paid", "Invoice", invoice.id, { ref: invoiceRef(invoice), number: invoice.number, paidOn: data.paidOn });
     return paid;
+  });
+}
+
+/** One invoice with its account, order and the flags raised about it (open ones first). */
+export async function showInvoice(db: PrismaClient, actor: Actor, input: { invoice: string; account?: string }) {
+  const data = validate(z.object({ invoice: invoiceNumber, account: limits.reference.optional() }), input);
+  return inTransaction(db, async (tx) => {
+    const account = data.account ? await resolveAccount(tx, actor.organizationId, data.account) : null;
+    const invoice = await resolveInvoice(tx, actor.organizationId, data.invoice, account?.id);
+    const flags = await tx.flag.findMany({
+      where: { organizationId: actor.organizationId, subjectType: "Invoice", subjectId: invoice.id },
+      orderBy: [{ status: "asc" }, { number: "asc" }],
+      take: 20,
+    });
+    return { ...invoice, flags };
   });
 }
 
@@ -140,7 +213,7 @@ export async function listInvoices(db: PrismaClient, actor: Actor, input: z.inpu
         ...(data.scope === "unpaid" ? { paidOn: null } : {}),
       },
       include: { order: true },
-      orderBy: [{ issuedOn: "desc" }, { createdAt: "desc" }],
+      orderBy: [{ issuedOn: "desc" }, { refNumber: "desc" }],
       take: 200,
     });
     return { account, invoices };

@@ -145,6 +145,27 @@ export async function reorder(db: PrismaClient, actor: Actor, input: z.input<typ
   });
 }
 
+export const draftOrderInput = z.object({
+  account: limits.reference,
+  lines: z.array(z.object({ product: limits.reference, quantity: limits.quantity })).min(1).max(3),
+});
+
+/**
+ * What an order would be, without writing it: the account and products resolved, the caller's
+ * right to order for the account checked. A prefilled order form is built from it, so that the
+ * person sees and confirms exactly what will be ordered.
+ */
+export async function draftOrder(db: PrismaClient, actor: Actor, input: z.input<typeof draftOrderInput>) {
+  const data = validate(draftOrderInput, input);
+  return inTransaction(db, async (tx) => {
+    const account = await resolveAccount(tx, actor.organizationId, data.account);
+    await requireAccount(tx, actor, "account.write", account.id);
+    const lines = [];
+    for (const line of data.lines) lines.push({ product: await resolveProduct(tx, actor.organizationId, line.product), quantity: line.quantity });
+    return { account, lines };
+  });
+}
+
 const FORWARD: OrderStatus[] = ["RECEIVED", "CONFIRMED", "IN_PRODUCTION", "SHIPPED", "DELIVERED", "INVOICED"];
 
 /** Orders move forward through their lifecycle (steps may be skipped); delivered or invoiced orders cannot be cancelled. */
@@ -163,6 +184,11 @@ export async function changeOrderStatus(db: PrismaClient, actor: Actor, input: {
     await requireAccount(tx, actor, "account.write", order.accountId);
     if (!canMove(order.status, status)) {
       throw new ConflictError("error.statusMove", { order: order.number, from: order.status, to: status });
+    }
+    // "Invoiced" says an invoice exists: without one it would hide the order from the open ones unbilled.
+    if (status === "INVOICED" && (await tx.invoice.count({ where: { orderId: order.id } })) === 0) {
+      const account = await tx.account.findUniqueOrThrow({ where: { id: order.accountId }, select: { name: true } });
+      throw new ConflictError("error.invoicedWithoutInvoice", { order: order.number, account: account.name });
     }
     const updated = await tx.order.update({
       where: { id: order.id },

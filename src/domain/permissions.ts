@@ -11,7 +11,7 @@ import type { Tx } from "./tx.ts";
  * - members: read everything; write an account's data (orders, projects, invoices, contracts,
  *   cases, flags) when they are on its team in a role other than viewer.
  */
-export type OrgAction = "settings.change" | "account.create" | "product.write" | "workspace.link";
+export type OrgAction = "settings.change" | "account.create" | "product.write" | "workspace.link" | "digest.bind";
 export type AccountAction = "account.write" | "team.change";
 
 async function orgRole(tx: Tx, actor: Actor) {

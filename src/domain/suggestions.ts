@@ -26,6 +26,8 @@ export interface DueReorder {
   lastOrderedOn: Date;
   usualIntervalDays: number;
   overdueDays: number;
+  /** What the account usually orders of it at once: the median of its orders' quantities (lower middle when even, so always one it ordered). */
+  usualQuantity: number;
 }
 
 /**
@@ -37,7 +39,8 @@ export interface DueReorder {
  * buy the product. The top five by share, then by number of buyers.
  *
  * Due reorders: products ordered on at least three different days; due when the days since the
- * last order exceed the median interval between orders by more than 20 %.
+ * last order exceed the median interval between orders by more than 20 %. Each comes with the
+ * quantity the account usually orders of it (per order day), which a reorder proposes.
  */
 export async function suggestForAccount(db: PrismaClient, actor: Actor, input: z.input<typeof suggestInput>) {
   const data = validate(suggestInput, input);
@@ -65,20 +68,23 @@ export async function suggestForAccount(db: PrismaClient, actor: Actor, input: z
       GROUP BY b."productId", p.sku
       ORDER BY share DESC, buyers DESC, p.sku ASC
       LIMIT ${TOP}`;
-    const history = await tx.$queryRaw<{ productId: string; day: Date }[]>`
-      SELECT DISTINCT l."productId", date_trunc('day', o."orderedAt") AS day
+    const history = await tx.$queryRaw<{ productId: string; day: Date; quantity: number }[]>`
+      SELECT l."productId", date_trunc('day', o."orderedAt") AS day, sum(l.quantity)::float8 AS quantity
       FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o.id
       WHERE o."accountId" = ${account.id} AND o."organizationId" = ${actor.organizationId} AND o.status <> 'CANCELLED'
+      GROUP BY 1, 2
       ORDER BY l."productId", day`;
 
     const today = limits.dayToDate(data.today).getTime();
     const days = new Map<string, number[]>();
+    const quantities = new Map<string, number[]>();
     for (const row of history) {
       const list = days.get(row.productId) ?? [];
       list.push(new Date(row.day).getTime());
       days.set(row.productId, list);
+      quantities.set(row.productId, [...(quantities.get(row.productId) ?? []), Number(row.quantity)]);
     }
-    const due: { productId: string; lastOrderedOn: Date; usualIntervalDays: number; overdueDays: number }[] = [];
+    const due: (Omit<DueReorder, "product"> & { productId: string })[] = [];
     for (const [productId, list] of days) {
       if (list.length < 3) continue;
       const intervals = list.slice(1).map((d, i) => (d - list[i]!) / DAY_MS);
@@ -86,7 +92,13 @@ export async function suggestForAccount(db: PrismaClient, actor: Actor, input: z
       const last = list[list.length - 1]!;
       const since = Math.floor((today - last) / DAY_MS);
       if (since > usual * REORDER_SLACK) {
-        due.push({ productId, lastOrderedOn: new Date(last), usualIntervalDays: Math.round(usual), overdueDays: Math.round(since - usual) });
+        due.push({
+          productId,
+          lastOrderedOn: new Date(last),
+          usualIntervalDays: Math.round(usual),
+          overdueDays: Math.round(since - usual),
+          usualQuantity: lowerMedian(quantities.get(productId)!),
+        });
       }
     }
     due.sort((a, b) => b.overdueDays - a.overdueDays);
@@ -101,6 +113,11 @@ export async function suggestForAccount(db: PrismaClient, actor: Actor, input: z
       dueReorders: due.map(({ productId, ...rest }) => ({ product: products.get(productId)!, ...rest })),
     };
   });
+}
+
+function lowerMedian(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 function median(values: number[]): number {

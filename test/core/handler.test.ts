@@ -5,6 +5,9 @@ import { chat, replyText } from "../support/chat.ts";
 import { addToTeam } from "../../src/domain/team.ts";
 import { bindChannel } from "../../src/domain/accounts.ts";
 import { runChecks } from "../../src/domain/checks.ts";
+import { logOrder } from "../../src/domain/orders.ts";
+import { addProduct } from "../../src/domain/products.ts";
+import { addDays } from "../support/domain-fixtures.ts";
 
 const NOW = new Date("2026-11-26T10:00:00Z");
 
@@ -233,5 +236,136 @@ describeEachDatabase("the chat handler", (get) => {
     expect((await say("order list")).ok).toBe(true);
     expect((await say("order log 3 BOLT-10")).visibility).toBe("channel");
     expect((await say("order list")).visibility).toBe("caller");
+  });
+});
+
+describeEachDatabase("the chat handler on issue 11's findings", (get) => {
+  it("refuses `invoice paid` for a number two invoices carry, lists both, warns at entry, and pays the one named I-n", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const { say } = chat(db, actor, { now: NOW });
+    expect(replyText(await say("invoice add acme RE-9002 100,00 € issued 2026-11-10"))).toMatch(/Invoice RE-9002 of €100.00 recorded for ACME Holding GmbH as I-1\./);
+    const second = await say("invoice add acme RE-9002 120,00 € issued 2026-11-12");
+    expect(second.ok).toBe(true);
+    expect(second.blocks).toContainEqual({ kind: "text", tone: "warning", text: expect.stringMatching(/ACME Holding GmbH already has an invoice numbered RE-9002: I-1 of 10 Nov 2026, €100.00\. I-2 is recorded anyway/) });
+    expect(replyText(second)).toContain("[Mark paid] invoice paid I-2");
+
+    const before = await counts(db, actor.organizationId);
+    const ambiguous = await say("invoice paid RE-9002");
+    expect(ambiguous.ok).toBe(false);
+    expect(replyText(ambiguous)).toMatch(/"RE-9002" is the number of 2 invoices: I-1 \(ACME Holding GmbH\), I-2 \(ACME Holding GmbH\)\. Nothing was changed/);
+    expect(replyText(ambiguous)).toMatch(/I-1 \| RE-9002 \| ACME Holding GmbH \| €100.00 \| 10 Nov 2026 \| –/);
+    expect(replyText(ambiguous)).toMatch(/I-2 \| RE-9002 \| ACME Holding GmbH \| €120.00 \| 12 Nov 2026 \| –/);
+    expect(ambiguous.blocks.at(-1)).toEqual({ kind: "actions", buttons: [{ label: "I-1", command: "invoice paid I-1" }, { label: "I-2", command: "invoice paid I-2" }] });
+    expect(await db.invoice.count({ where: { organizationId: actor.organizationId, paidOn: { not: null } } })).toBe(0);
+    expect(await counts(db, actor.organizationId)).toEqual(before);
+    // `on <date>` is kept in the buttons; `invoice show` asks the same way.
+    expect((await say("invoice paid RE-9002 on 2026-11-20")).blocks.at(-1)).toMatchObject({ buttons: [{ command: "invoice paid I-1 on 2026-11-20" }, { command: "invoice paid I-2 on 2026-11-20" }] });
+    expect(replyText(await say("invoice show RE-9002"))).toMatch(/is the number of 2 invoices/);
+
+    expect(replyText(await say("invoice paid I-2 on 2026-11-25"))).toMatch(/Invoice I-2 · RE-9002 \(ACME Holding GmbH\) paid on 25 Nov 2026/);
+    expect(replyText(await say("invoice list acme"))).toMatch(/Ref \| Number[\s\S]*I-2 \| RE-9002 \| €120.00[\s\S]*I-1 \| RE-9002 \| €100.00/);
+    const shown = await say("invoice show i-1");
+    expect(replyText(shown)).toMatch(/Invoice I-1 · RE-9002 · ACME Holding GmbH[\s\S]*Amount: €100.00[\s\S]*Paid: –/);
+    expect(replyText(shown)).toContain("[Mark paid] invoice paid I-1");
+    // The checks name both by reference in the duplicate flag.
+    await runChecks(db, actor.organizationId, { now: NOW });
+    expect(replyText(await say("flags acme"))).toMatch(/Invoice I-2 · RE-9002 carries a number used before \(invoice I-1 · RE-9002 of 10 Nov 2026/);
+    expect(replyText(await say("invoice show I-2"))).toMatch(/Flags about this invoice[\s\S]*F-\d+ \(critical, open\)/);
+  });
+
+  it("names order statuses in the caller's language, and refuses invoiced without an invoice and invoicing a cancelled order", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const { say } = chat(db, actor, { now: NOW });
+    await say("order log acme 10 BOLT-10");
+    await say("order status O-1 delivered");
+    const back = await say("order status O-1 received");
+    expect(back.ok).toBe(false);
+    expect(replyText(back)).toMatch(/Order O-1 is delivered and cannot be set to received\./);
+    expect(replyText(back)).not.toMatch(/DELIVERED|RECEIVED/);
+    const unbilled = await say("order status O-1 invoiced");
+    expect(unbilled.ok).toBe(false);
+    expect(replyText(unbilled)).toMatch(/Order O-1 has no invoice yet, so it cannot be set to invoiced\. Record the invoice first: invoice add "ACME Holding GmbH" <number> <amount> order O-1/);
+    expect((await db.order.findFirstOrThrow({ where: { organizationId: actor.organizationId, number: 1 } })).status).toBe("DELIVERED");
+    await say("invoice add acme RE-1 25,00 € order O-1");
+    expect(replyText(await say("order status O-1 invoiced"))).toMatch(/Order O-1 \(ACME Holding GmbH\) is now invoiced/);
+
+    await say("order log acme 5 BOLT-10");
+    await say("order status O-2 cancelled");
+    const before = await counts(db, actor.organizationId);
+    const cancelled = await say("invoice add acme RE-2 12,50 € order O-2");
+    expect(cancelled.ok).toBe(false);
+    expect(replyText(cancelled)).toMatch(/Order O-2 is cancelled, so no invoice can bill it/);
+    expect(await counts(db, actor.organizationId)).toEqual(before);
+
+    await say("settings language de");
+    expect(replyText(await say("order status O-1 received"))).toMatch(/Bestellung O-1 ist berechnet und kann nicht auf eingegangen gesetzt werden\./);
+    expect(replyText(await say("order status O-2 confirmed"))).toMatch(/Bestellung O-2 ist storniert und kann nicht auf bestätigt gesetzt werden\./);
+    expect(replyText(await say("invoice add acme RE-3 12,50 € order O-2"))).toMatch(/Bestellung O-2 ist storniert, also kann keine Rechnung sie berechnen/);
+  });
+
+  it("says that accounts exist when the caller is on none of their teams, and lists every contract without an account", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const { say } = chat(db, actor, { now: NOW });
+    await say(`account add "Baltic Logistics AG"`);
+    const mine = await say("account list mine");
+    expect(mine.ok).toBe(true);
+    expect(replyText(mine)).toMatch(/You're on no account team yet; 2 accounts exist — account list shows them\./);
+    expect(replyText(mine)).not.toMatch(/No accounts yet/);
+    expect(replyText(mine)).toContain("[All accounts] account list");
+    await say("team add acme Ada account-manager");
+    expect(replyText(await say("account list mine"))).toMatch(/Your accounts \(1\)[\s\S]*ACME Holding GmbH/);
+
+    await say(`contract add acme "Frame 2026" from 2026-01-01 to 2026-12-31`);
+    await say(`contract add baltic "Rahmen" from 2026-03-01 to 2027-02-28`);
+    const all = await say("contract list");
+    expect(all.ok).toBe(true);
+    expect(replyText(all)).toMatch(/Contracts \(2\)[\s\S]*Contract \| Account[\s\S]*K-1 Frame 2026 \| ACME Holding GmbH[\s\S]*K-2 Rahmen \| Baltic Logistics AG/);
+    expect(replyText(await say("contract list baltic"))).toMatch(/Contracts of Baltic Logistics AG \(1\)[\s\S]*K-2 Rahmen/);
+    await say("settings language de");
+    expect(replyText(await say("account list"))).toMatch(/Kunden \(2\)/);
+  });
+
+  it("suggest's Reorder button opens the order form with the due product in its usual quantity; sending it orders just that", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    await addProduct(db, actor, { sku: "LABEL-A6", name: "Labels A6", listPrice: { minor: 1290 } });
+    // LABEL-A6 every three weeks, 25 or 30 rolls (usually 25), last six weeks ago: due.
+    for (const [daysAgo, quantity] of [[105, 25], [84, 30], [63, 25], [42, 25]] as const) {
+      await logOrder(db, actor, { account: "acme", lines: [{ product: "LABEL-A6", quantity }], orderedOn: addDays("2026-11-26", -daysAgo) });
+    }
+    // The account's latest order is of other products.
+    await logOrder(db, actor, { account: "acme", lines: [{ product: "BOLT-10", quantity: 400 }, { product: "NUT-10", quantity: 450 }], orderedOn: "2026-11-25" });
+    const { say, submit } = chat(db, actor, { now: NOW });
+    const suggestion = await say("suggest acme");
+    expect(replyText(suggestion)).toMatch(/LABEL-A6 Labels A6 — last ordered .*usually every 21 days, 25 pcs at a time/);
+    const actions = suggestion.blocks.find((b) => b.kind === "actions");
+    expect(actions).toEqual({ kind: "actions", buttons: [{ label: "Reorder 25 LABEL-A6", command: `order draft "ACME Holding GmbH" 25 LABEL-A6` }] });
+
+    const ordersBefore = await db.order.count({ where: { organizationId: actor.organizationId } });
+    const draft = await say(actions!.kind === "actions" ? actions!.buttons[0]!.command : "");
+    expect(draft.ok).toBe(true);
+    const form = draft.blocks[0]!.kind === "form" ? draft.blocks[0]!.form : null;
+    const account = await db.account.findFirstOrThrow({ where: { organizationId: actor.organizationId, name: "ACME Holding GmbH" } });
+    expect(form?.id).toBe("order.log");
+    expect(Object.fromEntries(form!.fields.filter((f) => f.value !== undefined).map((f) => [f.name, f.value]))).toEqual({ account: account.id, product1: "LABEL-A6", quantity1: "25" });
+    expect(replyText(draft)).toContain(`Or type: order log "ACME Holding GmbH" 25 LABEL-A6`);
+    // Showing the form writes nothing.
+    expect(await db.order.count({ where: { organizationId: actor.organizationId } })).toBe(ordersBefore);
+
+    const sent = await submit("order.log", { account: account.id, product1: "LABEL-A6", quantity1: "25" });
+    expect(replyText(sent)).toMatch(/Order O-6 logged for ACME Holding GmbH: €322.50/);
+    const order = await db.order.findFirstOrThrow({ where: { organizationId: actor.organizationId, number: 6 }, include: { lines: { include: { product: true } } } });
+    expect(order.lines.map((l) => [l.product.sku, Number(l.quantity)])).toEqual([["LABEL-A6", 25]]);
+    expect(order.reorderOfId).toBeNull();
+
+    // A viewer gets no form to fill in; a German caller gets the hint in German.
+    await say("settings language de");
+    expect(replyText(await say(`order draft acme 25 LABEL-A6`))).toContain(`Oder schreib: order log "ACME Holding GmbH" 25 LABEL-A6`);
+    const viewer = await newMember(db, actor.organizationId, "Vera Viewer");
+    await addToTeam(db, actor, { account: "acme", member: "Vera", role: "VIEWER" });
+    expect((await chat(db, viewer.actor, { now: NOW }).say("order draft acme 25 LABEL-A6")).ok).toBe(false);
   });
 });

@@ -4,6 +4,9 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from "../../src/doma
 import { changeOrderStatus, logOrder } from "../../src/domain/orders.ts";
 import { describeEachDatabase } from "../support/databases.ts";
 import { footprint, rejects, twoOrganizations } from "../support/domain-fixtures.ts";
+import { contractCommitment } from "../../src/domain/rules/contract-commitment.ts";
+import { loadCheckData } from "../../src/domain/rules/load.ts";
+import { checkSettingsSchema } from "../../src/domain/rules/settings.ts";
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const d = (s: string) => new Date(`${s}T00:00:00Z`);
@@ -33,11 +36,14 @@ describeEachDatabase("contracts", (get) => {
     expect([second.number, second.noticeDays, second.paymentTermsDays, second.prices.length]).toEqual([2, 0, 365, 0]);
 
     const listed = await listContracts(db, actor, { account: "ACME" });
-    expect(listed.account.id).toBe(account.id);
+    expect(listed.account?.id).toBe(account.id);
     expect(listed.contracts.map((c) => c.number)).toEqual([2, 1]);
     expect(listed.contracts[1]!.prices.map((p) => p.product.sku)).toEqual(["BOLT-10", "NUT-10"]);
     expect(listed.contracts[1]!.commitments.map((c) => c.product.sku)).toEqual(["BOLT-10", "NUT-10"]);
     expect((await listContracts(db, actor, { account: "baltic" })).contracts).toEqual([]);
+    // Without an account: every contract of the organization, with its account.
+    const all = await listContracts(db, actor, {});
+    expect([all.account, all.contracts.map((c) => [c.number, c.account.name])]).toEqual([null, [[2, "ACME Holding GmbH"], [1, "ACME Holding GmbH"]]]);
 
     const events = await db.auditEvent.findMany({ where: { entityType: "Contract", organizationId: actor.organizationId }, orderBy: { createdAt: "asc" } });
     expect(events.map((e) => [e.action, e.entityId, e.actorId])).toEqual([
@@ -73,9 +79,11 @@ describeEachDatabase("contracts", (get) => {
 
     const shown = await showContract(db, actor, { contract: "K-1", today: "2027-03-20" });
     expect(shown.account.name).toBe("ACME Holding GmbH");
-    expect(shown.commitments.map((c) => [c.product.sku, c.period, c.ordered, day(c.periodFrom), day(c.periodTo)])).toEqual([
-      ["BOLT-10", "YEAR", 203, "2027-01-01", "2027-12-31"],
-      ["NUT-10", "QUARTER", 9, "2027-01-01", "2027-03-31"],
+    // Ordered in the period up to that day (the order of 31 March comes later; 200 + 2), and the pro-rata
+    // target by then: 79 of 365 days of 1000, 79 of 90 days of 30.
+    expect(shown.commitments.map((c) => [c.product.sku, c.period, c.ordered, c.expected, day(c.periodFrom), day(c.periodTo)])).toEqual([
+      ["BOLT-10", "YEAR", 202, 216.438, "2027-01-01", "2027-12-31"],
+      ["NUT-10", "QUARTER", 7, 26.333, "2027-01-01", "2027-03-31"],
     ]);
     const earlier = await showContract(db, actor, { contract: "1", today: "2026-12-31" });
     expect(earlier.commitments.map((c) => c.ordered)).toEqual([100, 3]);
@@ -152,4 +160,33 @@ describeEachDatabase("contracts", (get) => {
     expect(await footprint(db, a.org.id)).toEqual(before);
     expect((await showContract(db, a.viewer.actor, { contract: "K-1" })).name).toBe("Secret");
   });
+
+  it("shows a commitment of a contract that starts during the year with the period and target the check uses", async () => {
+    const db = get().prisma;
+    const { actor, org } = await twoOrganizations(db);
+    await db.organization.update({ where: { id: org.id }, data: { timeZone: "Europe/Berlin" } });
+    const contract = await addContract(db, actor, {
+      account: "acme", name: "From October", startsOn: "2026-10-01", endsOn: "2028-09-30",
+      commitments: [{ product: "BOLT-10", quantity: 1200, period: "YEAR" }, { product: "NUT-10", quantity: 300, period: "QUARTER" }],
+    });
+    // Ordered the day before the contract starts: not counted.
+    await logOrder(db, actor, { account: "acme", lines: [{ product: "BOLT-10", quantity: 50 }], orderedOn: "2026-09-30" });
+    await logOrder(db, actor, { account: "acme", lines: [{ product: "BOLT-10", quantity: 150 }, { product: "NUT-10", quantity: 60 }], orderedOn: "2026-10-20" });
+    const at = { ...actor, now: new Date("2026-11-26T10:00:00Z") };
+    const shown = await showContract(db, at, { contract: `K-${contract.number}` });
+    // 57 of 365 days of the contract's first year (1 Oct 2026 – 30 Sep 2027), 57 of 92 days of its first quarter.
+    expect(shown.commitments.map((c) => [c.product.sku, day(c.periodFrom), day(c.periodTo), c.ordered, c.expected])).toEqual([
+      ["BOLT-10", "2026-10-01", "2027-09-30", 150, 187.397],
+      ["NUT-10", "2026-10-01", "2026-12-31", 60, 185.87],
+    ]);
+
+    const ctx = { now: at.now, timeZone: "Europe/Berlin", today: "2026-11-26", settings: checkSettingsSchema.parse({}) };
+    const data = await loadCheckData(db, { organizationId: org.id, ...ctx }, ["contracts"]);
+    const findings = contractCommitment.run(data, ctx);
+    // BOLT-10 is at 80 % of its target (not flagged); NUT-10 at 32 % (flagged), with the same period and target as shown.
+    expect(findings.map((f) => [f.params.sku, f.params.startOn, f.params.endOn, f.params.ordered, f.params.target, f.severity])).toEqual([
+      ["NUT-10", "2026-10-01", "2026-12-31", 60, 185.87, "CRITICAL"],
+    ]);
+  });
 });
+

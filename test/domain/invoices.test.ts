@@ -1,12 +1,18 @@
 import { expect, it } from "vitest";
 import { addContract } from "../../src/domain/contracts.ts";
-import { AmbiguousError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../../src/domain/errors.ts";
-import { addInvoice, listInvoices, markInvoicePaid } from "../../src/domain/invoices.ts";
-import { logOrder } from "../../src/domain/orders.ts";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../../src/domain/errors.ts";
+import { addAccount } from "../../src/domain/accounts.ts";
+import type { Actor } from "../../src/domain/actor.ts";
+import { addInvoice, AmbiguousInvoiceError, invoiceRef, listInvoices, markInvoicePaid, showInvoice } from "../../src/domain/invoices.ts";
+import { changeOrderStatus, logOrder } from "../../src/domain/orders.ts";
 import { describeEachDatabase } from "../support/databases.ts";
 import { footprint, rejects, twoOrganizations } from "../support/domain-fixtures.ts";
 
 const day = (d: Date | null) => d?.toISOString().slice(0, 10) ?? null;
+
+async function otherAccount(db: Parameters<typeof addAccount>[0], actor: Actor): Promise<string> {
+  return (await addAccount(db, actor, { name: "Elsewhere GmbH" })).id;
+}
 
 describeEachDatabase("invoices", (get) => {
   it("adds invoices with due dates from the contract's payment terms, else 30 days, and lists them", async () => {
@@ -44,37 +50,83 @@ describeEachDatabase("invoices", (get) => {
     expect(events[0]!.data).toMatchObject({ number: "RE-1", amountMinor: 2500, issuedOn: "2026-02-10", dueOn: "2026-03-12" });
   });
 
-  it("accepts duplicate numbers, pays them one by one, and refuses paying twice", async () => {
+  it("numbers invoices I-1, I-2 … per organization, and finds them by that reference", async () => {
     const db = get().prisma;
-    const { actor } = await twoOrganizations(db);
-    const first = await addInvoice(db, actor, { account: "acme", number: "DUP-7", amount: { minor: 1000 }, issuedOn: "2026-01-10" });
-    const second = await addInvoice(db, actor, { account: "acme", number: "DUP-7", amount: { minor: 1000 }, issuedOn: "2026-01-12" });
-    expect(await db.invoice.count({ where: { organizationId: actor.organizationId, number: "DUP-7" } })).toBe(2);
-
-    const paid = await markInvoicePaid(db, actor, { number: "DUP-7", paidOn: "2026-02-01" });
-    expect(paid.id).toBe(first.id);
-    expect(day(paid.paidOn)).toBe("2026-02-01");
-    const paid2 = await markInvoicePaid(db, actor, { number: "DUP-7", paidOn: "2026-02-03", account: "acme" });
-    expect(paid2.id).toBe(second.id);
-    const error = await rejects(markInvoicePaid(db, actor, { number: "DUP-7", paidOn: "2026-02-05" }), ConflictError, "error.alreadyPaid");
-    expect(error.params).toEqual({ invoice: "DUP-7", paidOn: "2026-02-01" });
-    const events = await db.auditEvent.findMany({ where: { organizationId: actor.organizationId, action: "invoice.paid" } });
-    expect(events.map((e) => e.entityId).sort()).toEqual([first.id, second.id].sort());
+    const { actor, b } = await twoOrganizations(db);
+    const first = await addInvoice(db, actor, { account: "acme", number: "RE-1", amount: { minor: 100 }, issuedOn: "2026-01-10" });
+    const second = await addInvoice(db, actor, { account: "baltic", number: "RE-1", amount: { minor: 200 }, issuedOn: "2026-01-11" });
+    const elsewhere = await addInvoice(db, b.actor, { account: await otherAccount(db, b.actor), number: "X-1", amount: { minor: 1 }, issuedOn: "2026-01-10" });
+    expect([first.refNumber, second.refNumber, elsewhere.refNumber]).toEqual([1, 2, 1]);
+    expect(invoiceRef(second)).toBe("I-2");
+    const shown = await showInvoice(db, actor, { invoice: "i-2" });
+    expect(shown.id).toBe(second.id);
+    expect((await showInvoice(db, actor, { invoice: "I2" })).id).toBe(second.id);
+    // Another organization's I-1 is not ours, and ours is not theirs.
+    expect((await showInvoice(db, b.actor, { invoice: "I-1" })).id).toBe(elsewhere.id);
+    await rejects(showInvoice(db, b.actor, { invoice: "I-2" }), NotFoundError);
+    const paid = await markInvoicePaid(db, actor, { number: "I-2", paidOn: "2026-02-01" });
+    expect(paid.id).toBe(second.id);
+    const events = await db.auditEvent.findMany({ where: { organizationId: actor.organizationId, action: { in: ["invoice.create", "invoice.paid"] } }, orderBy: { createdAt: "asc" } });
+    expect(events.map((e) => (e.data as { ref: string }).ref).sort()).toEqual(["I-1", "I-2", "I-2"]);
   });
 
-  it("asks which account when a number exists for several, and takes the account when given", async () => {
+  it("refuses to pay a number that two invoices carry, lists both, and pays the one named by its reference", async () => {
+    const db = get().prisma;
+    const { actor } = await twoOrganizations(db);
+    const first = await addInvoice(db, actor, { account: "acme", number: "RE-9002", amount: { minor: 1000 }, issuedOn: "2026-01-10" });
+    expect(first.sameNumber).toEqual([]);
+    const second = await addInvoice(db, actor, { account: "acme", number: "re-9002", amount: { minor: 1200 }, issuedOn: "2026-01-12" });
+    // Recorded anyway (a duplicate is the checks' finding), and the earlier one is handed back for a warning.
+    expect(second.sameNumber.map((i) => i.id)).toEqual([first.id]);
+    expect(await db.invoice.count({ where: { organizationId: actor.organizationId, number: { equals: "RE-9002", mode: "insensitive" } } })).toBe(2);
+
+    for (const input of [{ number: "RE-9002" }, { number: "RE-9002", account: "acme" }]) {
+      const error = await rejects(markInvoicePaid(db, actor, { ...input, paidOn: "2026-02-01" }), AmbiguousInvoiceError, "error.ambiguousInvoice");
+      expect(error.invoices.map((i) => i.refNumber)).toEqual([first.refNumber, second.refNumber]);
+      expect(error.params).toMatchObject({ ref: "RE-9002", count: 2, candidates: `I-${first.refNumber} (ACME Holding GmbH), I-${second.refNumber} (ACME Holding GmbH)` });
+    }
+    expect(await db.invoice.count({ where: { organizationId: actor.organizationId, paidOn: { not: null } } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { organizationId: actor.organizationId, action: "invoice.paid" } })).toBe(0);
+
+    const paid = await markInvoicePaid(db, actor, { number: invoiceRef(second), paidOn: "2026-02-01" });
+    expect(paid.id).toBe(second.id);
+    const again = await rejects(markInvoicePaid(db, actor, { number: invoiceRef(second), paidOn: "2026-02-05" }), ConflictError, "error.alreadyPaid");
+    expect(again.params).toEqual({ invoice: invoiceRef(second), paidOn: "2026-02-01" });
+    // Paying one does not make the number unambiguous: the other still carries it.
+    await rejects(markInvoicePaid(db, actor, { number: "RE-9002", paidOn: "2026-02-05" }), AmbiguousInvoiceError);
+    expect((await db.invoice.findUniqueOrThrow({ where: { id: first.id } })).paidOn).toBeNull();
+  });
+
+  it("lists the invoices of every account a number is used by, and takes the account when given", async () => {
     const db = get().prisma;
     const { actor, baltic } = await twoOrganizations(db);
     await addInvoice(db, actor, { account: "acme", number: "R-100", amount: { minor: 1 }, issuedOn: "2026-01-01" });
-    await addInvoice(db, actor, { account: "baltic", number: "R-100", amount: { minor: 2 }, issuedOn: "2026-01-01" });
-    const error = await rejects(markInvoicePaid(db, actor, { number: "R-100", paidOn: "2026-01-05" }), AmbiguousError, "error.ambiguous");
-    expect(error.candidates).toEqual(["ACME Holding GmbH", "Baltic Logistics AG"]);
+    const b = await addInvoice(db, actor, { account: "baltic", number: "R-100", amount: { minor: 2 }, issuedOn: "2026-01-01" });
+    // Another account's invoice of that number is no reason to warn.
+    expect(b.sameNumber).toEqual([]);
+    const error = await rejects(markInvoicePaid(db, actor, { number: "R-100", paidOn: "2026-01-05" }), AmbiguousInvoiceError);
+    expect(error.invoices.map((i) => i.accountName)).toEqual(["ACME Holding GmbH", "Baltic Logistics AG"]);
     expect(await db.invoice.count({ where: { organizationId: actor.organizationId, paidOn: { not: null } } })).toBe(0);
     const paid = await markInvoicePaid(db, actor, { number: "R-100", paidOn: "2026-01-05", account: "Baltic" });
     expect(paid.accountId).toBe(baltic.id);
     expect(Number(paid.amountMinor)).toBe(2);
     const error2 = await rejects(markInvoicePaid(db, actor, { number: "R-100", paidOn: "2026-01-05", account: "baltic" }), ConflictError, "error.alreadyPaid");
     expect(error2.params.paidOn).toBe("2026-01-05");
+  });
+
+  it("refuses an invoice for a cancelled order, and writes nothing", async () => {
+    const db = get().prisma;
+    const { actor, org } = await twoOrganizations(db);
+    const order = await logOrder(db, actor, { account: "acme", lines: [{ product: "BOLT-10", quantity: 10 }] });
+    await changeOrderStatus(db, actor, { order: `O-${order.number}`, status: "CANCELLED" });
+    const before = await footprint(db, org.id);
+    const error = await rejects(
+      addInvoice(db, actor, { account: "acme", number: "RE-5", amount: { minor: 2500 }, order: `O-${order.number}`, issuedOn: "2026-02-10" }),
+      InvalidInputError,
+      "error.invoiceCancelledOrder",
+    );
+    expect(error.params).toEqual({ field: "order", order: `O-${order.number}` });
+    expect(await footprint(db, org.id)).toEqual(before);
   });
 
   it("refuses bad input and a failed write leaves nothing", async () => {

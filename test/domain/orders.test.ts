@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 import { logOrder, reorder, changeOrderStatus, listOrders } from "../../src/domain/orders.ts";
-import { DomainError, ForbiddenError, NotFoundError } from "../../src/domain/errors.ts";
+import { ConflictError, DomainError, ForbiddenError, NotFoundError } from "../../src/domain/errors.ts";
+import { addInvoice } from "../../src/domain/invoices.ts";
 import { addToTeam } from "../../src/domain/team.ts";
 import { addProduct } from "../../src/domain/products.ts";
 import { describeEachDatabase } from "../support/databases.ts";
@@ -104,5 +105,21 @@ describeEachDatabase("orders", (get) => {
       Array.from({ length: 12 }, () => logOrder(db, actor, { account: "acme", lines: [{ product: "BOLT-10", quantity: 1 }] })),
     );
     expect(orders.map((o) => o.number).sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+  });
+
+  it("sets an order to invoiced only once an invoice bills it", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const order = await logOrder(db, actor, { account: "acme", lines: [{ product: "BOLT-10", quantity: 4 }] });
+    await changeOrderStatus(db, actor, { order: `O-${order.number}`, status: "DELIVERED" });
+    const refused = await changeOrderStatus(db, actor, { order: `O-${order.number}`, status: "INVOICED" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(refused).toMatchObject({ key: "error.invoicedWithoutInvoice", params: { order: order.number, account: "ACME Holding GmbH" } });
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("DELIVERED");
+    expect(await db.auditEvent.count({ where: { organizationId: actor.organizationId, action: "order.status", entityId: order.id } })).toBe(1);
+
+    await addInvoice(db, actor, { account: "acme", number: "RE-1", amount: { minor: 1000 }, order: `O-${order.number}`, issuedOn: "2026-11-26" });
+    const invoiced = await changeOrderStatus(db, actor, { order: `O-${order.number}`, status: "INVOICED" });
+    expect(invoiced.status).toBe("INVOICED");
   });
 });

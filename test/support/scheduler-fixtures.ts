@@ -101,6 +101,7 @@ export async function addInvoice(
   return s.db.invoice.create({
     data: {
       organizationId: s.organizationId,
+      refNumber: next(),
       accountId: options.accountId ?? s.accountId,
       number: options.number ?? rid("R-"),
       amountMinor: options.amountMinor ?? 10_000n,

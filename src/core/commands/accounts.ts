@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addAccount, addAccountInput, bindChannel, listAccounts, showAccount } from "../../domain/accounts.ts";
+import { addAccount, addAccountInput, bindChannel, countAccounts, listAccounts, showAccount } from "../../domain/accounts.ts";
 import * as limits from "../../domain/limits.ts";
 import { clauses, joinTokens } from "../grammar/tokens.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
@@ -51,8 +51,12 @@ export const accountList = defineCommand({
   },
   async run(ctx, input) {
     const accounts = await listAccounts(ctx.deps.db, ctx.actor, input);
-    const title = ctx.t("account.listTitle", { count: accounts.length });
-    if (accounts.length === 0) return reply(title, [heading(title), text(ctx.t("account.none"), "muted")]);
+    const title = ctx.t(input.mine ? "account.listMineTitle" : "account.listTitle", { count: accounts.length });
+    if (accounts.length === 0) {
+      const all = input.mine ? await countAccounts(ctx.deps.db, ctx.actor) : 0;
+      const none = all > 0 ? ctx.t("account.noneMine", { count: all }) : ctx.t("account.none");
+      return reply(title, [heading(title), text(none, "muted")], all > 0 ? [{ label: ctx.t("button.allAccounts"), command: "account list" }] : []);
+    }
     return reply(title, [
       heading(title),
       table(

@@ -130,19 +130,29 @@ export const contractList = defineCommand({
   words: ["contract", "list"],
   topic: "contracts",
   writes: false,
-  schema: z.object({ account: limits.reference }),
+  schema: z.object({ account: limits.reference.optional() }),
   parse(args, ctx) {
-    return { account: accountRef(args, ctx) };
+    const account = joinTokens(args) || ctx.boundAccount?.id;
+    return account ? { account } : {};
   },
   async run(ctx, input) {
     const { account, contracts } = await listContracts(ctx.deps.db, ctx.actor, input);
-    const title = ctx.t("contract.listTitle", { account: account.name, count: contracts.length });
+    const title = account
+      ? ctx.t("contract.listTitle", { account: account.name, count: contracts.length })
+      : ctx.t("contract.listAllTitle", { count: contracts.length });
     if (contracts.length === 0) return reply(title, [heading(title), text(ctx.t("contract.none"), "muted")]);
     return reply(title, [
       heading(title),
       table(
-        [ctx.t("field.contract"), ctx.t("field.startsOn"), ctx.t("field.endsOn"), ctx.t("field.noticeDays"), ctx.t("field.prices")],
-        contracts.map((c) => [`K-${c.number} ${c.name}`, ctx.fmt.day(c.startsOn), ctx.fmt.day(c.endsOn), String(c.noticeDays), String(c.prices.length)]),
+        [ctx.t("field.contract"), ...(account ? [] : [ctx.t("field.account")]), ctx.t("field.startsOn"), ctx.t("field.endsOn"), ctx.t("field.noticeDays"), ctx.t("field.prices")],
+        contracts.map((c) => [
+          `K-${c.number} ${c.name}`,
+          ...(account ? [] : [c.account.name]),
+          ctx.fmt.day(c.startsOn),
+          ctx.fmt.day(c.endsOn),
+          String(c.noticeDays),
+          String(c.prices.length),
+        ]),
       ),
     ]);
   },
@@ -153,11 +163,12 @@ export const contractShow = defineCommand({
   words: ["contract", "show"],
   topic: "contracts",
   writes: false,
-  schema: z.object({ contract: limits.reference, today: limits.isoDay }),
-  parse(args, ctx) {
+  // The period and "today" are the organization's, as in the commitment check.
+  schema: z.object({ contract: limits.reference }),
+  parse(args) {
     if (args.length === 0) throw new UsageError("usage.missing", { what: "contract" });
     rejectExtra(args.slice(1));
-    return { contract: args[0]!.text, today: ctx.today };
+    return { contract: args[0]!.text };
   },
   async run(ctx, input) {
     const c = await showContract(ctx.deps.db, ctx.actor, input);
@@ -176,11 +187,12 @@ export const contractShow = defineCommand({
       ...(c.commitments.length
         ? [
             table(
-              [ctx.t("field.product"), ctx.t("field.commitments"), ctx.t("contract.orderedSoFar")],
+              [ctx.t("field.product"), ctx.t("field.commitments"), ctx.t("contract.orderedSoFar"), ctx.t("contract.expectedSoFar")],
               c.commitments.map((m) => [
                 m.product.sku,
                 ctx.t("contract.commitmentLine", { quantity: ctx.fmt.number(Number(m.quantity)), from: ctx.fmt.day(m.periodFrom), to: ctx.fmt.day(m.periodTo) }),
                 ctx.fmt.number(m.ordered),
+                ctx.fmt.number(m.expected),
               ]),
             ),
           ]

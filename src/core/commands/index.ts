@@ -2,14 +2,14 @@ import { isWord, type Token } from "../grammar/tokens.ts";
 import type { Command } from "./command.ts";
 import { accountAdd, accountBind, accountList, accountShow } from "./accounts.ts";
 import { help, registry } from "./help.ts";
-import { orderList, orderLog, orderReorder, orderShow, orderStatus } from "./orders.ts";
+import { orderDraft, orderList, orderLog, orderReorder, orderShow, orderStatus } from "./orders.ts";
 import { productAdd, productList } from "./products.ts";
 import { teamAdd, teamList, teamRemove } from "./team.ts";
 import { deadlines, milestoneAdd, milestoneDone, milestoneList, projectAdd } from "./projects.ts";
-import { invoiceAdd, invoiceList, invoicePaid } from "./invoices.ts";
+import { invoiceAdd, invoiceList, invoicePaid, invoiceShow } from "./invoices.ts";
 import { contractAdd, contractList, contractShow } from "./contracts.ts";
 import { caseClose, caseList, caseOpen } from "./cases.ts";
-import { digest, suggest } from "./insights.ts";
+import { digest, digestBind, digestUnbind, suggest } from "./insights.ts";
 import { flagAck, flagMute, flagResolve, flagShow, flagSnooze, flags } from "./flags.ts";
 import { link } from "./link.ts";
 import { settingsDeliver, settingsLanguage, settingsOrg, settingsShow, settingsTimezone } from "./settings.ts";
@@ -20,13 +20,13 @@ export const COMMAND_LIST: Command[] = [
   accountAdd, accountList, accountShow, accountBind,
   teamAdd, teamRemove, teamList,
   productAdd, productList,
-  orderLog, orderReorder, orderList, orderStatus, orderShow,
+  orderLog, orderReorder, orderList, orderStatus, orderShow, orderDraft,
   projectAdd, milestoneAdd, milestoneDone, milestoneList, deadlines,
-  invoiceAdd, invoicePaid, invoiceList,
+  invoiceAdd, invoicePaid, invoiceList, invoiceShow,
   contractAdd, contractList, contractShow,
   caseOpen, caseClose, caseList,
   flags, flagShow, flagAck, flagResolve, flagSnooze, flagMute,
-  suggest, digest,
+  suggest, digest, digestBind, digestUnbind,
   link,
   settingsShow, settingsLanguage, settingsTimezone, settingsDeliver, settingsOrg,
 ] as Command[];

@@ -1,13 +1,16 @@
 import { z } from "zod";
 import { suggestForAccount } from "../../domain/suggestions.ts";
-import { buildDigest } from "../../domain/digest.ts";
+import { bindDigestChannel, buildDigest, unbindDigestChannel } from "../../domain/digest.ts";
 import { resolveAccount } from "../../domain/references.ts";
 import { digestReply } from "../messages/digest.ts";
 import { joinTokens } from "../grammar/tokens.ts";
 import * as limits from "../../domain/limits.ts";
 import { heading, list, reply, text } from "../replies.ts";
-import { accountRef } from "./args.ts";
-import { defineCommand } from "./command.ts";
+import { accountRef, rejectExtra } from "./args.ts";
+import { defineCommand, UsageError } from "./command.ts";
+import { plainQuantity } from "./orders.ts";
+
+const MAX_REORDER_BUTTONS = 5;
 
 export const suggest = defineCommand({
   name: "suggest",
@@ -28,10 +31,16 @@ export const suggest = defineCommand({
     }
     if (s.dueReorders.length) {
       blocks.push(text(ctx.t("suggest.reorders")));
-      blocks.push(list(s.dueReorders.map((r) => ctx.t("suggest.reorderLine", { sku: r.product.sku, name: r.product.name, last: ctx.fmt.day(r.lastOrderedOn), interval: r.usualIntervalDays, overdue: r.overdueDays }))));
+      blocks.push(list(s.dueReorders.map((r) => ctx.t("suggest.reorderLine", { sku: r.product.sku, name: r.product.name, last: ctx.fmt.day(r.lastOrderedOn), interval: r.usualIntervalDays, overdue: r.overdueDays, quantity: ctx.fmt.number(r.usualQuantity), unit: r.product.unit }))));
     }
     if (!s.products.length && !s.dueReorders.length) blocks.push(text(ctx.t("suggest.none"), "muted"));
-    return reply(title, blocks, s.dueReorders.length ? [{ label: ctx.t("button.reorder"), command: `order reorder "${s.account.name}"` }] : []);
+    // Each due product gets its own button: the order form filled in with that product in the
+    // account's usual quantity, to check and send (never a copy of whatever was ordered last).
+    const buttons = s.dueReorders.slice(0, MAX_REORDER_BUTTONS).map((r) => ({
+      label: ctx.t("button.reorderProduct", { sku: r.product.sku, quantity: ctx.fmt.number(r.usualQuantity) }),
+      command: `order draft "${s.account.name}" ${plainQuantity(ctx, r.usualQuantity)} ${r.product.sku}`,
+    }));
+    return reply(title, blocks, buttons);
   },
 });
 
@@ -50,6 +59,56 @@ export const digest = defineCommand({
       ? await ctx.deps.db.$transaction((tx) => resolveAccount(tx, ctx.organization.id, input.account!))
       : null;
     const data = await buildDigest(ctx.deps.db, ctx.organization.id, { ...(account ? { accountId: account.id } : {}), now: ctx.now });
-    return digestReply(data, ctx.locale, ctx.timeZone);
+    // A read: only the caller sees it (the weekly digest itself goes to the digest channels).
+    return { ...digestReply(data, ctx.locale, ctx.timeZone), visibility: "caller" };
+  },
+});
+
+const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+
+/** `digest bind`, typed in the channel (Slack or Teams) that is to receive the managers' weekly digest. */
+export const digestBind = defineCommand({
+  name: "digest.bind",
+  words: ["digest", "bind"],
+  topic: "insights",
+  writes: true,
+  schema: z.object({}),
+  parse(args) {
+    rejectExtra(args);
+    return {};
+  },
+  async run(ctx) {
+    if (!ctx.request.channelId || ctx.request.platform === "TERMINAL") throw new UsageError("digest.bindNeedsChannel");
+    const bound = await bindDigestChannel(ctx.deps.db, ctx.actor, { platform: ctx.request.platform, channelId: ctx.request.channelId });
+    const when = ctx.t("digest.schedule", {
+      weekday: ctx.t(`digest.weekday.${WEEKDAYS[(bound.weekday + 6) % 7]}`),
+      hour: `${String(bound.hour).padStart(2, "0")}:00`,
+      zone: bound.timeZone,
+    });
+    const summary = ctx.t(bound.created ? "digest.bound" : "digest.alreadyBound", { when });
+    return reply(summary, [
+      text(summary, "success"),
+      ...(bound.switchedFromDirect ? [text(ctx.t("digest.switchedToChannel"), "warning")] : []),
+      text(ctx.t("digest.boundHint", { count: bound.channels }), "muted"),
+    ]);
+  },
+});
+
+/** `digest unbind`: this channel no longer receives the weekly digest. */
+export const digestUnbind = defineCommand({
+  name: "digest.unbind",
+  words: ["digest", "unbind"],
+  topic: "insights",
+  writes: true,
+  schema: z.object({}),
+  parse(args) {
+    rejectExtra(args);
+    return {};
+  },
+  async run(ctx) {
+    if (!ctx.request.channelId || ctx.request.platform === "TERMINAL") throw new UsageError("digest.bindNeedsChannel");
+    const { removed } = await unbindDigestChannel(ctx.deps.db, ctx.actor, { platform: ctx.request.platform, channelId: ctx.request.channelId });
+    const summary = ctx.t(removed ? "digest.unbound" : "digest.notBound");
+    return reply(summary, [text(summary, removed ? "success" : "muted")]);
   },
 });

@@ -1,10 +1,17 @@
-import { addInvoice, addInvoiceInput, listInvoices, listInvoicesInput, markInvoicePaid, markInvoicePaidInput } from "../../domain/invoices.ts";
+import { z } from "zod";
+import {
+  addInvoice, addInvoiceInput, AmbiguousInvoiceError, invoiceRef, listInvoices, listInvoicesInput, markInvoicePaid, markInvoicePaidInput, showInvoice,
+} from "../../domain/invoices.ts";
+import { splitParams } from "../../domain/checks.ts";
+import * as limits from "../../domain/limits.ts";
+import { findingText, messageContext } from "../messages/format.ts";
+import type { Reply } from "../reply.ts";
 import { clauses, isWord, joinTokens, type Token } from "../grammar/tokens.ts";
 import { parseAmount } from "../grammar/amounts.ts";
 import type { Form } from "../reply.ts";
-import { fields, heading, reply, table, text } from "../replies.ts";
+import { fields, heading, list, reply, table, text } from "../replies.ts";
 import type { CommandContext } from "../context.ts";
-import { day, money, splitOptionalAccount } from "./args.ts";
+import { day, money, rejectExtra, splitOptionalAccount } from "./args.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, value } from "./form-helpers.ts";
 import { dueText } from "./projects.ts";
@@ -72,18 +79,27 @@ export const invoiceAdd = defineCommand({
   },
   async run(ctx, input) {
     const invoice = await addInvoice(ctx.deps.db, ctx.actor, input);
-    const summary = ctx.t("invoice.added", { number: invoice.number, account: invoice.account.name, amount: ctx.fmt.money(invoice.amountMinor, invoice.currency) });
+    const summary = ctx.t("invoice.added", { number: invoice.number, ref: invoiceRef(invoice), account: invoice.account.name, amount: ctx.fmt.money(invoice.amountMinor, invoice.currency) });
+    const warning = invoice.sameNumber.length
+      ? ctx.t("invoice.sameNumber", {
+          account: invoice.account.name,
+          number: invoice.number,
+          ref: invoiceRef(invoice),
+          others: invoice.sameNumber.map((i) => ctx.t("invoice.otherLine", { ref: invoiceRef(i), issued: ctx.fmt.day(i.issuedOn), amount: ctx.fmt.money(i.amountMinor, i.currency) })).join("; "),
+        })
+      : null;
     return reply(
       summary,
       [
         text(summary, "success"),
+        ...(warning ? [text(warning, "warning")] : []),
         fields([
           { label: ctx.t("field.issuedOn"), value: weekdayDay(ctx.locale, invoice.issuedOn) },
           { label: ctx.t("field.dueOn"), value: weekdayDay(ctx.locale, invoice.dueOn) },
           invoice.order && { label: ctx.t("field.order"), value: `O-${invoice.order.number}` },
         ]),
       ],
-      [{ label: ctx.t("button.markPaid"), command: `invoice paid "${invoice.number}" account "${invoice.account.name}"` }],
+      [{ label: ctx.t("button.markPaid"), command: `invoice paid ${invoiceRef(invoice)}` }],
     );
   },
 });
@@ -101,8 +117,12 @@ export const invoicePaid = defineCommand({
     return { number: head[0]!.text, paidOn: parts.has("on") ? day(parts.get("on"), ctx) : ctx.today, ...(account ? { account } : {}) };
   },
   async run(ctx, input) {
-    const invoice = await markInvoicePaid(ctx.deps.db, ctx.actor, input);
-    const summary = ctx.t("invoice.paid", { number: invoice.number, account: invoice.account.name, date: weekdayDay(ctx.locale, invoice.paidOn!) });
+    const invoice = await markInvoicePaid(ctx.deps.db, ctx.actor, input).catch((error: unknown) => {
+      if (error instanceof AmbiguousInvoiceError) return whichInvoice(ctx, error, (ref) => `invoice paid ${ref}${input.paidOn === ctx.today ? "" : ` on ${input.paidOn}`}`);
+      throw error;
+    });
+    if ("blocks" in invoice) return invoice;
+    const summary = ctx.t("invoice.paid", { number: invoice.number, ref: invoiceRef(invoice), account: invoice.account.name, date: weekdayDay(ctx.locale, invoice.paidOn!) });
     return reply(summary, [text(summary, "success")]);
   },
 });
@@ -127,8 +147,9 @@ export const invoiceList = defineCommand({
     return reply(title, [
       heading(title),
       table(
-        [ctx.t("field.number"), ctx.t("field.amount"), ctx.t("field.issuedOn"), ctx.t("field.due"), ctx.t("field.paidOn"), ctx.t("field.order")],
+        [ctx.t("field.ref"), ctx.t("field.number"), ctx.t("field.amount"), ctx.t("field.issuedOn"), ctx.t("field.due"), ctx.t("field.paidOn"), ctx.t("field.order")],
         invoices.map((i) => [
+          invoiceRef(i),
           i.number,
           ctx.fmt.money(i.amountMinor, i.currency),
           ctx.fmt.day(i.issuedOn),
@@ -141,3 +162,77 @@ export const invoiceList = defineCommand({
   },
 });
 
+
+/**
+ * The answer when a supplier's number names several invoices: nothing was changed; each is listed
+ * with its reference, and a button runs the command again for that one.
+ */
+function whichInvoice(ctx: CommandContext, error: AmbiguousInvoiceError, command: (ref: string) => string): Reply {
+  const message = ctx.t("error.ambiguousInvoice", error.params);
+  const rows = error.invoices.map((i) => [
+    invoiceRef(i),
+    i.number,
+    i.accountName,
+    ctx.fmt.money(i.amountMinor, i.currency),
+    ctx.fmt.day(i.issuedOn),
+    i.paidOn ? ctx.fmt.day(i.paidOn) : "–",
+  ]);
+  return {
+    ok: false,
+    visibility: "caller",
+    summary: message,
+    blocks: [
+      text(message, "error"),
+      table([ctx.t("field.ref"), ctx.t("field.number"), ctx.t("field.account"), ctx.t("field.amount"), ctx.t("field.issuedOn"), ctx.t("field.paidOn")], rows),
+      { kind: "actions", buttons: error.invoices.slice(0, 5).map((i) => ({ label: invoiceRef(i), command: command(invoiceRef(i)) })) },
+    ],
+  };
+}
+
+export const invoiceShow = defineCommand({
+  name: "invoice.show",
+  words: ["invoice", "show"],
+  topic: "invoices",
+  writes: false,
+  schema: z.object({ invoice: z.string().trim().min(1).max(40), account: limits.reference.optional() }),
+  parse(args, ctx) {
+    const { head, parts } = clauses(args, ["account"]);
+    if (head.length === 0) throw new UsageError("usage.missing", { what: "invoice" });
+    rejectExtra(head.slice(1));
+    const account = parts.has("account") ? joinTokens(parts.get("account")!) : ctx.boundAccount?.id;
+    return { invoice: head[0]!.text, ...(account ? { account } : {}) };
+  },
+  async run(ctx, input) {
+    const found = await showInvoice(ctx.deps.db, ctx.actor, input).catch((error: unknown) => {
+      if (error instanceof AmbiguousInvoiceError) return whichInvoice(ctx, error, (ref) => `invoice show ${ref}`);
+      throw error;
+    });
+    if ("blocks" in found) return found;
+    const i = found;
+    const title = ctx.t("invoice.title", { ref: invoiceRef(i), number: i.number, account: i.account.name });
+    const open = i.flags.filter((f) => f.status !== "RESOLVED");
+    return reply(
+      title,
+      [
+        heading(title),
+        fields([
+          { label: ctx.t("field.amount"), value: ctx.fmt.money(i.amountMinor, i.currency) },
+          { label: ctx.t("field.issuedOn"), value: ctx.fmt.day(i.issuedOn) },
+          { label: ctx.t("field.dueOn"), value: i.paidOn ? ctx.fmt.day(i.dueOn) : dueText(ctx, i.dueOn) },
+          { label: ctx.t("field.paidOn"), value: i.paidOn ? ctx.fmt.day(i.paidOn) : "–" },
+          { label: ctx.t("field.order"), value: i.order ? `O-${i.order.number}` : "–" },
+        ]),
+        ...(open.length
+          ? [
+              text(ctx.t("invoice.flags"), "muted"),
+              list(open.map((f) => {
+                const { message, params } = splitParams(f.params);
+                return `F-${f.number} (${ctx.t(`severity.${f.severity}`)}, ${ctx.t(`status.${f.status}`)}): ${findingText(messageContext(ctx.locale, ctx.timeZone), message, params)}`;
+              })),
+            ]
+          : []),
+      ],
+      i.paidOn ? [] : [{ label: ctx.t("button.markPaid"), command: `invoice paid ${invoiceRef(i)}` }],
+    );
+  },
+});

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Order, OrderLine, Product, Account } from "../../generated/prisma/client.ts";
-import { changeOrderStatus, findOrder, listOrders, logOrder, logOrderInput, reorder, reorderInput, listOrdersInput, ORDER_STATUSES } from "../../domain/orders.ts";
+import { changeOrderStatus, draftOrder, draftOrderInput, findOrder, listOrders, logOrder, logOrderInput, reorder, reorderInput, listOrdersInput, ORDER_STATUSES } from "../../domain/orders.ts";
 import type { CommandContext } from "../context.ts";
 import { clauses, isWord, joinTokens, type Token } from "../grammar/tokens.ts";
 import { readNumber, numberWord } from "../grammar/numbers.ts";
@@ -248,5 +248,40 @@ export const orderShow = defineCommand({
     const order = await findOrder(ctx.deps.db, ctx.actor, input.order);
     const title = ctx.t("order.title", { ref: orderRef(order), account: order.account.name });
     return reply(title, [heading(title), ...orderBlocks(ctx, order)]);
+  },
+});
+
+/** A quantity as the caller writes it, without grouping ("1200", "12,5" in German), for command text. */
+export function plainQuantity(ctx: CommandContext, quantity: number): string {
+  return new Intl.NumberFormat(ctx.locale, { useGrouping: false, maximumFractionDigits: 3 }).format(quantity);
+}
+
+/**
+ * `order draft [<account>] <qty> <product> …`: the order form filled in with what was given, to
+ * check and send; nothing is ordered until the form is sent. suggest's Reorder buttons run it.
+ */
+export const orderDraft = defineCommand({
+  name: "order.draft",
+  words: ["order", "draft"],
+  topic: "orders",
+  writes: false,
+  schema: draftOrderInput,
+  parse(args, ctx) {
+    const firstQty = args.findIndex((t) => !t.quoted && (parseQuantity(t.text) !== null || /^[-+]?\d[\d.,]*$/.test(t.text)));
+    if (firstQty < 0) throw new UsageError("usage.missing", { what: "quantity" });
+    const lines = parseLines(args.slice(firstQty), ctx).map(({ product, quantity: q }) => ({ product, quantity: q }));
+    return { account: accountRef(args.slice(0, firstQty), ctx), lines };
+  },
+  async run(ctx, input) {
+    const draft = await draftOrder(ctx.deps.db, ctx.actor, input);
+    const values: FormValues = { account: draft.account.id };
+    draft.lines.forEach((l, i) => {
+      values[`product${i + 1}`] = l.product.sku;
+      values[`quantity${i + 1}`] = String(l.quantity);
+    });
+    const form = await orderForm(ctx, values);
+    const typed = `order log "${draft.account.name}" ${draft.lines.map((l) => `${plainQuantity(ctx, l.quantity)} ${l.product.sku}`).join(", ")}`;
+    const hint = ctx.t("order.draftHint", { command: typed });
+    return { ok: true, visibility: "caller", summary: form.title, blocks: [{ kind: "form", form }, text(hint, "muted")] };
   },
 });

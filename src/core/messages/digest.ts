@@ -13,14 +13,19 @@ function money(ctx: MessageContext, totals: MoneyTotal[]): string {
 
 function deadlineText(ctx: MessageContext, d: DigestAccount["deadlines"][number]): string {
   const text =
-    d.kind === "milestone" ? ctx.t("scheduler:digest.milestone", { number: d.number, name: d.name, project: d.project ?? "" })
+    d.kind === "milestone" && d.overdueDays > 0 ? ctx.t("scheduler:digest.milestoneOverdue", { number: d.number, name: d.name, project: d.project ?? "", days: d.overdueDays })
+    : d.kind === "milestone" ? ctx.t("scheduler:digest.milestone", { number: d.number, name: d.name, project: d.project ?? "" })
     : d.kind === "project" ? ctx.t("scheduler:digest.project", { number: d.number, name: d.name })
     : d.kind === "contract" ? ctx.t("scheduler:digest.contractEnd", { number: d.number, name: d.name })
     : ctx.t("scheduler:digest.invoiceDue", { number: d.number, amount: ctx.f.money(d.amountMinor ?? 0, d.currency ?? "EUR") });
   return ctx.t("scheduler:digest.deadline", { day: ctx.f.day(new Date(`${d.day}T00:00:00Z`)), text }) as string;
 }
 
-/** The weekly digest (and the chat `digest` command's answer) as one platform-neutral Reply. */
+/**
+ * The weekly digest (and the chat `digest` command's answer) as one platform-neutral Reply. Its
+ * visibility is "channel" (it is posted to the managers' channel); the chat command answers only
+ * the caller.
+ */
 export function digestReply(data: DigestData, locale: Locale, timeZone: string): Reply {
   const ctx = messageContext(locale, timeZone);
   const heading = ctx.t("scheduler:digest.heading", { date: ctx.f.day(new Date(`${data.today}T00:00:00Z`)) }) as string;
@@ -38,6 +43,7 @@ export function digestReply(data: DigestData, locale: Locale, timeZone: string):
         { label: ctx.t("scheduler:digest.unpaid") as string, value: money(ctx, a.unpaid) },
         { label: ctx.t("scheduler:digest.overdue") as string, value: money(ctx, a.overdue) },
         { label: ctx.t("scheduler:digest.openFlags") as string, value: flags },
+        ...(a.knownFlags > 0 ? [{ label: ctx.t("scheduler:digest.knownFlags") as string, value: String(a.knownFlags) }] : []),
         { label: ctx.t("scheduler:digest.openCases") as string, value: a.openCases.pastSla > 0 ? `${a.openCases.total} (${a.openCases.pastSla} SLA)` : String(a.openCases.total) },
       ],
     });
@@ -47,6 +53,7 @@ export function digestReply(data: DigestData, locale: Locale, timeZone: string):
       blocks.push({ kind: "list", items: listed.map((d) => deadlineText(ctx, d)), ...(a.deadlines.length > listed.length ? { more: a.deadlines.length - listed.length } : {}) });
     }
   }
+  if (shown.some((a) => a.knownFlags > 0)) blocks.push({ kind: "text", text: ctx.t("scheduler:digest.knownNote") as string, tone: "muted" });
   if (shown.length > MAX_ACCOUNTS) {
     blocks.push({ kind: "list", items: shown.slice(MAX_ACCOUNTS, MAX_ACCOUNTS + 20).map((a) => a.name), ...(shown.length > MAX_ACCOUNTS + 20 ? { more: shown.length - MAX_ACCOUNTS - 20 } : {}) });
   }

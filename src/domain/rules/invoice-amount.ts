@@ -1,3 +1,4 @@
+import { invoiceLabel } from "./labels.ts";
 import type { Finding, Rule } from "./types.ts";
 
 /** An invoice whose amount (or currency) differs from its order's total, or that bills a cancelled order. */
@@ -14,7 +15,7 @@ export const invoiceAmount: Rule = {
         subjectType: "Invoice" as const,
         subjectId: i.id,
       };
-      const ref = { invoice: i.number, order: i.orderNumber ?? 0 };
+      const ref = { invoice: invoiceLabel(i), order: i.orderNumber ?? 0 };
       if (i.orderStatus === "CANCELLED") {
         return [{ ...base, severity: "CRITICAL" as const, message: "rule.invoiceCancelledOrder", params: { ...ref, amountMinor: i.amountMinor, currency: i.currency } }];
       }

@@ -1,3 +1,4 @@
+import { invoiceLabel } from "./labels.ts";
 import type { Finding, Rule } from "./types.ts";
 import { daysBetween } from "./time.ts";
 
@@ -25,7 +26,7 @@ export const invoiceDuplicate: Rule = {
         subjectType: "Invoice",
         subjectId: p.id,
         message: p.sameNumber ? "rule.invoiceDuplicateNumber" : "rule.invoiceDuplicateAmount",
-        params: { invoice: p.number, other: p.otherNumber, otherIssuedOn: p.otherIssuedOn, amountMinor: p.amountMinor, currency: p.currency },
+        params: { invoice: invoiceLabel(p), other: invoiceLabel({ refNumber: p.otherRefNumber, number: p.otherNumber }), otherIssuedOn: p.otherIssuedOn, amountMinor: p.amountMinor, currency: p.currency },
       });
     }
     return [...flagged.values()];

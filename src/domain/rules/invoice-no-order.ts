@@ -1,3 +1,4 @@
+import { invoiceLabel } from "./labels.ts";
 import type { Rule } from "./types.ts";
 
 /** An invoice that is linked to no order. */
@@ -15,7 +16,7 @@ export const invoiceNoOrder: Rule = {
         subjectType: "Invoice" as const,
         subjectId: i.id,
         message: "rule.invoiceNoOrder",
-        params: { invoice: i.number, amountMinor: i.amountMinor, currency: i.currency },
+        params: { invoice: invoiceLabel(i), amountMinor: i.amountMinor, currency: i.currency },
       }));
   },
 };

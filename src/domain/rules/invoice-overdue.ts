@@ -1,3 +1,4 @@
+import { invoiceLabel } from "./labels.ts";
 import type { Rule } from "./types.ts";
 import { daysBetween } from "./time.ts";
 
@@ -18,7 +19,7 @@ export const invoiceOverdue: Rule = {
         subjectType: "Invoice" as const,
         subjectId: i.id,
         message: "rule.invoiceOverdue",
-        params: { invoice: i.number, days, dueOn: i.dueOn, amountMinor: i.amountMinor, currency: i.currency },
+        params: { invoice: invoiceLabel(i), days, dueOn: i.dueOn, amountMinor: i.amountMinor, currency: i.currency },
       }];
     });
   },

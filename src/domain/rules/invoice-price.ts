@@ -1,3 +1,4 @@
+import { invoiceLabel } from "./labels.ts";
 import type { Finding, Rule } from "./types.ts";
 import type { PriceLineRow } from "./load.ts";
 
@@ -34,7 +35,7 @@ export const invoicePrice: Rule = {
         subjectId: invoiceId,
         message: currencyMismatch ? "rule.invoicePriceCurrency" : "rule.invoicePriceMismatch",
         params: {
-          invoice: first.invoiceNumber,
+          invoice: invoiceLabel({ refNumber: first.invoiceRefNumber, number: first.invoiceNumber }),
           order: first.orderNumber,
           contract: first.contractNumber,
           sku: first.sku,

@@ -1,3 +1,4 @@
+import { invoiceLabel } from "./labels.ts";
 import type { Rule } from "./types.ts";
 import { addDays } from "./time.ts";
 
@@ -17,7 +18,7 @@ export const invoiceTerms: Rule = {
         subjectType: "Invoice" as const,
         subjectId: t.id,
         message: "rule.invoiceTerms",
-        params: { invoice: t.number, dueOn: t.dueOn, expectedOn: expected, terms: t.paymentTermsDays, contract: t.contractNumber },
+        params: { invoice: invoiceLabel(t), dueOn: t.dueOn, expectedOn: expected, terms: t.paymentTermsDays, contract: t.contractNumber },
       }];
     });
   },

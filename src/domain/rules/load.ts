@@ -15,6 +15,8 @@ import { addDays } from "./time.ts";
 export interface InvoiceRow {
   id: string;
   accountId: string;
+  /** kam's reference (I-7). */
+  refNumber: number;
   number: string;
   amountMinor: number;
   currency: string;
@@ -31,6 +33,7 @@ export interface InvoiceRow {
 export interface InvoiceTermsRow {
   id: string;
   accountId: string;
+  refNumber: number;
   number: string;
   issuedOn: string;
   dueOn: string;
@@ -42,12 +45,14 @@ export interface InvoiceTermsRow {
 export interface DuplicatePairRow {
   id: string;
   accountId: string;
+  refNumber: number;
   number: string;
   amountMinor: number;
   currency: string;
   issuedOn: string;
   createdAt: Date;
   otherId: string;
+  otherRefNumber: number;
   otherNumber: string;
   otherIssuedOn: string;
   otherCreatedAt: Date;
@@ -56,6 +61,7 @@ export interface DuplicatePairRow {
 
 export interface PriceLineRow {
   invoiceId: string;
+  invoiceRefNumber: number;
   invoiceNumber: string;
   accountId: string;
   orderNumber: number;
@@ -227,7 +233,7 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
   const window = s.settings.duplicateWindowDays;
   const [invoices, terms, dupByNumber, dupByAmount, prices] = await Promise.all([
     timed(s, "invoices", jsonRows<InvoiceRow>(db, Prisma.sql`
-      SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn",
+      SELECT i.id, i."accountId", i."refNumber", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn",
              i."dueOn"::text AS "dueOn", i."paidOn"::text AS "paidOn", i."orderId",
              o.number AS "orderNumber", o."totalMinor" AS "orderTotalMinor", o.currency::text AS "orderCurrency", o.status::text AS "orderStatus"
       FROM "Invoice" i LEFT JOIN "Order" o ON o.id = i."orderId"
@@ -237,10 +243,10 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
           OR i."orderId" IS NULL
           OR o."totalMinor" <> i."amountMinor" OR o.currency <> i.currency OR o.status = 'CANCELLED')`)),
     timed(s, "invoiceTerms", jsonRows<InvoiceTermsRow>(db, Prisma.sql`
-      SELECT x.id, x."accountId", x.number, x."issuedOn"::text AS "issuedOn", x."dueOn"::text AS "dueOn",
+      SELECT x.id, x."accountId", x."refNumber", x.number, x."issuedOn"::text AS "issuedOn", x."dueOn"::text AS "dueOn",
              x."contractId", x."contractNumber", x."paymentTermsDays"
       FROM (
-        SELECT DISTINCT ON (i.id) i.id, i."accountId", i.number, i."issuedOn", i."dueOn",
+        SELECT DISTINCT ON (i.id) i.id, i."accountId", i."refNumber", i.number, i."issuedOn", i."dueOn",
                c.id AS "contractId", c.number AS "contractNumber", c."paymentTermsDays"
         FROM "Invoice" i JOIN "Contract" c ON c."accountId" = i."accountId" AND c."startsOn" <= i."issuedOn" AND c."endsOn" >= i."issuedOn"
         WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
@@ -251,39 +257,39 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
       WITH reused AS MATERIALIZED (
         -- A count per live invoice from the (organizationId, number) index alone (index-only scans);
         -- only the few whose number is reused are looked at further.
-        SELECT i.id, i."organizationId", i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn", i."createdAt"
+        SELECT i.id, i."organizationId", i."accountId", i."refNumber", i.number, i."amountMinor", i.currency, i."issuedOn", i."createdAt"
         FROM "Invoice" i
         WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
           AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
           AND (SELECT count(*) FROM "Invoice" k WHERE k."organizationId" = i."organizationId" AND k.number = i.number) > 1)
-      SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn", i."createdAt",
-             j.id AS "otherId", j.number AS "otherNumber", j."issuedOn"::text AS "otherIssuedOn", j."createdAt" AS "otherCreatedAt", true AS "sameNumber"
+      SELECT i.id, i."accountId", i."refNumber", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn", i."createdAt",
+             j.id AS "otherId", j."refNumber" AS "otherRefNumber", j.number AS "otherNumber", j."issuedOn"::text AS "otherIssuedOn", j."createdAt" AS "otherCreatedAt", true AS "sameNumber"
       FROM reused i CROSS JOIN LATERAL (
-        SELECT j.id, j.number, j."issuedOn", j."createdAt" FROM "Invoice" j
+        SELECT j.id, j."refNumber", j.number, j."issuedOn", j."createdAt" FROM "Invoice" j
         WHERE j."organizationId" = i."organizationId" AND j.number = i.number AND j.id <> i.id LIMIT 5) j`)),
     timed(s, "duplicatesByAmount", jsonRows<DuplicatePairRow>(db, Prisma.sql`
       -- Invoices issued since the lookback pair only with invoices issued since (lookback - window):
       -- one range scan, grouped first so that only amounts seen twice are joined. Older unpaid ones,
       -- few, look their neighbours up one by one through the (accountId, issuedOn) index.
       WITH pool AS MATERIALIZED (
-        SELECT id, "accountId", number, "amountMinor", currency, "issuedOn", "createdAt" FROM "Invoice"
+        SELECT id, "accountId", "refNumber", number, "amountMinor", currency, "issuedOn", "createdAt" FROM "Invoice"
         WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
           AND "issuedOn" >= ${lookback}::date - ${window}::int),
       twins AS MATERIALIZED (
         SELECT p.* FROM pool p JOIN (
           SELECT "accountId", currency, "amountMinor" FROM pool GROUP BY 1, 2, 3 HAVING count(*) > 1) t
         ON t."accountId" = p."accountId" AND t.currency = p.currency AND t."amountMinor" = p."amountMinor")
-      SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn", i."createdAt",
-             j.id AS "otherId", j.number AS "otherNumber", j."issuedOn"::text AS "otherIssuedOn", j."createdAt" AS "otherCreatedAt", false AS "sameNumber"
+      SELECT i.id, i."accountId", i."refNumber", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn", i."createdAt",
+             j.id AS "otherId", j."refNumber" AS "otherRefNumber", j.number AS "otherNumber", j."issuedOn"::text AS "otherIssuedOn", j."createdAt" AS "otherCreatedAt", false AS "sameNumber"
       FROM twins i JOIN twins j ON j."accountId" = i."accountId" AND j.currency = i.currency AND j."amountMinor" = i."amountMinor"
         AND j.id <> i.id AND j.number <> i.number AND j."issuedOn" BETWEEN i."issuedOn" - ${window}::int AND i."issuedOn" + ${window}::int
       WHERE i."issuedOn" >= ${lookback}::date
       UNION ALL
-      SELECT i.id, i."accountId", i.number, i."amountMinor", i.currency, i."issuedOn"::text, i."createdAt",
-             j.id, j.number, j."issuedOn"::text, j."createdAt", false
+      SELECT i.id, i."accountId", i."refNumber", i.number, i."amountMinor", i.currency, i."issuedOn"::text, i."createdAt",
+             j.id, j."refNumber", j.number, j."issuedOn"::text, j."createdAt", false
       FROM "Invoice" i CROSS JOIN LATERAL (
         -- LIMIT keeps this a per-row index lookup whatever the planner estimates.
-        SELECT j.id, j.number, j."issuedOn", j."createdAt" FROM "Invoice" j
+        SELECT j.id, j."refNumber", j.number, j."issuedOn", j."createdAt" FROM "Invoice" j
         WHERE j."accountId" = i."accountId" AND j.id <> i.id AND j."issuedOn" BETWEEN i."issuedOn" - ${window}::int AND i."issuedOn" + ${window}::int
           AND j."amountMinor" = i."amountMinor" AND j.currency = i.currency AND j.number <> i.number LIMIT 20) j
       WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
@@ -293,7 +299,7 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
       -- contract with a price for the product); only lines that differ from it come back.
       SELECT x.*, p.sku FROM (
         SELECT DISTINCT ON (i.id, l."lineNo")
-               i.id AS "invoiceId", i.number AS "invoiceNumber", i."accountId", o.number AS "orderNumber",
+               i.id AS "invoiceId", i."refNumber" AS "invoiceRefNumber", i.number AS "invoiceNumber", i."accountId", o.number AS "orderNumber",
                (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date::text AS "orderDay", o.currency::text AS "orderCurrency",
                l."lineNo", l."productId", l."unitPriceMinor",
                c.id AS "contractId", c.number AS "contractNumber", c."startsOn"::text AS "contractStartsOn", c."endsOn"::text AS "contractEndsOn",

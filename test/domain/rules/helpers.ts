@@ -14,7 +14,7 @@ export function data(partial: Partial<CheckData>): CheckData {
 
 export function invoice(partial: Partial<InvoiceRow>): InvoiceRow {
   return {
-    id: "inv-1", accountId: "acc-1", number: "R-1", amountMinor: 10_000, currency: "EUR", issuedOn: "2026-03-01", dueOn: "2026-03-31",
+    id: "inv-1", accountId: "acc-1", refNumber: 1, number: "R-1", amountMinor: 10_000, currency: "EUR", issuedOn: "2026-03-01", dueOn: "2026-03-31",
     paidOn: null, orderId: "ord-1", orderNumber: 7, orderTotalMinor: 10_000, orderCurrency: "EUR", orderStatus: "DELIVERED",
     ...partial,
   };

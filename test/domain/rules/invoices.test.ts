@@ -60,7 +60,7 @@ describe("invoice.amount", () => {
 
 describe("invoice.price", () => {
   const line = (p: Partial<PriceLineRow>): PriceLineRow => ({
-    invoiceId: "inv-1", invoiceNumber: "R-1", accountId: "acc-1", orderNumber: 7, orderDay: "2026-03-01", orderCurrency: "EUR", lineNo: 1,
+    invoiceId: "inv-1", invoiceRefNumber: 1, invoiceNumber: "R-1", accountId: "acc-1", orderNumber: 7, orderDay: "2026-03-01", orderCurrency: "EUR", lineNo: 1,
     productId: "p1", sku: "BOLT", unitPriceMinor: 250, contractId: "c1", contractNumber: 3, contractStartsOn: "2026-01-01", contractEndsOn: "2026-12-31",
     contractCurrency: "EUR", contractPriceMinor: 240, ...p,
   });
@@ -83,8 +83,8 @@ describe("invoice.price", () => {
 
 describe("invoice.duplicate", () => {
   const pair = (p: Partial<DuplicatePairRow>): DuplicatePairRow => ({
-    id: "b", accountId: "acc-1", number: "R-2", amountMinor: 500, currency: "EUR", issuedOn: "2026-03-08", createdAt: new Date("2026-03-08T10:00:00Z"),
-    otherId: "a", otherNumber: "R-1", otherIssuedOn: "2026-03-01", otherCreatedAt: new Date("2026-03-01T10:00:00Z"), sameNumber: false, ...p,
+    id: "b", accountId: "acc-1", refNumber: 2, number: "R-2", amountMinor: 500, currency: "EUR", issuedOn: "2026-03-08", createdAt: new Date("2026-03-08T10:00:00Z"),
+    otherId: "a", otherRefNumber: 1, otherNumber: "R-1", otherIssuedOn: "2026-03-01", otherCreatedAt: new Date("2026-03-01T10:00:00Z"), sameNumber: false, ...p,
   });
   const ctx = ctxAt("2026-03-10T10:00:00Z");
   it("flags the later of two same-amount invoices within the window (7 days: boundary included)", () => {
@@ -96,13 +96,13 @@ describe("invoice.duplicate", () => {
   });
   it("flags a reused number as critical", () => {
     const [f] = invoiceDuplicate.run(data({ duplicatePairs: [pair({ sameNumber: true, otherIssuedOn: "2025-01-01", otherNumber: "R-2" })] }), ctx);
-    expect(f).toMatchObject({ severity: "CRITICAL", message: "rule.invoiceDuplicateNumber" });
+    expect(f).toMatchObject({ severity: "CRITICAL", message: "rule.invoiceDuplicateNumber", params: { invoice: "I-2 · R-2", other: "I-1 · R-2" } });
   });
 });
 
 describe("invoice.terms", () => {
   const ctx = ctxAt("2026-03-10T10:00:00Z");
-  const row = { id: "inv-1", accountId: "acc-1", number: "R-1", issuedOn: "2026-03-01", contractId: "c", contractNumber: 3, paymentTermsDays: 30 };
+  const row = { id: "inv-1", accountId: "acc-1", refNumber: 1, number: "R-1", issuedOn: "2026-03-01", contractId: "c", contractNumber: 3, paymentTermsDays: 30 };
   it("flags a due day that does not follow the contract's terms", () => {
     expect(invoiceTerms.run(data({ invoiceTerms: [{ ...row, dueOn: "2026-04-30" }] }), ctx)).toMatchObject([{ params: { expectedOn: "2026-03-31" } }]);
   });
