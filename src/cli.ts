@@ -129,11 +129,15 @@ program
     const db = await openDatabase(databaseOptions(config)).catch(fail);
     await db.migrate();
     const { renderText } = await import("./adapters/terminal/render.ts");
-    const { repl, runOnce } = await import("./adapters/terminal/chat.ts");
+    const { deliverPending, newNotifications, repl, runOnce } = await import("./adapters/terminal/chat.ts");
     const deps = { db: db.prisma, logger, now: systemClock };
     if (options.command !== undefined) {
+      await deliverPending(deps);
       const reply = await runOnce(deps, config.KAM_CHAT_USER, options.command);
       process.stdout.write(renderText(reply) + "\n");
+      // As the prompt would: what arrived for the user (reminders, alerts) follows the answer.
+      const arrived = await newNotifications(deps, config.KAM_CHAT_USER);
+      if (arrived) process.stdout.write(arrived + "\n");
       await db.close();
       process.exit(reply.ok ? 0 : 1);
     }

@@ -60,9 +60,20 @@ export interface CheckRunSummary {
   timings: Record<string, number>;
 }
 
+/** A reminder stage due in this run, and where it went. */
+export interface DueReminder extends AnnouncedItem {
+  /** d7, d3, d1, today, overdue */
+  stage: string;
+  delivery: "sent" | "muted" | "nowhere";
+  /** "SLACK C123", "TERMINAL <member id>" … when sent. */
+  to: string[];
+}
+
 export interface ReminderRunSummary {
   organizationId: string;
+  /** Stages due and not announced before. */
   due: number;
+  dueItems: DueReminder[];
   announced: AnnouncedItem[];
   muted: number;
   notifications: number;
@@ -403,12 +414,17 @@ export async function runReminders(db: PrismaClient, organizationId: string, opt
     const dir = accountIds.length ? await loadDirectory(tx, organizationId, accountIds, due.flatMap((f) => f.memberIds ?? [])) : emptyDirectory();
 
     let muted = 0;
+    const delivery = new Map<string, { delivery: DueReminder["delivery"]; to: string[] }>();
+    const sentTo = (items: Finding[], targets: Target[]) => {
+      for (const f of items) delivery.set(f.dedupeKey, targets.length ? { delivery: "sent", to: targets.map((t) => `${t.platform} ${t.target}`) } : { delivery: "nowhere", to: [] });
+    };
     const channelGroups = new Map<string, Finding[]>();
     const directGroups = new Map<string, Finding[]>();
     for (const f of due) {
       if (!dir.accounts.has(f.accountId)) continue;
       if (isMuted(dir, f.accountId, now)) {
         muted++;
+        delivery.set(f.dedupeKey, { delivery: "muted", to: [] });
         continue;
       }
       const owner = f.memberIds?.[0];
@@ -443,6 +459,7 @@ export async function runReminders(db: PrismaClient, organizationId: string, opt
         });
       }
       if (targets.length) logged.push(...items);
+      sentTo(items, targets.map((t) => t.target));
     }
     for (const [memberId, items] of directGroups) {
       const member = dir.members.get(memberId)!;
@@ -457,6 +474,7 @@ export async function runReminders(db: PrismaClient, organizationId: string, opt
         notBefore: sendAt(zone),
       });
       logged.push(...items);
+      sentTo(items, [target]);
     }
     const written = await enqueue(tx, rows);
     if (logged.length) {
@@ -465,22 +483,33 @@ export async function runReminders(db: PrismaClient, organizationId: string, opt
         skipDuplicates: true,
       });
     }
+    const item = (f: Finding): AnnouncedItem => ({
+      accountId: f.accountId,
+      accountName: dir.accounts.get(f.accountId)?.name ?? "",
+      rule: f.rule,
+      severity: f.severity,
+      ref: `M-${f.params.milestone}`,
+      message: f.message,
+      params: f.params,
+    });
     return {
       organizationId,
-      due: findings.length,
-      announced: logged.map((f) => ({
-        accountId: f.accountId,
-        accountName: dir.accounts.get(f.accountId)?.name ?? "",
-        rule: f.rule,
-        severity: f.severity,
-        ref: `M-${f.params.milestone}`,
-        message: f.message,
-        params: f.params,
+      due: due.length,
+      dueItems: due.map((f) => ({
+        ...item(f),
+        stage: reminderStage(f.dedupeKey),
+        ...(delivery.get(f.dedupeKey) ?? { delivery: "nowhere" as const, to: [] }),
       })),
+      announced: logged.map(item),
       muted,
       notifications: written,
     };
   });
+}
+
+/** "milestone.due:<id>:overdue:2026-06-03" → "overdue". */
+function reminderStage(dedupeKey: string): string {
+  return dedupeKey.split(":")[2] ?? "";
 }
 
 function emptyDirectory(): Directory {

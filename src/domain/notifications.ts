@@ -113,6 +113,9 @@ export function directTarget(member: MemberInfo | undefined): Target | null {
     if (platform === "SLACK") {
       const slack = member.identities.find((i) => i.platform === "SLACK");
       if (slack) return { platform, target: member.personal.get("SLACK") ?? slack.externalId };
+    } else if (platform === "TERMINAL") {
+      // A `kam chat` user: the message waits in their inbox (target: the member id).
+      if (member.identities.some((i) => i.platform === "TERMINAL")) return { platform, target: member.id };
     } else {
       const conversation = member.personal.get(platform);
       if (conversation) return { platform, target: conversation };

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
-import { LogNotifier } from "../adapters/terminal/log-notifier.ts";
+import { renderPlain } from "../adapters/terminal/log-notifier.ts";
+import type { OutgoingMessage } from "../core/notifier.ts";
+import { inboxNotifier } from "../domain/inbox.ts";
 import type { Config } from "../config.ts";
 import { toLocale } from "../core/i18n/index.ts";
 import { findingText, messageContext } from "../core/messages/format.ts";
@@ -16,6 +18,17 @@ export type OpenForCli = () => Promise<{ config: Config; db: Database; logger: L
 
 type Print = (line: string) => void;
 
+/** "2026-11-27 09:00 +01:00": the moment as the organization's clock shows it, with its offset. */
+export function zonedStamp(at: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "longOffset" })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const offset = parts.timeZoneName === "GMT" ? "+00:00" : String(parts.timeZoneName).replace("GMT", "");
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${offset}`;
+}
+
 /** `kam jobs list`: every job of every organization with its schedule, next and last run. */
 export async function listJobs(db: PrismaClient, print: Print, now = new Date()): Promise<void> {
   const specs = await loadJobSpecs(db);
@@ -25,8 +38,8 @@ export async function listJobs(db: PrismaClient, print: Print, now = new Date())
     const next = nextFire(spec.expression, spec.timeZone, now);
     const last = await coordinator.lastRun(spec.name);
     print(
-      `${spec.kind.padEnd(9)} ${spec.organizationName} · "${spec.expression}" ${spec.timeZone} · next ${next ? next.toISOString() : "—"}` +
-        ` · last ${last ? `${last.fireAt.toISOString()}${last.error ? ` (failed: ${last.error})` : last.finishedAt ? "" : " (running)"}` : "never"}`,
+      `${spec.kind.padEnd(9)} ${spec.organizationName} · "${spec.expression}" ${spec.timeZone} · next ${next ? zonedStamp(next, spec.timeZone) : "—"}` +
+        ` · last ${last ? `${zonedStamp(last.fireAt, spec.timeZone)}${last.error ? ` (failed: ${last.error})` : last.finishedAt ? "" : " (running)"}` : "never"}`,
     );
   }
   const outbox = await db.$queryRaw<{ status: string; platform: string; count: number }[]>`
@@ -52,7 +65,13 @@ async function printSummary(db: PrismaClient, spec: JobSpec, summary: JobSummary
   } else if (summary.kind === "reminders") {
     const r = summary.result;
     print(`  reminders: ${r.due} due; ${r.announced.length} announced${r.muted ? `, ${r.muted} muted` : ""}; ${r.notifications} message(s) queued`);
-    items(r.announced);
+    for (const i of r.dueItems) {
+      const where =
+        i.delivery === "sent" ? `→ ${i.to.join(", ")}`
+        : i.delivery === "muted" ? "→ not sent: account muted"
+        : "→ not sent: no channel bound and no direct chat with its owner or managers";
+      print(`    ${i.ref} ${i.severity.padEnd(8)} ${i.accountName}: ${findingText(ctx, i.message, i.params)} [${i.stage}] ${where}`);
+    }
   } else {
     const r = summary.result;
     print(`  digest: ${r.accounts} account(s) → ${r.targets.length ? r.targets.join(", ") : "no digest channel bound"}; ${r.notifications} message(s) queued`);
@@ -60,8 +79,10 @@ async function printSummary(db: PrismaClient, spec: JobSpec, summary: JobSummary
 }
 
 /** Dispatches what the terminal can deliver; messages for Slack/Teams wait for `kam serve`. */
-async function dispatchNow(db: PrismaClient, print: Print): Promise<DispatchSummary> {
-  const dispatcher = new Dispatcher({ db, notifiers: [new LogNotifier("TERMINAL", { write: (t) => print(t.replace(/^/gm, "    ").trimEnd()) })], owner: `cli-${process.pid}` });
+async function dispatchNow(db: PrismaClient, print: Print, now: () => Date): Promise<DispatchSummary> {
+  // Messages for `kam chat` users go to their inbox, and are printed here as well.
+  const echo = (message: OutgoingMessage) => print(renderPlain(message).replace(/^/gm, "    ").trimEnd());
+  const dispatcher = new Dispatcher({ db, notifiers: [inboxNotifier(db, now, echo)], owner: `cli-${process.pid}`, now, channelIntervalMs: 0 });
   const summary = await dispatcher.drain();
   const waiting = await db.$queryRaw<{ platform: string; count: number }[]>`
     SELECT platform::text AS platform, count(*)::int AS count FROM "Notification" WHERE status IN ('PENDING', 'SENDING') GROUP BY 1 ORDER BY 1`;
@@ -85,7 +106,7 @@ export async function runJobsNow(db: PrismaClient, job: string, print: Print, op
     if (outcome.ran) await printSummary(db, spec, outcome.result, print);
     else print("  already run for this moment by another process");
   }
-  if (kinds.includes("dispatch")) await dispatchNow(db, print);
+  if (kinds.includes("dispatch")) await dispatchNow(db, print, () => options.now ?? new Date());
 }
 
 /** `kam jobs list`, `kam jobs run <job>|all`. */

@@ -5,6 +5,8 @@ import type { Database } from "../db/client.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
 import type { ComponentStatus } from "../server.ts";
+import { systemClock } from "../core/clock.ts";
+import { inboxNotifier } from "../domain/inbox.ts";
 import { RunCoordinator } from "./coordinator.ts";
 import { previousFire } from "./cron-time.ts";
 import { Dispatcher, type DispatcherOptions } from "./dispatcher.ts";
@@ -179,15 +181,9 @@ export class Scheduler {
 
 /** Starts the cron jobs and the outbox dispatcher (what `kam serve` runs). */
 export async function startScheduler(deps: SchedulerDeps): Promise<SchedulerHandle> {
-  // Messages for the terminal platform (local use, `kam chat` bindings) are logged, unless the
-  // runtime passes a terminal notifier of its own (src/adapters/terminal/log-notifier.ts).
-  const logged: Notifier = {
-    platform: "TERMINAL",
-    async send(message) {
-      deps.logger.info({ target: message.target, summary: message.reply.summary }, "notification (terminal)");
-      return { ok: true };
-    },
-  };
+  // Messages for `kam chat` users (platform TERMINAL) go to their inbox, unless the runtime
+  // passes a terminal notifier of its own.
+  const logged = inboxNotifier(deps.db.prisma, systemClock);
   const notifiers = deps.notifiers.some((n) => n.platform === "TERMINAL") ? deps.notifiers : [...deps.notifiers, logged];
   const scheduler = new Scheduler(deps.db.prisma, notifiers, deps.logger, { dispatcher: { leaseMs: deps.config.KAM_OUTBOX_LEASE_MS } });
   await scheduler.start();

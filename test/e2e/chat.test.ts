@@ -23,6 +23,8 @@ describe("kam chat -c, on the embedded database", () => {
       ["order log acme 100 NOPE", 1, /found no product "NOPE"/],
       ["settings language de", 0, /Sprache ist jetzt de/],
       ["order list acme", 0, /Offene Bestellungen von ACME Holding GmbH \(2\)/],
+      ["inbox", 0, /Dein Posteingang ist leer/],
+      ["import x", 1, /Den Befehl "import" kenne ich nicht/],
     ];
     for (const [command, code, expected] of steps) {
       const result = await kam(command);

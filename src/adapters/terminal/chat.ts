@@ -5,6 +5,9 @@ import { handle } from "../../core/handler.ts";
 import type { Reply } from "../../core/reply.ts";
 import { memberForIdentity } from "../../domain/members.ts";
 import { organizationForWorkspace } from "../../domain/organizations.ts";
+import { toLocale, translator } from "../../core/i18n/index.ts";
+import { inboxNotifier, takeUnread } from "../../domain/inbox.ts";
+import { Dispatcher } from "../../scheduler/dispatcher.ts";
 import { renderText } from "./render.ts";
 
 /** The local organization and member `kam chat` acts as (the demo seed fills the same organization). */
@@ -13,6 +16,25 @@ export async function localIdentity(deps: CoreDeps, user: string) {
   const org = await organizationForWorkspace(deps.db, "TERMINAL", "local", "Local organization", now);
   const member = await memberForIdentity(deps.db, org.id, "TERMINAL", user, { displayName: user === "local" ? "Local User" : user }, now);
   return { org, member };
+}
+
+/** Delivers the outbox's due messages for kam chat users into their inboxes. */
+export async function deliverPending(deps: CoreDeps): Promise<void> {
+  await new Dispatcher({ db: deps.db, notifiers: [inboxNotifier(deps.db, deps.now)], owner: `chat-${process.pid}`, now: deps.now, channelIntervalMs: 0 }).drain();
+}
+
+/**
+ * What arrived for the user since the last prompt, as text (null when nothing did). The outbox's
+ * messages for kam chat users are delivered to their inboxes first: on the embedded database no
+ * kam serve can run beside kam chat to do it.
+ */
+export async function newNotifications(deps: CoreDeps, user: string): Promise<string | null> {
+  const { org, member } = await localIdentity(deps, user);
+  await deliverPending(deps);
+  const unread = await takeUnread(deps.db, { organizationId: org.id, memberId: member.id, platform: "TERMINAL", now: deps.now() });
+  if (unread.length === 0) return null;
+  const t = translator(toLocale(member.locale) ?? toLocale(org.locale) ?? "en");
+  return [`── ${t("inbox.arrived", { count: unread.length })}`, ...unread.map((e) => renderText(e.reply))].join("\n\n");
 }
 
 export async function runOnce(deps: CoreDeps, user: string, text: string): Promise<Reply> {
@@ -33,12 +55,17 @@ export async function repl(deps: CoreDeps, user: string): Promise<void> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY === true });
   process.stdout.write("kam chat — type help, or exit to leave.\n");
   rl.setPrompt("kam> ");
-  rl.prompt();
+  const prompt = async () => {
+    const arrived = await newNotifications(deps, user);
+    if (arrived) process.stdout.write(arrived + "\n");
+    rl.prompt();
+  };
+  await prompt();
   for await (const line of rl) {
     const text = line.trim();
     if (text === "exit" || text === "quit") break;
     if (text) process.stdout.write(renderText(await runOnce(deps, user, text)) + "\n");
-    rl.prompt();
+    await prompt();
   }
   rl.close();
 }

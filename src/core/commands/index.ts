@@ -12,6 +12,7 @@ import { caseClose, caseList, caseOpen } from "./cases.ts";
 import { digest, digestBind, digestUnbind, suggest } from "./insights.ts";
 import { flagAck, flagMute, flagResolve, flagShow, flagSnooze, flags } from "./flags.ts";
 import { link } from "./link.ts";
+import { inbox } from "./inbox.ts";
 import { settingsDeliver, settingsLanguage, settingsOrg, settingsShow, settingsTimezone } from "./settings.ts";
 
 /** Every command of the grammar; help, usage lines and forms all come from these declarations. */
@@ -28,6 +29,7 @@ export const COMMAND_LIST: Command[] = [
   flags, flagShow, flagAck, flagResolve, flagSnooze, flagMute,
   suggest, digest, digestBind, digestUnbind,
   link,
+  inbox,
   settingsShow, settingsLanguage, settingsTimezone, settingsDeliver, settingsOrg,
 ] as Command[];
 

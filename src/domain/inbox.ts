@@ -1,0 +1,71 @@
+import type { Notifier, OutgoingMessage } from "../core/notifier.ts";
+import type { Reply } from "../core/reply.ts";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import type { Actor } from "./actor.ts";
+
+/**
+ * The inbox of a `kam chat` user: notifications addressed to the TERMINAL platform (reminders,
+ * alerts, digests meant for a member who works in the terminal) are stored here by the terminal
+ * notifier, shown once at the user's next prompt and listed by `inbox`.
+ */
+
+export interface InboxEntry {
+  id: string;
+  summary: string;
+  reply: Reply;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+const toEntry = (row: { id: string; summary: string; reply: unknown; createdAt: Date; readAt: Date | null }): InboxEntry => ({ ...row, reply: row.reply as Reply });
+
+/** Stores one notification for a member; false when there is no such member. */
+export async function deliverToInbox(db: PrismaClient, memberId: string, reply: Reply, now: Date): Promise<boolean> {
+  const member = await db.member.findUnique({ where: { id: memberId }, select: { id: true } });
+  if (!member) return false;
+  await db.inboxMessage.create({ data: { memberId, summary: reply.summary.slice(0, 500), reply: reply as unknown as Prisma.InputJsonValue, createdAt: now } });
+  return true;
+}
+
+/** The unread messages of a member, oldest first, marked read as they are handed out. */
+export async function takeUnread(db: PrismaClient, actor: Actor): Promise<InboxEntry[]> {
+  if (!actor.memberId) return [];
+  const memberId = actor.memberId;
+  return db.$transaction(async (tx) => {
+    const rows = await tx.inboxMessage.findMany({ where: { memberId, readAt: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 50 });
+    if (rows.length) await tx.inboxMessage.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { readAt: actor.now } });
+    return rows.map(toEntry);
+  });
+}
+
+/** The latest messages of a member, newest first (read or not; those unread become read). */
+export async function listInbox(db: PrismaClient, actor: Actor, limit = 10): Promise<{ entries: InboxEntry[]; total: number }> {
+  if (!actor.memberId) return { entries: [], total: 0 };
+  const memberId = actor.memberId;
+  return db.$transaction(async (tx) => {
+    const [rows, total] = await Promise.all([
+      tx.inboxMessage.findMany({ where: { memberId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit }),
+      tx.inboxMessage.count({ where: { memberId } }),
+    ]);
+    const unread = rows.filter((r) => r.readAt === null).map((r) => r.id);
+    if (unread.length) await tx.inboxMessage.updateMany({ where: { id: { in: unread } }, data: { readAt: actor.now } });
+    return { entries: rows.map(toEntry), total };
+  });
+}
+
+/**
+ * The Notifier of the TERMINAL platform: the outbox's messages for `kam chat` users go to their
+ * inbox (the target is the member id, see notifications.ts `directTarget`). `echo` also prints
+ * them (`kam jobs run`).
+ */
+export function inboxNotifier(db: PrismaClient, now: () => Date, echo?: (message: OutgoingMessage) => void): Notifier {
+  return {
+    platform: "TERMINAL",
+    async send(message) {
+      const stored = await deliverToInbox(db, message.target, message.reply, now());
+      if (!stored) return { ok: false, kind: "permanent", error: `no kam chat member ${message.target.slice(0, 60)}` };
+      echo?.(message);
+      return { ok: true };
+    },
+  };
+}
