@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { translator } from "../../src/core/i18n/index.ts";
 import { startKam, type Kam } from "../../src/runtime.ts";
-import { newTenant, newUser, personalMessage, type Where } from "../adapters/teams/activities.ts";
+import { cardSubmit, newTenant, newUser, personalMessage, type Where } from "../adapters/teams/activities.ts";
 import { cardText, cardsOf } from "../adapters/teams/card-schema.ts";
 import { captureLogger } from "../support/capture-logger.ts";
 import { startFakeConnector, type FakeConnector } from "../support/fake-connector.ts";
@@ -125,6 +125,17 @@ describe("Teams without authentication", () => {
       expect(await stored()).toEqual(before);
       expect(await kam.db.prisma.account.count({ where: { name: { startsWith: "Nul" } } })).toBe(0);
     }
+  });
+
+  it("refuses a card's command or form value with a NUL character the same way", async () => {
+    const before = await stored();
+    for (const value of [{ kamCommand: "account add Nul\u0000Card" }, { kamForm: "order.log", account: "x", product1: "BOLT\u000010", quantity1: "1" }]) {
+      const sent = connector.activities().length;
+      expect((await post(JSON.stringify(cardSubmit(where(), value)))).status).toBe(200);
+      const [reply] = connector.activities().slice(sent);
+      expect(cardText(cardsOf(reply!.body)[0]!)).toContain(translator("en")("error.nulCharacter"));
+    }
+    expect(await stored()).toEqual(before);
   });
 
   it("keeps two tenants apart whose conversation and activity ids are the same", async () => {

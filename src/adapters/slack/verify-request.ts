@@ -18,6 +18,21 @@ function signed(secret: string, timestamp: string, body: Buffer, signature: stri
 
 const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** Interactivity payloads: always from a user (Bolt reads user.id, or user.team_id without a team). */
+const INTERACTIONS = new Set([
+  "block_actions",
+  "block_suggestion",
+  "view_submission",
+  "view_closed",
+  "shortcut",
+  "message_action",
+  "interactive_message",
+  "dialog_submission",
+  "dialog_cancellation",
+  "dialog_suggestion",
+  "workflow_step_edit",
+]);
+
 /**
  * Why Bolt could not read a body, or null when it can. Bolt dereferences the body before any
  * listener runs (req.body.type, event.user.id when user is an object, the channel's creator, an
@@ -34,8 +49,7 @@ export function unreadable(value: unknown): string | null {
     if ("authorizations" in value && !Array.isArray(value.authorizations)) return "authorizations is not a list";
     return null;
   }
-  if (typeof value.type === "string" && value.type !== "url_verification" && !("command" in value)) {
-    // Interactivity (block_actions, view_submission, shortcut …): always from a user.
+  if (typeof value.type === "string" && INTERACTIONS.has(value.type)) {
     if (!isObject(value.user)) return "interaction without a user";
     if (value.type.startsWith("view_") && !isObject(value.view)) return "view interaction without a view";
   }

@@ -13,7 +13,7 @@ import type { MountPlatform } from "../platform.ts";
 import { validActivity } from "./activity-check.ts";
 import { createBot } from "./bot.ts";
 import { createTeamsNotifier } from "./notifier.ts";
-import { checkServiceUrl } from "./service-url.ts";
+import { checkServiceUrl, isLoopbackHost } from "./service-url.ts";
 import { CHANNEL_ISSUER, CHANNEL_OPENID_URL, EMULATOR_OPENID_URL, TokenCheck, TokenRefused } from "./token-check.ts";
 
 type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication["authenticateRequest"]>>;
@@ -84,6 +84,9 @@ export const mountTeams: MountPlatform = async (app, deps) => {
   if (!authenticated) {
     // config.ts refuses this combination in production; anywhere else it is allowed, but never quietly.
     logger.warn(translator("en")("teams:unauthenticated.startup"));
+    if (config.KAM_LISTEN_HOST && !isLoopbackHost(config.KAM_LISTEN_HOST)) {
+      logger.warn({ host: config.KAM_LISTEN_HOST }, "teams: unauthenticated, yet listening beyond loopback (KAM_LISTEN_HOST); only loopback service URLs are accepted");
+    }
   }
   const adapter = createAdapter(config);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {

@@ -81,4 +81,23 @@ describe("Teams notifier", () => {
     expect(classifyError({ statusCode: 408 })).toMatchObject({ kind: "transient" });
     expect(classifyError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }))).toMatchObject({ kind: "transient" });
   });
+
+  it("never posts to a stored service URL that is not allowed (stored before the check, or under other settings)", async () => {
+    const db = handle.db.prisma;
+    const foreign = "19:0foreign0url@thread.tacv2";
+    await db.conversation.create({
+      data: {
+        organizationId,
+        platform: "TEAMS",
+        conversationId: foreign,
+        kind: "channel",
+        reference: { channelId: "msteams", serviceUrl: "https://evil.example/", conversation: { id: foreign, conversationType: "channel", isGroup: true, tenantId: "t1" }, bot: { id: "28:bot", name: "kam" } },
+      },
+    });
+    const before = connector.calls.length;
+    const reply = { ok: true, visibility: "channel" as const, summary: "hello", blocks: [{ kind: "text" as const, text: "hello" }] };
+    const result = await notifier.send({ organizationId, platform: "TEAMS", target: foreign, reply, mentions: [] });
+    expect(result).toMatchObject({ ok: false, kind: "permanent", error: expect.stringContaining("not a loopback address") });
+    expect(connector.calls.length).toBe(before);
+  });
 });
