@@ -43,10 +43,6 @@ export function parseAmount(text: string, locale: NumberLocale): ParsedAmount | 
   return "value" in reading ? { major: reading.value, ...withCurrency } : { ambiguous: reading.ambiguous, ...withCurrency };
 }
 
-export function isAmbiguous<T extends object>(parsed: T | { ambiguous: [string, string] }): parsed is { ambiguous: [string, string] } {
-  return "ambiguous" in parsed;
-}
-
 /** Major-unit decimal string → minor units, or null when it has more (non-zero) decimals than the currency. */
 export function toMinor(major: string, minorPerMajor: number): number | null {
   const decimals = Math.round(Math.log10(minorPerMajor));
