@@ -78,9 +78,12 @@ describeEachDatabase("outbox on Slack, after an interrupted delivery", (get) => 
     expect(postedFirst).toHaveLength(2);
     clock.advance(61_000);
     const survivor = new Dispatcher({ db, notifiers: [notifier], now: clock.now, sleep: clock.sleep, owner: "survivor", leaseMs: 60_000 });
+    const reads = fake.callsOf("conversations.history").length;
     const summary = await survivor.drain({ settle: true });
     expect(summary.found).toBe(2);
     for (const r of rows) expect(fake.posted(r.payload.target, r.id)).toHaveLength(1);
+    // Both rows of the channel were uncertain: one read of its history answered for both.
+    expect(fake.callsOf("conversations.history").slice(reads).map((c) => c.args.channel).sort()).toEqual([channel, `D${user.slice(1)}`].sort());
     for (const id of postedFirst) {
       const stored = await db.notification.findUniqueOrThrow({ where: { id } });
       expect(stored).toMatchObject({ status: "SENT", claimedBy: "survivor", uncertainSince: null });
@@ -105,6 +108,26 @@ describeEachDatabase("outbox on Slack, after an interrupted delivery", (get) => 
     }
     expect(fake.posted(target, row!.id)).toHaveLength(1);
     expect(await db.notification.findUniqueOrThrow({ where: { id: row!.id } })).toMatchObject({ status: "SENT", externalId: fake.posted(target)[0]!.ts });
+  });
+
+  it("reads the history again for a row whose own retry may have posted since the last read", async () => {
+    const db = get().prisma;
+    const channel = `C${crypto.randomUUID().slice(0, 8).toUpperCase()}`;
+    const rows = await queue(db, channel, 2);
+    const clock = new FakeClock(new Date());
+    await crashAfterPosting(db, clock); // the first row is in the channel, the second is not
+    clock.advance(61_000);
+    let dropped = 0;
+    // The second row's post is stored, and its answer lost: its retry must not trust the read made before it.
+    fake.onPost = ({ message }) => (message.metadata?.event_payload?.key === rows[1]!.id && dropped++ === 0 ? "drop" : undefined);
+    try {
+      const survivor = new Dispatcher({ db, notifiers: [notifier], now: clock.now, sleep: clock.sleep, owner: "survivor-2", leaseMs: 60_000, baseBackoffMs: 1_000 });
+      const summary = await survivor.drain({ settle: true });
+      expect(summary).toMatchObject({ found: 2, retried: 1 });
+    } finally {
+      fake.onPost = null;
+    }
+    for (const r of rows) expect(fake.posted(channel, r.id)).toHaveLength(1);
   });
 
   it("without the history scope, posts again and says so once", async () => {

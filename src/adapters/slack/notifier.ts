@@ -87,6 +87,20 @@ export const OUTBOX_EVENT_TYPE = "kam_outbox";
 /** How far before the interrupted claim the history is searched (clock skew between kam and Slack). */
 const LOOKUP_MARGIN_MS = 60_000;
 const LOOKUP_PAGES = 10;
+/**
+ * After a crash every row a replica had in hand is looked up, up to a few per channel: one read of
+ * a channel's history answers for all of them for a few seconds (history calls are rate limited).
+ */
+const HISTORY_REUSE_MS = 10_000;
+
+interface HistoryRead {
+  /** Slack ts (seconds) the read started from. */
+  oldest: number;
+  /** performance.now() of the read. */
+  at: number;
+  /** kam's outbox keys found, with their message ts. */
+  keys: Map<string, string>;
+}
 
 /**
  * Delivers outbox messages with chat.postMessage into the target channel, mentioning the
@@ -100,6 +114,9 @@ export class SlackNotifier implements Notifier {
   private client: WebClient;
   /** Set once Slack said the token lacks a history scope: no more lookups in this process. */
   private lookupUnavailable: string | null = null;
+  private readonly reads = new Map<string, HistoryRead>();
+  /** When this notifier last tried to post each key: a read older than that cannot speak for it. */
+  private readonly attempted = new Map<string, number>();
 
   constructor(private options: SlackNotifierOptions) {
     this.client = outboxClient(options);
@@ -114,16 +131,33 @@ export class SlackNotifier implements Notifier {
         const opened = await this.client.conversations.open({ users: channel });
         channel = opened.channel?.id ?? channel;
       }
-      const oldest = ((delivery.since.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);
-      let cursor: string | undefined;
-      for (let page = 0; page < LOOKUP_PAGES; page++) {
-        const history = await this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
-        const mine = history.messages?.find((m) => m.metadata?.event_type === OUTBOX_EVENT_TYPE && (m.metadata.event_payload as Record<string, unknown> | undefined)?.key === delivery.key);
-        if (mine) return { kind: "found", ...(mine.ts ? { externalId: mine.ts } : {}) };
-        cursor = history.response_metadata?.next_cursor || undefined;
-        if (!history.has_more || !cursor) break;
+      const oldest = (delivery.since.getTime() - LOOKUP_MARGIN_MS) / 1000;
+      const recent = this.reads.get(channel);
+      const tried = this.attempted.get(delivery.key);
+      if (recent && recent.oldest <= oldest && performance.now() - recent.at < HISTORY_REUSE_MS && (tried === undefined || tried < recent.at)) {
+        const ts = recent.keys.get(delivery.key);
+        return ts ? { kind: "found", externalId: ts } : { kind: "absent" };
       }
-      return { kind: "absent" };
+      const read: HistoryRead = { oldest, at: performance.now(), keys: new Map() };
+      let cursor: string | undefined;
+      let complete = false;
+      for (let page = 0; page < LOOKUP_PAGES; page++) {
+        const history = await this.client.conversations.history({ channel, oldest: oldest.toFixed(6), include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+        for (const m of history.messages ?? []) {
+          const key = (m.metadata?.event_payload as Record<string, unknown> | undefined)?.key;
+          if (m.metadata?.event_type === OUTBOX_EVENT_TYPE && typeof key === "string" && m.ts) read.keys.set(key, m.ts);
+        }
+        cursor = history.response_metadata?.next_cursor || undefined;
+        if (!history.has_more || !cursor) {
+          complete = true;
+          break;
+        }
+      }
+      if (complete) this.reads.set(channel, read);
+      for (const [key, at] of this.reads) if (performance.now() - at.at >= HISTORY_REUSE_MS) this.reads.delete(key);
+      for (const [key, at] of this.attempted) if (performance.now() - at >= HISTORY_REUSE_MS) this.attempted.delete(key);
+      const ts = read.keys.get(delivery.key);
+      return ts ? { kind: "found", externalId: ts } : { kind: "absent" };
     } catch (error) {
       const result = classifySlackError(error);
       if (result.ok) return { kind: "absent" };
@@ -138,6 +172,8 @@ export class SlackNotifier implements Notifier {
   }
 
   async send(message: OutgoingMessage, delivery?: Delivery): Promise<DeliveryResult> {
+    // Only while some read may be reused: a read made after this attempt sees its post anyway.
+    if (delivery && this.reads.size > 0) this.attempted.set(delivery.key, performance.now());
     try {
       const ids = mentionedMembers(message.reply);
       const mentions = ids.length && this.options.resolveMentions ? await this.options.resolveMentions(message.organizationId, ids) : undefined;
