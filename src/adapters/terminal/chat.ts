@@ -20,7 +20,10 @@ export async function localIdentity(deps: CoreDeps, user: string) {
 
 /** Delivers the outbox's due messages for kam chat users into their inboxes. */
 export async function deliverPending(deps: CoreDeps): Promise<void> {
-  await new Dispatcher({ db: deps.db, notifiers: [inboxNotifier(deps.db, deps.now)], owner: `chat-${process.pid}`, now: deps.now, channelIntervalMs: 0 }).drain();
+  // A failure here must not end the chat: the messages stay in the outbox for the next prompt.
+  await new Dispatcher({ db: deps.db, notifiers: [inboxNotifier(deps.db, deps.now)], owner: `chat-${process.pid}`, now: deps.now, channelIntervalMs: 0 })
+    .drain()
+    .catch((error: unknown) => deps.logger.warn({ err: error }, "delivering kam chat notifications failed"));
 }
 
 /**
