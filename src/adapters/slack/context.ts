@@ -104,7 +104,14 @@ export async function handleThenAck(ctx: SlackContext, request: ChatRequest, ack
     await ack();
     return early;
   }
-  // Whichever comes first makes the command durable: its note, or its own commit.
+  return ackWhenDurable(ctx, request, ack, answer, pending);
+}
+
+/**
+ * For a request already running that must be acknowledged before it is done: acknowledges once
+ * it is durable, by its note or by its own commit, whichever comes first; then its reply.
+ */
+export async function ackWhenDurable(ctx: SlackContext, request: ChatRequest, ack: () => Promise<void>, answer: Answer, pending: Promise<Reply>): Promise<Reply> {
   const noted = keep(ctx, request, answer);
   const finished = pending.then(
     () => true,
