@@ -36,8 +36,7 @@ export async function runOnce(
   try {
     return await db.$transaction(
       async (tx): Promise<Outcome> => {
-        await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '${WAIT_FOR_HOLDER}'`);
-        await tx.$executeRawUnsafe(`SET LOCAL idle_in_transaction_session_timeout = '${LEASE}'`);
+        await tx.$queryRaw`SELECT set_config('lock_timeout', ${WAIT_FOR_HOLDER}, true), set_config('idle_in_transaction_session_timeout', ${LEASE}, true)`;
         const inserted = await tx.$executeRaw`
           INSERT INTO "ProcessedEvent" (key, "organizationId", "createdAt") VALUES (${key}, ${organizationId}, now())
           ON CONFLICT (key) DO NOTHING`;

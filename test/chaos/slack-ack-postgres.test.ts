@@ -33,7 +33,7 @@ describe.skipIf(!TEST_DATABASE_URL)("Slack commands acknowledged while replicas 
     const result = await burst(fake, replicas, {
       commands: COMMANDS,
       concurrency: 40,
-      perSecond: 35,
+      perSecond: 28,
       kills: 5,
       keepAlive: 1,
       restart: () => startReplica(fake, env),

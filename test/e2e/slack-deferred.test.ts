@@ -26,7 +26,7 @@ describe("Slack commands acknowledged before they ran", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("under load acknowledges at once, notes the command before it runs, and crosses it out once run", async () => {
+  it("under load acknowledges once the command is noted, before it runs, and crosses it out once run", async () => {
     const s = await startSlackKam({ DATA_DIR: join(dir, "a") });
     started.push(s);
     const db = s.kam.db.prisma;
@@ -42,9 +42,11 @@ describe("Slack commands acknowledged before they ran", () => {
       },
     } as unknown as SlackContext;
     const request: ChatRequest = { organizationId: s.actor.organizationId, memberId: s.actor.memberId!, platform: "SLACK", channelId: "C1", text: "help", idempotencyKey: "slack:command:T:1" };
-    const reply = await handleThenAck(ctx, request, async () => void seen.push("ack"), { responseUrl: s.fake.responseUrl("x"), direct: false });
+    // The note is committed before Slack hears "ok": a 200 stands for a command that will run.
+    const ack = async () => void seen.push(`ack; noted: ${await db.deferredCommand.count({ where: { key: request.idempotencyKey! } })}`);
+    const reply = await handleThenAck(ctx, request, ack, { responseUrl: s.fake.responseUrl("x"), direct: false });
     expect(reply.summary).toBe("done");
-    expect(seen).toEqual(["ack", "core runs; noted: 1"]);
+    expect(seen).toEqual(["ack; noted: 1", "core runs; noted: 1"]);
     expect(await db.deferredCommand.count()).toBe(0);
   });
 
@@ -73,5 +75,21 @@ describe("Slack commands acknowledged before they ran", () => {
     const answers = first.fake.callsOf("response_url").map((c) => c.args.id).sort();
     expect(answers).toEqual(["lost", "ran"]);
     await first.fake.stop();
+  });
+  it("runs a command whose claim was left without a reply, and answers a second attempt from the first one's record", async () => {
+    const s = await startSlackKam({ DATA_DIR: join(dir, "c") });
+    started.push(s);
+    const db = s.kam.db.prisma;
+    const orders = await db.order.count();
+    const request: ChatRequest = {
+      organizationId: s.actor.organizationId, memberId: s.actor.memberId!, platform: "SLACK", channelId: "C0ACMEORD", text: "order log ACME 2 BOLT-10", idempotencyKey: "slack:command:T:left",
+    };
+    // A claim committed without its reply, as a kam that claimed outside the command's transaction left it when it died.
+    await db.processedEvent.create({ data: { key: "SLACK:slack:command:T:left", organizationId: s.actor.organizationId } });
+    const first = await handle({ db, logger }, request);
+    const again = await handle({ db, logger }, request);
+    expect(first.ok).toBe(true);
+    expect(again).toEqual(first);
+    expect(await db.order.count()).toBe(orders + 1);
   });
 });

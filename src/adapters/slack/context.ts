@@ -7,7 +7,7 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Logger } from "../../logger.ts";
 import { mentionedMembers, renderReply, type RenderOptions, type SlackMessage } from "./blocks.ts";
 import type { AckPolicy } from "./ack-policy.ts";
-import { dropDeferred, keepDeferred, type Answer } from "./deferred.ts";
+import { dropDeferred, keepDeferred, notesWritten, type Answer } from "./deferred.ts";
 import type { IdentityMapper, SlackIdentity } from "./identity.ts";
 
 /** What every listener gets: the core entry point, the identity mapper, and a logger. */
@@ -95,7 +95,7 @@ export async function handleThenAck(ctx: SlackContext, request: ChatRequest, ack
       return reply;
     }
     await ack();
-    return crossedOut(ctx, request, ctx.ack.track(() => ctx.handle(request)));
+    return crossedOut(ctx, request, ctx.ack.track(() => notesWritten(ctx).then(() => ctx.handle(request))));
   }
   const pending = ctx.ack.track(() => ctx.handle(request));
   const early = await withBudget(pending, budget);
@@ -104,7 +104,14 @@ export async function handleThenAck(ctx: SlackContext, request: ChatRequest, ack
     await ack();
     return early;
   }
-  // Whichever comes first makes the command durable: its note, or its own commit.
+  return ackWhenDurable(ctx, request, ack, answer, pending);
+}
+
+/**
+ * For a request already running that must be acknowledged before it is done: acknowledges once
+ * it is durable, by its note or by its own commit, whichever comes first; then its reply.
+ */
+export async function ackWhenDurable(ctx: SlackContext, request: ChatRequest, ack: () => Promise<void>, answer: Answer, pending: Promise<Reply>): Promise<Reply> {
   const noted = keep(ctx, request, answer);
   const finished = pending.then(
     () => true,

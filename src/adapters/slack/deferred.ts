@@ -44,7 +44,25 @@ export function keepDeferred(ctx: SlackContext, request: ChatRequest, answer: An
     await ctx.db.deferredCommand.createMany({ data: batch.notes, skipDuplicates: true });
   });
   batches.set(ctx.db, batch);
+  const inFlight = writing.get(ctx.db) ?? new Set();
+  writing.set(ctx.db, inFlight);
+  inFlight.add(batch.written);
+  const forget = () => void inFlight.delete(batch.written);
+  batch.written.then(forget, forget);
   return batch.written;
+}
+
+/** Note batches not written yet, per database. */
+const writing = new WeakMap<object, Set<Promise<void>>>();
+
+/**
+ * Resolves once the notes asked for so far are written. A deferred command waits for it before it
+ * starts: Slack's acknowledgements wait for their notes, and on PGlite (one connection) a command
+ * started first would hold the database for its whole transaction while the notes of a burst wait.
+ */
+export async function notesWritten(ctx: SlackContext): Promise<void> {
+  const inFlight = writing.get(ctx.db);
+  if (inFlight?.size) await Promise.allSettled([...inFlight]);
 }
 
 export async function dropDeferred(ctx: SlackContext, request: ChatRequest): Promise<void> {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import type { Reply } from "../../../core/reply.ts";
 import { formOf } from "../blocks.ts";
-import { failureReply, slackRequest, renderFor, TIMED_OUT, translatorFor, withBudget, type SlackContext } from "../context.ts";
+import { ackWhenDurable, failureReply, slackRequest, renderFor, TIMED_OUT, translatorFor, withBudget, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
 import { decodeContext, formValues, modalErrors } from "../modal.ts";
 
@@ -40,16 +40,18 @@ export function submitForm(ctx: SlackContext) {
         return;
       }
       // The modal needs the outcome in the acknowledgement (field errors), so it waits for the core.
-      const pending = ctx.ack.track(() => ctx.handle(slackRequest(me, meta, { form: { id: meta.formId, values } }, idempotencyKey)));
+      const request = slackRequest(me, meta, { form: { id: meta.formId, values } }, idempotencyKey);
+      const pending = ctx.ack.track(() => ctx.handle(request));
       // Field errors belong in the modal, which only the acknowledgement can carry: wait longer
       // than for a command (Slack allows 3 s), then close it and post the outcome instead.
       const early = await withBudget(pending, Math.max(ctx.ack.maxMs, VIEW_BUDGET_MS));
       const t = translatorFor(who);
       if (early === TIMED_OUT) {
-        // Too slow for the modal: close it and post the outcome (errors included) when it comes.
+        // Too slow for the modal: close it once the submission is noted (a restart would run it),
+        // and post the outcome (errors included) when it comes.
         acked = true;
-        await ack();
-        await confirm(ctx, client, body.user.id, meta, await pending, who.organizationId, t);
+        const reply = await ackWhenDurable(ctx, request, () => ack(), { responseUrl: meta.responseUrl ?? null, direct: meta.direct ?? false }, pending);
+        await confirm(ctx, client, body.user.id, meta, reply, who.organizationId, t);
         return;
       }
       const reply: Reply = early;
