@@ -190,6 +190,11 @@ export async function changeOrderStatus(db: PrismaClient, actor: Actor, input: {
       const account = await tx.account.findUniqueOrThrow({ where: { id: order.accountId }, select: { name: true } });
       throw new ConflictError("error.invoicedWithoutInvoice", { order: order.number, account: account.name });
     }
+    // An invoice must never bill a cancelled order: not by invoicing one, nor by cancelling a billed one.
+    if (status === "CANCELLED") {
+      const invoices = await tx.invoice.findMany({ where: { orderId: order.id }, select: { refNumber: true }, orderBy: { refNumber: "asc" }, take: 5 });
+      if (invoices.length) throw new ConflictError("error.cancelBilled", { order: order.number, invoices: invoices.map((i) => `I-${i.refNumber}`).join(", ") });
+    }
     const updated = await tx.order.update({
       where: { id: order.id },
       data: { status, statusChangedAt: actor.now },

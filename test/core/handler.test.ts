@@ -368,4 +368,35 @@ describeEachDatabase("the chat handler on issue 11's findings", (get) => {
     await addToTeam(db, actor, { account: "acme", member: "Vera", role: "VIEWER" });
     expect((await chat(db, viewer.actor, { now: NOW }).say("order draft acme 25 LABEL-A6")).ok).toBe(false);
   });
+
+  it("binds the digest channel where digest bind is typed, refuses it outside a channel, and answers digest <account> to the caller only", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const before = await counts(db, actor.organizationId);
+    const nowhere = await chat(db, actor, { now: NOW }).say("digest bind");
+    expect(nowhere.ok).toBe(false);
+    expect(replyText(nowhere)).toMatch(/Run digest bind in the Slack or Teams channel that is to get the weekly digest/);
+    expect(await counts(db, actor.organizationId)).toEqual(before);
+
+    const { say } = chat(db, actor, { now: NOW, channelId: "C0MANAGERS" });
+    const bound = await say("digest bind");
+    expect(bound.visibility).toBe("channel");
+    expect(replyText(bound)).toMatch(/This channel now gets the managers' weekly digest, Mondays at 08:00 \(UTC\)\.[\s\S]*Digest channels: 1/);
+    expect(replyText(await say("digest bind"))).toMatch(/already gets the managers' weekly digest/);
+    expect(await db.channelBinding.findMany({ where: { organizationId: actor.organizationId, purpose: "DIGEST" }, select: { platform: true, channelId: true, accountId: true } }))
+      .toEqual([{ platform: "SLACK", channelId: "C0MANAGERS", accountId: null }]);
+    expect(replyText(await say("digest bind now"))).toMatch(/I did not understand "now"/);
+
+    const overview = await say("digest acme");
+    expect(overview.ok).toBe(true);
+    expect(overview.visibility).toBe("caller");
+    expect(replyText(overview)).toMatch(/Weekly digest — 26 Nov 2026/);
+
+    await say("settings language de");
+    expect(replyText(await say("digest bind"))).toMatch(/Dieser Kanal bekommt die Wochenübersicht schon, montags um 08:00 \(UTC\)/);
+    expect(replyText(await say("digest unbind"))).toMatch(/Dieser Kanal bekommt die Wochenübersicht nicht mehr/);
+    expect(replyText(await say("digest unbind"))).toMatch(/bekommt die Wochenübersicht nicht; nichts geändert/);
+    expect(replyText(await say("help insights"))).toMatch(/digest bind[\s\S]*digest unbind/);
+  });
 });
+

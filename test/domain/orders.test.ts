@@ -122,4 +122,18 @@ describeEachDatabase("orders", (get) => {
     const invoiced = await changeOrderStatus(db, actor, { order: `O-${order.number}`, status: "INVOICED" });
     expect(invoiced.status).toBe("INVOICED");
   });
+
+  it("refuses to cancel an order an invoice bills, naming the invoice", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const order = await logOrder(db, actor, { account: "acme", lines: [{ product: "BOLT-10", quantity: 4 }] });
+    const invoice = await addInvoice(db, actor, { account: "acme", number: "RE-1", amount: { minor: 1000 }, order: `O-${order.number}`, issuedOn: "2026-11-26" });
+    const refused = await changeOrderStatus(db, actor, { order: `O-${order.number}`, status: "CANCELLED" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(refused).toMatchObject({ key: "error.cancelBilled", params: { order: order.number, invoices: `I-${invoice.refNumber}` } });
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("RECEIVED");
+    // An order without an invoice is cancelled as before.
+    const other = await logOrder(db, actor, { account: "acme", lines: [{ product: "BOLT-10", quantity: 1 }] });
+    expect((await changeOrderStatus(db, actor, { order: `O-${other.number}`, status: "CANCELLED" })).status).toBe("CANCELLED");
+  });
 });

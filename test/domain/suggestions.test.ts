@@ -96,6 +96,24 @@ describeEachDatabase("suggestions", (get) => {
     expect((await suggestForAccount(db, actor, { account: "baltic", today: TODAY })).dueReorders).toEqual([]);
   });
 
+  it("proposes for a due reorder the quantity the account usually orders of it on an order day", async () => {
+    const db = get().prisma;
+    const { actor } = await twoOrganizations(db);
+    await products(db, actor, ["LABEL-A6", "BOLT-X"]);
+    const lines = async (daysAgo: number, quantity: number, product = "LABEL-A6") =>
+      logOrder(db, actor, { account: "acme", lines: [{ product, quantity }], orderedOn: addDays(TODAY, -daysAgo) });
+    // 25, 30, 25 and (two orders on one day) 20 + 5: usually 25, never the last or the largest.
+    await lines(105, 25);
+    await lines(84, 30);
+    await lines(63, 25);
+    await lines(42, 20);
+    await lines(42, 5);
+    // Four order days of 10, 40, 12, 90 (even count): the lower middle one, 12, a quantity really ordered.
+    for (const [daysAgo, quantity] of [[160, 10], [130, 40], [100, 12], [70, 90]] as const) await lines(daysAgo, quantity, "BOLT-X");
+    const result = await suggestForAccount(db, actor, { account: "acme", today: TODAY });
+    expect(result.dueReorders.map((r) => [r.product.sku, r.usualQuantity]).sort()).toEqual([["BOLT-X", 12], ["LABEL-A6", 25]]);
+  });
+
   it("refuses a bad day and never reaches another organization's accounts", async () => {
     const db = get().prisma;
     const a = await twoOrganizations(db);
