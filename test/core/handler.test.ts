@@ -111,6 +111,8 @@ describeEachDatabase("the chat handler", (get) => {
       ["settings org timezone Mars/Olympus", /not a time zone/],
       ["frobnicate", /don't know the command "frobnicate"/],
       ["x".repeat(5000), /too long for a command/],
+      ["order log acme 10 BOLT-10 po PO\u00001", /NUL character/],
+      ['account add "Nul\u0000 GmbH"', /NUL character/],
     ];
     for (const [line, expected] of cases) {
       const reply = await say(line);

@@ -86,8 +86,8 @@ describe("Slack commands acknowledged before they ran", () => {
     };
     // A claim committed without its reply, as a kam that claimed outside the command's transaction left it when it died.
     await db.processedEvent.create({ data: { key: "SLACK:slack:command:T:left", organizationId: s.actor.organizationId } });
-    const first = await handle({ db, logger }, request);
-    const again = await handle({ db, logger }, request);
+    const first = await handle({ db, logger, now: () => TEST_NOW }, request);
+    const again = await handle({ db, logger, now: () => TEST_NOW }, request);
     expect(first.ok).toBe(true);
     expect(again).toEqual(first);
     expect(await db.order.count()).toBe(orders + 1);

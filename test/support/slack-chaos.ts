@@ -6,6 +6,7 @@ import { addProduct } from "../../src/domain/products.ts";
 import { FakeSlack } from "./fake-slack.ts";
 import { KAM_BIN, startChild, type Child } from "./processes.ts";
 import { postSigned, signedRequest } from "./slack-signing.ts";
+import { TEST_NOW } from "./clock.ts";
 
 /**
  * A burst of signed `/kam order log … po <id>` slash commands against real `kam serve` processes
@@ -41,9 +42,9 @@ export async function seed(options: DatabaseOptions, fake: FakeSlack): Promise<v
   const db = await openDatabase(options);
   try {
     await db.migrate();
-    const org = await organizationForWorkspace(db.prisma, "SLACK", fake.teamId, "Chaos");
-    const admin = await memberForIdentity(db.prisma, org.id, "SLACK", USER, { displayName: "Chaos Admin" });
-    const actor = { organizationId: org.id, memberId: admin.id, platform: "SLACK" as const };
+    const org = await organizationForWorkspace(db.prisma, "SLACK", fake.teamId, "Chaos", TEST_NOW);
+    const admin = await memberForIdentity(db.prisma, org.id, "SLACK", USER, { displayName: "Chaos Admin" }, TEST_NOW);
+    const actor = { organizationId: org.id, memberId: admin.id, platform: "SLACK" as const, now: TEST_NOW };
     await addAccount(db.prisma, actor, { name: "ACME Chaos" });
     await addProduct(db.prisma, actor, { sku: "BOLT-10", name: "Bolt M10", listPrice: { minor: 250 } });
   } finally {
