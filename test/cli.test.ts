@@ -78,7 +78,7 @@ describe("the kam command", () => {
     const npmExited = new Promise<void>((resolve) => npm.on("exit", () => resolve()));
     await until("/healthz", () => healthz(port), 60_000);
     const lock = join(dir, "kam.lock");
-    const kamPid = Number(readFileSync(lock, "utf8").trim());
+    const kamPid = (JSON.parse(readFileSync(lock, "utf8")) as { pid: number }).pid;
     started.push(kamPid);
     expect(kamPid).not.toBe(npm.pid);
     expect(alive(kamPid)).toBe(true);
