@@ -265,7 +265,7 @@ describeEachDatabase("the chat handler on issue 11's findings", (get) => {
     expect((await say("invoice paid RE-9002 on 2026-11-20")).blocks.at(-1)).toMatchObject({ buttons: [{ command: "invoice paid I-1 on 2026-11-20" }, { command: "invoice paid I-2 on 2026-11-20" }] });
     expect(replyText(await say("invoice show RE-9002"))).toMatch(/is the number of 2 invoices/);
 
-    expect(replyText(await say("invoice paid I-2 on 2026-11-25"))).toMatch(/Invoice I-2 · RE-9002 \(ACME Holding GmbH\) paid on 25 Nov 2026/);
+    expect(replyText(await say("invoice paid I-2 on 2026-11-25"))).toMatch(/Invoice I-2 · RE-9002 \(ACME Holding GmbH\) paid on Wed, 25 Nov 2026/);
     expect(replyText(await say("invoice list acme"))).toMatch(/Ref \| Number[\s\S]*I-2 \| RE-9002 \| €120.00[\s\S]*I-1 \| RE-9002 \| €100.00/);
     const shown = await say("invoice show i-1");
     expect(replyText(shown)).toMatch(/Invoice I-1 · RE-9002 · ACME Holding GmbH[\s\S]*Amount: €100.00[\s\S]*Paid: –/);
