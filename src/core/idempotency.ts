@@ -46,6 +46,9 @@ export async function runOnce(
           // transaction, by a process that died before it answered: it is taken over.
           if (row?.reply != null) return { ran: false, reply: row.reply as unknown as Reply };
         }
+        // The wait above is for the claim only: the work's own locks (an organization's order
+        // counter under a burst) may be waited for as long as the transaction lasts.
+        await tx.$queryRaw`SELECT set_config('lock_timeout', '0', true)`;
         const reply = await work(savepointsIn(tx));
         if (keep) await tx.$executeRaw`UPDATE "ProcessedEvent" SET reply = ${JSON.stringify(reply)}::jsonb WHERE key = ${key}`;
         else await tx.$executeRaw`DELETE FROM "ProcessedEvent" WHERE key = ${key}`;

@@ -305,6 +305,16 @@ describe("Slack end to end (signed HTTP into kam serve, fake Slack Web API)", ()
     expect(await counts()).toEqual(before);
   });
 
+  it("refuses a /kam command holding a NUL character with a clear answer, and notes and writes nothing", async () => {
+    const before = await counts();
+    const res = await s.send(slashCommand(s.who, "order log ACME 10 BOLT-10 po PO\u00001", { responseUrl: s.fake.responseUrl("nul") }), "form");
+    expect(res.status).toBe(200);
+    const [answer] = await s.fake.waitFor("response:nul");
+    expect(JSON.stringify(answer!.args)).toContain(translator("en")("error.nulCharacter").slice(0, 40));
+    expect(await counts()).toEqual(before);
+    expect(await s.kam.db.prisma.deferredCommand.count()).toBe(0);
+  });
+
   it("keeps every message and view it sent within the Block Kit limits", () => {
     const out = renderedOutput(s);
     expect(out.length).toBeGreaterThan(5);

@@ -3,6 +3,7 @@ import { outcomeOf } from "../../core/handler.ts";
 import type { Reply } from "../../core/reply.ts";
 import type { ChatRequest } from "../../core/request.ts";
 import { renderFor, translatorFor, type SlackContext } from "./context.ts";
+import { requestHasNul } from "../../core/grammar/text-input.ts";
 
 /**
  * Under load a Slack command is acknowledged before it runs (src/adapters/slack/ack-policy.ts).
@@ -31,7 +32,9 @@ type Note = Prisma.DeferredCommandCreateManyInput;
 const batches = new WeakMap<object, { notes: Note[]; written: Promise<void> }>();
 
 export function keepDeferred(ctx: SlackContext, request: ChatRequest, answer: Answer): Promise<void> {
-  if (!request.idempotencyKey) return Promise.resolve();
+  // A NUL character cannot be stored (jsonb refuses it, and would fail the whole batch's insert);
+  // the core refuses such a request before it writes anything, so there is nothing to keep.
+  if (!request.idempotencyKey || requestHasNul(request)) return Promise.resolve();
   const note: Note = { key: request.idempotencyKey, request: request as unknown as Prisma.InputJsonValue, responseUrl: answer.responseUrl, direct: answer.direct };
   const open = batches.get(ctx.db);
   if (open) {
