@@ -72,6 +72,7 @@ export async function startKam(config: Config, logger: Logger, options: { now?: 
             db,
             logger,
             notifiers: [slack.notifier, teams.notifier].filter((n) => n !== null),
+            now: deps.core.now,
           })
         : { status: () => ({ status: "not_configured", detail: "KAM_SCHEDULER=off" }), stop: async () => {} };
     logger.info({ url: http.url, database: `${db.kind} (${db.location})` }, "kam is listening");

@@ -19,11 +19,18 @@ export interface InboxEntry {
 
 const toEntry = (row: { id: string; summary: string; reply: unknown; createdAt: Date; readAt: Date | null }): InboxEntry => ({ ...row, reply: row.reply as Reply });
 
-/** Stores one notification for a member; false when there is no such member. */
-export async function deliverToInbox(db: PrismaClient, memberId: string, reply: Reply, now: Date): Promise<boolean> {
+/**
+ * Stores one notification for a member; false when there is no such member. With the outbox row's
+ * key as the message's id, a delivery repeated after a crash (stored, but not yet marked sent)
+ * stores nothing more: the inbox lives in kam's own database, so it can be exactly once.
+ */
+export async function deliverToInbox(db: PrismaClient, memberId: string, reply: Reply, now: Date, key?: string): Promise<boolean> {
   const member = await db.member.findUnique({ where: { id: memberId }, select: { id: true } });
   if (!member) return false;
-  await db.inboxMessage.create({ data: { memberId, summary: reply.summary.slice(0, 500), reply: reply as unknown as Prisma.InputJsonValue, createdAt: now } });
+  await db.inboxMessage.createMany({
+    data: [{ ...(key ? { id: key } : {}), memberId, summary: reply.summary.slice(0, 500), reply: reply as unknown as Prisma.InputJsonValue, createdAt: now }],
+    skipDuplicates: true,
+  });
   return true;
 }
 
@@ -61,8 +68,8 @@ export async function listInbox(db: PrismaClient, actor: Actor, limit = 10): Pro
 export function inboxNotifier(db: PrismaClient, now: () => Date, echo?: (message: OutgoingMessage) => void): Notifier {
   return {
     platform: "TERMINAL",
-    async send(message) {
-      const stored = await deliverToInbox(db, message.target, message.reply, now());
+    async send(message, delivery) {
+      const stored = await deliverToInbox(db, message.target, message.reply, now(), delivery?.key);
       if (!stored) return { ok: false, kind: "permanent", error: `no kam chat member ${message.target.slice(0, 60)}` };
       echo?.(message);
       return { ok: true };

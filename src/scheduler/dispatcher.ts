@@ -114,7 +114,7 @@ export class Dispatcher {
 
   /** Rows SENDING for longer than the lease (their dispatcher died) go back to PENDING, uncertain. */
   recover(): Promise<number> {
-    return recoverLapsed(this.db, this.now(), this.leaseMs);
+    return recoverLapsed(this.db, this.now(), this.leaseMs, this.platforms);
   }
 
   /** Claims due rows of the platforms this dispatcher can deliver, a few per channel, skipping busy channels. */

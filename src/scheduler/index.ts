@@ -5,7 +5,7 @@ import type { Database } from "../db/client.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
 import type { ComponentStatus } from "../server.ts";
-import { systemClock } from "../core/clock.ts";
+import type { Clock } from "../core/clock.ts";
 import { inboxNotifier } from "../domain/inbox.ts";
 import { RunCoordinator } from "./coordinator.ts";
 import { previousFire } from "./cron-time.ts";
@@ -18,6 +18,8 @@ export interface SchedulerDeps {
   db: Database;
   logger: Logger;
   notifiers: Notifier[];
+  /** The clock of the process (src/core/clock.ts); tests set it. */
+  now: Clock;
 }
 
 export interface SchedulerHandle {
@@ -183,9 +185,9 @@ export class Scheduler {
 export async function startScheduler(deps: SchedulerDeps): Promise<SchedulerHandle> {
   // Messages for `kam chat` users (platform TERMINAL) go to their inbox, unless the runtime
   // passes a terminal notifier of its own.
-  const logged = inboxNotifier(deps.db.prisma, systemClock);
+  const logged = inboxNotifier(deps.db.prisma, deps.now);
   const notifiers = deps.notifiers.some((n) => n.platform === "TERMINAL") ? deps.notifiers : [...deps.notifiers, logged];
-  const scheduler = new Scheduler(deps.db.prisma, notifiers, deps.logger, { dispatcher: { leaseMs: deps.config.KAM_OUTBOX_LEASE_MS } });
+  const scheduler = new Scheduler(deps.db.prisma, notifiers, deps.logger, { now: deps.now, dispatcher: { leaseMs: deps.config.KAM_OUTBOX_LEASE_MS } });
   await scheduler.start();
   deps.logger.info({ status: scheduler.status().detail }, "scheduler started");
   return { status: () => scheduler.status(), stop: () => scheduler.stop() };

@@ -102,12 +102,14 @@ export function claimUnpaced(db: PrismaClient, p: ClaimParams): Promise<ClaimedR
  * Rows SENDING for longer than the lease go back to PENDING under no claim (a late outcome of the
  * lapsed claim no longer matches), marked uncertain: the lapsed attempt may have posted.
  */
-export function recoverLapsed(db: PrismaClient, now: Date, leaseMs: number): Promise<number> {
+export function recoverLapsed(db: PrismaClient, now: Date, leaseMs: number, platforms: string[]): Promise<number> {
   const cutoff = new Date(now.getTime() - leaseMs);
+  // Only rows of platforms this dispatcher delivers: a `kam chat` or `kam jobs run` dispatcher
+  // must not judge `kam serve`'s Slack and Teams claims by a lease of its own.
   return db.$executeRaw`
     UPDATE "Notification" SET status = 'PENDING', "claimedAt" = NULL, "claimedBy" = NULL, "claimToken" = NULL,
       "uncertainSince" = coalesce("uncertainSince", "claimedAt"), "nextAttemptAt" = ${now}
-    WHERE status = 'SENDING' AND "claimedAt" < ${cutoff}`;
+    WHERE status = 'SENDING' AND "claimedAt" < ${cutoff} AND platform::text = ANY(${platforms}::text[])`;
 }
 
 /**

@@ -1,0 +1,23 @@
+import { expect, it } from "vitest";
+import { inboxNotifier, takeUnread } from "../../src/domain/inbox.ts";
+import { describeEachDatabase } from "../support/databases.ts";
+import { newOrganization } from "../support/fixtures.ts";
+import { TEST_NOW } from "../support/clock.ts";
+
+describeEachDatabase("inbox", (get) => {
+  it("stores a delivery repeated after a crash once: the outbox row's key is the message's id", async () => {
+    const db = get().prisma;
+    const { actor } = await newOrganization(db);
+    const notifier = inboxNotifier(db, () => TEST_NOW);
+    const reply = { ok: true, visibility: "caller" as const, summary: "Reminder: Rollout due tomorrow", blocks: [] };
+    const message = { platform: "TERMINAL" as const, organizationId: actor.organizationId, target: actor.memberId!, mentions: [], reply };
+    // The first attempt stored it and died before the outbox marked it sent; the retry comes with the same key.
+    expect(await notifier.send(message, { key: "row-1" })).toEqual({ ok: true });
+    expect(await notifier.send(message, { key: "row-1" })).toEqual({ ok: true });
+    expect(await notifier.send(message, { key: "row-2" })).toEqual({ ok: true });
+    expect((await takeUnread(db, actor)).map((m) => [m.id, m.summary])).toEqual([
+      ["row-1", "Reminder: Rollout due tomorrow"],
+      ["row-2", "Reminder: Rollout due tomorrow"],
+    ]);
+  });
+});
