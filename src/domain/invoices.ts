@@ -64,15 +64,14 @@ export class AmbiguousInvoiceError extends DomainError {
 export async function resolveInvoice(tx: Tx, organizationId: string, ref: string, accountId?: string) {
   const wanted = ref.trim();
   const byRef = INVOICE_REF.exec(wanted);
-  if (byRef) {
-    const invoice = await tx.invoice.findFirst({
-      where: { organizationId, refNumber: Number(byRef[1]), ...(accountId ? { accountId } : {}) },
-      include: { account: true, order: true },
-    });
-    if (invoice) return invoice;
-  }
+  // A supplier may number its invoices "I-12" too: then both readings are candidates, and a
+  // reference that names two invoices is as ambiguous as a shared number.
   const invoices = await tx.invoice.findMany({
-    where: { organizationId, number: { equals: wanted, mode: "insensitive" }, ...(accountId ? { accountId } : {}) },
+    where: {
+      organizationId,
+      OR: [{ number: { equals: wanted, mode: "insensitive" } }, ...(byRef ? [{ refNumber: Number(byRef[1]) }] : [])],
+      ...(accountId ? { accountId } : {}),
+    },
     include: { account: true, order: true },
     orderBy: [{ issuedOn: "asc" }, { refNumber: "asc" }],
     take: 20,

@@ -97,6 +97,18 @@ describeEachDatabase("invoices", (get) => {
     expect((await db.invoice.findUniqueOrThrow({ where: { id: first.id } })).paidOn).toBeNull();
   });
 
+  it("does not let kam's reference shadow a supplier number written the same way", async () => {
+    const db = get().prisma;
+    const { actor } = await twoOrganizations(db);
+    const mine = await addInvoice(db, actor, { account: "acme", number: "RE-1", amount: { minor: 1000 }, issuedOn: "2026-01-10" });
+    // The supplier's own number looks like kam's reference of the first invoice.
+    const theirs = await addInvoice(db, actor, { account: "acme", number: invoiceRef(mine), amount: { minor: 500 }, issuedOn: "2026-01-11" });
+    const error = await rejects(markInvoicePaid(db, actor, { number: invoiceRef(mine), paidOn: "2026-02-01" }), AmbiguousInvoiceError, "error.ambiguousInvoice");
+    expect(error.invoices.map((i) => i.refNumber).sort()).toEqual([mine.refNumber, theirs.refNumber].sort());
+    expect(await db.invoice.count({ where: { organizationId: actor.organizationId, paidOn: { not: null } } })).toBe(0);
+    expect((await markInvoicePaid(db, actor, { number: invoiceRef(theirs), paidOn: "2026-02-01" })).id).toBe(theirs.id);
+  });
+
   it("lists the invoices of every account a number is used by, and takes the account when given", async () => {
     const db = get().prisma;
     const { actor, baltic } = await twoOrganizations(db);
