@@ -181,8 +181,8 @@ export async function bindDigestChannel(db: PrismaClient, actor: Actor, input: {
     await requireOrg(tx, actor, "digest.bind");
     const org = await tx.organization.findUniqueOrThrow({ where: { id: actor.organizationId } });
     const key = { organizationId: actor.organizationId, platform: input.platform, channelId: input.channelId, purpose: "DIGEST" as const };
-    const existing = await tx.channelBinding.findUnique({ where: { organizationId_platform_channelId_purpose: key } });
-    if (!existing) await tx.channelBinding.create({ data: { ...key, accountId: null } });
+    // An insert that skips an existing row: two people binding the same channel at once both succeed.
+    const existing = (await tx.channelBinding.createMany({ data: [{ ...key, accountId: null }], skipDuplicates: true })).count === 0;
     const switched = org.digestTarget !== "CHANNEL";
     if (switched) await tx.organization.update({ where: { id: org.id }, data: { digestTarget: "CHANNEL" } });
     if (!existing || switched) await audit(tx, actor, "digest.bind", "Organization", org.id, { platform: input.platform, channelId: input.channelId, switchedFromDirect: switched });

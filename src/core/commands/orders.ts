@@ -4,7 +4,6 @@ import { changeOrderStatus, draftOrder, draftOrderInput, findOrder, listOrders, 
 import type { CommandContext } from "../context.ts";
 import { clauses, isWord, joinTokens, type Token } from "../grammar/tokens.ts";
 import { readNumber, numberWord } from "../grammar/numbers.ts";
-import { parseQuantity } from "../grammar/amounts.ts";
 import { weekdayDay } from "../messages/format.ts";
 import type { Form, FormField } from "../reply.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
@@ -268,7 +267,7 @@ export const orderDraft = defineCommand({
   writes: false,
   schema: draftOrderInput,
   parse(args, ctx) {
-    const firstQty = args.findIndex((t) => !t.quoted && (parseQuantity(t.text, ctx.locale) !== null || /^[-+]?\d[\d.,]*$/.test(t.text)));
+    const firstQty = firstQuantity(args, ctx);
     if (firstQty < 0) throw new UsageError("usage.missing", { what: "quantity" });
     const lines = parseLines(args.slice(firstQty), ctx).map(({ product, quantity: q }) => ({ product, quantity: q }));
     return { account: accountRef(args.slice(0, firstQty), ctx), lines };
