@@ -83,18 +83,20 @@ describe("the data directory lock under contention", () => {
     children.push(sleeper);
     await new Promise((r) => sleeper.once("spawn", r));
     const live = (nonce: string) => JSON.stringify({ pid: sleeper.pid, bootId: bootId(), startTime: processStartTime(sleeper.pid!), nonce, socket: null });
+    // Written before the hook is set: bootId() and processStartTime() read files through it themselves.
+    const [lockA, lockD] = [live("A"), live("D")];
     let aPlaced = false;
     let dPlaced = false;
     hook.after = (call, path) => {
       if (!aPlaced && call === "readFileSync" && path === file) {
         // B has just read the stale lock; A takes it over now (renaming its lock over it).
         aPlaced = true;
-        fs.writeFileSync(`${file}.a`, live("A"));
+        fs.writeFileSync(`${file}.a`, lockA);
         fs.renameSync(`${file}.a`, file);
       } else if (aPlaced && !dPlaced && !fs.existsSync(file)) {
         // Whenever B leaves the directory without kam.lock, D locks it.
         try {
-          fs.writeFileSync(file, live("D"), { flag: "wx" });
+          fs.writeFileSync(file, lockD, { flag: "wx" });
           dPlaced = true;
         } catch {
           // Someone else's lock is there after all.
