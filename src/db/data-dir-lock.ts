@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createConnection, createServer, type Server } from "node:net";
 import { join, relative } from "node:path";
 
@@ -73,6 +73,8 @@ function parse(text: string): LockOwner | null {
 
 /** Nonces of the locks this process holds. */
 const held = new Set<string>();
+/** Nonces of this process's lock attempts that are taking a stale lock over right now. */
+const takingOver = new Set<string>();
 
 /**
  * Whether the process a lock names still runs. A pid alone cannot say: in a container kam is
@@ -112,34 +114,55 @@ export async function lockDataDir(dir: string): Promise<() => void> {
   const mine = `${file}.${me.nonce}`;
   writeFileSync(mine, JSON.stringify(me));
   let locked = false;
+  takingOver.add(me.nonce);
   try {
-    for (let attempt = 0; attempt < 5; attempt++) {
+    // Waits for another process's takeover in progress do not count as attempts, but are bounded.
+    for (let attempt = 0, waits = 0; attempt < 5 && waits < 400; ) {
+      let taken = false;
       try {
         place(mine, file, me);
-        held.add(me.nonce);
-        locked = true;
-        let released = false;
-        return () => {
-          if (released) return;
-          released = true;
-          held.delete(me.nonce);
-          // Only our own lock: never remove one a successor wrote after taking ours over.
-          if (parse(readText(file) ?? "")?.nonce === me.nonce) rmSync(file, { force: true });
-          beacon?.close();
-          if (me.socket) rmSync(join(dir, me.socket), { force: true });
-        };
+        taken = true;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       }
-      const text = readText(file);
-      if (text === null) continue;
-      const owner = parse(text);
-      // An unreadable lock cannot be from a running kam (locks are linked in whole): stale.
-      if (owner && (await ownerAlive(dir, owner))) throw new DataDirLockedError(dir, owner.pid);
-      if (takeOver(file, text) && owner?.socket) rmSync(join(dir, owner.socket), { force: true });
+      if (!taken) {
+        const text = readText(file);
+        if (text === null) {
+          attempt++;
+          continue;
+        }
+        const owner = parse(text);
+        // An unreadable lock cannot be from a running kam (locks are linked in whole): stale.
+        if (owner && (await ownerAlive(dir, owner))) throw new DataDirLockedError(dir, owner.pid);
+        const outcome = await takeOver(dir, file, mine, me, text);
+        if (outcome === "busy") {
+          waits++;
+          await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+          continue;
+        }
+        if (outcome === "lost") {
+          attempt++;
+          continue;
+        }
+        if (owner?.socket && owner.socket !== me.socket) rmSync(join(dir, owner.socket), { force: true });
+      }
+      held.add(me.nonce);
+      locked = true;
+      sweepMarkers(dir);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        held.delete(me.nonce);
+        // Only our own lock: never remove one a successor wrote after taking ours over.
+        if (parse(readText(file) ?? "")?.nonce === me.nonce) rmSync(file, { force: true });
+        beacon?.close();
+        if (me.socket) rmSync(join(dir, me.socket), { force: true });
+      };
     }
     throw new Error(`Could not lock the data directory ${dir}`);
   } finally {
+    takingOver.delete(me.nonce);
     rmSync(mine, { force: true });
     if (!locked) {
       beacon?.close();
@@ -192,26 +215,70 @@ function place(mine: string, file: string, me: LockOwner): void {
   }
 }
 
+const MARKER = "kam.lock.takeover-";
+
 /**
- * Removes a stale lock, but only the one judged stale: it is first renamed aside (atomic), and if
- * what was renamed is not that lock (another process took it over meanwhile), it is put back.
+ * Takes over a stale lock (whose whole text was staleText) by renaming our own written lock over
+ * it: rename replaces kam.lock atomically, so there is never a moment without a lock file for a
+ * third process to fill, and no lock is ever removed by name.
+ *
+ * Checking that kam.lock still holds the stale lock and renaming over it are two steps, so only one
+ * process may take them per stale lock: the one that creates a marker for it,
+ * kam.lock.takeover-<hash of the stale text>-<generation>, exclusively (link or "wx", so only one
+ * process creates each name). The marker holds its creator's lock record (pid, start time, socket),
+ * so others can tell whether the creator still runs. While it does, they wait ("busy"). A creator
+ * that died mid-takeover can do nothing more, so the next process claims the next generation;
+ * a creator of generation g goes on only when the creators of all lower generations are dead,
+ * hence at most one live process ever goes on per stale lock. Once the stale lock is replaced its
+ * text never comes back (every lock has its own nonce), so its markers are of no more use:
+ * whoever gets the lock sweeps them away.
  */
-function takeOver(file: string, staleText: string): boolean {
-  const aside = `${file}.stale-${randomBytes(6).toString("hex")}`;
-  try {
-    renameSync(file, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
-  const removed = readText(aside) === staleText;
-  if (!removed) {
+async function takeOver(dir: string, file: string, mine: string, me: LockOwner, staleText: string): Promise<"taken" | "lost" | "busy"> {
+  const prefix = join(dir, `${MARKER}${createHash("sha256").update(staleText).digest("hex").slice(0, 16)}-`);
+  for (let generation = 0; generation < 1000; generation++) {
+    const marker = `${prefix}${generation}`;
     try {
-      linkSync(aside, file);
-    } catch {
-      // A third process locked meanwhile; its lock stands, and the next attempt sees it.
+      place(mine, marker, me);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (await markerCreatorAlive(dir, marker)) return "busy";
+      continue;
+    }
+    try {
+      // Nobody else goes on for this stale lock now: if kam.lock still holds it, replace it.
+      if (readText(file) !== staleText) return "lost";
+      renameSync(mine, file);
+      return "taken";
+    } finally {
+      // Our own marker only (a sweeper may have removed it, and another process made one by that name since).
+      if (parse(readText(marker) ?? "")?.nonce === me.nonce) rmSync(marker, { force: true });
     }
   }
-  rmSync(aside, { force: true });
-  return removed;
+  return "lost";
+}
+
+/** Whether the process that created a takeover marker still runs (a marker vanished meanwhile counts as busy: look again). */
+async function markerCreatorAlive(dir: string, marker: string): Promise<boolean> {
+  const text = readText(marker);
+  if (text === null) return true;
+  const creator = parse(text);
+  if (!creator) {
+    // Only where "wx" stands in for a link can a marker be seen half-written: give its creator a moment.
+    try {
+      return Date.now() - statSync(marker).mtimeMs < 5000;
+    } catch {
+      return true;
+    }
+  }
+  if (takingOver.has(creator.nonce)) return true;
+  return ownerAlive(dir, creator);
+}
+
+/** Removes the takeover markers: called by the lock's holder, for whom they all name stale locks that were replaced. */
+function sweepMarkers(dir: string): void {
+  try {
+    for (const name of readdirSync(dir)) if (name.startsWith(MARKER)) rmSync(join(dir, name), { force: true });
+  } catch {
+    // Leftover markers do no harm.
+  }
 }
