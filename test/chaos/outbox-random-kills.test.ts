@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DATABASE_URL } from "../support/databases.ts";
 import type { Child } from "../support/processes.ts";
-import { outboxCluster, seeded, type OutboxCluster } from "./outbox-harness.ts";
+import { outboxCluster, type OutboxCluster } from "./outbox-harness.ts";
+import { seededRandom } from "../support/seeded-random.ts";
 
 /**
  * A burst of notifications delivered by three `kam serve` replicas on one PostgreSQL database,
@@ -20,7 +21,7 @@ describe.skipIf(!TEST_DATABASE_URL)("outbox: three replicas killed at random dur
 
   it("delivers each of 300 notifications exactly once", async () => {
     const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const replicas: (Child | null)[] = await Promise.all([0, 1, 2].map((i) => cluster.start(`r${i}`)));
     const targets = Array.from({ length: 20 }, (_, i) => `C0BURST${String(i).padStart(2, "0")}`);
     const MAX_KILLS = 12;

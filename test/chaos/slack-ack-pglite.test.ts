@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FakeSlack } from "../support/fake-slack.ts";
-import { burst, seed, seededRandom, settled, startReplica, stopReplica, tally, type Replica } from "../support/slack-chaos.ts";
+import { burst, seed, settled, startReplica, stopReplica, tally, type Replica } from "../support/slack-chaos.ts";
+import { seededRandom } from "../support/seeded-random.ts";
 
 const COMMANDS = 1_000;
 const SEED = Number(process.env.CHAOS_SEED ?? 20261202);

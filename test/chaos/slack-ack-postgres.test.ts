@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, TEST_DATABASE_URL } from "../support/databases.ts";
 import { FakeSlack } from "../support/fake-slack.ts";
-import { burst, notesDone, seed, seededRandom, settled, startReplica, tally, type Replica } from "../support/slack-chaos.ts";
+import { burst, notesDone, seed, settled, startReplica, tally, type Replica } from "../support/slack-chaos.ts";
+import { seededRandom } from "../support/seeded-random.ts";
 
 const COMMANDS = 1_000;
 const SEED = Number(process.env.CHAOS_SEED ?? 20261201);
