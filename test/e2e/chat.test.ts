@@ -16,7 +16,7 @@ describe("kam chat -c, on the embedded database", () => {
     const steps: [string, number, RegExp][] = [
       [`account add "ACME Holding GmbH"`, 0, /Account ACME Holding GmbH added/],
       [`product add BOLT-10 "Bolt M10" price 2,50`, 0, /Product BOLT-10/],
-      ["order log acme 100 BOLT-10 due 31.12.2026 po 4711", 0, /Order O-1 logged for ACME Holding GmbH: €250.00/],
+      ["order log acme 100 BOLT-10 due in 2 weeks po 4711", 0, /Order O-1 logged for ACME Holding GmbH: €250.00/],
       ["order reorder acme", 0, /Reorder O-2 logged for ACME Holding GmbH: €250.00/],
       ["invoice add acme RE-1 250,00 € order O-1", 0, /Invoice RE-1 of €250.00 recorded/],
       ["flags", 0, /flags|Flags/],
