@@ -2,7 +2,8 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 
 /**
  * Bookkeeping rows that would otherwise grow without end: delivered outbox messages, job runs,
- * the idempotency records of handled platform events, expired link codes. Business data, flags,
+ * the idempotency records of handled platform events, expired link codes, read inbox messages of
+ * `kam chat` users, and the pacing rows of targets nothing was sent to for a day. Business data, flags,
  * failed messages (shown in `flags` and /healthz) and audit events are never removed here. The
  * latest run of every job is kept whatever its age: catch-up and `kam jobs list` read it.
  */
@@ -14,6 +15,10 @@ export const RETENTION_DAYS = {
   processedEvents: 7,
   /** After expiry, used or not. */
   linkCodes: 1,
+  /** Once read (unread messages are kept until their member reads them). */
+  readInboxMessages: 30,
+  /** A target's pacing row, held by nobody and with its next send long past, paces nothing. */
+  idleChannelPaces: 1,
 } as const;
 
 export interface PruneSummary {
@@ -21,6 +26,8 @@ export interface PruneSummary {
   jobRuns: number;
   processedEvents: number;
   linkCodes: number;
+  inboxMessages: number;
+  channelPaces: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -36,5 +43,9 @@ export async function pruneBookkeeping(db: PrismaClient, now: Date): Promise<Pru
     DELETE FROM "ProcessedEvent" WHERE "createdAt" < ${before(RETENTION_DAYS.processedEvents)}::timestamp`;
   const linkCodes = await db.$executeRaw`
     DELETE FROM "LinkCode" WHERE "expiresAt" < ${before(RETENTION_DAYS.linkCodes)}::timestamp`;
-  return { notifications, jobRuns, processedEvents, linkCodes };
+  const inboxMessages = await db.$executeRaw`
+    DELETE FROM "InboxMessage" WHERE "readAt" < ${before(RETENTION_DAYS.readInboxMessages)}::timestamp`;
+  const channelPaces = await db.$executeRaw`
+    DELETE FROM "ChannelPace" WHERE holder IS NULL AND "nextAt" < ${before(RETENTION_DAYS.idleChannelPaces)}::timestamp`;
+  return { notifications, jobRuns, processedEvents, linkCodes, inboxMessages, channelPaces };
 }

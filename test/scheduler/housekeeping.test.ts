@@ -25,12 +25,25 @@ describeEachDatabase("pruning bookkeeping rows", (get) => {
     await db.linkCode.create({ data: { organizationId: s.organizationId, codeHash: "expired", expiresAt: daysAgo(2) } });
     await db.linkCode.create({ data: { organizationId: s.organizationId, codeHash: "valid", expiresAt: new Date(now.getTime() + 600_000) } });
 
-    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 1, jobRuns: 1, processedEvents: 1, linkCodes: 1 });
+    const member = await db.member.create({ data: { organizationId: s.organizationId, displayName: "Terminal Tess" } });
+    const inbox = (id: string, readAt: Date | null) =>
+      db.inboxMessage.create({ data: { id, memberId: member.id, summary: id, reply: {}, createdAt: daysAgo(60), readAt } });
+    await inbox("read-long-ago", daysAgo(40));
+    await inbox("read-lately", daysAgo(5));
+    await inbox("never-read", null);
+    const pace = (target: string, holder: string | null, nextAt: Date) => db.channelPace.create({ data: { platform: "SLACK", target, holder, heldAt: holder ? now : null, nextAt } });
+    await pace("C-idle", null, daysAgo(3));
+    await pace("C-recent", null, new Date(now.getTime() - 60_000));
+    await pace("C-held", "dispatcher-1", daysAgo(3));
+
+    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 1, jobRuns: 1, processedEvents: 1, linkCodes: 1, inboxMessages: 1, channelPaces: 1 });
     expect((await db.notification.findMany({ orderBy: { dedupeKey: "asc" } })).map((n) => n.dedupeKey)).toEqual(["old-failed", "old-pending", "recent-sent"]);
     expect((await db.jobRun.findMany({ orderBy: { key: "asc" } })).map((r) => r.key)).toEqual(["a-40", "b-90", "c-2"]);
     expect((await db.processedEvent.findMany()).map((e) => e.key)).toEqual(["new-event"]);
     expect((await db.linkCode.findMany()).map((c) => c.codeHash)).toEqual(["valid"]);
+    expect((await db.inboxMessage.findMany({ orderBy: { id: "asc" } })).map((m) => m.id)).toEqual(["never-read", "read-lately"]);
+    expect((await db.channelPace.findMany({ orderBy: { target: "asc" } })).map((p) => p.target)).toEqual(["C-held", "C-recent"]);
     // Again: nothing more to remove.
-    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 0, jobRuns: 0, processedEvents: 0, linkCodes: 0 });
+    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 0, jobRuns: 0, processedEvents: 0, linkCodes: 0, inboxMessages: 0, channelPaces: 0 });
   });
 });
