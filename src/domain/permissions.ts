@@ -6,12 +6,12 @@ import type { Tx } from "./tx.ts";
  * Who may do what. Enforced here, inside the domain services, rather than in the chat layer:
  * every write of every entry point (Slack, Teams, terminal, jobs) passes through these services.
  *
- * - org admins: everything, and they alone change organization settings and link workspaces;
+ * - org admins: everything, and they alone change organization settings, link workspaces and manage API tokens;
  * - org managers: everything on every account, but not settings;
  * - members: read everything; write an account's data (orders, projects, invoices, contracts,
  *   cases, flags) when they are on its team in a role other than viewer.
  */
-export type OrgAction = "settings.change" | "account.create" | "product.write" | "workspace.link" | "digest.bind";
+export type OrgAction = "settings.change" | "account.create" | "product.write" | "workspace.link" | "digest.bind" | "token.manage";
 export type AccountAction = "account.write" | "team.change";
 
 async function orgRole(tx: Tx, actor: Actor) {
@@ -27,7 +27,7 @@ async function orgRole(tx: Tx, actor: Actor) {
 export async function requireOrg(tx: Tx, actor: Actor, action: OrgAction): Promise<void> {
   const role = await orgRole(tx, actor);
   if (role === "SYSTEM" || role === "ADMIN") return;
-  if (role === "MANAGER" && action !== "settings.change" && action !== "workspace.link") return;
+  if (role === "MANAGER" && action !== "settings.change" && action !== "workspace.link" && action !== "token.manage") return;
   throw new ForbiddenError(action);
 }
 
