@@ -110,7 +110,8 @@ async function runCommand(ctx: CommandContext, command: Command, input: unknown)
     });
   }
   const reply = await command.run(ctx, parsed.data);
-  if (command.writes && !ctx.request.direct && reply.ok) return { ...reply, visibility: "channel" };
+  // A reply holding a secret (a new API token) is never announced to the channel.
+  if (command.writes && !command.sensitive && !ctx.request.direct && reply.ok) return { ...reply, visibility: "channel" };
   return reply;
 }
 

@@ -12,6 +12,7 @@ import { caseClose, caseList, caseOpen } from "./cases.ts";
 import { digest, digestBind, digestUnbind, suggest } from "./insights.ts";
 import { flagAck, flagMute, flagResolve, flagShow, flagSnooze, flags } from "./flags.ts";
 import { link } from "./link.ts";
+import { tokenCreate, tokenList, tokenRevoke } from "./tokens.ts";
 import { inbox } from "./inbox.ts";
 import { settingsDeliver, settingsLanguage, settingsOrg, settingsShow, settingsTimezone } from "./settings.ts";
 
@@ -29,6 +30,7 @@ export const COMMAND_LIST: Command[] = [
   flags, flagShow, flagAck, flagResolve, flagSnooze, flagMute,
   suggest, digest, digestBind, digestUnbind,
   link,
+  tokenCreate, tokenList, tokenRevoke,
   inbox,
   settingsShow, settingsLanguage, settingsTimezone, settingsDeliver, settingsOrg,
 ] as Command[];
