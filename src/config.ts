@@ -50,6 +50,13 @@ const schema = z.object({
     .min(2_000, { error: "expected a number of milliseconds from 2000 to 3600000" })
     .max(3_600_000, { error: "expected a number of milliseconds from 2000 to 3600000" })
     .default(120_000),
+  /** The largest request body the HTTP API (/api/v1) reads, in bytes; larger ones get 413. */
+  KAM_API_BODY_LIMIT: z.coerce
+    .number({ error: "expected a number of bytes from 1024 to 104857600" })
+    .int({ error: "expected a number of bytes from 1024 to 104857600" })
+    .min(1024, { error: "expected a number of bytes from 1024 to 104857600" })
+    .max(104_857_600, { error: "expected a number of bytes from 1024 to 104857600" })
+    .default(1_048_576),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -74,7 +74,7 @@ function isLockTimeout(error: unknown): boolean {
  * The transaction as a PrismaClient for the work: `$transaction(fn)` runs fn in a savepoint of it
  * (released on success, rolled back to when fn throws), `$transaction([...])` runs the queries in order.
  */
-function savepointsIn(tx: Prisma.TransactionClient): PrismaClient {
+export function savepointsIn(tx: Prisma.TransactionClient): PrismaClient {
   let depth = 0;
   const $transaction = async (work: unknown): Promise<unknown> => {
     if (Array.isArray(work)) {
