@@ -3,7 +3,7 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 /**
  * Bookkeeping rows that would otherwise grow without end: delivered outbox messages, job runs,
  * the idempotency records of handled platform events, expired link codes, read inbox messages of
- * `kam chat` users, and the pacing rows of targets nothing was sent to for a day. Business data, flags,
+ * `kam chat` users, the remembered answers of API requests, and the pacing rows of targets nothing was sent to for a day. Business data, flags,
  * failed messages (shown in `flags` and /healthz) and audit events are never removed here. The
  * latest run of every job is kept whatever its age: catch-up and `kam jobs list` read it.
  */
@@ -19,6 +19,8 @@ export const RETENTION_DAYS = {
   readInboxMessages: 30,
   /** A target's pacing row, held by nobody and with its next send long past, paces nothing. */
   idleChannelPaces: 1,
+  /** The remembered answers of API requests with an Idempotency-Key: ERP retries come within hours. */
+  apiRequests: 7,
 } as const;
 
 export interface PruneSummary {
@@ -28,6 +30,7 @@ export interface PruneSummary {
   linkCodes: number;
   inboxMessages: number;
   channelPaces: number;
+  apiRequests: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -47,5 +50,7 @@ export async function pruneBookkeeping(db: PrismaClient, now: Date): Promise<Pru
     DELETE FROM "InboxMessage" WHERE "readAt" < ${before(RETENTION_DAYS.readInboxMessages)}::timestamp`;
   const channelPaces = await db.$executeRaw`
     DELETE FROM "ChannelPace" WHERE holder IS NULL AND "nextAt" < ${before(RETENTION_DAYS.idleChannelPaces)}::timestamp`;
-  return { notifications, jobRuns, processedEvents, linkCodes, inboxMessages, channelPaces };
+  const apiRequests = await db.$executeRaw`
+    DELETE FROM "ApiRequest" WHERE "createdAt" < ${before(RETENTION_DAYS.apiRequests)}::timestamp`;
+  return { notifications, jobRuns, processedEvents, linkCodes, inboxMessages, channelPaces, apiRequests };
 }

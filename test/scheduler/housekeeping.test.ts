@@ -35,15 +35,18 @@ describeEachDatabase("pruning bookkeeping rows", (get) => {
     await pace("C-idle", null, daysAgo(3));
     await pace("C-recent", null, new Date(now.getTime() - 60_000));
     await pace("C-held", "dispatcher-1", daysAgo(3));
+    await db.apiRequest.create({ data: { organizationId: s.organizationId, key: "old-key", fingerprint: "f", status: 201, response: {}, createdAt: daysAgo(8) } });
+    await db.apiRequest.create({ data: { organizationId: s.organizationId, key: "new-key", fingerprint: "f", status: 201, response: {}, createdAt: daysAgo(1) } });
 
-    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 1, jobRuns: 1, processedEvents: 1, linkCodes: 1, inboxMessages: 1, channelPaces: 1 });
+    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 1, jobRuns: 1, processedEvents: 1, linkCodes: 1, inboxMessages: 1, channelPaces: 1, apiRequests: 1 });
     expect((await db.notification.findMany({ orderBy: { dedupeKey: "asc" } })).map((n) => n.dedupeKey)).toEqual(["old-failed", "old-pending", "recent-sent"]);
     expect((await db.jobRun.findMany({ orderBy: { key: "asc" } })).map((r) => r.key)).toEqual(["a-40", "b-90", "c-2"]);
     expect((await db.processedEvent.findMany()).map((e) => e.key)).toEqual(["new-event"]);
     expect((await db.linkCode.findMany()).map((c) => c.codeHash)).toEqual(["valid"]);
     expect((await db.inboxMessage.findMany({ orderBy: { id: "asc" } })).map((m) => m.id)).toEqual(["never-read", "read-lately"]);
     expect((await db.channelPace.findMany({ orderBy: { target: "asc" } })).map((p) => p.target)).toEqual(["C-held", "C-recent"]);
+    expect((await db.apiRequest.findMany()).map((r) => r.key)).toEqual(["new-key"]);
     // Again: nothing more to remove.
-    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 0, jobRuns: 0, processedEvents: 0, linkCodes: 0, inboxMessages: 0, channelPaces: 0 });
+    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 0, jobRuns: 0, processedEvents: 0, linkCodes: 0, inboxMessages: 0, channelPaces: 0, apiRequests: 0 });
   });
 });
