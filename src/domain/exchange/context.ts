@@ -1,0 +1,94 @@
+import type { Actor } from "../actor.ts";
+import { DomainError, InvalidInputError } from "../errors.ts";
+import type { Tx } from "../tx.ts";
+
+/** One problem of an import: the line it is on (the file's line, or the array index + 1), the field, a message key. */
+export interface ImportError {
+  line: number;
+  field?: string;
+  key: string;
+  params: Record<string, string | number>;
+}
+
+export type Outcome = "created" | "changed" | "unchanged";
+
+/** What an importer did with one row (or one group of rows: an order, a contract): kam's reference. */
+export interface ImportRef {
+  line: number;
+  ref: string;
+  outcome: Outcome;
+}
+
+export interface ImportContext {
+  tx: Tx;
+  actor: Actor;
+  org: { currency: string; timeZone: string };
+  errors: ImportError[];
+  refs: ImportRef[];
+  counts: Record<Outcome, number>;
+}
+
+export interface Row<T> {
+  line: number;
+  values: T;
+}
+
+export function record(ctx: ImportContext, line: number, ref: string, outcome: Outcome): void {
+  ctx.counts[outcome] += 1;
+  ctx.refs.push({ line, ref, outcome });
+}
+
+/** An import error from a domain error (an unknown account, a whole quantity…), on its line. */
+export function fromDomainError(line: number, error: DomainError, field?: string): ImportError {
+  const named = error instanceof InvalidInputError ? error.field : field;
+  return { line, ...(named ? { field: named } : {}), key: error.key, params: error.params };
+}
+
+/**
+ * Runs one row's (or group's) work; a DomainError becomes an error on its line and the import
+ * goes on with the next row, so that a file's every problem is listed at once.
+ */
+export async function onLine(ctx: ImportContext, line: number, field: string | undefined, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    ctx.errors.push(fromDomainError(line, error, field));
+  }
+}
+
+const DIGITS = new Map<string, number>();
+
+/** Minor units per major unit of a currency (100 for EUR, 1 for JPY). */
+export function minorPerMajor(currency: string): number {
+  let d = DIGITS.get(currency);
+  if (d === undefined) {
+    d = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    DIGITS.set(currency, d);
+  }
+  return 10 ** d;
+}
+
+/** A canonical amount (major units, a JSON number) in minor units of its currency. */
+export function toMinor(amount: number, currency: string): bigint {
+  return BigInt(Math.round(amount * minorPerMajor(currency)));
+}
+
+export function toMajor(minor: bigint | number, currency: string): number {
+  return Number(minor) / minorPerMajor(currency);
+}
+
+/** Compares optional values the way a row and a record hold them (null and undefined alike). */
+export function same(a: unknown, b: unknown): boolean {
+  return (a ?? null) === (b ?? null);
+}
+
+/** Names the field a lookup failed on (the account, the order, the SKU of a row). */
+export async function inField<T>(field: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof DomainError && !(error instanceof InvalidInputError)) throw new InvalidInputError(field, error.key, error.params);
+    throw error;
+  }
+}

@@ -1,0 +1,178 @@
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import type { ImportError } from "./context.ts";
+import {
+  COLUMNS, DAY_COLUMNS, ENUM_COLUMNS, EXCHANGE_KINDS, GERMAN_HEADERS, INSTANT_COLUMNS, NUMBER_COLUMNS, REQUIRED_COLUMNS, type ExchangeKind,
+} from "./kinds.ts";
+
+/**
+ * CSV files in and out. A file's delimiter (`,`, `;` or tab) is read from its header line and its
+ * decimal separator from its number cells (by the file, never guessed cell by cell); dates come as
+ * `2026-12-31` or `31.12.2026`; headers in English or German; UTF-8 with or without a BOM. What
+ * comes out are canonical rows (kinds.ts), validated by the import like the API's JSON.
+ */
+export interface ReadCsv {
+  kind: ExchangeKind | null;
+  rows: { line: number; values: Record<string, unknown> }[];
+  errors: ImportError[];
+  delimiter: string;
+  decimal: "." | ",";
+}
+
+/** Spellings of enumeration cells beside the canonical lower-case words. */
+const ENUM_ALIASES: Record<string, string> = {
+  niedrig: "low", hoch: "high", dringend: "urgent", monat: "month", quartal: "quarter", jahr: "year",
+  erhalten: "received", eingegangen: "received", bestätigt: "confirmed", bestaetigt: "confirmed", in_produktion: "in_production",
+  versandt: "shipped", versendet: "shipped", geliefert: "delivered", berechnet: "invoiced", fakturiert: "invoiced", storniert: "cancelled",
+  canceled: "cancelled", international: "international", regional: "regional",
+};
+
+export function normalizeHeader(header: string): string {
+  const key = header.replace(/^\uFEFF/, "").trim().toLowerCase().replace(/[\s-]+/g, "_");
+  return GERMAN_HEADERS[key] ?? key;
+}
+
+function detectDelimiter(text: string): string {
+  const firstLine = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
+  const outside = firstLine.replace(/"[^"]*"/g, "");
+  const counts = [",", ";", "\t"].map((d) => [d, outside.split(d).length - 1] as const);
+  return counts.reduce((best, c) => (c[1] > best[1] ? c : best))[0];
+}
+
+/** The kind whose columns hold every header given and that has all its required columns. */
+export function detectKind(headers: string[]): ExchangeKind | null {
+  const fits = EXCHANGE_KINDS.filter(
+    (k) => headers.every((h) => COLUMNS[k].includes(h)) && REQUIRED_COLUMNS[k].every((c) => headers.includes(c)),
+  );
+  return fits.length === 1 ? fits[0]! : (fits.sort((a, b) => COLUMNS[a].length - COLUMNS[b].length)[0] ?? null);
+}
+
+/** `.` or `,`: a cell with both separators, or with one not followed by exactly three digits, decides. */
+function detectDecimal(cells: string[], delimiter: string): { decimal: "." | ","; conflict?: number } {
+  let comma = -1;
+  let point = -1;
+  cells.forEach((cell, i) => {
+    const c = cell.replace(/[\s\u00a0']/g, "");
+    const lastComma = c.lastIndexOf(",");
+    const lastPoint = c.lastIndexOf(".");
+    if (lastComma >= 0 && lastPoint >= 0) {
+      if (lastComma > lastPoint) comma = comma < 0 ? i : comma;
+      else point = point < 0 ? i : point;
+    } else if (lastComma >= 0 && !/^-?\d{1,3}(,\d{3})+$/.test(c)) comma = comma < 0 ? i : comma;
+    else if (lastPoint >= 0 && !/^-?\d{1,3}(\.\d{3})+$/.test(c)) point = point < 0 ? i : point;
+  });
+  if (comma >= 0 && point >= 0) return { decimal: delimiter === ";" ? "," : ".", conflict: Math.max(comma, point) };
+  if (comma >= 0) return { decimal: "," };
+  if (point >= 0) return { decimal: "." };
+  return { decimal: delimiter === ";" ? "," : "." };
+}
+
+function readNumber(cell: string, decimal: "." | ","): number | null {
+  const group = decimal === "," ? "." : ",";
+  const c = cell.replace(/[\s\u00a0']/g, "");
+  const pattern = decimal === "," ? /^-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$/ : /^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/;
+  if (!pattern.test(c)) return null;
+  return Number(c.split(group).join("").replace(decimal, "."));
+}
+
+function pad(n: string): string {
+  return n.padStart(2, "0");
+}
+
+function readDay(cell: string): string | null {
+  const c = cell.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(c)) return c;
+  const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(c);
+  return german ? `${german[3]}-${pad(german[2]!)}-${pad(german[1]!)}` : null;
+}
+
+function readInstant(cell: string): string | null {
+  const c = cell.trim();
+  const iso = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(c);
+  const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(c);
+  if (iso) {
+    const zone = iso[5] ? (iso[5].toUpperCase() === "Z" ? "Z" : iso[5].replace(/^([+-]\d{2})(\d{2})$/, "$1:$2")) : "";
+    return `${iso[1]}T${pad(iso[2] ?? "0")}:${iso[3] ?? "00"}:${iso[4] ?? "00"}${zone}`;
+  }
+  if (german) return `${german[3]}-${pad(german[2]!)}-${pad(german[1]!)}T${pad(german[4] ?? "0")}:${german[5] ?? "00"}:${german[6] ?? "00"}`;
+  return null;
+}
+
+/** Reads a CSV file's text into canonical rows of one kind (given, or told by the header). */
+export function readCsv(text: string, options: { kind?: ExchangeKind } = {}): ReadCsv {
+  const delimiter = detectDelimiter(text);
+  const errors: ImportError[] = [];
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { bom: true, delimiter, info: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as unknown as typeof records;
+  } catch (error) {
+    const line = Number((error as { lines?: number }).lines ?? 1);
+    return { kind: options.kind ?? null, rows: [], errors: [{ line, key: "import.unreadable", params: { reason: (error as Error).message.slice(0, 200) } }], delimiter, decimal: "." };
+  }
+  const [head, ...body] = records;
+  if (!head) return { kind: options.kind ?? null, rows: [], errors: [{ line: 1, key: "import.empty", params: {} }], delimiter, decimal: "." };
+  const headers = head.record.map(normalizeHeader);
+  const kind = options.kind ?? detectKind(headers);
+  if (!kind) return { kind: null, rows: [], errors: [{ line: 1, key: "import.unknownKind", params: { headers: headers.join(", ") } }], delimiter, decimal: "." };
+  headers.forEach((h, i) => {
+    if (!COLUMNS[kind].includes(h)) errors.push({ line: 1, field: head.record[i]!, key: "import.unknownColumn", params: { column: head.record[i]!, columns: COLUMNS[kind].join(", ") } });
+    else if (headers.indexOf(h) !== i) errors.push({ line: 1, field: h, key: "import.duplicateColumn", params: { column: head.record[i]! } });
+  });
+  for (const c of REQUIRED_COLUMNS[kind]) if (!headers.includes(c)) errors.push({ line: 1, field: c, key: "import.missingColumn", params: { column: c } });
+
+  const numberCells: string[] = [];
+  const cellLines: number[] = [];
+  for (const r of body) {
+    headers.forEach((h, i) => {
+      const cell = r.record[i];
+      if (NUMBER_COLUMNS.has(h) && cell) {
+        numberCells.push(cell);
+        cellLines.push(r.info.lines);
+      }
+    });
+  }
+  const { decimal, conflict } = detectDecimal(numberCells, delimiter);
+  if (conflict !== undefined) errors.push({ line: cellLines[conflict]!, key: "import.mixedDecimals", params: { cell: numberCells[conflict]! } });
+
+  const rows: ReadCsv["rows"] = [];
+  for (const r of body) {
+    const line = r.info.lines;
+    if (r.record.length > headers.length && r.record.slice(headers.length).some((c) => c !== "")) {
+      errors.push({ line, key: "import.tooManyCells", params: { count: r.record.length, columns: headers.length } });
+      continue;
+    }
+    const values: Record<string, unknown> = {};
+    headers.forEach((h, i) => {
+      const cell = r.record[i] ?? "";
+      if (cell === "" || !COLUMNS[kind].includes(h)) return;
+      if (NUMBER_COLUMNS.has(h)) {
+        const n = readNumber(cell, decimal);
+        if (n === null) errors.push({ line, field: h, key: "import.notANumber", params: { field: h, cell } });
+        else values[h] = n;
+      } else if (DAY_COLUMNS.has(h)) {
+        const d = readDay(cell);
+        if (d === null) errors.push({ line, field: h, key: "import.notADate", params: { field: h, cell } });
+        else values[h] = d;
+      } else if (INSTANT_COLUMNS.has(h)) {
+        const d = readInstant(cell);
+        if (d === null) errors.push({ line, field: h, key: "import.notADate", params: { field: h, cell } });
+        else values[h] = d;
+      } else if (ENUM_COLUMNS.has(h)) {
+        const word = cell.toLowerCase().replace(/[\s-]+/g, "_");
+        values[h] = ENUM_ALIASES[word] ?? word;
+      } else values[h] = cell;
+    });
+    rows.push({ line, values });
+  }
+  return { kind, rows, errors, delimiter, decimal };
+}
+
+/** Canonical rows as a CSV file (English: `,` and a decimal point), with the documented header. */
+export function writeCsv(columns: readonly string[], rows: Record<string, string | number | null>[]): string {
+  return stringify(rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? "" : String(r[c])))), { header: true, columns: [...columns] });
+}
+
+/** The header row of a kind: what `kam import --template <kind>` prints. */
+export function templateCsv(kind: ExchangeKind): string {
+  return COLUMNS[kind].join(",") + "\n";
+}

@@ -1,0 +1,110 @@
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { Actor } from "../actor.ts";
+import { DomainError } from "../errors.ts";
+import { issueKey } from "../validate.ts";
+import type { ImportContext, ImportError, ImportRef, Row } from "./context.ts";
+import { fromDomainError } from "./context.ts";
+import { rowSchemas, type CanonicalRow, type ExchangeKind } from "./kinds.ts";
+import { importAccounts } from "./importers/accounts.ts";
+import { importProducts } from "./importers/products.ts";
+import { importOrders } from "./importers/orders.ts";
+import { importInvoices } from "./importers/invoices.ts";
+import { importContracts } from "./importers/contracts.ts";
+import { importCases } from "./importers/cases.ts";
+import { importMilestones } from "./importers/milestones.ts";
+
+export type { ImportError, ImportRef } from "./context.ts";
+
+export interface ImportResult {
+  kind: ExchangeKind;
+  created: number;
+  changed: number;
+  unchanged: number;
+  /** Every problem found, in line order; when there is one, nothing was written. */
+  errors: ImportError[];
+  /** kam's reference of each record created, changed or found unchanged (O-12, I-7…), by line. */
+  refs: ImportRef[];
+  dryRun: boolean;
+}
+
+type Importer<K extends ExchangeKind> = (ctx: ImportContext, rows: Row<CanonicalRow<K>>[]) => Promise<void>;
+
+const IMPORTERS: { [K in ExchangeKind]: Importer<K> } = {
+  accounts: importAccounts,
+  products: importProducts,
+  orders: importOrders,
+  invoices: importInvoices,
+  contracts: importContracts,
+  cases: importCases,
+  milestones: importMilestones,
+};
+
+/** Thrown to roll a dry run or a failed import back, carrying the result out of the transaction. */
+class RolledBack extends Error {
+  constructor(readonly result: ImportResult) {
+    super("rolled back");
+  }
+}
+
+/** A large file takes longer than a chat command's transaction is allowed. */
+const IMPORT_TIMEOUT_MS = 15 * 60_000;
+
+/**
+ * Imports canonical rows of one kind (see kinds.ts) all or nothing, in one transaction: any error
+ * and nothing is written. A dry run does all the work, then rolls it back, so that its counts are
+ * exactly what applying would do. Records are matched by their external reference (an account's
+ * `external_id` or name, a product's SKU, an order's, contract's or case's ERP number, an
+ * invoice's account and number, a milestone's account, project and name): importing the same rows
+ * again changes nothing, a changed row updates its record (version bumped, change audited).
+ */
+export async function importRows(
+  db: PrismaClient,
+  actor: Actor,
+  kind: ExchangeKind,
+  rows: { line: number; values: Record<string, unknown> }[],
+  options: { dryRun: boolean },
+): Promise<ImportResult> {
+  const errors: ImportError[] = [];
+  const valid: Row<CanonicalRow<ExchangeKind>>[] = [];
+  const schema = rowSchemas[kind];
+  for (const row of rows) {
+    const parsed = schema.safeParse(row.values);
+    if (parsed.success) {
+      valid.push({ line: row.line, values: parsed.data });
+      continue;
+    }
+    for (const issue of parsed.error.issues) {
+      const field = issue.path.filter((p) => typeof p === "string").join(".") || "input";
+      const maximum = "maximum" in issue ? Number(issue.maximum) : 0;
+      errors.push({ line: row.line, field, key: issueKey(issue), params: { field, ...(maximum ? { max: maximum } : {}) } });
+    }
+  }
+  const result = (ctx: ImportContext): ImportResult => ({
+    kind,
+    ...ctx.counts,
+    errors: [...ctx.errors].sort((a, b) => a.line - b.line),
+    refs: ctx.refs,
+    dryRun: options.dryRun,
+  });
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        const org = await tx.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { currency: true, timeZone: true } });
+        const ctx: ImportContext = { tx, actor, org, errors, refs: [], counts: { created: 0, changed: 0, unchanged: 0 } };
+        try {
+          await (IMPORTERS[kind] as Importer<ExchangeKind>)(ctx, valid);
+        } catch (error) {
+          // A refusal of the whole import (not allowed to create accounts…): on the first line.
+          if (!(error instanceof DomainError)) throw error;
+          ctx.errors.push(fromDomainError(rows[0]?.line ?? 1, error));
+        }
+        if (ctx.errors.length > 0 || options.dryRun) throw new RolledBack(result(ctx));
+        return result(ctx);
+      },
+      { maxWait: 10_000, timeout: IMPORT_TIMEOUT_MS },
+    );
+  } catch (error) {
+    if (error instanceof RolledBack) return error.result;
+    throw error;
+  }
+}
