@@ -1,5 +1,6 @@
 import { mountSlack } from "./adapters/slack/index.ts";
 import { mountTeams } from "./adapters/teams/index.ts";
+import { mountApi } from "./adapters/api/index.ts";
 import type { PlatformHandle } from "./adapters/platform.ts";
 import { listenHost, type Config } from "./config.ts";
 import { databaseOptions, openDatabase, type Database } from "./db/client.ts";
@@ -64,6 +65,7 @@ export async function startKam(config: Config, logger: Logger, options: { now?: 
     const deps = { config, db, logger, core: { db: db.prisma, logger, now: options.now ?? systemClock } };
     const slack = await mountSlack(app, deps);
     const teams = await mountTeams(app, deps);
+    mountApi(app, deps);
     const http = await listen(app, config.PORT, logger, listenHost(config));
     scheduler =
       config.KAM_SCHEDULER === "on"
