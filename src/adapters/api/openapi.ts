@@ -52,7 +52,7 @@ function listOperation(name: string, summary: string, kind: string) {
           },
         },
       },
-      ...errorResponses([400, 401, 404, 422]),
+      ...errorResponses([400, 401, 404, 422, 500]),
     },
   };
 }
@@ -83,7 +83,7 @@ function postOperation(kind: ExchangeKind, name: string) {
     responses: {
       "201": { description: "Written; at least one record was created", content: { "application/json": { schema: ref("ImportResult") } } },
       "200": { description: "Written; records were updated or already up to date", content: { "application/json": { schema: ref("ImportResult") } } },
-      ...errorResponses([400, 401, 404, 409, 413, 415, 422]),
+      ...errorResponses([400, 401, 404, 409, 413, 415, 422, 500]),
     },
   };
 }

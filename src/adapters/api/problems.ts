@@ -22,7 +22,7 @@ export const problemSchema = z
       )
       .optional(),
   })
-  .meta({ id: "Problem" });
+  .describe("RFC 9457 problem details");
 
 export type Problem = z.infer<typeof problemSchema>;
 export type ProblemError = NonNullable<Problem["errors"]>[number];

@@ -29,7 +29,7 @@ export const importResultSchema = z
       )
       .describe("What became of each row (an order or contract of several rows is listed at its first row)"),
   })
-  .meta({ id: "ImportResult" });
+  .describe("What a POST wrote");
 
 export type ImportResponse = z.infer<typeof importResultSchema>;
 
