@@ -32,7 +32,7 @@ export const logOrderInput = z.object({
 export type LogOrderInput = z.input<typeof logOrderInput>;
 
 /** The contract price of a product for an account on a day, if a contract in force sets one. */
-async function contractPrice(tx: Tx, accountId: string, productId: string, day: Date) {
+export async function contractPrice(tx: Tx, accountId: string, productId: string, day: Date) {
   const price = await tx.contractPrice.findFirst({
     where: { productId, contract: { accountId, startsOn: { lte: day }, endsOn: { gte: day } } },
     orderBy: { contract: { startsOn: "desc" } },

@@ -92,3 +92,12 @@ export async function inField<T>(field: string, work: Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/**
+ * A record named in a file by kam's own reference (O-12, K-2, C-5: what export writes for records
+ * entered in chat, which have no ERP number): its number, or null for an ERP number.
+ */
+export function kamNumber(ref: string, prefix: string): number | null {
+  const m = new RegExp(`^${prefix}-(\\d{1,9})$`, "i").exec(ref.trim());
+  return m ? Number(m[1]) : null;
+}

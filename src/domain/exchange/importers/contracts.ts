@@ -1,8 +1,129 @@
-import type { ImportContext, Row } from "../context.ts";
+import { auditChange, diffFields } from "../../changes.ts";
+import { InvalidInputError } from "../../errors.ts";
+import type { CommitmentPeriod } from "../../../generated/prisma/enums.ts";
+import * as limits from "../../limits.ts";
+import { requireWholeIfCounted } from "../../products.ts";
+import { audit, nextNumber } from "../../tx.ts";
+import { inField, kamNumber, onLine, record, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
+import { AccountLookup, ProductLookup } from "../lookups.ts";
 
-export async function importContracts(ctx: ImportContext, rows: Row<CanonicalRow<"contracts">>[]): Promise<void> {
-  void ctx;
-  void rows;
-  throw new Error("not yet");
+type ContractRowValues = CanonicalRow<"contracts">;
+
+const HEADER = ["account", "name", "starts_on", "ends_on", "notice_days", "terms_days"] as const;
+const FIELDS = ["accountId", "name", "startsOn", "endsOn", "noticeDays", "paymentTermsDays", "prices", "commitments"] as const;
+
+const pricesText = (prices: { sku: string; priceMinor: bigint }[]) =>
+  prices.map((p) => `${p.sku}=${p.priceMinor}`).sort().join("; ");
+const commitmentsText = (commitments: { sku: string; quantity: number; period: string }[]) =>
+  commitments.map((c) => `${c.quantity} ${c.sku}/${c.period}`).sort().join("; ");
+
+/**
+ * Contracts by the ERP's contract number (`contract`), one row per price or commitment (a row may
+ * carry both, or neither for a contract without prices). A changed contract is rewritten: its
+ * terms updated, prices and commitments replaced, the change audited.
+ */
+export async function importContracts(ctx: ImportContext, rows: Row<ContractRowValues>[]): Promise<void> {
+  const { tx, actor } = ctx;
+  const organizationId = actor.organizationId;
+  const accounts = new AccountLookup(ctx);
+  const products = new ProductLookup(ctx);
+  const groups = new Map<string, Row<ContractRowValues>[]>();
+  for (const row of rows) groups.set(row.values.contract, [...(groups.get(row.values.contract) ?? []), row]);
+  const refs = [...groups.keys()];
+  const numbers = refs.map((r) => kamNumber(r, "K")).filter((n) => n !== null);
+  const existing = new Map(
+    (await tx.contract.findMany({
+      where: { organizationId, OR: [{ externalRef: { in: refs } }, { number: { in: numbers }, externalRef: null }] },
+      include: { prices: { include: { product: true } }, commitments: { include: { product: true } } },
+    })).map((c) => [c.externalRef ?? `K-${c.number}`, c]),
+  );
+  for (const [ref, group] of groups) {
+    const first = group[0]!;
+    await onLine(ctx, first.line, undefined, async () => {
+      const head = first.values;
+      for (const row of group.slice(1)) {
+        const differs = HEADER.find((c) => (row.values[c] ?? null) !== (head[c] ?? null));
+        if (differs) throw new InvalidInputError(differs, "import.contractRowsDiffer", { contract: ref, column: differs, first: first.line, line: row.line });
+      }
+      if (head.ends_on <= head.starts_on) throw new InvalidInputError("ends_on", "error.dateTooEarly", { min: head.starts_on });
+      const account = await inField("account", accounts.resolve(head.account));
+      const prices: { productId: string; sku: string; priceMinor: bigint }[] = [];
+      const commitments: { productId: string; sku: string; quantity: number; period: CommitmentPeriod }[] = [];
+      let failed = false;
+      for (const { line, values } of group) {
+        const before = ctx.errors.length;
+        await onLine(ctx, line, undefined, async () => {
+          const hasTerms = values.price != null || values.commit_quantity != null;
+          if (!values.sku) {
+            if (hasTerms) throw new InvalidInputError("sku", "import.skuNeeded", {});
+            return;
+          }
+          if (!hasTerms) throw new InvalidInputError("price", "import.termsNeeded", { product: values.sku });
+          const product = await inField("sku", products.resolve(values.sku));
+          if (values.price != null) {
+            if (prices.some((p) => p.productId === product.id)) throw new InvalidInputError("sku", "error.duplicateProduct", { product: product.sku });
+            prices.push({ productId: product.id, sku: product.sku, priceMinor: toMinor(values.price, account.currency) });
+          }
+          if (values.commit_quantity != null) {
+            const period = (values.commit_period ?? "year").toUpperCase() as CommitmentPeriod;
+            requireWholeIfCounted(product, values.commit_quantity, "commit_quantity");
+            if (commitments.some((c) => c.productId === product.id && c.period === period)) {
+              throw new InvalidInputError("sku", "error.duplicateProduct", { product: product.sku });
+            }
+            commitments.push({ productId: product.id, sku: product.sku, quantity: values.commit_quantity, period });
+          }
+        });
+        if (ctx.errors.length > before) failed = true;
+      }
+      if (failed) return;
+      const wanted = {
+        accountId: account.id,
+        name: head.name,
+        startsOn: limits.dayToDate(head.starts_on),
+        endsOn: limits.dayToDate(head.ends_on),
+        noticeDays: head.notice_days ?? 90,
+        paymentTermsDays: head.terms_days ?? 30,
+      };
+      const terms = { prices: pricesText(prices), commitments: commitmentsText(commitments) };
+      const priceRows = prices.map((p) => ({ productId: p.productId, priceMinor: p.priceMinor }));
+      const commitmentRows = commitments.map((c) => ({ productId: c.productId, quantity: c.quantity.toFixed(3), period: c.period }));
+      const found = existing.get(kamNumber(ref, "K") === null ? ref : `K-${kamNumber(ref, "K")}`);
+      if (!found && kamNumber(ref, "K") !== null) throw new InvalidInputError("contract", "error.notFound", { kind: "contract", ref });
+      if (!found) {
+        const number = await nextNumber(tx, organizationId, "contract");
+        const contract = await tx.contract.create({
+          data: {
+            organizationId, number, externalRef: ref, currency: account.currency, ...wanted,
+            prices: { create: priceRows },
+            commitments: { create: commitmentRows },
+          },
+        });
+        await audit(tx, actor, "contract.import", "Contract", contract.id, { number, externalRef: ref, ...wanted, ...terms });
+        record(ctx, first.line, `K-${number}`, "created");
+        return;
+      }
+      const before = {
+        ...found,
+        prices: pricesText(found.prices.map((p) => ({ sku: p.product.sku, priceMinor: p.priceMinor }))),
+        commitments: commitmentsText(found.commitments.map((c) => ({ sku: c.product.sku, quantity: Number(c.quantity), period: c.period }))),
+      };
+      const changes = diffFields(before, { ...wanted, ...terms }, FIELDS);
+      if (Object.keys(changes).length === 0) {
+        record(ctx, first.line, `K-${found.number}`, "unchanged");
+        return;
+      }
+      if (changes.prices) {
+        await tx.contractPrice.deleteMany({ where: { contractId: found.id } });
+        await tx.contractPrice.createMany({ data: priceRows.map((p) => ({ ...p, contractId: found.id })) });
+      }
+      if (changes.commitments) {
+        await tx.contractCommitment.deleteMany({ where: { contractId: found.id } });
+        await tx.contractCommitment.createMany({ data: commitmentRows.map((c) => ({ ...c, contractId: found.id })) });
+      }
+      const updated = await tx.contract.update({ where: { id: found.id }, data: { ...wanted, version: { increment: 1 } } });
+      await auditChange(tx, actor, "contract.import", "Contract", found.id, updated.version, changes, { externalRef: ref });
+      record(ctx, first.line, `K-${found.number}`, "changed");
+    });
+  }
 }

@@ -1,0 +1,169 @@
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { Actor } from "../actor.ts";
+import { InvalidInputError } from "../errors.ts";
+import * as limits from "../limits.ts";
+import { resolveAccount } from "../references.ts";
+import type { Tx } from "../tx.ts";
+import { toMajor } from "./context.ts";
+import { COLUMNS, type ExchangeKind } from "./kinds.ts";
+
+export type ExportRow = Record<string, string | number | null>;
+
+/** The columns of `export flags` (flags are found by the checks, never imported). */
+export const FLAG_COLUMNS = ["flag", "rule", "severity", "status", "account", "subject_type", "first_seen", "last_seen", "details"] as const;
+
+export function exportColumns(kind: ExchangeKind | "flags"): readonly string[] {
+  return kind === "flags" ? FLAG_COLUMNS : COLUMNS[kind];
+}
+
+const day = (d: Date | null) => (d ? limits.dateToDay(d) : null);
+const lower = (s: string) => s.toLowerCase();
+
+/** An account named by its ERP number or as chat names it (name, unambiguous start). */
+async function accountFilter(tx: Tx, organizationId: string, ref: string | undefined): Promise<string | undefined> {
+  if (!ref) return undefined;
+  const byExternal = await tx.account.findFirst({ where: { organizationId, externalId: ref.trim() }, select: { id: true } });
+  return byExternal?.id ?? (await resolveAccount(tx, organizationId, ref)).id;
+}
+
+/**
+ * A kind's records as canonical rows (the import's columns and forms), so that exporting and
+ * importing the result changes nothing. `since` keeps records dated on or after that day (ordered,
+ * issued, opened, due; a contract still running); accounts and products ignore it.
+ */
+export async function exportRows(
+  db: PrismaClient,
+  actor: Actor,
+  kind: ExchangeKind | "flags",
+  filter: { account?: string; since?: string },
+): Promise<ExportRow[]> {
+  if (filter.since !== undefined && !limits.isoDay.safeParse(filter.since).success) throw new InvalidInputError("since", "error.invalidField");
+  const organizationId = actor.organizationId;
+  return db.$transaction(async (tx) => {
+    const accountId = await accountFilter(tx, organizationId, filter.account);
+    const since = filter.since ? limits.dayToDate(filter.since) : undefined;
+    const byAccount = accountId ? { accountId } : {};
+    const accountName = (a: { name: string; externalId: string | null }) => a.externalId ?? a.name;
+    switch (kind) {
+      case "accounts": {
+        const accounts = await tx.account.findMany({ where: { organizationId, ...(accountId ? { id: accountId } : {}) }, orderBy: { name: "asc" } });
+        return accounts.map((a) => ({ name: a.name, tier: lower(a.tier), region: a.region, currency: a.currency, external_id: a.externalId }));
+      }
+      case "products": {
+        const products = await tx.product.findMany({ where: { organizationId }, orderBy: { sku: "asc" } });
+        return products.map((p) => ({ sku: p.sku, name: p.name, unit: p.unit, list_price: p.listPriceMinor === null ? null : toMajor(p.listPriceMinor, p.currency) }));
+      }
+      case "orders": {
+        const orders = await tx.order.findMany({
+          where: { organizationId, ...byAccount, ...(since ? { orderedAt: { gte: since } } : {}) },
+          include: { account: true, lines: { include: { product: true }, orderBy: { lineNo: "asc" } } },
+          orderBy: [{ orderedAt: "asc" }, { number: "asc" }],
+        });
+        return orders.flatMap((o) =>
+          o.lines.map((l) => ({
+            account: accountName(o.account),
+            order: o.externalRef ?? `O-${o.number}`,
+            ordered_on: limits.dateToDay(o.orderedAt),
+            sku: l.product.sku,
+            quantity: Number(l.quantity),
+            unit_price: toMajor(l.unitPriceMinor, o.currency),
+            currency: o.currency,
+            requested_on: day(o.requestedOn),
+            po: o.poRef,
+            status: lower(o.status),
+          })),
+        );
+      }
+      case "invoices": {
+        const invoices = await tx.invoice.findMany({
+          where: { organizationId, ...byAccount, ...(since ? { issuedOn: { gte: since } } : {}) },
+          include: { account: true, order: true },
+          orderBy: [{ issuedOn: "asc" }, { refNumber: "asc" }],
+        });
+        return invoices.map((i) => ({
+          account: accountName(i.account),
+          number: i.number,
+          amount: toMajor(i.amountMinor, i.currency),
+          currency: i.currency,
+          issued_on: limits.dateToDay(i.issuedOn),
+          due_on: limits.dateToDay(i.dueOn),
+          paid_on: day(i.paidOn),
+          order: i.order ? (i.order.externalRef ?? `O-${i.order.number}`) : null,
+        }));
+      }
+      case "contracts": {
+        const contracts = await tx.contract.findMany({
+          where: { organizationId, ...byAccount, ...(since ? { endsOn: { gte: since } } : {}) },
+          include: { account: true, prices: { include: { product: true } }, commitments: { include: { product: true } } },
+          orderBy: [{ startsOn: "asc" }, { number: "asc" }],
+        });
+        return contracts.flatMap((c) => {
+          const head = {
+            account: accountName(c.account),
+            contract: c.externalRef ?? `K-${c.number}`,
+            name: c.name,
+            starts_on: limits.dateToDay(c.startsOn),
+            ends_on: limits.dateToDay(c.endsOn),
+            notice_days: c.noticeDays,
+            terms_days: c.paymentTermsDays,
+          };
+          const none = { sku: null, price: null, commit_quantity: null, commit_period: null };
+          const rows: ExportRow[] = [
+            ...c.prices.map((p) => ({ ...head, ...none, sku: p.product.sku, price: toMajor(p.priceMinor, c.currency) })),
+            ...c.commitments.map((m) => ({ ...head, ...none, sku: m.product.sku, commit_quantity: Number(m.quantity), commit_period: lower(m.period) })),
+          ];
+          return rows.length ? rows : [{ ...head, ...none }];
+        });
+      }
+      case "cases": {
+        const cases = await tx.case.findMany({
+          where: { organizationId, ...byAccount, ...(since ? { openedAt: { gte: since } } : {}) },
+          include: { account: true },
+          orderBy: [{ openedAt: "asc" }, { number: "asc" }],
+        });
+        return cases.map((c) => ({
+          account: accountName(c.account),
+          case: c.externalRef ?? `C-${c.number}`,
+          subject: c.subject,
+          priority: lower(c.priority),
+          opened_at: c.openedAt.toISOString(),
+          closed_at: c.closedAt?.toISOString() ?? null,
+        }));
+      }
+      case "milestones": {
+        const milestones = await tx.milestone.findMany({
+          where: { organizationId, project: byAccount, ...(since ? { dueOn: { gte: since } } : {}), status: { not: "CANCELLED" } },
+          include: { project: { include: { account: true } }, owner: true },
+          orderBy: [{ project: { number: "asc" } }, { dueOn: "asc" }, { number: "asc" }],
+        });
+        return milestones.map((m) => ({
+          account: accountName(m.project.account),
+          project: m.project.name,
+          project_due: limits.dateToDay(m.project.dueOn),
+          milestone: m.name,
+          due_on: limits.dateToDay(m.dueOn),
+          owner: m.owner ? (m.owner.email ?? m.owner.displayName) : null,
+          done_on: m.status === "DONE" && m.doneAt ? limits.dateToDay(m.doneAt) : null,
+        }));
+      }
+      case "flags": {
+        const flags = await tx.flag.findMany({
+          where: { organizationId, ...byAccount, ...(since ? { lastSeenAt: { gte: since } } : {}) },
+          include: { account: true },
+          orderBy: { number: "asc" },
+        });
+        return flags.map((f) => ({
+          flag: `F-${f.number}`,
+          rule: f.rule,
+          severity: lower(f.severity),
+          status: lower(f.status),
+          account: f.account ? accountName(f.account) : null,
+          subject_type: f.subjectType,
+          first_seen: f.firstSeenAt.toISOString(),
+          last_seen: f.lastSeenAt.toISOString(),
+          details: JSON.stringify(f.params),
+        }));
+      }
+    }
+  }, { maxWait: 10_000, timeout: 5 * 60_000 });
+}
