@@ -90,7 +90,7 @@ describeEachDatabase("HTTP API", (get) => {
       ["products", [{ sku: "WASH-8", name: "Washer M8", unit: "pcs", list_price: 0.12 }]],
       ["orders", [
         { account: "ERP-100", order: "SO-9001", ordered_on: "2026-10-12", sku: "WASH-8", quantity: 500, unit_price: 0.1, currency: "EUR", po: "PO-77" },
-        { account: "ERP-100", order: "SO-9001", ordered_on: "2026-10-12", sku: "BOLT-10", quantity: 100 },
+        { account: "ERP-100", order: "SO-9001", ordered_on: "2026-10-12", sku: "BOLT-10", quantity: 100, currency: "EUR", po: "PO-77" },
       ]],
       ["invoices", { account: "ERP-100", number: "RE-2026-0042", amount: 74, currency: "USD", issued_on: "2026-10-20", due_on: "2026-11-19", order: "SO-9001" }],
       ["contracts", [{ account: "ERP-100", contract: "RV-12", name: "Frame contract 2026", starts_on: "2026-01-01", ends_on: "2026-12-31", notice_days: 90, terms_days: 30, sku: "WASH-8", price: 0.1 }]],

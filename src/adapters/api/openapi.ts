@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FLAG_COLUMNS } from "../../domain/exchange/export.ts";
 import { COLUMNS, EXCHANGE_KINDS, rowSchemas, type ExchangeKind } from "../../domain/exchange/kinds.ts";
 import { PROBLEMS, problemSchema } from "./problems.ts";
 import { importResultSchema, listQuerySchema } from "./schemas.ts";
@@ -92,7 +93,9 @@ function postOperation(kind: ExchangeKind, name: string) {
  * The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas that validate the rows
  * (src/domain/exchange/kinds.ts), the query and the problem details: never written by hand.
  */
-export function openApiDocument(flagRow: z.ZodType = z.record(z.string(), z.unknown())) {
+const flagRow = z.strictObject(Object.fromEntries(FLAG_COLUMNS.map((column) => [column, z.union([z.string(), z.number(), z.null()])])));
+
+export function openApiDocument() {
   const schemas: Record<string, JsonSchema> = {
     Problem: jsonSchema(problemSchema, "output"),
     ImportResult: jsonSchema(importResultSchema, "output"),

@@ -67,7 +67,7 @@ async function importResponse(db: PrismaClient, actor: Actor, locale: Locale, ki
   const notObjects: ProblemError[] = items.flatMap((item, index) =>
     item && typeof item === "object" && !Array.isArray(item) ? [] : [{ index, detail: "Expected an object whose fields are the CSV column names." }],
   );
-  if (notObjects.length) return { status: 422, body: problem("invalid-rows", `${notObjects.length} of ${items.length} rows are not objects.`, notObjects) };
+  if (notObjects.length) return { status: 422, body: problem("invalid-rows", `${count(notObjects.length, "row")} of ${items.length} not an object; nothing was written.`, notObjects) };
   // A misspelt optional field would otherwise be dropped without a word.
   const columns = new Set(COLUMNS[kind]);
   const unknown: ProblemError[] = items.flatMap((item, index) =>
@@ -75,11 +75,11 @@ async function importResponse(db: PrismaClient, actor: Actor, locale: Locale, ki
       .filter((field) => !columns.has(field))
       .map((field) => ({ index, field, detail: `Unknown field. The fields of ${kind} are: ${COLUMNS[kind].join(", ")}.` })),
   );
-  if (unknown.length) return { status: 422, body: problem("invalid-rows", `${unknown.length} unknown fields; nothing was written.`, unknown) };
+  if (unknown.length) return { status: 422, body: problem("invalid-rows", `${count(unknown.length, "unknown field")}; nothing was written.`, unknown) };
   const result = await importRows(db, actor, kind, items.map((values, index) => ({ line: index + 1, values: values as Record<string, unknown> })), { dryRun: false });
   if (result.errors.length) {
     const errors = result.errors.map((e) => ({ index: e.line - 1, ...(e.field ? { field: e.field } : {}), detail: describe(locale, e.key, e.params) }));
-    return { status: 422, body: problem("invalid-rows", `${errors.length} problems found; nothing was written.`, errors) };
+    return { status: 422, body: problem("invalid-rows", `${count(errors.length, "problem")} found; nothing was written.`, errors) };
   }
   const response: ImportResponse = {
     kind: result.kind,
@@ -90,6 +90,8 @@ async function importResponse(db: PrismaClient, actor: Actor, locale: Locale, ki
   };
   return { status: result.created > 0 ? 201 : 200, body: response };
 }
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 function send(res: Response, response: ApiResponse): void {
   const body = response.body as { type?: unknown };
