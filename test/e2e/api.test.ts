@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { mountApi } from "../../src/adapters/api/index.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createApiToken, revokeApiToken } from "../../src/domain/api-tokens.ts";
+import { runChecks } from "../../src/domain/checks.ts";
 import { createHttpApp, listen, type HttpServer } from "../../src/server.ts";
 import { silentLogger } from "../support/chat.ts";
 import { TEST_NOW } from "../support/clock.ts";
@@ -175,6 +176,7 @@ describeEachDatabase("HTTP API", (get) => {
     const german = (rows.body as { errors: { index: number; field?: string; detail: string }[] }).errors;
     expect(german).toEqual(expect.arrayContaining([expect.objectContaining({ index: 1, field: "amount" }), expect.objectContaining({ index: 2 })]));
     expect(german.find((e) => e.index === 2)!.detail).toMatch(/Nobody GmbH/);
+    expect(german.find((e) => e.index === 2)!.detail).toMatch(/gefunden/);
     expect(await get().prisma.invoice.count({ where: { organizationId: fixture.org.id } })).toBe(before);
   });
 
@@ -223,6 +225,22 @@ describeEachDatabase("HTTP API", (get) => {
     expect(await db.case.count({ where: { subject: "Overwritten?" } })).toBe(0);
     const accountsB = await call("GET", "/accounts", { token: tokenB });
     expect((accountsB.body as { data: { name: string }[] }).data.map((a) => a.name)).toEqual(["B Own AG"]);
+  });
+
+  it("lists what the checks found, per account, to the organization's own tokens only", async () => {
+    await runChecks(get().prisma, fixture.org.id, { now: TEST_NOW });
+    const all = await call("GET", "/flags");
+    expect(all.status).toBe(200);
+    const flags = (all.body as { data: Record<string, string | number | null>[] }).data;
+    expect(flags.length).toBeGreaterThan(0);
+    expect(flags.every((f) => /^F-\d+$/.test(String(f.flag)))).toBe(true);
+    // The unpaid invoice due on 19 Nov is overdue on 26 Nov.
+    const globex = (await call("GET", "/flags?account=ERP-100")).body as { data: Record<string, unknown>[] };
+    expect(globex.data.length).toBeGreaterThan(0);
+    expect(globex.data.every((f) => f.account === "ERP-100")).toBe(true);
+    expect(globex.data.map((f) => f.rule)).toContain("invoice.overdue");
+    expect(((await call("GET", "/flags", { token: tokenB })).body as { data: unknown[] }).data).toEqual([]);
+    expectProblem(await call("GET", "/flags?account=ERP-100", { token: tokenB }), 404, "not-found");
   });
 
   it("serves an OpenAPI 3.1 document that every exchange above conforms to", async () => {
