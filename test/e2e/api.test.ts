@@ -143,6 +143,11 @@ describeEachDatabase("HTTP API", (get) => {
     expectProblem(await call("POST", "/widgets", { body: {} }), 404, "not-found");
     expectProblem(await call("DELETE", "/orders"), 405, "method-not-allowed");
     expectProblem(await call("POST", "/accounts", { body: [] }), 400, "bad-request");
+    const nul = await call("POST", "/accounts", { body: [{ name: "Fine AG" }, { name: "Nul\u0000 AG" }] });
+    expectProblem(nul, 422, "invalid-rows");
+    expect((nul.body as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ index: 1, field: "name" })]);
+    expectProblem(await call("GET", "/orders?account=ACME%00"), 400, "invalid-query");
+    expect(await get().prisma.account.count({ where: { name: "Fine AG" } })).toBe(0);
     const typo = await call("POST", "/accounts", { body: { name: "Typo AG", teir: "national" } });
     expectProblem(typo, 422, "invalid-rows");
     expect((typo.body as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ index: 0, field: "teir" })]);

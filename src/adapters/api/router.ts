@@ -68,6 +68,13 @@ async function importResponse(db: PrismaClient, actor: Actor, locale: Locale, ki
     item && typeof item === "object" && !Array.isArray(item) ? [] : [{ index, detail: "Expected an object whose fields are the CSV column names." }],
   );
   if (notObjects.length) return { status: 422, body: problem("invalid-rows", `${count(notObjects.length, "row")} of ${items.length} not an object; nothing was written.`, notObjects) };
+  // PostgreSQL cannot store a NUL character: refused here rather than failing in the database.
+  const nuls: ProblemError[] = items.flatMap((item, index) =>
+    Object.entries(item as object)
+      .filter(([, value]) => hasNul(value))
+      .map(([field]) => ({ index, field, detail: "Text may not contain NUL characters (\\u0000)." })),
+  );
+  if (nuls.length) return { status: 422, body: problem("invalid-rows", `${count(nuls.length, "field")} with NUL characters; nothing was written.`, nuls) };
   // A misspelt optional field would otherwise be dropped without a word.
   const columns = new Set(COLUMNS[kind]);
   const unknown: ProblemError[] = items.flatMap((item, index) =>
@@ -89,6 +96,12 @@ async function importResponse(db: PrismaClient, actor: Actor, locale: Locale, ki
     refs: result.refs.map((r) => ({ index: r.line - 1, ref: r.ref, outcome: r.outcome })),
   };
   return { status: result.created > 0 ? 201 : 200, body: response };
+}
+
+function hasNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (value && typeof value === "object") return Object.values(value).some(hasNul);
+  return false;
 }
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
@@ -119,6 +132,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   const list = async (req: Request, res: Response, kind: ExchangeKind | "flags") => {
     const now = deps.now();
+    if (hasNul(req.query)) throw new HttpProblem(problem("invalid-query", "Query parameters may not contain NUL characters."));
     const parsed = listQuerySchema.safeParse(req.query);
     if (!parsed.success) {
       const errors = parsed.error.issues.map((issue) => ({
