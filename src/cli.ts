@@ -5,6 +5,7 @@ import { databaseOptions, openDatabase } from "./db/client.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { systemClock } from "./core/clock.ts";
 import { registerJobCommands } from "./scheduler/cli.ts";
+import { registerExchangeCommands } from "./exchange-cli.ts";
 import { registerSlackManifestCommand } from "./adapters/slack/manifest-command.ts";
 import { registerTeamsManifestCommand } from "./adapters/teams/manifest-command.ts";
 import type { Kam } from "./runtime.ts";
@@ -150,6 +151,13 @@ registerSlackManifestCommand(manifest);
 registerTeamsManifestCommand(manifest);
 
 registerJobCommands(program, async () => {
+  const { config, logger } = setup();
+  const db = await openDatabase(databaseOptions(config)).catch(fail);
+  await db.migrate();
+  return { config, db, logger };
+});
+
+registerExchangeCommands(program, async () => {
   const { config, logger } = setup();
   const db = await openDatabase(databaseOptions(config)).catch(fail);
   await db.migrate();

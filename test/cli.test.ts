@@ -61,9 +61,9 @@ const serveEnv = (dir: string, port: number) => ({ DATA_DIR: dir, PORT: String(p
 
 describe("the kam command", () => {
   it("refuses an unknown command, names it and lists the commands, with a non-zero exit", async () => {
-    const { code, output } = await runKam(["import", "x"], { DATA_DIR: dataDir() });
+    const { code, output } = await runKam(["teleport", "x"], { DATA_DIR: dataDir() });
     expect(code).toBe(2);
-    expect(output).toMatch(/unknown command "import"/);
+    expect(output).toMatch(/unknown command "teleport"/);
     expect(output).toMatch(/serve, migrate, seed, chat, manifest, jobs/);
     expect(output).not.toMatch(/too many arguments|serve'/);
   });

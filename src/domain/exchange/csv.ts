@@ -1,5 +1,6 @@
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
+import * as limits from "../limits.ts";
 import type { ImportError } from "./context.ts";
 import {
   COLUMNS, DAY_COLUMNS, ENUM_COLUMNS, EXCHANGE_KINDS, GERMAN_HEADERS, INSTANT_COLUMNS, NUMBER_COLUMNS, REQUIRED_COLUMNS, type ExchangeKind,
@@ -81,9 +82,9 @@ function pad(n: string): string {
 
 function readDay(cell: string): string | null {
   const c = cell.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(c)) return c;
   const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(c);
-  return german ? `${german[3]}-${pad(german[2]!)}-${pad(german[1]!)}` : null;
+  const day = german ? `${german[3]}-${pad(german[2]!)}-${pad(german[1]!)}` : c;
+  return limits.isoDay.safeParse(day).success ? day : null;
 }
 
 function readInstant(cell: string): string | null {

@@ -1,0 +1,29 @@
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { Actor } from "../actor.ts";
+import { readCsv } from "./csv.ts";
+import { importRows, type ImportResult } from "./import.ts";
+import type { ExchangeKind } from "./kinds.ts";
+
+export interface ImportFileResult extends Omit<ImportResult, "kind"> {
+  kind: ExchangeKind | null;
+}
+
+/**
+ * Imports a CSV file's text (kam import, a file uploaded in chat): the file's own problems (an
+ * unknown column, a cell that is no number) and the rows' together, in line order; any of them
+ * and nothing is written.
+ */
+export async function importFile(
+  db: PrismaClient,
+  actor: Actor,
+  text: string,
+  options: { kind?: ExchangeKind; dryRun: boolean },
+): Promise<ImportFileResult> {
+  const file = readCsv(text, options.kind ? { kind: options.kind } : {});
+  if (!file.kind) return { kind: null, created: 0, changed: 0, unchanged: 0, errors: file.errors, refs: [], dryRun: options.dryRun };
+  const result = await importRows(db, actor, file.kind, file.rows, { dryRun: options.dryRun || file.errors.length > 0 });
+  // A cell the file layer could not read is left out of its row: the row's "missing" is the same problem.
+  const told = new Set(file.errors.map((e) => `${e.line}:${e.field}`));
+  const errors = [...file.errors, ...result.errors.filter((e) => !told.has(`${e.line}:${e.field}`))].sort((a, b) => a.line - b.line);
+  return { ...result, errors, dryRun: options.dryRun };
+}
