@@ -182,6 +182,8 @@ describeEachDatabase("HTTP API", (get) => {
     expect(german).toEqual(expect.arrayContaining([expect.objectContaining({ index: 1, field: "amount" }), expect.objectContaining({ index: 2 })]));
     expect(german.find((e) => e.index === 2)!.detail).toMatch(/Nobody GmbH/);
     expect(german.find((e) => e.index === 2)!.detail).toMatch(/gefunden/);
+    // Every detail is a sentence for people, never a message key.
+    for (const e of [...errors, ...german]) expect(e.detail).not.toMatch(/^[a-z]+(\.[a-zA-Z]+)+$/);
     expect(await get().prisma.invoice.count({ where: { organizationId: fixture.org.id } })).toBe(before);
   });
 
