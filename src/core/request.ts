@@ -19,6 +19,12 @@ export interface ChatRequest {
   channelId: string | null;
   /** Whether the conversation is a direct chat with the bot (then nothing is announced to a channel). */
   direct?: boolean;
+  /**
+   * False where an answer meant for the caller alone is seen by everyone in the conversation (Teams
+   * has no ephemeral messages: a channel or group chat). Unset: private (Slack's ephemeral answers,
+   * a direct chat, the terminal).
+   */
+  privateReplies?: boolean;
   text?: string;
   form?: FormSubmission;
   /** The platform's locale hint (e.g. "de-DE"); the member's and organization's settings come first. */

@@ -79,6 +79,12 @@ describeEachDatabase("API tokens", (get) => {
     expect(replyText(revoked)).toMatch(/revoked/);
     expect(await authenticateApiToken(db, token!, TEST_NOW)).toBeNull();
 
+    // A Teams channel has no answers for one person alone: the token is not made there.
+    const inChannel = await chat(db, { ...a.actor, platform: "TEAMS" }).say("token create teams-channel", { privateReplies: false });
+    expect(inChannel.ok).toBe(false);
+    expect(replyText(inChannel)).toMatch(/personal chat/);
+    expect(await db.apiToken.count({ where: { organizationId: a.org.id, name: "teams-channel" } })).toBe(0);
+
     const viewer = await chat(db, a.viewer.actor).say("token create mine");
     expect(viewer.ok).toBe(false);
     expect(replyText(viewer)).toMatch(/Only an organization admin can manage API tokens/);

@@ -75,6 +75,7 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
       platform: "TEAMS",
       channelId: baseConversationId(activity.conversation.id),
       direct: conversationKind(activity) === "personal",
+      privateReplies: conversationKind(activity) === "personal",
       ...(activity.locale ? { locale: activity.locale } : {}),
       // Activity ids are unique within a conversation; Teams resends the same id when we are slow.
       // The tenant is part of the key: conversation ids are only Teams' promise, not kam's.

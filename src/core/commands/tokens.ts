@@ -29,6 +29,8 @@ export const tokenCreate = defineCommand({
   schema: z.object({ name: tokenName }),
   parse: nameOf,
   async run(ctx, input) {
+    // The token must not be shown to a whole Teams channel: refused before anything is written.
+    if (ctx.request.privateReplies === false) throw new UsageError("token.notHere");
     const created = await createApiToken(ctx.deps.db, ctx.actor, input).catch(adminsOnly);
     const summary = ctx.t("token.created", { name: created.name });
     return { ...reply(summary, [text(summary, "success"), heading(created.token), text(ctx.t("token.howTo", { name: created.name }), "muted")]), visibility: "caller" };
