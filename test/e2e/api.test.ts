@@ -19,7 +19,7 @@ const BODY_LIMIT = 64 * 1024;
 
 type Exchange = { method: string; path: string; status: number; contentType: string; requestBody?: unknown; body: unknown; headers: Headers };
 
-describeEachDatabase("HTTP API", (get) => {
+describeEachDatabase("HTTP API", (get, kind) => {
   let http: HttpServer;
   let fixture: Awaited<ReturnType<typeof twoOrganizations>>;
   let tokenA: string;
@@ -216,6 +216,28 @@ describeEachDatabase("HTTP API", (get) => {
     expect(answers.map((a) => a.status)).toEqual(Array(6).fill(201));
     for (const a of answers) expect(a.body).toEqual(answers[0]!.body);
     expect(await db.case.count({ where: { organizationId: fixture.org.id, subject: "Pallets missing" } })).toBe(1);
+  });
+
+  // PGlite has one connection: a second transaction waits for the first by design, so only PostgreSQL
+  // can hold a claim open while a request arrives.
+  it.skipIf(kind === "pglite")("answers 409 while another request holds the key, and writes nothing", async () => {
+    const db = get().prisma;
+    const body = { account: "ACME Holding GmbH", number: "RE-HELD-1", amount: 5, issued_on: "2026-11-02" };
+    const answer = await db
+      .$transaction(
+        async (tx) => {
+          await tx.$executeRaw`INSERT INTO "ApiRequest" ("organizationId", key, fingerprint) VALUES (${fixture.org.id}, 'idem-held', 'held')`;
+          const response = await call("POST", "/invoices", { body, headers: { "idempotency-key": "idem-held" } });
+          throw Object.assign(new Error("roll back the held claim"), { response });
+        },
+        { timeout: 60_000 },
+      )
+      .catch((error: { response?: Exchange }) => error.response);
+    expectProblem(answer!, 409, "request-in-progress");
+    expect(answer!.headers.get("retry-after")).toBe("5");
+    expect(await db.invoice.count({ where: { number: "RE-HELD-1" } })).toBe(0);
+    // The holder gone, the same key goes through.
+    expect((await call("POST", "/invoices", { body, headers: { "idempotency-key": "idem-held" } })).status).toBe(201);
   });
 
   it("keeps each organization's data to its own tokens", async () => {
