@@ -7,7 +7,7 @@ import { readNumber, numberWord } from "../grammar/numbers.ts";
 import { weekdayDay } from "../messages/format.ts";
 import type { Form, FormField } from "../reply.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
-import { accountRef, comingDay, day, money, quantity, rejectExtra, oneOf } from "./args.ts";
+import { accountRef, comingDay, pastDay, day, money, quantity, rejectExtra, oneOf } from "./args.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, productOptions, value } from "./form-helpers.ts";
 
@@ -101,7 +101,7 @@ export const orderLog = defineCommand({
   writes: true,
   schema: logOrderInput,
   parse(args, ctx) {
-    const { head, parts } = clauses(args, ["due", "po"]);
+    const { head, parts } = clauses(args, ["due", "po", "on"]);
     // The account is everything before the first quantity; in a bound channel it may be left out.
     const firstQty = firstQuantity(head, ctx);
     if (firstQty < 0) throw new UsageError("usage.missing", { what: "quantity" });
@@ -111,6 +111,7 @@ export const orderLog = defineCommand({
       lines: parseLines(head.slice(firstQty), ctx),
       ...(parts.has("due") ? { requestedOn: comingDay(parts.get("due"), ctx) } : {}),
       ...(parts.has("po") ? { poRef: joinTokens(parts.get("po")!) } : {}),
+      ...(parts.has("on") ? { orderedOn: pastDay(parts.get("on"), ctx) } : {}),
     };
   },
   form: orderForm,
