@@ -70,7 +70,7 @@ export const caseList = defineCommand({
       heading(title),
       table(
         [ctx.t("field.case"), ctx.t("field.account"), ctx.t("field.priority"), ctx.t("field.slaDueAt"), ctx.t("field.status")],
-        cases.map((c) => [`C-${c.number} ${c.subject}`, c.account.name, ctx.t(`priority.${c.priority}`), ctx.fmt.dateTime(c.slaDueAt), ctx.t(`status.${c.status}`)]),
+        cases.map((c) => [`C-${c.number}${c.externalRef ? ` · ${c.externalRef}` : ""} ${c.subject}`, c.account.name, ctx.t(`priority.${c.priority}`), ctx.fmt.dateTime(c.slaDueAt), ctx.t(`status.${c.status}`)]),
       ),
     ]);
   },

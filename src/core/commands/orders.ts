@@ -37,6 +37,7 @@ function orderBlocks(ctx: CommandContext, order: FullOrder) {
       { label: ctx.t("field.total"), value: ctx.fmt.money(order.totalMinor, order.currency) },
       order.requestedOn && { label: ctx.t("field.requestedOn"), value: weekdayDay(ctx.locale, order.requestedOn) },
       order.poRef && { label: ctx.t("field.poRef"), value: order.poRef },
+      order.externalRef && { label: ctx.t("field.externalRef"), value: order.externalRef },
     ]),
     table(
       [ctx.t("field.quantity"), ctx.t("field.product"), ctx.t("field.unitPrice")],
@@ -203,7 +204,7 @@ export const orderList = defineCommand({
       table(
         [ctx.t("field.order"), ctx.t("field.date"), ctx.t("field.status"), ctx.t("field.total"), ctx.t("field.lines")],
         orders.map((o) => [
-          orderRef(o),
+          o.externalRef ? `${orderRef(o)} · ${o.externalRef}` : orderRef(o),
           ctx.fmt.day(new Date(o.orderedAt.toISOString().slice(0, 10))),
           ctx.t(`status.${o.status}`),
           ctx.fmt.money(o.totalMinor, o.currency),
