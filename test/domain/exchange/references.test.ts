@@ -36,3 +36,20 @@ describeEachDatabase("ERP numbers name imported records", (get) => {
     expect((await say("order show SO-404")).ok).toBe(false);
   });
 });
+
+describeEachDatabase("an invoice in another currency than its order", (get) => {
+  it("is accepted on import and flagged by the checks", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const { runChecks } = await import("../../../src/domain/checks.ts");
+    await importFile(db, actor, FILES.orders.en, { dryRun: false });
+    const result = await importFile(db, actor, "account,number,amount,currency,issued_on,order\nACME Holding GmbH,RE-5,25,USD,2026-11-21,SO-2\n", { dryRun: false });
+    expect(result).toMatchObject({ created: 1, errors: [] });
+    await runChecks(db, actor.organizationId, { now: actor.now });
+    const flags = await db.flag.findMany({ where: { organizationId: actor.organizationId, rule: { contains: "invoice" } } });
+    const invoice = await db.invoice.findFirstOrThrow({ where: { organizationId: actor.organizationId, number: "RE-5" } });
+    const flag = flags.find((f) => f.subjectId === invoice.id && (f.params as Record<string, unknown>).invoiceCurrency === "USD");
+    expect(flag).toBeDefined();
+    expect(flag!.params).toMatchObject({ invoiceCurrency: "USD", orderCurrency: "EUR" });
+  });
+});
