@@ -5,7 +5,7 @@ import type { Actor } from "./actor.ts";
 import { ConflictError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
-import { parseNumberRef, resolveAccount, resolveMember } from "./references.ts";
+import { recordNumber, resolveAccount, resolveMember } from "./references.ts";
 import { audit, inTransaction, nextNumber } from "./tx.ts";
 import { validate } from "./validate.ts";
 
@@ -57,7 +57,7 @@ export async function openCase(db: PrismaClient, actor: Actor, input: OpenCaseIn
 export async function closeCase(db: PrismaClient, actor: Actor, input: { case: string }) {
   const data = validate(z.object({ case: limits.reference }), input);
   return inTransaction(db, async (tx) => {
-    const number = parseNumberRef("case", data.case, "C");
+    const number = await recordNumber(tx, "case", actor.organizationId, data.case);
     const found = await tx.case.findFirst({ where: { organizationId: actor.organizationId, number } });
     if (!found) throw new NotFoundError("case", data.case);
     await requireAccount(tx, actor, "account.write", found.accountId);

@@ -5,7 +5,7 @@ import type { Actor } from "./actor.ts";
 import { InvalidInputError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
-import { parseNumberRef, resolveAccount, resolveProduct } from "./references.ts";
+import { recordNumber, resolveAccount, resolveProduct } from "./references.ts";
 import { audit, inTransaction, nextNumber } from "./tx.ts";
 import { validate } from "./validate.ts";
 import { requireWholeIfCounted } from "./products.ts";
@@ -118,7 +118,7 @@ export const showContractInput = z.object({
 export async function showContract(db: PrismaClient, actor: Actor, input: z.input<typeof showContractInput>) {
   const data = validate(showContractInput, input);
   return inTransaction(db, async (tx) => {
-    const number = parseNumberRef("contract", data.contract, "K");
+    const number = await recordNumber(tx, "contract", actor.organizationId, data.contract);
     const contract = await tx.contract.findFirst({
       where: { organizationId: actor.organizationId, number },
       include: {

@@ -5,7 +5,7 @@ import type { Invoice } from "../generated/prisma/client.ts";
 import { ConflictError, DomainError, InvalidInputError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
-import { parseNumberRef, resolveAccount } from "./references.ts";
+import { recordNumber, resolveAccount } from "./references.ts";
 import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
 
@@ -99,7 +99,7 @@ export async function addInvoice(db: PrismaClient, actor: Actor, input: AddInvoi
     let orderId: string | null = null;
     if (data.order) {
       const order = await tx.order.findFirst({
-        where: { organizationId: actor.organizationId, accountId: account.id, number: parseNumberRef("order", data.order, "O") },
+        where: { organizationId: actor.organizationId, accountId: account.id, number: await recordNumber(tx, "order", actor.organizationId, data.order) },
       });
       if (!order) throw new NotFoundError("order", data.order);
       if (order.status === "CANCELLED") throw new InvalidInputError("order", "error.invoiceCancelledOrder", { order: `O-${order.number}` });

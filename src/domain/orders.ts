@@ -6,7 +6,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
 import { requireWholeIfCounted } from "./products.ts";
-import { parseNumberRef, resolveAccount, resolveProduct } from "./references.ts";
+import { recordNumber, resolveAccount, resolveProduct } from "./references.ts";
 import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
 
@@ -123,7 +123,7 @@ export async function reorder(db: PrismaClient, actor: Actor, input: z.input<typ
     await requireAccount(tx, actor, "account.write", account.id);
     const original = data.order
       ? await tx.order.findFirst({
-          where: { organizationId: actor.organizationId, accountId: account.id, number: parseNumberRef("order", data.order, "O") },
+          where: { organizationId: actor.organizationId, accountId: account.id, number: await recordNumber(tx, "order", actor.organizationId, data.order) },
           include: { lines: { orderBy: { lineNo: "asc" } } },
         })
       : await tx.order.findFirst({
@@ -178,7 +178,7 @@ export function canMove(from: OrderStatus, to: OrderStatus): boolean {
 export async function changeOrderStatus(db: PrismaClient, actor: Actor, input: { order: string; status: OrderStatus }) {
   const status = validate(z.enum(ORDER_STATUSES), input.status);
   return inTransaction(db, async (tx) => {
-    const number = parseNumberRef("order", input.order, "O");
+    const number = await recordNumber(tx, "order", actor.organizationId, input.order);
     const order = await tx.order.findFirst({ where: { organizationId: actor.organizationId, number } });
     if (!order) throw new NotFoundError("order", input.order);
     await requireAccount(tx, actor, "account.write", order.accountId);
@@ -232,7 +232,7 @@ export async function listOrders(db: PrismaClient, actor: Actor, input: z.input<
 }
 
 export async function findOrder(db: PrismaClient, actor: Actor, ref: string) {
-  const number = parseNumberRef("order", ref, "O");
+  const number = await recordNumber(db, "order", actor.organizationId, ref);
   const order = await db.order.findFirst({
     where: { organizationId: actor.organizationId, number },
     include: { account: true, lines: { include: { product: true }, orderBy: { lineNo: "asc" } }, invoices: true },

@@ -6,6 +6,7 @@ import { parseDuration } from "../grammar/durations.ts";
 import { numberWord } from "../grammar/numbers.ts";
 import { weekdayDay } from "../messages/format.ts";
 import { dayToDate, MAX_MINOR, MAX_QUANTITY, QUANTITY_DECIMALS } from "../../domain/limits.ts";
+import { parseInstant } from "../../domain/exchange/instants.ts";
 import { isWord, joinTokens, type Token } from "../grammar/tokens.ts";
 import { UsageError } from "./command.ts";
 
@@ -31,6 +32,34 @@ export function comingDay(tokens: Token[] | undefined, ctx: CommandContext, what
     throw new UsageError("usage.pastDate", { text: joinTokens(tokens ?? []), date: date!, today: today! }, field);
   }
   return parsed;
+}
+
+/** A day that must not be after the caller's today: the day something already happened (an order). */
+export function pastDay(tokens: Token[] | undefined, ctx: CommandContext, what = "date", field?: string): string {
+  const parsed = day(tokens, ctx, what, field);
+  if (parsed > ctx.today) {
+    const [date, today] = [parsed, ctx.today].map((d) => weekdayDay(ctx.locale, dayToDate(d)));
+    throw new UsageError("usage.futureDate", { text: joinTokens(tokens ?? []), date: date!, today: today! }, field);
+  }
+  return parsed;
+}
+
+/**
+ * A moment that has already passed: a day (as `day` reads it) and an optional time `14:30` last,
+ * read in the caller's time zone; a day alone is its start.
+ */
+export function pastMoment(tokens: Token[] | undefined, ctx: CommandContext, field?: string): Date {
+  const all = tokens ?? [];
+  const time = /^(\d{1,2})[:.](\d{2})$/.exec(all.at(-1)?.text ?? "");
+  const dayTokens = time ? all.slice(0, -1) : all;
+  const parsed = pastDay(dayTokens, ctx, "date", field);
+  if (time && (Number(time[1]) > 23 || Number(time[2]) > 59)) throw new UsageError("usage.badDate", { text: joinTokens(all) }, field);
+  const at = parseInstant(`${parsed}T${(time?.[1] ?? "0").padStart(2, "0")}:${time?.[2] ?? "00"}:00`, ctx.timeZone);
+  if (at > ctx.now) {
+    const [date, today] = [parsed, ctx.today].map((d) => weekdayDay(ctx.locale, dayToDate(d)));
+    throw new UsageError("usage.futureDate", { text: joinTokens(all), date: date!, today: today! }, field);
+  }
+  return at;
 }
 
 export function optionalDay(tokens: Token[] | undefined, ctx: CommandContext, field?: string): string | undefined {

@@ -1,7 +1,7 @@
 import { closeCase, listCases, listCasesInput, openCase, openCaseInput } from "../../domain/cases.ts";
 import { clauses, isWord, joinTokens } from "../grammar/tokens.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
-import { accountAndText, oneOf, rejectExtra } from "./args.ts";
+import { accountAndText, oneOf, pastMoment, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError } from "./command.ts";
 import { z } from "zod";
 import * as limits from "../../domain/limits.ts";
@@ -15,9 +15,9 @@ export const caseOpen = defineCommand({
   writes: true,
   schema: openCaseInput,
   parse(args, ctx) {
-    const { head, parts } = clauses(args, ["priority"]);
+    const { head, parts } = clauses(args, ["priority", "opened"]);
     const { account, text: subject } = accountAndText(head, ctx, "subject");
-    return { account, subject, now: ctx.now, ...(parts.has("priority") ? { priority: oneOf(parts.get("priority")![0], PRIORITIES, "priority") } : {}) };
+    return { account, subject, now: parts.has("opened") ? pastMoment(parts.get("opened"), ctx) : ctx.now, ...(parts.has("priority") ? { priority: oneOf(parts.get("priority")![0], PRIORITIES, "priority") } : {}) };
   },
   async run(ctx, input) {
     const c = await openCase(ctx.deps.db, ctx.actor, input);
@@ -70,7 +70,7 @@ export const caseList = defineCommand({
       heading(title),
       table(
         [ctx.t("field.case"), ctx.t("field.account"), ctx.t("field.priority"), ctx.t("field.slaDueAt"), ctx.t("field.status")],
-        cases.map((c) => [`C-${c.number} ${c.subject}`, c.account.name, ctx.t(`priority.${c.priority}`), ctx.fmt.dateTime(c.slaDueAt), ctx.t(`status.${c.status}`)]),
+        cases.map((c) => [`C-${c.number}${c.externalRef ? ` · ${c.externalRef}` : ""} ${c.subject}`, c.account.name, ctx.t(`priority.${c.priority}`), ctx.fmt.dateTime(c.slaDueAt), ctx.t(`status.${c.status}`)]),
       ),
     ]);
   },

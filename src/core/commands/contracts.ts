@@ -146,7 +146,7 @@ export const contractList = defineCommand({
       table(
         [ctx.t("field.contract"), ...(account ? [] : [ctx.t("field.account")]), ctx.t("field.startsOn"), ctx.t("field.endsOn"), ctx.t("field.noticeDays"), ctx.t("field.prices")],
         contracts.map((c) => [
-          `K-${c.number} ${c.name}`,
+          `K-${c.number}${c.externalRef ? ` · ${c.externalRef}` : ""} ${c.name}`,
           ...(account ? [] : [c.account.name]),
           ctx.fmt.day(c.startsOn),
           ctx.fmt.day(c.endsOn),
@@ -176,6 +176,7 @@ export const contractShow = defineCommand({
     return reply(title, [
       heading(title),
       fields([
+        ...(c.externalRef ? [{ label: ctx.t("field.externalRef"), value: c.externalRef }] : []),
         { label: ctx.t("field.startsOn"), value: ctx.fmt.day(c.startsOn) },
         { label: ctx.t("field.endsOn"), value: ctx.fmt.day(c.endsOn) },
         { label: ctx.t("field.noticeDays"), value: String(c.noticeDays) },

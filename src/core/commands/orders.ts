@@ -7,7 +7,7 @@ import { readNumber, numberWord } from "../grammar/numbers.ts";
 import { weekdayDay } from "../messages/format.ts";
 import type { Form, FormField } from "../reply.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
-import { accountRef, comingDay, day, money, quantity, rejectExtra, oneOf } from "./args.ts";
+import { accountRef, comingDay, pastDay, day, money, quantity, rejectExtra, oneOf } from "./args.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, productOptions, value } from "./form-helpers.ts";
 
@@ -37,6 +37,7 @@ function orderBlocks(ctx: CommandContext, order: FullOrder) {
       { label: ctx.t("field.total"), value: ctx.fmt.money(order.totalMinor, order.currency) },
       order.requestedOn && { label: ctx.t("field.requestedOn"), value: weekdayDay(ctx.locale, order.requestedOn) },
       order.poRef && { label: ctx.t("field.poRef"), value: order.poRef },
+      order.externalRef && { label: ctx.t("field.externalRef"), value: order.externalRef },
     ]),
     table(
       [ctx.t("field.quantity"), ctx.t("field.product"), ctx.t("field.unitPrice")],
@@ -101,7 +102,7 @@ export const orderLog = defineCommand({
   writes: true,
   schema: logOrderInput,
   parse(args, ctx) {
-    const { head, parts } = clauses(args, ["due", "po"]);
+    const { head, parts } = clauses(args, ["due", "po", "on"]);
     // The account is everything before the first quantity; in a bound channel it may be left out.
     const firstQty = firstQuantity(head, ctx);
     if (firstQty < 0) throw new UsageError("usage.missing", { what: "quantity" });
@@ -111,6 +112,7 @@ export const orderLog = defineCommand({
       lines: parseLines(head.slice(firstQty), ctx),
       ...(parts.has("due") ? { requestedOn: comingDay(parts.get("due"), ctx) } : {}),
       ...(parts.has("po") ? { poRef: joinTokens(parts.get("po")!) } : {}),
+      ...(parts.has("on") ? { orderedOn: pastDay(parts.get("on"), ctx) } : {}),
     };
   },
   form: orderForm,
@@ -202,7 +204,7 @@ export const orderList = defineCommand({
       table(
         [ctx.t("field.order"), ctx.t("field.date"), ctx.t("field.status"), ctx.t("field.total"), ctx.t("field.lines")],
         orders.map((o) => [
-          orderRef(o),
+          o.externalRef ? `${orderRef(o)} · ${o.externalRef}` : orderRef(o),
           ctx.fmt.day(new Date(o.orderedAt.toISOString().slice(0, 10))),
           ctx.t(`status.${o.status}`),
           ctx.fmt.money(o.totalMinor, o.currency),
