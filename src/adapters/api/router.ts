@@ -41,7 +41,7 @@ function actorFor(res: Response, now: Date): Actor {
   return { organizationId: callerOf(res).organizationId, memberId: null, platform: "API", now };
 }
 
-function describe(locale: Locale, key: string, params: Record<string, string | number>): string {
+function message(locale: Locale, key: string, params: Record<string, string | number>): string {
   const t = translator(locale);
   const shown = { ...params } as Record<string, string | number>;
   if (typeof shown.kind === "string") shown.kind = t(`kind.${shown.kind}`, { defaultValue: shown.kind });
@@ -52,7 +52,7 @@ function describe(locale: Locale, key: string, params: Record<string, string | n
 
 /** A domain error thrown outside an import's own error list, as problem details. */
 function domainProblem(locale: Locale, error: DomainError): Problem {
-  const detail = describe(locale, error.key, error.params);
+  const detail = message(locale, error.key, error.params);
   if (error instanceof NotFoundError) return problem("not-found", detail);
   if (error instanceof AmbiguousError) return problem("ambiguous", detail);
   if (error instanceof ForbiddenError) return problem("forbidden", detail);
@@ -85,7 +85,7 @@ async function importResponse(db: PrismaClient, actor: Actor, locale: Locale, ki
   if (unknown.length) return { status: 422, body: problem("invalid-rows", `${count(unknown.length, "unknown field")}; nothing was written.`, unknown) };
   const result = await importRows(db, actor, kind, items.map((values, index) => ({ line: index + 1, values: values as Record<string, unknown> })), { dryRun: false });
   if (result.errors.length) {
-    const errors = result.errors.map((e) => ({ index: e.line - 1, ...(e.field ? { field: e.field } : {}), detail: describe(locale, e.key, e.params) }));
+    const errors = result.errors.map((e) => ({ index: e.line - 1, ...(e.field ? { field: e.field } : {}), detail: message(locale, e.key, e.params) }));
     return { status: 422, body: problem("invalid-rows", `${count(errors.length, "problem")} found; nothing was written.`, errors) };
   }
   const response: ImportResponse = {
@@ -152,7 +152,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.get("/flags", (req, res) => list(req, res, "flags"));
 
   router.get("/:kind", (req, res) => {
-    const kind = String(req.params.kind);
+    const kind = String(req.params.kind).slice(0, 40);
     if (!isKind(kind)) throw new HttpProblem(problem("not-found", `There is no ${kind} here. Kinds: ${EXCHANGE_KINDS.join(", ")}, flags.`));
     return list(req, res, kind);
   });
@@ -160,7 +160,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.post(
     "/:kind",
     (req, _res, next) => {
-      const kind = String(req.params.kind);
+      const kind = String(req.params.kind).slice(0, 40);
       if (!isKind(kind)) throw new HttpProblem(problem("not-found", `There is no ${kind} here. Kinds: ${EXCHANGE_KINDS.join(", ")}.`));
       if (!req.is(["application/json", "application/*+json"])) {
         throw new HttpProblem(problem("unsupported-media-type", "Send the rows as JSON, with Content-Type: application/json."));
@@ -196,7 +196,7 @@ export function apiRouter(deps: ApiDeps): Router {
   );
 
   router.all("/:kind", (req, res) => {
-    const kind = String(req.params.kind);
+    const kind = String(req.params.kind).slice(0, 40);
     if (kind !== "flags" && !isKind(kind)) throw new HttpProblem(problem("not-found", `There is no ${kind} here.`));
     res.set("Allow", kind === "flags" ? "GET" : "GET, POST");
     throw new HttpProblem(problem("method-not-allowed", `${req.method} is not served here.`));
