@@ -23,7 +23,7 @@ describeEachDatabase("order edit and cancel", (get) => {
     expect(order.requestedOn?.toISOString().slice(0, 10)).toBe("2026-12-15");
     expect(order.lines.map((l) => [l.lineNo, Number(l.quantity), Number(l.unitPriceMinor)])).toEqual([[1, 40, 200], [3, 3, 100]]);
 
-    await db.member.update({ where: { id: actor.memberId! }, data: { locale: "de" } });
+    await chat(db, actor, { now: NOW }).say("settings language de");
     const de = await chat(db, actor, { now: NOW }).say("order edit O-1 zeile 3 menge 4 po none");
     expect(replyText(de)).toMatch(/Bestellung O-1 für ACME Holding GmbH geändert: Summe 84,00\s€/);
     const missing = await chat(db, actor, { now: NOW }).say("order edit O-1 zeile 9 menge 4");
