@@ -32,8 +32,8 @@ export interface RecordKind {
   authorize(tx: Tx, actor: Actor, row: RecordRow): Promise<void>;
 }
 
-const byAccount = (prefix: string): Pick<RecordKind, "ref" | "accountId" | "authorize"> => ({
-  ref: (r) => `${prefix}-${String(r.number ?? r.refNumber)}`,
+const byAccount = (prefix: string, numberField = "number"): Pick<RecordKind, "ref" | "accountId" | "authorize"> => ({
+  ref: (r) => `${prefix}-${String(r[numberField])}`,
   accountId: async (_tx, r) => String(r.accountId),
   authorize: (tx, actor, r) => requireAccount(tx, actor, "account.write", String(r.accountId)),
 });
@@ -45,7 +45,7 @@ async function milestoneAccount(tx: Tx, row: RecordRow): Promise<string> {
 
 export const RECORD_KINDS: Record<string, RecordKind> = {
   Order: { model: "Order", delegate: "order", ...byAccount("O") },
-  Invoice: { model: "Invoice", delegate: "invoice", ...byAccount("I") },
+  Invoice: { model: "Invoice", delegate: "invoice", ...byAccount("I", "refNumber") },
   Contract: { model: "Contract", delegate: "contract", ...byAccount("K") },
   Project: { model: "Project", delegate: "project", ...byAccount("P") },
   Case: { model: "Case", delegate: "case", ...byAccount("C") },

@@ -10,6 +10,9 @@ import "./order-changes.ts";
 import "./invoice-changes.ts";
 import "./contract-changes.ts";
 
+/** What kam records about a member by itself (their first message, a linked identity): nobody's "change". */
+const NOT_CHANGES = ["member.create", "member.link"];
+
 /** How long one's own last change can still be taken back. */
 export const UNDO_WINDOW_MS = 15 * 60_000;
 
@@ -53,7 +56,7 @@ export async function undoLastChange(db: PrismaClient, actor: Actor) {
   if (!actor.memberId) throw new NotFoundError("change", "undo");
   return inTransaction(db, async (tx) => {
     const event = await tx.auditEvent.findFirst({
-      where: { organizationId: actor.organizationId, actorId: actor.memberId },
+      where: { organizationId: actor.organizationId, actorId: actor.memberId, action: { notIn: NOT_CHANGES } },
       orderBy: [{ createdAt: "desc" }],
     });
     if (!event) throw new ConflictError("undo.nothing");

@@ -18,7 +18,7 @@ function entryBlocks(ctx: CommandContext, e: HistoryEntry, labels: Record<string
   const line = ctx.t("history.entry", { at: ctx.fmt.dateTime(e.at), by: e.by, platform, action: actionLabel(ctx, e.action), ref: withRef ? ` ${e.ref}` : "" });
   const currency = typeof e.extra.currency === "string" ? e.extra.currency : ctx.organization.currency;
   const details = changeLines(ctx, e.changes, currency, labels);
-  if (typeof e.extra.reason === "string") details.push(ctx.t("history.reason", { reason: e.extra.reason }));
+  if (typeof e.extra.reason === "string" && !("voidReason" in e.changes)) details.push(ctx.t("history.reason", { reason: e.extra.reason }));
   if (typeof e.extra.amountMinor === "number" && e.action === "invoice.credit") details.push(ctx.t("history.creditNote", { amount: ctx.fmt.money(e.extra.amountMinor, currency) }));
   return [text(line), ...(details.length ? [{ kind: "list" as const, items: details }] : [])];
 }
