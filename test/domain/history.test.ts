@@ -69,6 +69,14 @@ describeEachDatabase("history and undo", (get) => {
     expect(shown).not.toMatch(/O-2/);
     expect(replyText(await say("history K-9", 6))).toMatch(/I found no contract/);
     expect(replyText(await say("history BOLT-10", 6))).toMatch(/History of BOLT-10/);
+    await say("project add acme Rollout due 2026-12-20", 7);
+    await say("milestone add P-1 Kickoff due 2026-12-10", 7);
+    await say("case open acme Broken pallet", 7);
+    expect(replyText(await say("history P-1", 8))).toMatch(/History of P-1[\s\S]*project added/);
+    expect(replyText(await say("history M-1", 8))).toMatch(/History of M-1[\s\S]*milestone added/);
+    expect(replyText(await say("history C-1", 8))).toMatch(/History of C-1[\s\S]*case opened/);
+    expect(replyText(await say("history Ada", 8))).toMatch(/History of Ada Admin/);
+    expect(replyText(await say("help history", 8))).toMatch(/history \[<reference>\|<account>\][\s\S]*undo/);
   });
 
   it("undoes one's own last change within 15 minutes, and says why not otherwise", async () => {
@@ -122,6 +130,6 @@ describeEachDatabase("history and undo", (get) => {
     expect(replyText(await ada(47).say("undo"))).toMatch(/lässt sich nicht rückgängig machen: sie war selbst ein undo/);
     const history = replyText(await ada(48).say("history O-2"));
     expect(history).toMatch(/rückgängig gemacht/);
-    expect(history).toMatch(/Status: storniert → eingegangen|Status: .* → .*/);
+    expect(history).toMatch(/Status: storniert → eingegangen/);
   });
 });
