@@ -85,7 +85,7 @@ export async function undoLastChange(db: PrismaClient, actor: Actor) {
       undoable: false,
       undoReason: "undo.reason.undo",
     });
-    return { action: event.action, ref: record.kind.ref(restored), model: event.entityType, changes: reversed };
+    return { action: event.action, ref: record.kind.ref(restored), model: event.entityType, changes: reversed, currency: typeof data.currency === "string" ? data.currency : null };
   });
 }
 

@@ -78,6 +78,6 @@ export const undo = defineCommand({
   async run(ctx) {
     const done = await undoLastChange(ctx.deps.db, ctx.actor);
     const summary = ctx.t("undo.done", { action: actionLabel(ctx, done.action), ref: done.ref });
-    return reply(summary, [text(summary, "success"), { kind: "list", items: changeLines(ctx, done.changes, ctx.organization.currency) }]);
+    return reply(summary, [text(summary, "success"), { kind: "list", items: changeLines(ctx, done.changes, done.currency ?? ctx.organization.currency) }]);
   },
 });
