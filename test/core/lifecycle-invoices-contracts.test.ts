@@ -36,6 +36,8 @@ describeEachDatabase("invoice and contract corrections", (get) => {
     expect(await openFlags(db, actor.organizationId, "invoice.amount")).toBe(0);
     expect(await openFlags(db, actor.organizationId, "invoice.overdue")).toBe(0);
     expect(replyText(await say("invoice list acme unpaid"))).not.toMatch(/RE-2/);
+    // The digest counts what is still owed: I-1 (€25.00); I-2 is void, I-3 credited in full.
+    expect(replyText(await say("digest acme"))).toMatch(/Unpaid invoices: €25.00 \(1\)/);
 
     await chat(db, actor, { now: NOW }).say("settings language de");
     const de = chat(db, actor, { now: NOW });
