@@ -48,7 +48,11 @@ describeEachDatabase("order edit and cancel", (get) => {
     expect(replyText(await say("order edit O-1 line 1 qty 2"))).toMatch(/cancelled and can no longer be changed/);
     await say("order status O-2 delivered");
     expect((await say("order cancel O-2")).ok).toBe(false);
-    for (const bad of ["order edit O-2", "order edit O-2 line x qty 2", "order edit O-2 line 1 qty -3", "order edit O-2 frobnicate", "order edit O-2 remove line 1"]) {
+    // The order alone opens its form (the Edit button): nothing is written.
+    const audit = await db.auditEvent.count({ where: { organizationId: actor.organizationId } });
+    expect((await say("order edit O-2")).blocks.some((b) => b.kind === "form")).toBe(true);
+    expect(await db.auditEvent.count({ where: { organizationId: actor.organizationId } })).toBe(audit);
+    for (const bad of ["order edit O-2 line x qty 2", "order edit O-2 line 1 qty -3", "order edit O-2 frobnicate", "order edit O-2 remove line 1"]) {
       const before = await db.auditEvent.count({ where: { organizationId: actor.organizationId } });
       const r = await say(bad);
       expect(r.ok, bad).toBe(false);
