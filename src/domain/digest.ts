@@ -74,11 +74,12 @@ export async function buildDigest(db: PrismaClient, organizationId: string, opti
         AND status IN ('RECEIVED', 'CONFIRMED', 'IN_PRODUCTION', 'SHIPPED')
       GROUP BY 1, 2`,
     db.$queryRaw<{ accountId: string; currency: string; count: number; minor: number; overdueCount: number; overdueMinor: number }[]>`
-      SELECT "accountId", currency::text AS currency, count(*)::int AS count, sum("amountMinor")::float8 AS minor,
+      SELECT "accountId", currency::text AS currency, count(*)::int AS count, sum("amountMinor" - "creditedMinor")::float8 AS minor,
              count(*) FILTER (WHERE "dueOn" < ${today}::date)::int AS "overdueCount",
-             coalesce(sum("amountMinor") FILTER (WHERE "dueOn" < ${today}::date), 0)::float8 AS "overdueMinor"
+             coalesce(sum("amountMinor" - "creditedMinor") FILTER (WHERE "dueOn" < ${today}::date), 0)::float8 AS "overdueMinor"
       FROM "Invoice"
       WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct}) AND "paidOn" IS NULL
+        AND "voidedAt" IS NULL AND "amountMinor" > "creditedMinor"
       GROUP BY 1, 2`,
     db.$queryRaw<{ accountId: string; day: string; number: number; name: string; project: string }[]>`
       SELECT p."accountId", m."dueOn"::text AS day, m.number, m.name, p.name AS project
@@ -94,9 +95,9 @@ export async function buildDigest(db: PrismaClient, organizationId: string, opti
       WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct})
         AND "endsOn" BETWEEN ${today}::date AND ${until}::date`,
     db.$queryRaw<{ accountId: string; day: string; refNumber: number; number: string; minor: number; currency: string }[]>`
-      SELECT "accountId", "dueOn"::text AS day, "refNumber", number, "amountMinor"::float8 AS minor, currency::text AS currency FROM "Invoice"
+      SELECT "accountId", "dueOn"::text AS day, "refNumber", number, ("amountMinor" - "creditedMinor")::float8 AS minor, currency::text AS currency FROM "Invoice"
       WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct})
-        AND "paidOn" IS NULL AND "dueOn" BETWEEN ${today}::date AND ${until}::date`,
+        AND "paidOn" IS NULL AND "voidedAt" IS NULL AND "amountMinor" > "creditedMinor" AND "dueOn" BETWEEN ${today}::date AND ${until}::date`,
     db.$queryRaw<{ accountId: string; severity: Severity; open: boolean; count: number }[]>`
       SELECT "accountId", severity::text AS severity, status = 'OPEN' AS open, count(*)::int AS count FROM "Flag"
       WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct}) AND status <> 'RESOLVED'

@@ -14,6 +14,8 @@ import { flagAck, flagMute, flagResolve, flagShow, flagSnooze, flags } from "./f
 import { link } from "./link.ts";
 import { tokenCreate, tokenList, tokenRevoke } from "./tokens.ts";
 import { inbox } from "./inbox.ts";
+import { contractAmend, contractEnd, contractNotice, contractRenew, invoiceCredit, invoiceEdit, invoiceVoid, orderCancel, orderEdit } from "./corrections.ts";
+import { history, undo } from "./history.ts";
 import { settingsDeliver, settingsLanguage, settingsOrg, settingsShow, settingsTimezone } from "./settings.ts";
 
 /** Every command of the grammar; help, usage lines and forms all come from these declarations. */
@@ -33,6 +35,9 @@ export const COMMAND_LIST: Command[] = [
   tokenCreate, tokenList, tokenRevoke,
   inbox,
   settingsShow, settingsLanguage, settingsTimezone, settingsDeliver, settingsOrg,
+  orderEdit, orderCancel, invoiceEdit, invoiceVoid, invoiceCredit,
+  contractRenew, contractAmend, contractNotice, contractEnd,
+  history, undo,
 ] as Command[];
 
 registry.commands = COMMAND_LIST;
