@@ -50,13 +50,17 @@ const schema = z.object({
     .min(2_000, { error: "expected a number of milliseconds from 2000 to 3600000" })
     .max(3_600_000, { error: "expected a number of milliseconds from 2000 to 3600000" })
     .default(120_000),
+  /** on (default) or off: serve Prometheus metrics at GET /metrics. */
+  KAM_METRICS: z.enum(["on", "off"]).default("on"),
+  /** When set, /metrics answers only requests with `Authorization: Bearer <token>`. */
+  KAM_METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, { message: "expected a token of at least 16 characters" }),
 });
 
 export type Config = z.infer<typeof schema>;
 
 export class ConfigError extends Error {}
 
-const SECRETS = new Set(["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "MicrosoftAppPassword"]);
+const SECRETS = new Set(["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "MicrosoftAppPassword", "KAM_METRICS_TOKEN"]);
 
 /** A setting's value as an error message may show it: secrets masked, a URL without its password. */
 export function shown(name: string, value: string): string {
