@@ -56,7 +56,7 @@ const sends = new Counter({
 });
 const retries = new Counter({
   name: "kam_dispatcher_retries_total",
-  help: "Sends that were another attempt at a message already tried, by platform",
+  help: "Sends that were another attempt at a message whose earlier attempt failed, by platform (a 429 does not use up an attempt: its resend is not counted here)",
   labelNames: ["platform"] as const,
   registers: [registry],
 });
