@@ -111,10 +111,13 @@ export async function startKam(config: Config, logger: Logger, options: { now?: 
       // the database.
       async stop() {
         await http.close(SHUTDOWN_GRACE_MS);
+        logger.info("stop: HTTP server closed, requests in flight answered");
         await slack.stop();
         await teams.stop();
         await running.stop();
+        logger.info("stop: cron and dispatcher stopped");
         await db.close();
+        logger.info("stop: database closed");
       },
     };
   } catch (error) {
