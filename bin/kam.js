@@ -3,6 +3,7 @@
 // and newer than every file in src/; otherwise (a fresh edit, a checkout without the build, or
 // KAM_TSX=1) the TypeScript sources through tsx, as development and the tests do.
 import { existsSync, readdirSync, statSync } from "node:fs";
+import module from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,6 +23,9 @@ function buildIsCurrent() {
   if (process.env.KAM_TSX === "1" || !existsSync(built)) return false;
   return statSync(built).mtimeMs >= newestSource(join(root, "src"));
 }
+
+// Node 22.1+ keeps compiled JavaScript on disk between runs (a no-op where it is missing, Node 20).
+module.enableCompileCache?.();
 
 if (buildIsCurrent()) {
   await import("../dist/cli.js");

@@ -69,7 +69,7 @@ const rateLimited = new Counter({
 
 /** Database state read at each scrape, through the database of the running kam. */
 let scrapeDb: Database | null = null;
-const outboxBacklog = new Gauge({
+new Gauge({
   name: "kam_outbox_backlog",
   help: "Outbox messages waiting to be sent (pending or being sent), by platform",
   labelNames: ["platform"] as const,
@@ -81,7 +81,7 @@ const outboxBacklog = new Gauge({
     for (const row of rows) this.set({ platform: row.platform.toLowerCase() }, row._count._all);
   },
 });
-const outboxOldest = new Gauge({
+new Gauge({
   name: "kam_outbox_oldest_pending_age_seconds",
   help: "Age of the oldest outbox message still waiting to be sent (0 when none waits)",
   registers: [registry],
@@ -91,7 +91,7 @@ const outboxOldest = new Gauge({
     this.set(oldest ? Math.max(0, (Date.now() - oldest.createdAt.getTime()) / 1000) : 0);
   },
 });
-const flagsOpen = new Gauge({
+new Gauge({
   name: "kam_flags_open",
   help: "Flags not resolved (open, acknowledged or snoozed), by rule and severity",
   labelNames: ["rule", "severity"] as const,
@@ -103,9 +103,6 @@ const flagsOpen = new Gauge({
     for (const row of rows) this.set({ rule: row.rule, severity: row.severity.toLowerCase() }, row._count._all);
   },
 });
-void outboxBacklog;
-void outboxOldest;
-void flagsOpen;
 
 let defaultsCollected = false;
 
