@@ -57,13 +57,17 @@ const schema = z.object({
     .min(1024, { error: "expected a number of bytes from 1024 to 104857600" })
     .max(104_857_600, { error: "expected a number of bytes from 1024 to 104857600" })
     .default(1_048_576),
+  /** on (default) or off: serve Prometheus metrics at GET /metrics. */
+  KAM_METRICS: z.enum(["on", "off"]).default("on"),
+  /** When set, /metrics answers only requests with `Authorization: Bearer <token>`. */
+  KAM_METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, { message: "expected a token of at least 16 characters" }),
 });
 
 export type Config = z.infer<typeof schema>;
 
 export class ConfigError extends Error {}
 
-const SECRETS = new Set(["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "MicrosoftAppPassword"]);
+const SECRETS = new Set(["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "MicrosoftAppPassword", "KAM_METRICS_TOKEN"]);
 
 /** A setting's value as an error message may show it: secrets masked, a URL without its password. */
 export function shown(name: string, value: string): string {

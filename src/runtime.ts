@@ -1,12 +1,12 @@
-import { mountSlack } from "./adapters/slack/index.ts";
-import { mountTeams } from "./adapters/teams/index.ts";
+import type { AdapterDeps, PlatformHandle } from "./adapters/platform.ts";
+import { listenHost, slackConfigured, type Config } from "./config.ts";
+import { translator } from "./core/i18n/index.ts";
 import { mountApi } from "./adapters/api/index.ts";
-import type { PlatformHandle } from "./adapters/platform.ts";
-import { listenHost, type Config } from "./config.ts";
 import { databaseOptions, openDatabase, type Database } from "./db/client.ts";
 import type { Logger } from "./logger.ts";
 import { systemClock } from "./core/clock.ts";
 import { startScheduler, type SchedulerHandle } from "./scheduler/index.ts";
+import { mountMetrics } from "./metrics.ts";
 import { createHttpApp, listen, type Health, type HttpServer } from "./server.ts";
 
 export interface Kam {
@@ -46,6 +46,27 @@ export async function health(db: Database, parts: Pick<Health, "slack" | "teams"
   return { status, database, ...parts, outbox };
 }
 
+function notConfigured(detail: string): PlatformHandle {
+  return { status: () => ({ status: "not_configured", detail }), notifier: null, stop: async () => {} };
+}
+
+/** Each platform's SDK (Bolt, botbuilder) is loaded only when that platform is configured. */
+async function mountPlatforms(app: Parameters<typeof mountMetrics>[0], deps: AdapterDeps): Promise<{ slack: PlatformHandle; teams: PlatformHandle }> {
+  const { config } = deps;
+  const slack =
+    slackConfigured(config) && config.SLACK_BOT_TOKEN
+      ? await (await import("./adapters/slack/index.ts")).mountSlack(app, deps)
+      : notConfigured(translator("en")("slack:status.notConfigured"));
+  const teams = config.KAM_TEAMS === "on" ? await (await import("./adapters/teams/index.ts")).mountTeams(app, deps) : notConfigured("KAM_TEAMS=off");
+  return { slack, teams };
+}
+
+/**
+ * How long a stop waits for HTTP requests already being answered. Within Slack's 3 seconds and
+ * the Bot Framework's 15, well inside a process manager's usual 30-second stop timeout.
+ */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
 /** Starts everything `kam serve` runs: database (migrated), HTTP server, platform adapters, scheduler. */
 export async function startKam(config: Config, logger: Logger, options: { now?: () => Date } = {}): Promise<Kam> {
   const db = await openDatabase(databaseOptions(config));
@@ -63,8 +84,8 @@ export async function startKam(config: Config, logger: Logger, options: { now?: 
       logger,
     );
     const deps = { config, db, logger, core: { db: db.prisma, logger, now: options.now ?? systemClock } };
-    const slack = await mountSlack(app, deps);
-    const teams = await mountTeams(app, deps);
+    mountMetrics(app, config, db, logger);
+    const { slack, teams } = await mountPlatforms(app, deps);
     mountApi(app, deps);
     const http = await listen(app, config.PORT, logger, listenHost(config));
     scheduler =
@@ -86,12 +107,19 @@ export async function startKam(config: Config, logger: Logger, options: { now?: 
       slack,
       teams,
       scheduler: running,
+      // The order of a graceful stop (README, "Stopping"): no new connections, and the requests
+      // being answered finish (bounded); then the work they started in the background; then
+      // cron (a job running finishes) and the dispatcher (its claims are sent and recorded); last
+      // the database.
       async stop() {
-        await running.stop();
-        await http.close();
+        await http.close(SHUTDOWN_GRACE_MS);
+        logger.info("stop: HTTP server closed, requests in flight answered");
         await slack.stop();
         await teams.stop();
+        await running.stop();
+        logger.info("stop: cron and dispatcher stopped");
         await db.close();
+        logger.info("stop: database closed");
       },
     };
   } catch (error) {

@@ -16,7 +16,8 @@ export interface HttpServer {
   app: Express;
   server: Server;
   url: string;
-  close(): Promise<void>;
+  /** Stops accepting connections and waits up to `graceMs` for requests being answered. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -57,10 +58,18 @@ export function listen(app: Express, port: number, logger: Logger, host = "0.0.0
         app,
         server,
         url: `http://${local}:${actualPort}`,
-        close: () =>
+        close: (graceMs = 0) =>
           new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
+            // Stop accepting; idle keep-alive connections close now, busy ones once their
+            // response is out, and whatever is still open after graceMs is cut.
+            server.close(() => {
+              clearInterval(idle);
+              clearTimeout(cut);
+              done();
+            });
+            server.closeIdleConnections();
+            const idle = setInterval(() => server.closeIdleConnections(), 50);
+            const cut = setTimeout(() => server.closeAllConnections(), graceMs);
           }),
       });
     });

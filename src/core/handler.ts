@@ -15,6 +15,7 @@ import { runOnce } from "./idempotency.ts";
 import type { Block, Reply } from "./reply.ts";
 import type { ChatRequest } from "./request.ts";
 import { nulRefusal, requestHasNul } from "./grammar/text-input.ts";
+import { observed } from "./observers.ts";
 
 /** Longest accepted command line; longer input is refused, not truncated. */
 export const MAX_TEXT = 4000;
@@ -198,7 +199,9 @@ export function outcomeOf(reply: Reply): "ran" | "remembered" | "running" {
  * through the domain services, and returns a platform-neutral reply. It never throws: anything
  * unexpected is logged and answered with a short apology.
  */
-export async function handle(deps: CoreDeps, request: ChatRequest): Promise<Reply> {
+export const handle = observed(handleRequest);
+
+async function handleRequest(deps: CoreDeps, request: ChatRequest): Promise<Reply> {
   const ctx = await context(deps, request).catch((error) => {
     deps.logger.error({ err: error }, "could not load the request's member");
     return null;

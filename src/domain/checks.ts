@@ -2,6 +2,7 @@ import { hash } from "node:crypto";
 import { alertsReply, type AlertItem } from "../core/messages/alerts.ts";
 import { remindersReply, type ReminderItem } from "../core/messages/reminders.ts";
 import { toLocale } from "../core/i18n/index.ts";
+import { observers } from "../core/observers.ts";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import type { FlagStatus, Severity } from "../generated/prisma/enums.ts";
 import { NotFoundError } from "./errors.ts";
@@ -390,6 +391,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
     };
   });
   for (const [query, ms] of Object.entries(queryTimings)) timings[`load.${query}`] = ms;
+  observers.sweep?.(summary.timings);
   return summary;
 }
 

@@ -1,4 +1,5 @@
 import type { DeliveryResult, Notifier } from "../core/notifier.ts";
+import { observers } from "../core/observers.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Platform } from "../generated/prisma/enums.ts";
 import type { Logger } from "../logger.ts";
@@ -287,6 +288,7 @@ export class Dispatcher {
     } catch (error) {
       result = { ok: false, kind: "transient", error: (error as Error).message };
     }
+    observers.delivery?.(row.platform, result, row.attempts);
     const now = this.now();
     // Pace from the answer, not the request: the platform counted the message at some moment before
     // it answered, so the next one (sent a full interval after the answer) can never arrive early.

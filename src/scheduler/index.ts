@@ -170,6 +170,9 @@ export class Scheduler {
   async stop(): Promise<void> {
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    // As node-cron's shutdown() does, but for this scheduler's tasks alone: no new fires, and a
+    // job that is running finishes (bounded) before the dispatcher and then the database stop.
+    await Promise.all([...this.tasks.values()].map(({ task }) => settle(task, STOP_GRACE_MS)));
     for (const { task } of this.tasks.values()) await task.destroy();
     this.tasks.clear();
     await this.dispatcher.stop();
@@ -179,6 +182,21 @@ export class Scheduler {
     const detail = `${this.specs.length} job(s) for ${new Set(this.specs.map((s) => s.organizationId)).size} organization(s); delivers ${this.dispatcher.platforms.join(", ") || "nothing"}`;
     return this.lastError ? { status: "degraded", detail: `${detail}; last error: ${this.lastError.slice(0, 200)}` } : { status: "ok", detail };
   }
+}
+
+const STOP_GRACE_MS = 20_000;
+
+async function settle(task: ScheduledTask, graceMs: number): Promise<void> {
+  const finished = new Promise<void>((resolve) => {
+    task.once("execution:finished", () => resolve());
+    task.once("execution:failed", () => resolve());
+  });
+  const busy = task.isBusy();
+  await task.stop();
+  if (!busy) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([finished, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+  clearTimeout(timer);
 }
 
 /** Starts the cron jobs and the outbox dispatcher (what `kam serve` runs). */
