@@ -35,7 +35,10 @@ export async function resolveAccount(tx: Tx, organizationId: string, ref: string
     },
     take: 50,
   });
-  return pickByName("account", wanted, candidates);
+  // An archived account is found by its exact name or id only: it no longer completes a prefix.
+  const lower = wanted.toLowerCase();
+  const live = candidates.filter((c) => c.archivedAt === null || c.name.toLowerCase() === lower || c.id === lower);
+  return pickByName("account", wanted, live);
 }
 
 export async function resolveProduct(tx: Tx, organizationId: string, ref: string) {
