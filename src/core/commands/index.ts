@@ -13,6 +13,11 @@ import { digest, digestBind, digestUnbind, suggest } from "./insights.ts";
 import { flagAck, flagMute, flagResolve, flagShow, flagSnooze, flags } from "./flags.ts";
 import { link } from "./link.ts";
 import { inbox } from "./inbox.ts";
+import { milestoneMove, milestoneOwner, milestoneReopen, projectClose } from "./project-changes.ts";
+import { caseAssign, caseNote, casePriority, caseReopen, caseShow } from "./case-changes.ts";
+import { accountArchive, accountEdit, accountRename, accountUnarchive } from "./account-changes.ts";
+import { productEdit, productRetire } from "./product-changes.ts";
+import { memberRole } from "./member-role.ts";
 import { settingsDeliver, settingsLanguage, settingsOrg, settingsShow, settingsTimezone } from "./settings.ts";
 
 /** Every command of the grammar; help, usage lines and forms all come from these declarations. */
@@ -31,6 +36,11 @@ export const COMMAND_LIST: Command[] = [
   link,
   inbox,
   settingsShow, settingsLanguage, settingsTimezone, settingsDeliver, settingsOrg,
+  milestoneMove, milestoneOwner, milestoneReopen, projectClose,
+  caseShow, caseAssign, caseNote, casePriority, caseReopen,
+  accountRename, accountEdit, accountArchive, accountUnarchive,
+  productEdit, productRetire,
+  memberRole,
 ] as Command[];
 
 registry.commands = COMMAND_LIST;
