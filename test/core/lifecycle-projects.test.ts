@@ -2,7 +2,6 @@ import { expect, it } from "vitest";
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import type { Actor } from "../../src/domain/actor.ts";
 import { runReminders } from "../../src/domain/checks.ts";
-import { setMemberPreferences } from "../../src/domain/members.ts";
 import { chat, replyText } from "../support/chat.ts";
 import { TEST_NOW } from "../support/clock.ts";
 import { describeEachDatabase } from "../support/databases.ts";
@@ -75,7 +74,7 @@ describeEachDatabase("milestones and projects change from chat", (get) => {
 
     expect(replyText(await kam.say("milestone reopen M-2"))).toMatch(/Milestone M-2 is already open/);
     await kam.say("milestone done M-2");
-    await setMemberPreferences(db, a.actor, { locale: "de" });
+    expect((await kam.say("settings language de")).ok).toBe(true);
     const reopened = await kam.say("milestone reopen M-2");
     expect(replyText(reopened)).toMatch(/Meilenstein M-2 Training ist wieder offen/);
     const open = await db.milestone.findUniqueOrThrow({ where: { id: training.id } });
@@ -115,7 +114,7 @@ describeEachDatabase("milestones and projects change from chat", (get) => {
     expect(replyText(await kam.say("milestone move M-1 due 2026-12-20"))).toMatch(/Milestone M-1 is not open/);
     expect(replyText(await kam.say("project close Rollout"))).toMatch(/Project P-1 is already closed/);
 
-    await setMemberPreferences(db, a.actor, { locale: "de" });
+    expect((await kam.say("settings language de")).ok).toBe(true);
     await kam.say('project add "ACME Holding GmbH" Zweitprojekt due 2026-12-31');
     expect(replyText(await kam.say("project close P-2"))).toMatch(/Projekt P-2 Zweitprojekt \(ACME Holding GmbH\) ist abgeschlossen/);
   });

@@ -1,6 +1,6 @@
 import { addCaseNote, assignCase, assignCaseInput, caseNoteInput, casePriorityInput, reopenCase, reopenCaseInput, setCasePriority, showCase } from "../../domain/case-changes.ts";
 import * as limits from "../../domain/limits.ts";
-import { joinTokens } from "../grammar/tokens.ts";
+import { joinProse, joinTokens } from "../grammar/tokens.ts";
 import { fields, heading, list, reply, text } from "../replies.ts";
 import type { Button } from "../reply.ts";
 import { oneOf, rejectExtra } from "./args.ts";
@@ -77,7 +77,7 @@ export const caseNote = defineCommand({
   schema: caseNoteInput,
   parse(args) {
     const ref = caseRef(args);
-    const note = joinTokens(args.slice(1));
+    const note = joinProse(args.slice(1));
     if (!note) throw new UsageError("usage.missing", { what: "text" });
     return { case: ref, text: note };
   },
