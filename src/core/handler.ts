@@ -1,5 +1,6 @@
 import type { Account, Member, Organization } from "../generated/prisma/client.ts";
 import { AmbiguousError, DomainError, InvalidInputError } from "../domain/errors.ts";
+import { StaleVersionError } from "../domain/changes.ts";
 import { accountForChannel } from "../domain/accounts.ts";
 import { isTimeZone } from "../domain/organizations.ts";
 import { issueKey } from "../domain/validate.ts";
@@ -93,6 +94,10 @@ function describeError(ctx: CommandContext, error: unknown): { message: string; 
     const params = { ...error.params } as Record<string, string | number>;
     if (typeof params.kind === "string") params.kind = ctx.t(`kind.${params.kind}`);
     if (typeof params.field === "string") params.fieldName = ctx.t(`field.${params.field.split(".").pop()}`, { defaultValue: params.field });
+    // Instants travel as ISO strings: shown in the reader's language and time zone.
+    if (typeof params.at === "string" && /^\d{4}-\d{2}-\d{2}T/.test(params.at)) params.at = ctx.fmt.dateTime(new Date(params.at));
+    if (typeof params.reason === "string" && params.reason.startsWith("undo.reason.")) params.reason = ctx.t(params.reason);
+    if (typeof params.action === "string") params.action = ctx.t(`history.action.${params.action}`, { defaultValue: params.action });
     const message = ctx.t(error.key, params);
     if (error instanceof AmbiguousError) return { message };
     return { message, ...(error instanceof InvalidInputError ? { field: error.field } : {}) };
@@ -134,8 +139,19 @@ async function runText(ctx: CommandContext, text: string): Promise<Reply> {
   } catch (error) {
     const described = describeError(ctx, error);
     if (!described) throw error;
+    if (error instanceof StaleVersionError) return staleRefusal(ctx, described.message, error.ref);
     return refusal(ctx, described.message, command);
   }
+}
+
+/** The record's show command by its reference, for the current values under a stale-version refusal. */
+const SHOW_BY_PREFIX: Record<string, string> = { O: "order show", I: "invoice show", K: "contract show" };
+
+async function staleRefusal(ctx: CommandContext, message: string, ref: string): Promise<Reply> {
+  const show = SHOW_BY_PREFIX[ref.split("-")[0]!];
+  const current = show ? await runText(ctx, `${show} ${ref}`) : null;
+  const blocks: Block[] = [{ kind: "text", text: message, tone: "error" }, ...(current?.ok ? current.blocks : [])];
+  return { ok: false, visibility: "caller", summary: message, blocks };
 }
 
 async function runForm(ctx: CommandContext, id: string, values: FormValues): Promise<Reply> {

@@ -166,6 +166,7 @@ export async function markInvoicePaid(db: PrismaClient, actor: Actor, input: z.i
     const account = data.account ? await resolveAccount(tx, actor.organizationId, data.account) : null;
     const invoice = await resolveInvoice(tx, actor.organizationId, data.number, account?.id);
     await requireAccount(tx, actor, "account.write", invoice.accountId);
+    if (invoice.voidedAt) throw new ConflictError("error.invoiceVoid", { invoice: invoiceRef(invoice) });
     if (invoice.paidOn) {
       throw new ConflictError("error.alreadyPaid", { invoice: invoiceRef(invoice), paidOn: limits.dateToDay(invoice.paidOn) });
     }
@@ -173,7 +174,7 @@ export async function markInvoicePaid(db: PrismaClient, actor: Actor, input: z.i
     if (paidOn < invoice.issuedOn) throw new InvalidInputError("paidOn", "error.dateTooEarly", { min: limits.dateToDay(invoice.issuedOn) });
     const paid = await tx.invoice.update({
       where: { id: invoice.id },
-      data: { paidOn },
+      data: { paidOn, version: { increment: 1 } },
       include: { account: true, order: true },
     });
     await audit(tx, actor, "invoice.paid", "Invoice", invoice.id, { ref: invoiceRef(invoice), number: invoice.number, paidOn: data.paidOn });
@@ -209,7 +210,7 @@ export async function listInvoices(db: PrismaClient, actor: Actor, input: z.inpu
       where: {
         organizationId: actor.organizationId,
         accountId: account.id,
-        ...(data.scope === "unpaid" ? { paidOn: null } : {}),
+        ...(data.scope === "unpaid" ? { paidOn: null, voidedAt: null } : {}),
       },
       include: { order: true },
       orderBy: [{ issuedOn: "desc" }, { refNumber: "desc" }],

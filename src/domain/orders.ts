@@ -7,6 +7,7 @@ import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
 import { listPriceOn, requireOrderable, requireWholeIfCounted } from "./products.ts";
 import { parseNumberRef, resolveAccount, resolveProduct } from "./references.ts";
+import { assertVersion, auditChange, diffFields } from "./changes.ts";
 import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
 
@@ -31,11 +32,15 @@ export const logOrderInput = z.object({
 });
 export type LogOrderInput = z.input<typeof logOrderInput>;
 
-/** The contract price of a product for an account on a day, if a contract in force sets one. */
-async function contractPrice(tx: Tx, accountId: string, productId: string, day: Date) {
+/** The contract price of a product for an account on a day, if a contract in force sets one in force that day. */
+export async function contractPrice(tx: Tx, accountId: string, productId: string, day: Date) {
   const price = await tx.contractPrice.findFirst({
-    where: { productId, contract: { accountId, startsOn: { lte: day }, endsOn: { gte: day } } },
-    orderBy: { contract: { startsOn: "desc" } },
+    where: {
+      productId,
+      contract: { accountId, startsOn: { lte: day }, endsOn: { gte: day } },
+      AND: [{ OR: [{ validFrom: null }, { validFrom: { lte: day } }] }, { OR: [{ validTo: null }, { validTo: { gte: day } }] }],
+    },
+    orderBy: [{ contract: { startsOn: "desc" } }, { validFrom: { sort: "desc", nulls: "last" } }],
   });
   return price?.priceMinor ?? null;
 }
@@ -182,13 +187,18 @@ export function canMove(from: OrderStatus, to: OrderStatus): boolean {
   return FORWARD.indexOf(to) > FORWARD.indexOf(from);
 }
 
-export async function changeOrderStatus(db: PrismaClient, actor: Actor, input: { order: string; status: OrderStatus }) {
+export async function changeOrderStatus(
+  db: PrismaClient,
+  actor: Actor,
+  input: { order: string; status: OrderStatus; reason?: string; expectedVersion?: number },
+) {
   const status = validate(z.enum(ORDER_STATUSES), input.status);
   return inTransaction(db, async (tx) => {
     const number = parseNumberRef("order", input.order, "O");
     const order = await tx.order.findFirst({ where: { organizationId: actor.organizationId, number } });
     if (!order) throw new NotFoundError("order", input.order);
     await requireAccount(tx, actor, "account.write", order.accountId);
+    await assertVersion(tx, actor.organizationId, order, `O-${order.number}`, input.expectedVersion);
     if (!canMove(order.status, status)) {
       throw new ConflictError("error.statusMove", { order: order.number, from: order.status, to: status });
     }
@@ -204,10 +214,16 @@ export async function changeOrderStatus(db: PrismaClient, actor: Actor, input: {
     }
     const updated = await tx.order.update({
       where: { id: order.id },
-      data: { status, statusChangedAt: actor.now },
+      data: { status, statusChangedAt: actor.now, version: { increment: 1 } },
       include: { account: true },
     });
-    await audit(tx, actor, "order.status", "Order", order.id, { from: order.status, to: status });
+    const changes = diffFields(order, { status, statusChangedAt: actor.now }, ["status", "statusChangedAt"]);
+    const action = status === "CANCELLED" ? "order.cancel" : "order.status";
+    await auditChange(tx, actor, action, "Order", order.id, updated.version, changes, {
+      from: order.status,
+      to: status,
+      ...(input.reason ? { reason: input.reason } : {}),
+    });
     return updated;
   });
 }

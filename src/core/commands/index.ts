@@ -18,6 +18,8 @@ import { caseAssign, caseNote, casePriority, caseReopen, caseShow } from "./case
 import { accountArchive, accountEdit, accountRename, accountUnarchive } from "./account-changes.ts";
 import { productEdit, productRetire } from "./product-changes.ts";
 import { memberRole } from "./member-role.ts";
+import { contractAmend, contractEnd, contractNotice, contractRenew, invoiceCredit, invoiceEdit, invoiceVoid, orderCancel, orderEdit } from "./corrections.ts";
+import { history, undo } from "./history.ts";
 import { settingsDeliver, settingsLanguage, settingsOrg, settingsShow, settingsTimezone } from "./settings.ts";
 
 /** Every command of the grammar; help, usage lines and forms all come from these declarations. */
@@ -41,6 +43,9 @@ export const COMMAND_LIST: Command[] = [
   accountRename, accountEdit, accountArchive, accountUnarchive,
   productEdit, productRetire,
   memberRole,
+  orderEdit, orderCancel, invoiceEdit, invoiceVoid, invoiceCredit,
+  contractRenew, contractAmend, contractNotice, contractEnd,
+  history, undo,
 ] as Command[];
 
 registry.commands = COMMAND_LIST;

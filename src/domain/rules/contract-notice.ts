@@ -13,7 +13,7 @@ export const contractNotice: Rule = {
   run(data, ctx) {
     const contractsOf = byAccount(data.contracts);
     return data.contracts.flatMap((c) => {
-      if (ctx.today > c.endsOn) return [];
+      if (ctx.today > c.endsOn || c.noticeGivenOn) return [];
       const deadline = addDays(c.endsOn, -c.noticeDays);
       if (daysBetween(ctx.today, deadline) > ctx.settings.noticeLeadDays) return [];
       const renewed = contractsOf.get(c.accountId)!.some((o) => o.id !== c.id && o.endsOn > c.endsOn && o.startsOn > c.startsOn);

@@ -22,12 +22,14 @@ export const invoiceAmount: Rule = {
       if (i.currency !== i.orderCurrency) {
         return [{ ...base, severity: "WARNING" as const, message: "rule.invoiceCurrencyMismatch", params: { ...ref, invoiceCurrency: i.currency, orderCurrency: i.orderCurrency } }];
       }
-      if (i.amountMinor === i.orderTotalMinor) return [];
+      // What the invoice bills is its amount less its credit notes.
+      const billed = i.amountMinor - (i.creditedMinor ?? 0);
+      if (billed === i.orderTotalMinor) return [];
       return [{
         ...base,
         severity: "WARNING" as const,
         message: "rule.invoiceAmountMismatch",
-        params: { ...ref, amountMinor: i.amountMinor, expectedMinor: i.orderTotalMinor, differenceMinor: i.amountMinor - i.orderTotalMinor, currency: i.currency },
+        params: { ...ref, amountMinor: billed, expectedMinor: i.orderTotalMinor, differenceMinor: billed - i.orderTotalMinor, currency: i.currency },
       }];
     });
   },

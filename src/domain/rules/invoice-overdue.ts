@@ -8,7 +8,8 @@ export const invoiceOverdue: Rule = {
   kind: "flag",
   run(data, ctx) {
     return data.invoices.flatMap((i) => {
-      if (i.paidOn !== null) return [];
+      // Paid, or credited in full: nothing is owed any more.
+      if (i.paidOn !== null || i.amountMinor - (i.creditedMinor ?? 0) <= 0) return [];
       const days = daysBetween(i.dueOn, ctx.today);
       if (days < 1) return [];
       return [{

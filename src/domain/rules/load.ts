@@ -19,6 +19,8 @@ export interface InvoiceRow {
   refNumber: number;
   number: string;
   amountMinor: number;
+  /** The sum of its credit notes: the invoice bills amountMinor - creditedMinor. */
+  creditedMinor?: number;
   currency: string;
   issuedOn: string;
   dueOn: string;
@@ -107,6 +109,7 @@ export interface ContractRow {
   endsOn: string;
   noticeDays: number;
   paymentTermsDays: number;
+  noticeGivenOn?: string | null;
 }
 
 export interface UncoveredOrdersRow {
@@ -233,15 +236,16 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
   const window = s.settings.duplicateWindowDays;
   const [invoices, terms, dupByNumber, dupByAmount, prices] = await Promise.all([
     timed(s, "invoices", jsonRows<InvoiceRow>(db, Prisma.sql`
-      SELECT i.id, i."accountId", i."refNumber", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn",
+      SELECT i.id, i."accountId", i."refNumber", i.number, i."amountMinor", i."creditedMinor", i.currency, i."issuedOn"::text AS "issuedOn",
              i."dueOn"::text AS "dueOn", i."paidOn"::text AS "paidOn", i."orderId",
              o.number AS "orderNumber", o."totalMinor" AS "orderTotalMinor", o.currency::text AS "orderCurrency", o.status::text AS "orderStatus"
       FROM "Invoice" i LEFT JOIN "Order" o ON o.id = i."orderId"
       WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
+        AND i."voidedAt" IS NULL
         AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
-        AND ((i."paidOn" IS NULL AND i."dueOn" <= ${soon}::date)
+        AND ((i."paidOn" IS NULL AND i."dueOn" <= ${soon}::date AND i."amountMinor" > i."creditedMinor")
           OR i."orderId" IS NULL
-          OR o."totalMinor" <> i."amountMinor" OR o.currency <> i.currency OR o.status = 'CANCELLED')`)),
+          OR o."totalMinor" <> i."amountMinor" - i."creditedMinor" OR o.currency <> i.currency OR o.status = 'CANCELLED')`)),
     timed(s, "invoiceTerms", jsonRows<InvoiceTermsRow>(db, Prisma.sql`
       SELECT x.id, x."accountId", x."refNumber", x.number, x."issuedOn"::text AS "issuedOn", x."dueOn"::text AS "dueOn",
              x."contractId", x."contractNumber", x."paymentTermsDays"
@@ -250,7 +254,7 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
                c.id AS "contractId", c.number AS "contractNumber", c."paymentTermsDays"
         FROM "Invoice" i JOIN "Contract" c ON c."accountId" = i."accountId" AND c."startsOn" <= i."issuedOn" AND c."endsOn" >= i."issuedOn"
         WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
-          AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
+          AND i."voidedAt" IS NULL AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
         ORDER BY i.id, c."startsOn" DESC, c.number DESC) x
       WHERE x."dueOn" <> x."issuedOn" + x."paymentTermsDays"`)),
     timed(s, "duplicatesByNumber", jsonRows<DuplicatePairRow>(db, Prisma.sql`
@@ -260,13 +264,13 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
         SELECT i.id, i."organizationId", i."accountId", i."refNumber", i.number, i."amountMinor", i.currency, i."issuedOn", i."createdAt"
         FROM "Invoice" i
         WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
-          AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
-          AND (SELECT count(*) FROM "Invoice" k WHERE k."organizationId" = i."organizationId" AND k.number = i.number) > 1)
+          AND i."voidedAt" IS NULL AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
+          AND (SELECT count(*) FROM "Invoice" k WHERE k."organizationId" = i."organizationId" AND k.number = i.number AND k."voidedAt" IS NULL) > 1)
       SELECT i.id, i."accountId", i."refNumber", i.number, i."amountMinor", i.currency, i."issuedOn"::text AS "issuedOn", i."createdAt",
              j.id AS "otherId", j."refNumber" AS "otherRefNumber", j.number AS "otherNumber", j."issuedOn"::text AS "otherIssuedOn", j."createdAt" AS "otherCreatedAt", true AS "sameNumber"
       FROM reused i CROSS JOIN LATERAL (
         SELECT j.id, j."refNumber", j.number, j."issuedOn", j."createdAt" FROM "Invoice" j
-        WHERE j."organizationId" = i."organizationId" AND j.number = i.number AND j.id <> i.id LIMIT 5) j`)),
+        WHERE j."organizationId" = i."organizationId" AND j.number = i.number AND j.id <> i.id AND j."voidedAt" IS NULL LIMIT 5) j`)),
     timed(s, "duplicatesByAmount", jsonRows<DuplicatePairRow>(db, Prisma.sql`
       -- Invoices issued since the lookback pair only with invoices issued since (lookback - window):
       -- one range scan, grouped first so that only amounts seen twice are joined. Older unpaid ones,
@@ -274,7 +278,7 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
       WITH pool AS MATERIALIZED (
         SELECT id, "accountId", "refNumber", number, "amountMinor", currency, "issuedOn", "createdAt" FROM "Invoice"
         WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
-          AND "issuedOn" >= ${lookback}::date - ${window}::int),
+          AND "voidedAt" IS NULL AND "issuedOn" >= ${lookback}::date - ${window}::int),
       twins AS MATERIALIZED (
         SELECT p.* FROM pool p JOIN (
           SELECT "accountId", currency, "amountMinor" FROM pool GROUP BY 1, 2, 3 HAVING count(*) > 1) t
@@ -291,9 +295,9 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
         -- LIMIT keeps this a per-row index lookup whatever the planner estimates.
         SELECT j.id, j."refNumber", j.number, j."issuedOn", j."createdAt" FROM "Invoice" j
         WHERE j."accountId" = i."accountId" AND j.id <> i.id AND j."issuedOn" BETWEEN i."issuedOn" - ${window}::int AND i."issuedOn" + ${window}::int
-          AND j."amountMinor" = i."amountMinor" AND j.currency = i.currency AND j.number <> i.number LIMIT 20) j
+          AND j."amountMinor" = i."amountMinor" AND j.currency = i.currency AND j.number <> i.number AND j."voidedAt" IS NULL LIMIT 20) j
       WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
-        AND i."paidOn" IS NULL AND i."issuedOn" < ${lookback}::date`)),
+        AND i."voidedAt" IS NULL AND i."paidOn" IS NULL AND i."issuedOn" < ${lookback}::date`)),
     timed(s, "priceLines", jsonRows<PriceLineRow>(db, Prisma.sql`
       -- Per invoiced line, the contract price in force on the (local) order day (the latest-starting
       -- contract with a price for the product); only lines that differ from it come back.
@@ -310,9 +314,12 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
           JOIN "Contract" c ON c."accountId" = i."accountId"
             AND c."startsOn" <= (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date AND c."endsOn" >= (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date
           JOIN "ContractPrice" cp ON cp."contractId" = c.id AND cp."productId" = l."productId"
+            -- The price in force on the order day: an amended price counts from its day on.
+            AND (cp."validFrom" IS NULL OR cp."validFrom" <= (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date)
+            AND (cp."validTo" IS NULL OR cp."validTo" >= (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date)
         WHERE i."organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR i."accountId" = ${acct(s)})
-          AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
-        ORDER BY i.id, l."lineNo", c."startsOn" DESC, c.number DESC) x
+          AND i."voidedAt" IS NULL AND (i."paidOn" IS NULL OR i."issuedOn" >= ${lookback}::date)
+        ORDER BY i.id, l."lineNo", c."startsOn" DESC, c.number DESC, cp."validFrom" DESC NULLS LAST) x
       JOIN "Product" p ON p.id = x."productId"
       WHERE x."contractPriceMinor" <> x."unitPriceMinor" OR x."contractCurrency" <> x."orderCurrency"`)),
   ]);
@@ -340,7 +347,8 @@ async function loadContracts(db: Client, s: LoadScope, data: CheckData) {
   const orderSince = addDays(s.today, -s.settings.orderLookbackDays - 1);
   const [contracts, uncovered, commitments] = await Promise.all([
     timed(s, "contracts", jsonRows<ContractRow>(db, Prisma.sql`
-      SELECT id, "accountId", number, name, "startsOn"::text AS "startsOn", "endsOn"::text AS "endsOn", "noticeDays", "paymentTermsDays"
+      SELECT id, "accountId", number, name, "startsOn"::text AS "startsOn", "endsOn"::text AS "endsOn", "noticeDays", "paymentTermsDays",
+             "noticeGivenOn"::text AS "noticeGivenOn"
       FROM "Contract"
       WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})`)),
     timed(s, "uncoveredOrders", jsonRows<UncoveredOrdersRow>(db, Prisma.sql`
