@@ -89,7 +89,8 @@ export const archiveAccountInput = z.object({ account: limits.reference, version
  * Archives an account: it leaves lists, forms, checks, reminders, digests and suggestions, and
  * takes no more writes until it is unarchived; its records and history stay. Its open flags are
  * resolved now (the next sweep would resolve them anyway, since archived accounts are not checked).
- * Taking the account manager's say (team.change), as binding a channel does.
+ * Taking the account manager's say (team.change), as binding a channel does. `account unarchive`
+ * takes it back (not `undo`: an archived account takes no writes, undo's included).
  */
 export async function archiveAccount(db: PrismaClient, actor: Actor, input: z.input<typeof archiveAccountInput>) {
   const data = validate(archiveAccountInput, input);
@@ -102,7 +103,12 @@ export async function archiveAccount(db: PrismaClient, actor: Actor, input: z.in
       where: { organizationId: actor.organizationId, accountId: account.id, status: { not: "RESOLVED" } },
       data: { status: "RESOLVED", resolvedAt: actor.now },
     });
-    const archived = await changeAccount(tx, actor, "account.archive", account, { archivedAt: actor.now }, { resolvedFlags: flags.count });
+    // Not undoable: undo would bring the account back without its resolved flags; unarchive says what it does.
+    const archived = await changeAccount(tx, actor, "account.archive", account, { archivedAt: actor.now }, {
+      resolvedFlags: flags.count,
+      undoable: false,
+      undoReason: "undo.reason.archive",
+    });
     return { account: archived, resolvedFlags: flags.count };
   });
 }

@@ -120,7 +120,7 @@ export async function addCaseNote(db: PrismaClient, actor: Actor, input: z.input
       number: found.number,
       noteId: note.id,
       undoable: false,
-      undoReason: "lifecycle.undo.note",
+      undoReason: "undo.reason.note",
     });
     return { case: found, note };
   });

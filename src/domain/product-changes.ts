@@ -10,7 +10,7 @@ import { resolveProduct } from "./references.ts";
 import { inTransaction, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
 
-const PRODUCT_FIELDS = ["name", "unit", "listPriceMinor", "nextListPriceMinor", "nextPriceFrom", "retiredAt"] as const;
+const PRODUCT_FIELDS = ["name", "unit", "listPriceMinor", "nextListPriceMinor", "nextPriceStartsOn", "retiredAt"] as const;
 const version = z.number().int().min(1).optional();
 
 type ProductRow = Awaited<ReturnType<typeof resolveProduct>>;
@@ -64,8 +64,8 @@ export async function editProduct(db: PrismaClient, actor: Actor, input: z.input
     };
     if (price) {
       const from = price.from ? limits.dayToDate(price.from) : today;
-      if (from.getTime() <= today.getTime()) Object.assign(after, { listPriceMinor: BigInt(price.minor), nextListPriceMinor: null, nextPriceFrom: null });
-      else Object.assign(after, { listPriceMinor: listPriceOn(product, today), nextListPriceMinor: BigInt(price.minor), nextPriceFrom: from });
+      if (from.getTime() <= today.getTime()) Object.assign(after, { listPriceMinor: BigInt(price.minor), nextListPriceMinor: null, nextPriceStartsOn: null });
+      else Object.assign(after, { listPriceMinor: listPriceOn(product, today), nextListPriceMinor: BigInt(price.minor), nextPriceStartsOn: from });
     }
     return changeProduct(tx, actor, "product.edit", product, after);
   });

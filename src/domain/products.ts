@@ -74,10 +74,10 @@ export function requireOrderable(product: { sku: string; retiredAt: Date | null 
 
 /** The list price in force on a day: the announced one from its first day on, else the current one. */
 export function listPriceOn(
-  product: { listPriceMinor: bigint | null; nextListPriceMinor: bigint | null; nextPriceFrom: Date | null },
+  product: { listPriceMinor: bigint | null; nextListPriceMinor: bigint | null; nextPriceStartsOn: Date | null },
   day: Date,
 ): bigint | null {
-  if (product.nextListPriceMinor !== null && product.nextPriceFrom !== null && product.nextPriceFrom.getTime() <= day.getTime()) {
+  if (product.nextListPriceMinor !== null && product.nextPriceStartsOn !== null && product.nextPriceStartsOn.getTime() <= day.getTime()) {
     return product.nextListPriceMinor;
   }
   return product.listPriceMinor;

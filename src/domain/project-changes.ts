@@ -110,14 +110,14 @@ export async function closeProject(db: PrismaClient, actor: Actor, input: z.inpu
         number: m.number,
         project: ref,
         undoable: false,
-        undoReason: "lifecycle.undo.closedWithProject",
+        undoReason: "undo.reason.closedWithProject",
       });
       cancelled.push(after);
     }
     await auditChange(tx, actor, "project.close", "Project", project.id, closed.version, diffFields(project, closed, ["status"]), {
       number: project.number,
       cancelledMilestones: cancelled.map((m) => `M-${m.number}`),
-      ...(cancelled.length ? { undoable: false, undoReason: "lifecycle.undo.projectMilestones" } : {}),
+      ...(cancelled.length ? { undoable: false, undoReason: "undo.reason.projectMilestones" } : {}),
     });
     return { project: closed, cancelled };
   });

@@ -159,7 +159,7 @@ describeEachDatabase("products and roles change from chat", (get) => {
     expect(replyText(announced)).toMatch(/List price: €2\.50/);
     expect(replyText(announced)).toMatch(/Announced list price: €2\.75 from .*2027/);
     expect((await changeTo(db, a.bolts.id, "product.edit", 3)).data).toMatchObject({
-      changes: { nextListPriceMinor: { before: null, after: 275 }, nextPriceFrom: { before: null, after: "2027-01-01T00:00:00.000Z" } },
+      changes: { nextListPriceMinor: { before: null, after: 275 }, nextPriceStartsOn: { before: null, after: "2027-01-01T00:00:00.000Z" } },
     });
     expect(replyText(await kam.say("product list"))).toMatch(/BOLT-10 \| Bolt M10 zinc \| box \| €2\.50 \(€2\.75 from .*2027\)/);
 

@@ -81,7 +81,7 @@ describeEachDatabase("cases change from chat", (get) => {
     const audit = await changeTo(db, c.id, "case.note", 1);
     expect(audit).toMatchObject({ entityType: "Case", actorId: a.service.member.id });
     expect(audit.data).toMatchObject({
-      undoable: false, undoReason: "lifecycle.undo.note", noteId: notes[0]!.id,
+      undoable: false, undoReason: "undo.reason.note", noteId: notes[0]!.id,
       changes: { note: { before: null, after: "Called the carrier, truck leaves tomorrow" } },
     });
     expect((await db.case.findUniqueOrThrow({ where: { id: c.id } })).version).toBe(1);

@@ -104,7 +104,7 @@ describeEachDatabase("milestones and projects change from chat", (get) => {
     const projectAudit = (await changesOf(db, project.id)).at(-1)!;
     expect(projectAudit.action).toBe("project.close");
     expect(projectAudit.data).toMatchObject({
-      version: 2, changes: { status: { before: "OPEN", after: "DONE" } }, cancelledMilestones: ["M-1"], undoable: false, undoReason: "lifecycle.undo.projectMilestones",
+      version: 2, changes: { status: { before: "OPEN", after: "DONE" } }, cancelledMilestones: ["M-1"], undoable: false, undoReason: "undo.reason.projectMilestones",
     });
     const msAudit = (await changesOf(db, milestones[0]!.id)).at(-1)!;
     expect(msAudit.data).toMatchObject({ version: 2, changes: { status: { before: "OPEN", after: "CANCELLED" } }, undoable: false });

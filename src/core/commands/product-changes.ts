@@ -41,9 +41,9 @@ export const productEdit = defineCommand({
       fields([
         { label: ctx.t("field.unit"), value: ctx.t(isCountedUnit(p.unit) ? "product.counted" : "product.measured", { unit: p.unit }) },
         current !== null && { label: ctx.t("field.listPrice"), value: ctx.fmt.money(current, p.currency) },
-        p.nextListPriceMinor !== null && p.nextPriceFrom !== null && p.nextPriceFrom > today && {
+        p.nextListPriceMinor !== null && p.nextPriceStartsOn !== null && p.nextPriceStartsOn > today && {
           label: ctx.t("field.nextListPrice"),
-          value: ctx.t("product.priceFrom", { price: ctx.fmt.money(p.nextListPriceMinor, p.currency), date: ctx.fmt.day(p.nextPriceFrom) }),
+          value: ctx.t("product.priceFrom", { price: ctx.fmt.money(p.nextListPriceMinor, p.currency), date: ctx.fmt.day(p.nextPriceStartsOn) }),
         },
       ]),
     ]);

@@ -59,8 +59,8 @@ export const productList = defineCommand({
         products.map((p) => {
           const price = listPriceOn(p, today);
           const shown = price === null ? "–" : ctx.fmt.money(price, p.currency);
-          const next = p.nextListPriceMinor !== null && p.nextPriceFrom !== null && p.nextPriceFrom > today
-            ? ` (${ctx.t("product.priceFrom", { price: ctx.fmt.money(p.nextListPriceMinor, p.currency), date: ctx.fmt.day(p.nextPriceFrom) })})`
+          const next = p.nextListPriceMinor !== null && p.nextPriceStartsOn !== null && p.nextPriceStartsOn > today
+            ? ` (${ctx.t("product.priceFrom", { price: ctx.fmt.money(p.nextListPriceMinor, p.currency), date: ctx.fmt.day(p.nextPriceStartsOn) })})`
             : "";
           return [p.sku, p.retiredAt ? `${p.name} (${ctx.t("product.retiredMark")})` : p.name, p.unit, shown + next];
         }),

@@ -3,7 +3,7 @@ ALTER TABLE "Account" ADD COLUMN     "archivedAt" TIMESTAMP(3);
 
 -- AlterTable
 ALTER TABLE "Product" ADD COLUMN     "nextListPriceMinor" BIGINT,
-ADD COLUMN     "nextPriceFrom" DATE,
+ADD COLUMN     "nextPriceStartsOn" DATE,
 ADD COLUMN     "retiredAt" TIMESTAMP(3);
 
 -- CreateTable
