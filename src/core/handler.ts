@@ -162,7 +162,14 @@ async function runForm(ctx: CommandContext, id: string, values: FormValues): Pro
   } catch (error) {
     const described = describeError(ctx, error);
     if (!described) throw error;
-    const form = await command.form(ctx, values);
+    let form = await command.form(ctx, values);
+    if (error instanceof StaleVersionError) {
+      // Built on an older version: the form comes back with the record's current values and version.
+      const identity = Object.fromEntries(form.fields.filter((f) => f.type === "hidden" && f.name !== "version").map((f) => [f.name, values[f.name]]));
+      form = await command.form(ctx, identity);
+      const first = form.fields.find((f) => f.type !== "hidden") ?? form.fields[0]!;
+      return { ok: false, visibility: "caller", summary: described.message, blocks: [{ kind: "form", form: { ...form, errors: { [first.name]: described.message } } }] };
+    }
     const field = (described.field && (command.formField?.(described.field) ?? described.field)) || form.fields[0]!.name;
     const known = form.fields.some((f) => f.name === field) ? field : form.fields[0]!.name;
     return {

@@ -34,12 +34,15 @@ export interface Button {
   /** The command text the button runs, in the one grammar ("flag ack 3"). */
   command: string;
   style?: "primary" | "danger";
+  /** Asks before running (a cancellation, a void): Slack's confirm dialog, a confirmation step on Teams. */
+  confirm?: { title: string; text: string; yes: string; no: string };
 }
 
 export interface FormField {
   name: string;
   label: string;
-  type: "text" | "textarea" | "number" | "date" | "select";
+  /** "hidden": not shown, sent back as it is (the record and version a form was built on). */
+  type: "text" | "textarea" | "number" | "date" | "select" | "hidden";
   required: boolean;
   options?: { value: string; label: string }[];
   placeholder?: string;

@@ -220,6 +220,12 @@ describeEachDatabase("the chat handler", (get) => {
       "contract add acme X from 2026-01-01 to 2026-12-31", "contract list acme", "contract show K-1", "case open acme X", "case close C-1",
       "case list acme", "suggest acme",
     ];
+    // Corrections, history (issue 12): another organization's references are "not found" too.
+    probes.push(
+      "order edit O-1 line 1 qty 2", "order edit O-1", "order cancel O-1", "invoice edit I-1 amount 5", "invoice edit I-1", "invoice void I-1",
+      "invoice credit I-1 1", "contract renew K-1 to 2027-12-31", "contract renew K-1", "contract amend K-1 price BOLT-10=1", "contract notice K-1 given",
+      "contract end K-1 on 2026-06-30", "history O-1", "history I-1", "history K-1", "history P-1", "history M-1", "history C-1", "history acme",
+    );
     for (const line of probes) {
       const reply = await asB.say(line, { channelId: "C-other" });
       expect({ line, ok: reply.ok, text: replyText(reply) }).toMatchObject({ ok: false, text: expect.stringMatching(/found no|I found no/) });

@@ -71,3 +71,60 @@ describeEachDatabase("order edit and cancel", (get) => {
     expect(fresh.ok).toBe(true);
   });
 });
+
+describeEachDatabase("edit forms and buttons", (get) => {
+  it("order show carries Edit and Cancel (with confirmation) on the order's version; the form is prefilled; a stale form comes back on the current values", async () => {
+    const db = get().prisma;
+    const { actor, service } = await twoOrganizations(db);
+    const ada = chat(db, actor, { now: NOW });
+    await ada.say("order log acme 10 BOLT-10 po A-1");
+    const shown = await ada.say("order show O-1");
+    const buttons = shown.blocks.flatMap((b) => (b.kind === "actions" ? b.buttons : []));
+    expect(buttons.map((b) => b.command)).toEqual(["order edit O-1 version 1", "order cancel O-1 version 1"]);
+    expect(buttons[1]!.confirm).toMatchObject({ title: "Cancel O-1?", yes: "Yes, cancel it" });
+
+    const opened = await ada.say(buttons[0]!.command);
+    const form = opened.blocks.find((b) => b.kind === "form")!;
+    if (form.kind !== "form") throw new Error("no form");
+    const field = (name: string) => form.form.fields.find((f) => f.name === name);
+    expect([field("order")?.type, field("order")?.value, field("version")?.value]).toEqual(["hidden", "O-1", "1"]);
+    expect([field("quantity1")?.value, field("price1")?.value, field("poRef")?.value]).toEqual(["10", "2.50", "A-1"]);
+
+    // Cem changes the order while Ada's form is open.
+    await chat(db, service.actor, { now: new Date(NOW.getTime() + 60_000) }).say("order edit O-1 line 1 qty 12");
+    const stale = await ada.submit("order.edit", { order: "O-1", version: "1", quantity1: "20", price1: "2.50", poRef: "A-1" });
+    expect(stale.ok).toBe(false);
+    const again = stale.blocks.find((b) => b.kind === "form")!;
+    if (again.kind !== "form") throw new Error("no form");
+    expect(Object.values(again.form.errors).join(" ")).toMatch(/O-1 was changed by Cem Service at 26 Nov 2026, 10:01/);
+    expect(again.form.fields.find((f) => f.name === "quantity1")?.value).toBe("12");
+    expect(again.form.fields.find((f) => f.name === "version")?.value).toBe("2");
+    expect(Number((await db.order.findFirstOrThrow({ where: { organizationId: actor.organizationId, number: 1 } })).totalMinor)).toBe(3000);
+
+    const saved = await ada.submit("order.edit", { order: "O-1", version: "2", quantity1: "20", price1: "2.50", poRef: "B-2", addProduct: "NUT-10", addQuantity: "5" });
+    expect(replyText(saved)).toMatch(/Order O-1 for ACME Holding GmbH changed: total €54.00/);
+    expect((await ada.say("order cancel O-1 version 2")).ok).toBe(false);
+    expect((await ada.say("order cancel O-1 version 3")).ok).toBe(true);
+  });
+
+  it("invoice show carries Edit and Void; contract show carries Renew; their forms save", async () => {
+    const db = get().prisma;
+    const { actor } = await twoOrganizations(db);
+    const ada = chat(db, actor, { now: NOW });
+    await ada.say("invoice add acme RE-1 30.00 issued 2026-11-01 due 2026-12-01");
+    const shown = await ada.say("invoice show I-1");
+    const buttons = shown.blocks.flatMap((b) => (b.kind === "actions" ? b.buttons : []));
+    expect(buttons.map((b) => b.command)).toEqual(["invoice paid I-1", "invoice edit I-1 version 1", "invoice void I-1 version 1"]);
+    expect(buttons[2]!.confirm?.text).toMatch(/no longer be owed/);
+    expect(replyText(await ada.say("invoice edit I-1 version 1"))).toMatch(/Change invoice I-1 · RE-1/);
+    const saved = await ada.submit("invoice.edit", { invoice: "I-1", version: "1", amount: "25.00", issuedOn: "2026-11-01", dueOn: "2026-12-15", order: "" });
+    expect(replyText(saved)).toMatch(/Invoice I-1 · RE-1 of ACME Holding GmbH changed/);
+
+    await ada.say("contract add acme Frame from 2026-01-01 to 2026-12-31");
+    const contract = await ada.say("contract show K-1");
+    expect(contract.blocks.flatMap((b) => (b.kind === "actions" ? b.buttons : [])).map((b) => b.command)).toEqual(["contract renew K-1 version 1"]);
+    expect(replyText(await ada.say("contract renew K-1 version 1"))).toMatch(/Renew contract K-1 Frame/);
+    expect(replyText(await ada.submit("contract.renew", { contract: "K-1", version: "1", endsOn: "2027-12-31" }))).toMatch(/renewed until 31 Dec 2027/);
+    expect(replyText(await ada.submit("contract.renew", { contract: "K-1", version: "1", endsOn: "2028-12-31" }))).toMatch(/K-1 was changed by Ada Admin/);
+  });
+});

@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button as SlackButton, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
 import type { Translate } from "../../core/i18n/index.ts";
-import type { Block, Form, Reply, Tone } from "../../core/reply.ts";
+import type { Block, Button, Form, Reply, Tone } from "../../core/reply.ts";
 import { bold, escapeMrkdwn, mentionUser, plain, truncate } from "./escape.ts";
 import { LIMITS } from "./limits.ts";
 
@@ -78,13 +78,24 @@ export function formCommandOf(form: Form): string {
   return form.id.replace(/\./g, " ");
 }
 
-function button(label: string, value: string, actionId: string, style?: "primary" | "danger"): SlackButton {
+function button(label: string, value: string, actionId: string, style?: "primary" | "danger", confirm?: Button["confirm"]): SlackButton {
   return {
     type: "button",
     action_id: actionId,
     text: { type: "plain_text", text: plain(label, LIMITS.button.text), emoji: true },
     value: value.slice(0, LIMITS.button.value),
     ...(style ? { style } : {}),
+    ...(confirm
+      ? {
+          confirm: {
+            title: { type: "plain_text" as const, text: plain(confirm.title, 100) },
+            text: { type: "plain_text" as const, text: plain(confirm.text, 300) },
+            confirm: { type: "plain_text" as const, text: plain(confirm.yes, 30) },
+            deny: { type: "plain_text" as const, text: plain(confirm.no, 30) },
+            ...(style === "danger" ? { style: "danger" as const } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -131,7 +142,7 @@ function renderBlock(block: Block, options: RenderOptions, counter: { button: nu
           block_id: `kam.actions.${counter.actions++}`,
           elements: block.buttons
             .slice(i, i + LIMITS.actions.elements)
-            .map((b) => button(b.label, b.command, `${RUN_ACTION}.${counter.button++}`, b.style)),
+            .map((b) => button(b.label, b.command, `${RUN_ACTION}.${counter.button++}`, b.style, b.confirm)),
         });
       }
       return out;

@@ -17,6 +17,13 @@ export interface ModalContext {
   direct?: boolean;
   /** The slash command's response_url (valid 30 minutes), for an ephemeral confirmation. */
   responseUrl?: string;
+  /** The form's hidden fields (record and version it was built on): a modal has no hidden input. */
+  hidden?: Record<string, string>;
+}
+
+export function hiddenValues(form: Form): Record<string, string> | undefined {
+  const hidden = form.fields.filter((f) => f.type === "hidden" && f.value !== undefined);
+  return hidden.length ? Object.fromEntries(hidden.map((f) => [f.name, f.value!])) : undefined;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -70,7 +77,8 @@ function element(field: FormField): InputBlockElement {
 
 /** A modal for a core form: one input block per field, block_id = field name. */
 export function formModal(form: Form, context: ModalContext, t: Translate): ModalView {
-  const blocks: KnownBlock[] = form.fields.slice(0, LIMITS.modal.blocks - 1).map(
+  const hidden = hiddenValues(form);
+  const blocks: KnownBlock[] = form.fields.filter((f) => f.type !== "hidden").slice(0, LIMITS.modal.blocks - 1).map(
     (field): InputBlock => ({
       type: "input",
       block_id: blockIdOf(field),
@@ -85,7 +93,7 @@ export function formModal(form: Form, context: ModalContext, t: Translate): Moda
   return {
     type: "modal",
     callback_id: FORM_CALLBACK,
-    private_metadata: encodeContext(context),
+    private_metadata: encodeContext(hidden ? { ...context, hidden } : context),
     title: { type: "plain_text", text: plain(form.title, LIMITS.modal.title) },
     submit: { type: "plain_text", text: plain(form.submitLabel, LIMITS.modal.submit) },
     close: { type: "plain_text", text: plain(t("slack:modal.close"), LIMITS.modal.close) },

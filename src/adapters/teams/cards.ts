@@ -129,12 +129,25 @@ function renderBlock(block: Block, options: RenderOptions, entities: MentionEnti
     case "table":
       return renderTable(block, more);
     case "actions": {
-      const actions = block.buttons.slice(0, TEAMS_LIMITS.maxActions).map((b) => ({
-        type: "Action.Submit",
-        title: b.label,
-        data: { [COMMAND_KEY]: b.command, ...(options.replaceOnClick ? { [UPDATE_KEY]: 1 } : {}) },
-        ...(b.style === "primary" ? { style: "positive" } : b.style === "danger" ? { style: "destructive" } : {}),
-      }));
+      const actions = block.buttons.slice(0, TEAMS_LIMITS.maxActions).map((b) => {
+        const submit = {
+          type: "Action.Submit",
+          title: b.label,
+          data: { [COMMAND_KEY]: b.command, ...(options.replaceOnClick ? { [UPDATE_KEY]: 1 } : {}) },
+          ...(b.style === "primary" ? { style: "positive" } : b.style === "danger" ? { style: "destructive" } : {}),
+        };
+        if (!b.confirm) return submit;
+        // The confirmation step: the button opens a card that asks, and only its Yes runs the command.
+        return {
+          type: "Action.ShowCard",
+          title: b.label,
+          card: {
+            type: "AdaptiveCard",
+            body: [textBlock(escapeText(b.confirm.text), { wrap: true })],
+            actions: [{ ...submit, title: b.confirm.yes }],
+          },
+        };
+      });
       return actions.length ? [{ type: "ActionSet", actions }] : [];
     }
     case "form":
@@ -205,8 +218,13 @@ function renderInput(field: FormField, error: string | undefined): AdaptiveEleme
       };
     case "textarea":
     case "text":
+    case "hidden":
       return { type: "Input.Text", ...common, ...(field.type === "textarea" ? { isMultiline: true } : {}), ...(field.value ? { value: field.value } : {}) };
   }
+}
+
+function hiddenData(form: Form): Record<string, string> {
+  return Object.fromEntries(form.fields.filter((f) => f.type === "hidden" && f.value !== undefined).map((f) => [f.name, f.value!]));
 }
 
 function renderForm(form: Form, options: RenderOptions): AdaptiveElement[] {
@@ -214,6 +232,7 @@ function renderForm(form: Form, options: RenderOptions): AdaptiveElement[] {
   const errorCount = Object.keys(form.errors).length;
   if (errorCount > 0) elements.push(textBlock(escapeText(options.formErrors ?? "Please correct the highlighted fields."), { color: "attention" }));
   for (const field of form.fields) {
+    if (field.type === "hidden") continue;
     const error = form.errors[field.name];
     if (field.type === "select" && !field.options?.length && field.hint) {
       // Nothing to choose from (a new tenant): say what to do instead of an empty list.
@@ -230,7 +249,8 @@ function renderForm(form: Form, options: RenderOptions): AdaptiveElement[] {
   }
   elements.push({
     type: "ActionSet",
-    actions: [{ type: "Action.Submit", title: form.submitLabel, style: "positive", data: { [FORM_KEY]: form.id } }],
+    // Hidden fields travel in the action's data, which Teams merges with the inputs' values.
+    actions: [{ type: "Action.Submit", title: form.submitLabel, style: "positive", data: { ...hiddenData(form), [FORM_KEY]: form.id } }],
   });
   return elements;
 }

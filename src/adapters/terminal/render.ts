@@ -24,7 +24,7 @@ function block(b: Block): string {
     case "form":
       return [
         `== ${b.form.title} ==`,
-        ...b.form.fields.map((f) => {
+        ...b.form.fields.filter((f) => f.type !== "hidden").map((f) => {
           const error = b.form.errors[f.name];
           return `  ${f.label}${f.required ? " *" : ""}${f.value ? ` = ${f.value}` : ""}${error ? `   ! ${error}` : ""}`;
         }),

@@ -8,6 +8,8 @@ import type { CommandContext } from "../context.ts";
 import { accountAndText, accountRef, day, integer, money, oneOf, quantity, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, value } from "./form-helpers.ts";
+import { pricesTable } from "./corrections.ts";
+import { contractButtons } from "./edit-forms.ts";
 import { weekdayDay } from "../messages/format.ts";
 
 const PERIODS = { year: "YEAR", quarter: "QUARTER", month: "MONTH", jahr: "YEAR", quartal: "QUARTER", monat: "MONTH" } as const;
@@ -180,10 +182,9 @@ export const contractShow = defineCommand({
         { label: ctx.t("field.endsOn"), value: ctx.fmt.day(c.endsOn) },
         { label: ctx.t("field.noticeDays"), value: String(c.noticeDays) },
         { label: ctx.t("field.paymentTermsDays"), value: String(c.paymentTermsDays) },
+        c.noticeGivenOn && { label: ctx.t("field.noticeGivenOn"), value: ctx.fmt.day(c.noticeGivenOn) },
       ]),
-      ...(c.prices.length
-        ? [table([ctx.t("field.product"), ctx.t("field.unitPrice")], c.prices.map((p) => [`${p.product.sku} ${p.product.name}`, ctx.fmt.money(p.priceMinor, c.currency)]))]
-        : []),
+      ...(c.prices.length ? [pricesTable(ctx, c)] : []),
       ...(c.commitments.length
         ? [
             table(
@@ -197,6 +198,6 @@ export const contractShow = defineCommand({
             ),
           ]
         : []),
-    ]);
+    ], contractButtons(ctx, c));
   },
 });

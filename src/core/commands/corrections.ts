@@ -9,6 +9,12 @@ import { clauses, isWord, joinTokens, type Token } from "../grammar/tokens.ts";
 import { reply, table, text } from "../replies.ts";
 import { comingDay, day, integer, money, oneOf, quantity, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError } from "./command.ts";
+import { contractRenewForm, contractRenewFromForm, invoiceEditForm, invoiceEditFromForm, orderEditForm, orderEditFromForm } from "./edit-forms.ts";
+import type { Reply } from "../reply.ts";
+
+function formReply(form: Awaited<ReturnType<typeof orderEditForm>>): Reply {
+  return { ok: true, visibility: "caller", summary: form.title, blocks: [{ kind: "form", form }] };
+}
 
 /**
  * The commands that correct what was recorded: order edit/cancel, invoice edit/void/credit,
@@ -96,7 +102,11 @@ export const orderEdit = defineCommand({
       ...(po ? { poRef: po.length === 1 && isWord(po[0], ...NONE) ? null : joinTokens(po) } : {}),
     };
   },
+  form: orderEditForm,
+  fromForm: orderEditFromForm,
   async run(ctx, input) {
+    // `order edit O-12` alone (the Edit button) opens the form filled in with the order as it is now.
+    if (input.lines.length === 0 && input.requestedOn === undefined && input.poRef === undefined) return formReply(await orderEditForm(ctx, { order: input.order }));
     const order = await editOrder(ctx.deps.db, ctx.actor, input);
     const summary = ctx.t("order.edited", { ref: orderRef(order), account: order.account.name, total: ctx.fmt.money(order.totalMinor, order.currency) });
     return reply(summary, [
@@ -143,7 +153,6 @@ export const invoiceEdit = defineCommand({
     rejectExtra(head);
     const amount = parts.get("amount") ?? parts.get("betrag");
     const order = parts.get("order");
-    if (!amount && !parts.has("issued") && !parts.has("due") && !order) throw new UsageError("usage.missing", { what: "amount" });
     return {
       invoice,
       ...(expectedVersion ? { expectedVersion } : {}),
@@ -153,7 +162,12 @@ export const invoiceEdit = defineCommand({
       ...(order ? { order: order.length === 1 && isWord(order[0], ...NONE) ? null : joinTokens(order) } : {}),
     };
   },
+  form: invoiceEditForm,
+  fromForm: invoiceEditFromForm,
   async run(ctx, input) {
+    if (input.amount === undefined && input.issuedOn === undefined && input.dueOn === undefined && input.order === undefined) {
+      return formReply(await invoiceEditForm(ctx, { invoice: input.invoice }));
+    }
     const invoice = await editInvoice(ctx.deps.db, ctx.actor, input);
     const summary = ctx.t("invoice.edited", { ref: invoiceRef(invoice), number: invoice.number, account: invoice.account.name });
     return reply(summary, [text(summary, "success"), ...invoiceFacts(ctx, invoice), text(ctx.t("undo.hint"), "muted")]);
@@ -263,16 +277,21 @@ export const contractRenew = defineCommand({
   words: ["contract", "renew"],
   topic: "contracts",
   writes: true,
-  schema: dayRef,
+  schema: dayRef.partial({ endsOn: true }),
   parse(all, ctx) {
     const { tokens, expectedVersion } = takeVersion(all);
     const contract = recordArg(tokens, "contract");
     const { head, parts } = clauses(tokens.slice(1), ["to", "bis"]);
     rejectExtra(head);
-    return { contract, endsOn: day(parts.get("to") ?? parts.get("bis"), ctx, "endsOn"), ...(expectedVersion ? { expectedVersion } : {}) };
+    const to = parts.get("to") ?? parts.get("bis");
+    return { contract, ...(to || tokens.length > 1 ? { endsOn: day(to, ctx, "endsOn") } : {}), ...(expectedVersion ? { expectedVersion } : {}) };
   },
+  form: contractRenewForm,
+  fromForm: contractRenewFromForm,
   async run(ctx, input) {
-    return contractReply(ctx, "contract.renewed", await renewContract(ctx.deps.db, ctx.actor, input));
+    // `contract renew K-2` alone (the Renew button) opens the form with the current end day.
+    if (input.endsOn === undefined) return formReply(await contractRenewForm(ctx, { contract: input.contract }));
+    return contractReply(ctx, "contract.renewed", await renewContract(ctx.deps.db, ctx.actor, { ...input, endsOn: input.endsOn }));
   },
 });
 

@@ -12,6 +12,7 @@ import type { Form } from "../reply.ts";
 import { fields, heading, list, reply, table, text } from "../replies.ts";
 import type { CommandContext } from "../context.ts";
 import { day, money, rejectExtra, splitOptionalAccount } from "./args.ts";
+import { invoiceButtons } from "./edit-forms.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, value } from "./form-helpers.ts";
 import { dueText } from "./projects.ts";
@@ -221,6 +222,8 @@ export const invoiceShow = defineCommand({
           { label: ctx.t("field.dueOn"), value: i.paidOn ? ctx.fmt.day(i.dueOn) : dueText(ctx, i.dueOn) },
           { label: ctx.t("field.paidOn"), value: i.paidOn ? ctx.fmt.day(i.paidOn) : "–" },
           { label: ctx.t("field.order"), value: i.order ? `O-${i.order.number}` : "–" },
+          i.creditedMinor > 0n && { label: ctx.t("field.credited"), value: ctx.fmt.money(i.creditedMinor, i.currency) },
+          i.voidedAt && { label: ctx.t("field.voided"), value: [ctx.fmt.dateTime(i.voidedAt), i.voidReason].filter(Boolean).join(" · ") },
         ]),
         ...(open.length
           ? [
@@ -232,7 +235,7 @@ export const invoiceShow = defineCommand({
             ]
           : []),
       ],
-      i.paidOn ? [] : [{ label: ctx.t("button.markPaid"), command: `invoice paid ${invoiceRef(i)}` }],
+      [...(i.paidOn || i.voidedAt ? [] : [{ label: ctx.t("button.markPaid"), command: `invoice paid ${invoiceRef(i)}` }]), ...invoiceButtons(ctx, i)],
     );
   },
 });

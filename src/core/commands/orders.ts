@@ -10,6 +10,7 @@ import { fields, heading, reply, table, text } from "../replies.ts";
 import { accountRef, comingDay, day, money, quantity, rejectExtra, oneOf } from "./args.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, productOptions, value } from "./form-helpers.ts";
+import { orderButtons } from "./edit-forms.ts";
 
 type FullOrder = Order & { account: Account; lines: (OrderLine & { product: Product })[] };
 
@@ -247,7 +248,7 @@ export const orderShow = defineCommand({
   async run(ctx, input) {
     const order = await findOrder(ctx.deps.db, ctx.actor, input.order);
     const title = ctx.t("order.title", { ref: orderRef(order), account: order.account.name });
-    return reply(title, [heading(title), ...orderBlocks(ctx, order)]);
+    return reply(title, [heading(title), ...orderBlocks(ctx, order)], orderButtons(ctx, order));
   },
 });
 

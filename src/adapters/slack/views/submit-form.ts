@@ -4,7 +4,13 @@ import type { Reply } from "../../../core/reply.ts";
 import { formOf } from "../blocks.ts";
 import { ackWhenDurable, failureReply, slackRequest, renderFor, TIMED_OUT, translatorFor, withBudget, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
-import { decodeContext, formValues, modalErrors } from "../modal.ts";
+import { decodeContext, formModal, formValues, hiddenValues, modalErrors } from "../modal.ts";
+import type { Form } from "../../../core/reply.ts";
+
+function changedHidden(form: Form, before: Record<string, string> | undefined): boolean {
+  const now = hiddenValues(form);
+  return !!now && JSON.stringify(now) !== JSON.stringify(before ?? {});
+}
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -29,7 +35,7 @@ export function submitForm(ctx: SlackContext) {
       const teamId = body.team?.id ?? body.user.team_id ?? "";
       const me = await ctx.identity.resolve(client, teamId, body.user.id, { teamName: body.team?.domain, userName: body.user.name });
       who = me;
-      const values = formValues(view.state.values as Parameters<typeof formValues>[0]);
+      const values = { ...formValues(view.state.values as Parameters<typeof formValues>[0]), ...meta.hidden };
       const submission =
         (body as { trigger_id?: string }).trigger_id ??
         `${view.id}:${createHash("sha256").update(JSON.stringify(values)).digest("hex").slice(0, 16)}`;
@@ -56,6 +62,12 @@ export function submitForm(ctx: SlackContext) {
       }
       const reply: Reply = early;
       const form = formOf(reply);
+      if (!reply.ok && form && changedHidden(form, meta.hidden)) {
+        // Built on an older version: the modal is rebuilt on the current values (and version).
+        acked = true;
+        await ack({ response_action: "update", view: formModal(form, meta, t) });
+        return;
+      }
       if (!reply.ok) {
         const fields = (view.blocks ?? []).filter((b) => b.type === "input" && b.block_id).map((b) => b.block_id!);
         const errors = form && Object.keys(form.errors).length ? modalErrors(form, t("slack:modal.checkForm")) : {};
