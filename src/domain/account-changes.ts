@@ -10,7 +10,7 @@ import { inTransaction, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
 
 const ACCOUNT_FIELDS = ["name", "tier", "region", "currency", "archivedAt"] as const;
-const version = z.number().int().min(1).optional();
+const expectedVersion = z.number().int().min(1).optional();
 
 type AccountRow = Awaited<ReturnType<typeof resolveAccount>>;
 type AccountFields = Pick<AccountRow, (typeof ACCOUNT_FIELDS)[number]>;
@@ -30,14 +30,14 @@ async function nameIsFree(tx: Tx, actor: Actor, accountId: string, name: string)
   if (clash) throw new ConflictError("error.accountExists", { name: clash.name });
 }
 
-export const renameAccountInput = z.object({ account: limits.reference, name: limits.name, version });
+export const renameAccountInput = z.object({ account: limits.reference, name: limits.name, expectedVersion });
 
 export async function renameAccount(db: PrismaClient, actor: Actor, input: z.input<typeof renameAccountInput>) {
   const data = validate(renameAccountInput, input);
   return inTransaction(db, async (tx) => {
     const account = await resolveAccount(tx, actor.organizationId, data.account);
     await requireAccount(tx, actor, "account.write", account.id);
-    await assertVersion(tx, actor.organizationId, account, account.name, data.version);
+    await assertVersion(tx, actor.organizationId, account, account.name, data.expectedVersion);
     await nameIsFree(tx, actor, account.id, data.name);
     const renamed = await changeAccount(tx, actor, "account.rename", account, { name: data.name });
     return { account: renamed, previous: account.name };
@@ -51,7 +51,7 @@ export const editAccountInput = z
     /** null clears the region. */
     region: limits.shortText.nullable().optional(),
     currency: limits.currency.optional(),
-    version,
+    expectedVersion,
   })
   .refine((d) => d.tier !== undefined || d.region !== undefined || d.currency !== undefined, { message: "nothing to change", path: ["tier"] });
 
@@ -64,7 +64,7 @@ export async function editAccount(db: PrismaClient, actor: Actor, input: z.input
   return inTransaction(db, async (tx) => {
     const account = await resolveAccount(tx, actor.organizationId, data.account);
     await requireAccount(tx, actor, "account.write", account.id);
-    await assertVersion(tx, actor.organizationId, account, account.name, data.version);
+    await assertVersion(tx, actor.organizationId, account, account.name, data.expectedVersion);
     if (data.currency !== undefined && data.currency !== account.currency) {
       const [orders, invoices, contracts] = await Promise.all([
         tx.order.count({ where: { accountId: account.id } }),
@@ -83,7 +83,7 @@ export async function editAccount(db: PrismaClient, actor: Actor, input: z.input
   });
 }
 
-export const archiveAccountInput = z.object({ account: limits.reference, version });
+export const archiveAccountInput = z.object({ account: limits.reference, expectedVersion });
 
 /**
  * Archives an account: it leaves lists, forms, checks, reminders, digests and suggestions, and
@@ -97,7 +97,7 @@ export async function archiveAccount(db: PrismaClient, actor: Actor, input: z.in
   return inTransaction(db, async (tx) => {
     const account = await resolveAccount(tx, actor.organizationId, data.account);
     await requireAccount(tx, actor, "team.change", account.id, { archived: true });
-    await assertVersion(tx, actor.organizationId, account, account.name, data.version);
+    await assertVersion(tx, actor.organizationId, account, account.name, data.expectedVersion);
     if (account.archivedAt) throw new ConflictError("lifecycle.alreadyArchived", { account: account.name });
     const flags = await tx.flag.updateMany({
       where: { organizationId: actor.organizationId, accountId: account.id, status: { not: "RESOLVED" } },
@@ -118,7 +118,7 @@ export async function unarchiveAccount(db: PrismaClient, actor: Actor, input: z.
   return inTransaction(db, async (tx) => {
     const account = await resolveAccount(tx, actor.organizationId, data.account);
     await requireAccount(tx, actor, "team.change", account.id, { archived: true });
-    await assertVersion(tx, actor.organizationId, account, account.name, data.version);
+    await assertVersion(tx, actor.organizationId, account, account.name, data.expectedVersion);
     if (!account.archivedAt) throw new ConflictError("lifecycle.notArchived", { account: account.name });
     return changeAccount(tx, actor, "account.unarchive", account, { archivedAt: null });
   });

@@ -12,7 +12,7 @@ import { validate } from "./validate.ts";
 
 const CASE_FIELDS = ["assigneeId", "priority", "slaDueAt", "status", "closedAt"] as const;
 const HOUR_MS = 3_600_000;
-const version = z.number().int().min(1).optional();
+const expectedVersion = z.number().int().min(1).optional();
 /** A case note: free text up to the long-text bound, not blank. */
 export const noteText = z.string().trim().min(1).max(2000);
 
@@ -59,36 +59,58 @@ export async function showCase(db: PrismaClient, actor: Actor, input: { case: st
   });
 }
 
-export const assignCaseInput = z.object({ case: limits.reference, assignee: limits.reference, version });
+export const assignCaseInput = z.object({ case: limits.reference, assignee: limits.reference, expectedVersion });
 
 export async function assignCase(db: PrismaClient, actor: Actor, input: z.input<typeof assignCaseInput>) {
   const data = validate(assignCaseInput, input);
   return inTransaction(db, async (tx) => {
-    const found = await writableCase(tx, actor, data.case, data.version);
+    const found = await writableCase(tx, actor, data.case, data.expectedVersion);
     const assignee = await resolveMember(tx, actor.organizationId, data.assignee);
     return changeCase(tx, actor, "case.assign", found, { assigneeId: assignee.id });
   });
 }
 
-export const casePriorityInput = z.object({ case: limits.reference, priority: z.enum(CASE_PRIORITIES), version });
+export const casePriorityInput = z.object({ case: limits.reference, priority: z.enum(CASE_PRIORITIES), expectedVersion });
 
 /** A new priority also moves the response deadline: opened + the hours of the new priority. */
 export async function setCasePriority(db: PrismaClient, actor: Actor, input: z.input<typeof casePriorityInput>) {
   const data = validate(casePriorityInput, input);
   return inTransaction(db, async (tx) => {
-    const found = await writableCase(tx, actor, data.case, data.version);
+    const found = await writableCase(tx, actor, data.case, data.expectedVersion);
     const slaDueAt = new Date(found.openedAt.getTime() + SLA_HOURS[data.priority] * HOUR_MS);
     return changeCase(tx, actor, "case.priority", found, { priority: data.priority, slaDueAt });
   });
 }
 
-export const reopenCaseInput = z.object({ case: limits.reference, version });
+export const editCaseInput = z.object({
+  case: limits.reference,
+  priority: z.enum(CASE_PRIORITIES).optional(),
+  /** null: nobody. */
+  assignee: limits.reference.nullable().optional(),
+  expectedVersion,
+});
+
+/** Priority and assignee in one change (the Edit form of `case show`); a new priority moves the deadline. */
+export async function editCase(db: PrismaClient, actor: Actor, input: z.input<typeof editCaseInput>) {
+  const data = validate(editCaseInput, input);
+  return inTransaction(db, async (tx) => {
+    const found = await writableCase(tx, actor, data.case, data.expectedVersion);
+    const assignee = data.assignee ? await resolveMember(tx, actor.organizationId, data.assignee) : null;
+    const priority = data.priority ?? found.priority;
+    return changeCase(tx, actor, "case.edit", found, {
+      ...(data.priority !== undefined ? { priority, slaDueAt: new Date(found.openedAt.getTime() + SLA_HOURS[priority] * HOUR_MS) } : {}),
+      ...(data.assignee !== undefined ? { assigneeId: assignee?.id ?? null } : {}),
+    });
+  });
+}
+
+export const reopenCaseInput = z.object({ case: limits.reference, expectedVersion });
 
 /** A closed case opens again; its response clock starts again from now, at its priority's hours. */
 export async function reopenCase(db: PrismaClient, actor: Actor, input: z.input<typeof reopenCaseInput>) {
   const data = validate(reopenCaseInput, input);
   return inTransaction(db, async (tx) => {
-    const found = await writableCase(tx, actor, data.case, data.version);
+    const found = await writableCase(tx, actor, data.case, data.expectedVersion);
     if (found.status === "OPEN") throw new ConflictError("lifecycle.caseOpen", { ref: `C-${found.number}` });
     const slaDueAt = new Date(actor.now.getTime() + SLA_HOURS[found.priority] * HOUR_MS);
     return changeCase(tx, actor, "case.reopen", found, { status: "OPEN", closedAt: null, slaDueAt });

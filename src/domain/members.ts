@@ -124,14 +124,14 @@ export const ORG_ROLES = ["ADMIN", "MANAGER", "MEMBER"] as const;
 export async function changeMemberRole(
   db: PrismaClient,
   actor: Actor,
-  input: { member: string; role: (typeof ORG_ROLES)[number]; version?: number },
+  input: { member: string; role: (typeof ORG_ROLES)[number]; expectedVersion?: number },
 ) {
-  const data = validate(z.object({ member: limits.reference, role: z.enum(ORG_ROLES), version: z.number().int().min(1).optional() }), input);
+  const data = validate(z.object({ member: limits.reference, role: z.enum(ORG_ROLES), expectedVersion: z.number().int().min(1).optional() }), input);
   return inTransaction(db, async (tx) => {
     await requireOrg(tx, actor, "settings.change");
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`member.role:${actor.organizationId}`}))`;
     const member = await resolveMember(tx, actor.organizationId, data.member);
-    await assertVersion(tx, actor.organizationId, member, member.displayName, data.version);
+    await assertVersion(tx, actor.organizationId, member, member.displayName, data.expectedVersion);
     if (member.orgRole === data.role) throw new ConflictError("lifecycle.unchanged", { ref: member.displayName });
     if (member.orgRole === "ADMIN") {
       const admins = await tx.member.count({ where: { organizationId: actor.organizationId, orgRole: "ADMIN" } });

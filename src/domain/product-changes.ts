@@ -11,7 +11,7 @@ import { inTransaction, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
 
 const PRODUCT_FIELDS = ["name", "unit", "listPriceMinor", "nextListPriceMinor", "nextPriceStartsOn", "retiredAt"] as const;
-const version = z.number().int().min(1).optional();
+const expectedVersion = z.number().int().min(1).optional();
 
 type ProductRow = Awaited<ReturnType<typeof resolveProduct>>;
 type ProductFields = Pick<ProductRow, (typeof PRODUCT_FIELDS)[number]>;
@@ -39,7 +39,7 @@ export const editProductInput = z
     listPrice: z.object({ minor: limits.minorAmount, currency: limits.currency.optional(), from: limits.isoDay.optional() }).optional(),
     /** The caller's today: a price from today or earlier is in force at once. */
     today: limits.isoDay,
-    version,
+    expectedVersion,
   })
   .refine((d) => d.name !== undefined || d.unit !== undefined || d.listPrice !== undefined, { message: "nothing to change", path: ["name"] });
 
@@ -52,7 +52,7 @@ export const editProductInput = z
 export async function editProduct(db: PrismaClient, actor: Actor, input: z.input<typeof editProductInput>) {
   const data = validate(editProductInput, input);
   return inTransaction(db, async (tx) => {
-    const product = await writableProduct(tx, actor, data.product, data.version);
+    const product = await writableProduct(tx, actor, data.product, data.expectedVersion);
     const price = data.listPrice;
     if (price?.currency && price.currency !== product.currency) {
       throw new InvalidInputError("listPrice", "error.currencyMismatch", { given: price.currency, expected: product.currency });
@@ -71,12 +71,12 @@ export async function editProduct(db: PrismaClient, actor: Actor, input: z.input
   });
 }
 
-export const retireProductInput = z.object({ product: limits.reference, version });
+export const retireProductInput = z.object({ product: limits.reference, expectedVersion });
 
 export async function retireProduct(db: PrismaClient, actor: Actor, input: z.input<typeof retireProductInput>) {
   const data = validate(retireProductInput, input);
   return inTransaction(db, async (tx) => {
-    const product = await writableProduct(tx, actor, data.product, data.version);
+    const product = await writableProduct(tx, actor, data.product, data.expectedVersion);
     if (product.retiredAt) throw new ConflictError("lifecycle.alreadyRetired", { product: product.sku });
     return changeProduct(tx, actor, "product.retire", product, { retiredAt: actor.now });
   });

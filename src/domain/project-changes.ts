@@ -12,7 +12,7 @@ import { validate } from "./validate.ts";
 
 const MILESTONE_FIELDS = ["dueOn", "ownerId", "status", "doneAt"] as const;
 const include = { project: { include: { account: true } }, owner: true } as const;
-const version = z.number().int().min(1).optional();
+const expectedVersion = z.number().int().min(1).optional();
 
 async function writableMilestone(tx: Tx, actor: Actor, ref: string, expected: number | undefined) {
   const number = parseNumberRef("milestone", ref, "M");
@@ -38,7 +38,7 @@ async function changeMilestone(tx: Tx, actor: Actor, action: string, milestone: 
   return updated;
 }
 
-export const moveMilestoneInput = z.object({ milestone: limits.reference, dueOn: limits.isoDay, version });
+export const moveMilestoneInput = z.object({ milestone: limits.reference, dueOn: limits.isoDay, expectedVersion });
 
 /**
  * A new due date for an open milestone. The reminder stages already announced belonged to the old
@@ -47,7 +47,7 @@ export const moveMilestoneInput = z.object({ milestone: limits.reference, dueOn:
 export async function moveMilestone(db: PrismaClient, actor: Actor, input: z.input<typeof moveMilestoneInput>) {
   const data = validate(moveMilestoneInput, input);
   return inTransaction(db, async (tx) => {
-    const milestone = await writableMilestone(tx, actor, data.milestone, data.version);
+    const milestone = await writableMilestone(tx, actor, data.milestone, data.expectedVersion);
     if (milestone.status !== "OPEN") throw new ConflictError("lifecycle.milestoneNotOpen", { ref: `M-${milestone.number}` });
     const previous = milestone.dueOn;
     const moved = await changeMilestone(tx, actor, "milestone.move", milestone, { dueOn: limits.dayToDate(data.dueOn) });
@@ -56,24 +56,24 @@ export async function moveMilestone(db: PrismaClient, actor: Actor, input: z.inp
   });
 }
 
-export const milestoneOwnerInput = z.object({ milestone: limits.reference, owner: limits.reference, version });
+export const milestoneOwnerInput = z.object({ milestone: limits.reference, owner: limits.reference, expectedVersion });
 
 export async function setMilestoneOwner(db: PrismaClient, actor: Actor, input: z.input<typeof milestoneOwnerInput>) {
   const data = validate(milestoneOwnerInput, input);
   return inTransaction(db, async (tx) => {
-    const milestone = await writableMilestone(tx, actor, data.milestone, data.version);
+    const milestone = await writableMilestone(tx, actor, data.milestone, data.expectedVersion);
     const owner = await resolveMember(tx, actor.organizationId, data.owner);
     return changeMilestone(tx, actor, "milestone.owner", milestone, { ownerId: owner.id });
   });
 }
 
-export const reopenMilestoneInput = z.object({ milestone: limits.reference, version });
+export const reopenMilestoneInput = z.object({ milestone: limits.reference, expectedVersion });
 
 /** A done or cancelled milestone becomes open again; not in a closed project (reopen nothing inside a closed one). */
 export async function reopenMilestone(db: PrismaClient, actor: Actor, input: z.input<typeof reopenMilestoneInput>) {
   const data = validate(reopenMilestoneInput, input);
   return inTransaction(db, async (tx) => {
-    const milestone = await writableMilestone(tx, actor, data.milestone, data.version);
+    const milestone = await writableMilestone(tx, actor, data.milestone, data.expectedVersion);
     if (milestone.status === "OPEN") throw new ConflictError("lifecycle.milestoneOpen", { ref: `M-${milestone.number}` });
     if (milestone.project.status !== "OPEN") {
       throw new ConflictError("lifecycle.projectClosed", { ref: `P-${milestone.project.number}`, milestone: `M-${milestone.number}` });
@@ -82,7 +82,7 @@ export async function reopenMilestone(db: PrismaClient, actor: Actor, input: z.i
   });
 }
 
-export const closeProjectInput = z.object({ project: limits.reference, version });
+export const closeProjectInput = z.object({ project: limits.reference, expectedVersion });
 
 /**
  * Closes a project (status done). Its milestones still open are cancelled with it, each with its
@@ -95,7 +95,7 @@ export async function closeProject(db: PrismaClient, actor: Actor, input: z.inpu
     const project = await resolveProject(tx, actor.organizationId, data.project);
     await requireAccount(tx, actor, "account.write", project.accountId);
     const ref = `P-${project.number}`;
-    await assertVersion(tx, actor.organizationId, project, ref, data.version);
+    await assertVersion(tx, actor.organizationId, project, ref, data.expectedVersion);
     if (project.status !== "OPEN") throw new ConflictError("lifecycle.projectNotOpen", { ref });
     const open = await tx.milestone.findMany({ where: { projectId: project.id, status: "OPEN" }, orderBy: { number: "asc" } });
     const closed = await tx.project.update({

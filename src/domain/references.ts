@@ -57,6 +57,10 @@ export async function resolveProduct(tx: Tx, organizationId: string, ref: string
 export async function resolveMember(tx: Tx, organizationId: string, ref: string) {
   const wanted = ref.trim().replace(/^@/, "");
   if (wanted === "") throw new NotFoundError("member", ref);
+  if (UUID.test(wanted)) {
+    const byId = await tx.member.findFirst({ where: { organizationId, id: wanted.toLowerCase() } });
+    if (byId) return byId;
+  }
   const identity = await tx.memberIdentity.findFirst({ where: { organizationId, externalId: wanted } });
   if (identity) return tx.member.findUniqueOrThrow({ where: { id: identity.memberId } });
   const byEmail = await tx.member.findFirst({ where: { organizationId, email: { equals: wanted, mode: "insensitive" } } });

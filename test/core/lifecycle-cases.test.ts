@@ -138,3 +138,51 @@ describeEachDatabase("cases change from chat", (get) => {
     expect(await db.caseNote.count({ where: { organizationId: a.org.id } })).toBe(0);
   });
 });
+
+describeEachDatabase("the Edit button of case show", (get) => {
+  it("opens the form on the case as it is, saves it, and refuses a form built on an older version with the current values", async () => {
+    const db = get().prisma;
+    const a = await twoOrganizations(db);
+    const kam = chat(db, a.actor);
+    await kam.say('case open "ACME Holding GmbH" Damaged pallet');
+    const c = await db.case.findFirstOrThrow({ where: { organizationId: a.org.id, number: 1 } });
+
+    const shown = await kam.say("case show C-1");
+    const buttons = shown.blocks.flatMap((b) => (b.kind === "actions" ? b.buttons : []));
+    expect(buttons.map((b) => b.command)).toEqual(["case edit C-1 version 1", "case close C-1"]);
+
+    const opened = await kam.say(buttons[0]!.command);
+    const form = opened.blocks.find((b) => b.kind === "form");
+    expect(form?.kind === "form" && form.form.id).toBe("case.edit");
+    const fieldsOf = (reply: typeof opened) => {
+      const f = reply.blocks.find((b) => b.kind === "form");
+      return f?.kind === "form" ? Object.fromEntries(f.form.fields.map((x) => [x.name, x.value])) : {};
+    };
+    expect(fieldsOf(opened)).toEqual({ case: "C-1", version: "1", priority: "NORMAL", assignee: "none" });
+
+    const saved = await kam.submit("case.edit", { case: "C-1", version: "1", priority: "HIGH", assignee: a.service.member.id });
+    expect(saved.ok).toBe(true);
+    expect(replyText(saved)).toMatch(/Case C-1 \(Damaged pallet\) changed/);
+    expect(await db.case.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ priority: "HIGH", assigneeId: a.service.member.id, version: 2 });
+    const events = await db.auditEvent.findMany({ where: { entityId: c.id, action: "case.edit" } });
+    expect(events[0]!.data).toMatchObject({ version: 2, changes: { priority: { before: "NORMAL", after: "HIGH" }, assigneeId: { before: null, after: a.service.member.id } } });
+
+    // The same form again, still on version 1: refused with who changed it, and back with the current values.
+    const stale = await chat(db, a.service.actor).submit("case.edit", { case: "C-1", version: "1", priority: "LOW", assignee: "none" });
+    expect(stale.ok).toBe(false);
+    expect(replyText(stale)).toMatch(/Ada Admin/);
+    expect(fieldsOf(stale)).toEqual({ case: "C-1", version: "2", priority: "HIGH", assignee: a.service.member.id });
+    expect(await db.case.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ priority: "HIGH", version: 2 });
+
+    // Text works too, with "none" for nobody; another organization's member id is not found.
+    expect(replyText(await kam.say("case edit C-1 assignee none"))).toMatch(/Assigned to: –/);
+    expect(replyText(await kam.submit("case.edit", { case: "C-1", version: "3", priority: "HIGH", assignee: a.b.admin.id }))).toMatch(/I found no member/);
+    expect(replyText(await chat(db, a.b.actor).say("case edit C-1 priority low"))).toMatch(/I found no case "C-1"/);
+    expect(replyText(await chat(db, a.viewer.actor).submit("case.edit", { case: "C-1", version: "3", priority: "LOW", assignee: "none" }))).toMatch(/not allowed/);
+
+    expect((await kam.say("settings language de")).ok).toBe(true);
+    const de = await kam.say("case show C-1");
+    expect(replyText(de)).toMatch(/\[Bearbeiten\] case edit C-1 version 3/);
+    expect(replyText(await kam.submit("case.edit", { case: "C-1", version: "3", priority: "URGENT", assignee: "none" }))).toMatch(/Fall C-1 \(Damaged pallet\) geändert/);
+  });
+});

@@ -14,7 +14,7 @@ import { flagAck, flagMute, flagResolve, flagShow, flagSnooze, flags } from "./f
 import { link } from "./link.ts";
 import { inbox } from "./inbox.ts";
 import { milestoneMove, milestoneOwner, milestoneReopen, projectClose } from "./project-changes.ts";
-import { caseAssign, caseNote, casePriority, caseReopen, caseShow } from "./case-changes.ts";
+import { caseAssign, caseEdit, caseNote, casePriority, caseReopen, caseShow } from "./case-changes.ts";
 import { accountArchive, accountEdit, accountRename, accountUnarchive } from "./account-changes.ts";
 import { productEdit, productRetire } from "./product-changes.ts";
 import { memberRole } from "./member-role.ts";
@@ -39,7 +39,7 @@ export const COMMAND_LIST: Command[] = [
   inbox,
   settingsShow, settingsLanguage, settingsTimezone, settingsDeliver, settingsOrg,
   milestoneMove, milestoneOwner, milestoneReopen, projectClose,
-  caseShow, caseAssign, caseNote, casePriority, caseReopen,
+  caseShow, caseEdit, caseAssign, caseNote, casePriority, caseReopen,
   accountRename, accountEdit, accountArchive, accountUnarchive,
   productEdit, productRetire,
   memberRole,
