@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { runChecks } from "../../src/domain/checks.ts";
+import { buildDigest } from "../../src/domain/digest.ts";
 import { addInvoice } from "../../src/domain/invoices.ts";
 import { logOrder } from "../../src/domain/orders.ts";
 import { chat, replyText } from "../support/chat.ts";
@@ -102,6 +103,8 @@ describeEachDatabase("accounts change from chat", (get) => {
     expect(replyText(await kam.say('case open "Baltic Logistics AG" Broken'))).toMatch(/is archived/);
     expect(replyText(await kam.say('account archive "Baltic Logistics AG"'))).toMatch(/Account Baltic Logistics AG is already archived/);
     expect(await footprint(db, a.org.id)).toEqual(before);
+    // The weekly digest leaves it out.
+    expect((await buildDigest(db, a.org.id, { now: TEST_NOW })).accounts.map((x) => x.name)).toEqual(["ACME Holding GmbH"]);
 
     // The next sweep, once the second invoices are overdue: ACME gets a new flag, the archived account none.
     await runChecks(db, a.org.id, { now: new Date("2026-12-05T10:00:00Z") });
