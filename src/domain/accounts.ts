@@ -42,10 +42,12 @@ export async function addAccount(db: PrismaClient, actor: Actor, input: AddAccou
   });
 }
 
-export async function listAccounts(db: PrismaClient, actor: Actor, options: { mine?: boolean } = {}) {
+/** The organization's accounts; archived ones only when asked for (`archived`), and then only they. */
+export async function listAccounts(db: PrismaClient, actor: Actor, options: { mine?: boolean; archived?: boolean } = {}) {
   return db.account.findMany({
     where: {
       organizationId: actor.organizationId,
+      archivedAt: options.archived ? { not: null } : null,
       ...(options.mine && actor.memberId ? { team: { some: { memberId: actor.memberId } } } : {}),
     },
     orderBy: { name: "asc" },
@@ -55,7 +57,7 @@ export async function listAccounts(db: PrismaClient, actor: Actor, options: { mi
 
 /** How many accounts the organization has (to tell "none of yours" from "none at all"). */
 export async function countAccounts(db: PrismaClient, actor: Actor): Promise<number> {
-  return db.account.count({ where: { organizationId: actor.organizationId } });
+  return db.account.count({ where: { organizationId: actor.organizationId, archivedAt: null } });
 }
 
 export async function showAccount(db: PrismaClient, actor: Actor, ref: string) {

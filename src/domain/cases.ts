@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { CasePriority } from "../generated/prisma/enums.ts";
 import type { Actor } from "./actor.ts";
+import { auditChange, diffFields } from "./changes.ts";
 import { ConflictError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
@@ -64,10 +65,10 @@ export async function closeCase(db: PrismaClient, actor: Actor, input: { case: s
     if (found.status === "CLOSED") throw new ConflictError("error.alreadyClosed", { case: found.number });
     const closed = await tx.case.update({
       where: { id: found.id },
-      data: { status: "CLOSED", closedAt: actor.now },
+      data: { status: "CLOSED", closedAt: actor.now, version: { increment: 1 } },
       include: { account: true, assignee: true },
     });
-    await audit(tx, actor, "case.close", "Case", found.id, { number });
+    await auditChange(tx, actor, "case.close", "Case", found.id, closed.version, diffFields(found, closed, ["status", "closedAt"]), { number });
     return closed;
   });
 }

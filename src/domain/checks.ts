@@ -5,6 +5,7 @@ import { toLocale } from "../core/i18n/index.ts";
 import { observers } from "../core/observers.ts";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import type { FlagStatus, Severity } from "../generated/prisma/enums.ts";
+import { archivedAccountIds } from "./account-changes.ts";
 import { NotFoundError } from "./errors.ts";
 import {
   deliverAt, directTarget, enqueue, itemsHash, loadDirectory, mentionsFor, outgoing,
@@ -210,8 +211,10 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
     ...(options.accountId ? { accountId: options.accountId } : {}),
   };
   const data = await loadCheckData(db, scope, ["invoices", "orders", "contracts", "cases"]);
+  const archived = await archivedAccountIds(db, organizationId);
   lap("load");
-  const findings = runRules(FLAG_RULES, data, ctx);
+  // Archived accounts are not checked: their flags in force are resolved like any not found again.
+  const findings = runRules(FLAG_RULES, data, ctx).filter((f) => !f.accountId || !archived.has(f.accountId));
   lap("rules");
   const now = options.now;
 
@@ -400,7 +403,8 @@ export async function runReminders(db: PrismaClient, organizationId: string, opt
   const { org, ctx, locale, quiet, sendAt } = await organizationContext(db, organizationId, options.now);
   const scope = { organizationId, timeZone: org.timeZone, today: ctx.today, now: options.now, settings: ctx.settings, ...(options.accountId ? { accountId: options.accountId } : {}) };
   const data = await loadCheckData(db, scope, ["milestones"]);
-  const findings = runRules(REMINDER_RULES, data, ctx);
+  const archived = await archivedAccountIds(db, organizationId);
+  const findings = runRules(REMINDER_RULES, data, ctx).filter((f) => !archived.has(f.accountId));
   const now = options.now;
 
   return inTransaction(db, async (tx) => {

@@ -67,7 +67,7 @@ export async function buildDigest(db: PrismaClient, organizationId: string, opti
   const until = addDays(today, HORIZON_DAYS);
   const acct = options.accountId ?? null;
   const [accounts, orders, invoices, milestones, projects, contracts, dueInvoices, flags, cases] = await Promise.all([
-    db.account.findMany({ where: { organizationId, ...(acct ? { id: acct } : {}) }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    db.account.findMany({ where: { organizationId, archivedAt: null, ...(acct ? { id: acct } : {}) }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
     db.$queryRaw<{ accountId: string; currency: string; count: number; minor: number }[]>`
       SELECT "accountId", currency::text AS currency, count(*)::int AS count, sum("totalMinor")::float8 AS minor FROM "Order"
       WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct})

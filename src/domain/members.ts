@@ -1,6 +1,12 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Platform, DeliveryPreference } from "../generated/prisma/enums.ts";
+import { z } from "zod";
 import type { Actor } from "./actor.ts";
+import { assertVersion, auditChange, diffFields } from "./changes.ts";
+import { ConflictError } from "./errors.ts";
+import * as limits from "./limits.ts";
+import { resolveMember } from "./references.ts";
+import { validate } from "./validate.ts";
 import { requireOrg } from "./permissions.ts";
 import { audit, inTransaction } from "./tx.ts";
 
@@ -105,5 +111,34 @@ export async function setOrgRole(db: PrismaClient, actor: Actor, memberId: strin
     const member = await tx.member.update({ where: { id: memberId, organizationId: actor.organizationId }, data: { orgRole } });
     await audit(tx, actor, "member.role", "Member", member.id, { orgRole });
     return member;
+  });
+}
+
+export const ORG_ROLES = ["ADMIN", "MANAGER", "MEMBER"] as const;
+
+/**
+ * An organization role, set by an admin. The last admin cannot be demoted (nobody could change
+ * settings or roles any more); role changes of one organization are serialized so that two admins
+ * demoting each other at once cannot leave it without one.
+ */
+export async function changeMemberRole(
+  db: PrismaClient,
+  actor: Actor,
+  input: { member: string; role: (typeof ORG_ROLES)[number]; expectedVersion?: number },
+) {
+  const data = validate(z.object({ member: limits.reference, role: z.enum(ORG_ROLES), expectedVersion: z.number().int().min(1).optional() }), input);
+  return inTransaction(db, async (tx) => {
+    await requireOrg(tx, actor, "settings.change");
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`member.role:${actor.organizationId}`}))`;
+    const member = await resolveMember(tx, actor.organizationId, data.member);
+    await assertVersion(tx, actor.organizationId, member, member.displayName, data.expectedVersion);
+    if (member.orgRole === data.role) throw new ConflictError("lifecycle.unchanged", { ref: member.displayName });
+    if (member.orgRole === "ADMIN") {
+      const admins = await tx.member.count({ where: { organizationId: actor.organizationId, orgRole: "ADMIN" } });
+      if (admins <= 1) throw new ConflictError("lifecycle.lastAdmin", { member: member.displayName });
+    }
+    const updated = await tx.member.update({ where: { id: member.id }, data: { orgRole: data.role, version: { increment: 1 } } });
+    await auditChange(tx, actor, "member.role", "Member", member.id, updated.version, diffFields(member, updated, ["orgRole"]));
+    return updated;
   });
 }

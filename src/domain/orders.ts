@@ -5,7 +5,7 @@ import type { Actor } from "./actor.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
-import { requireWholeIfCounted } from "./products.ts";
+import { listPriceOn, requireOrderable, requireWholeIfCounted } from "./products.ts";
 import { recordNumber, resolveAccount, resolveProduct } from "./references.ts";
 import { assertVersion, auditChange, diffFields } from "./changes.ts";
 import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
@@ -95,6 +95,7 @@ export async function logOrder(db: PrismaClient, actor: Actor, input: LogOrderIn
     const lines = [];
     for (const [i, line] of data.lines.entries()) {
       const product = await resolveProduct(tx, actor.organizationId, line.product);
+      requireOrderable(product, `lines.${i}.product`);
       requireWholeIfCounted(product, line.quantity, `lines.${i}.quantity`);
       if (line.unitPrice?.currency && line.unitPrice.currency !== account.currency) {
         throw new InvalidInputError(`lines.${i}.unitPrice`, "error.currencyMismatch", {
@@ -105,7 +106,7 @@ export async function logOrder(db: PrismaClient, actor: Actor, input: LogOrderIn
       const price =
         line.unitPrice !== undefined ? BigInt(line.unitPrice.minor)
         : (await contractPrice(tx, account.id, product.id, day)) ??
-          (product.currency === account.currency ? product.listPriceMinor : null);
+          (product.currency === account.currency ? listPriceOn(product, day) : null);
       if (price === null) throw new InvalidInputError(`lines.${i}.unitPrice`, "error.priceNeeded", { product: product.sku });
       lines.push({ productId: product.id, quantity: line.quantity, unitPriceMinor: price });
     }
@@ -137,6 +138,8 @@ export async function reorder(db: PrismaClient, actor: Actor, input: z.input<typ
           include: { lines: { orderBy: { lineNo: "asc" } } },
         });
     if (!original) throw new NotFoundError("order", data.order ?? account.name);
+    const retired = await tx.product.findFirst({ where: { id: { in: original.lines.map((l) => l.productId) }, retiredAt: { not: null } } });
+    if (retired) requireOrderable(retired, "order");
     const lines = [];
     for (const line of original.lines) {
       const price = (await contractPrice(tx, account.id, line.productId, actor.now)) ?? line.unitPriceMinor;
@@ -166,7 +169,11 @@ export async function draftOrder(db: PrismaClient, actor: Actor, input: z.input<
     const account = await resolveAccount(tx, actor.organizationId, data.account);
     await requireAccount(tx, actor, "account.write", account.id);
     const lines = [];
-    for (const line of data.lines) lines.push({ product: await resolveProduct(tx, actor.organizationId, line.product), quantity: line.quantity });
+    for (const [i, line] of data.lines.entries()) {
+      const product = await resolveProduct(tx, actor.organizationId, line.product);
+      requireOrderable(product, `lines.${i}.product`);
+      lines.push({ product, quantity: line.quantity });
+    }
     return { account, lines };
   });
 }

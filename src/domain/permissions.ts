@@ -1,5 +1,5 @@
 import type { Actor } from "./actor.ts";
-import { ForbiddenError } from "./errors.ts";
+import { ConflictError, ForbiddenError } from "./errors.ts";
 import type { Tx } from "./tx.ts";
 
 /**
@@ -31,8 +31,16 @@ export async function requireOrg(tx: Tx, actor: Actor, action: OrgAction): Promi
   throw new ForbiddenError(action);
 }
 
-export async function requireAccount(tx: Tx, actor: Actor, action: AccountAction, accountId: string): Promise<void> {
+/**
+ * An archived account takes no writes (say `account unarchive`), except archiving and unarchiving
+ * themselves (`options.archived`).
+ */
+export async function requireAccount(tx: Tx, actor: Actor, action: AccountAction, accountId: string, options: { archived?: boolean } = {}): Promise<void> {
   const role = await orgRole(tx, actor);
+  if (!options.archived) {
+    const account = await tx.account.findUnique({ where: { id: accountId }, select: { name: true, archivedAt: true } });
+    if (account?.archivedAt) throw new ConflictError("lifecycle.accountArchived", { account: account.name });
+  }
   if (role === "SYSTEM" || role === "ADMIN" || role === "MANAGER") return;
   const membership = await tx.accountTeamMember.findUnique({
     where: { accountId_memberId: { accountId, memberId: actor.memberId! } },

@@ -66,3 +66,19 @@ export async function addProduct(db: PrismaClient, actor: Actor, input: z.input<
 export async function listProducts(db: PrismaClient, actor: Actor) {
   return db.product.findMany({ where: { organizationId: actor.organizationId }, orderBy: { sku: "asc" } });
 }
+
+/** A retired product takes no new orders (existing orders, contracts and history keep it). */
+export function requireOrderable(product: { sku: string; retiredAt: Date | null }, field: string): void {
+  if (product.retiredAt) throw new InvalidInputError(field, "lifecycle.productRetired", { product: product.sku });
+}
+
+/** The list price in force on a day: the announced one from its first day on, else the current one. */
+export function listPriceOn(
+  product: { listPriceMinor: bigint | null; nextListPriceMinor: bigint | null; nextPriceStartsOn: Date | null },
+  day: Date,
+): bigint | null {
+  if (product.nextListPriceMinor !== null && product.nextPriceStartsOn !== null && product.nextPriceStartsOn.getTime() <= day.getTime()) {
+    return product.nextListPriceMinor;
+  }
+  return product.listPriceMinor;
+}

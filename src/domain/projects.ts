@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Actor } from "./actor.ts";
+import { auditChange, diffFields } from "./changes.ts";
 import { ConflictError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
@@ -109,10 +110,10 @@ export async function completeMilestone(db: PrismaClient, actor: Actor, input: z
     if (milestone.status !== "OPEN") throw new ConflictError("error.alreadyDone", { milestone: milestone.number });
     const done = await tx.milestone.update({
       where: { id: milestone.id },
-      data: { status: "DONE", doneAt: actor.now },
+      data: { status: "DONE", doneAt: actor.now, version: { increment: 1 } },
       include: { project: { include: { account: true } }, owner: true },
     });
-    await audit(tx, actor, "milestone.done", "Milestone", milestone.id, { number });
+    await auditChange(tx, actor, "milestone.done", "Milestone", milestone.id, done.version, diffFields(milestone, done, ["status", "doneAt"]), { number });
     return done;
   });
 }

@@ -35,7 +35,10 @@ export async function resolveAccount(tx: Tx, organizationId: string, ref: string
     },
     take: 50,
   });
-  return pickByName("account", wanted, candidates);
+  // An archived account is found by its exact name or id only: it no longer completes a prefix.
+  const lower = wanted.toLowerCase();
+  const live = candidates.filter((c) => c.archivedAt === null || c.name.toLowerCase() === lower || c.id === lower);
+  return pickByName("account", wanted, live);
 }
 
 export async function resolveProduct(tx: Tx, organizationId: string, ref: string) {
@@ -54,6 +57,10 @@ export async function resolveProduct(tx: Tx, organizationId: string, ref: string
 export async function resolveMember(tx: Tx, organizationId: string, ref: string) {
   const wanted = ref.trim().replace(/^@/, "");
   if (wanted === "") throw new NotFoundError("member", ref);
+  if (UUID.test(wanted)) {
+    const byId = await tx.member.findFirst({ where: { organizationId, id: wanted.toLowerCase() } });
+    if (byId) return byId;
+  }
   const identity = await tx.memberIdentity.findFirst({ where: { organizationId, externalId: wanted } });
   if (identity) return tx.member.findUniqueOrThrow({ where: { id: identity.memberId } });
   const byEmail = await tx.member.findFirst({ where: { organizationId, email: { equals: wanted, mode: "insensitive" } } });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { PrismaClient, Product } from "../generated/prisma/client.ts";
 import type { Actor } from "./actor.ts";
+import { ConflictError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { resolveAccount } from "./references.ts";
 import { inTransaction } from "./tx.ts";
@@ -46,11 +47,12 @@ export async function suggestForAccount(db: PrismaClient, actor: Actor, input: z
   const data = validate(suggestInput, input);
   return inTransaction(db, async (tx) => {
     const account = await resolveAccount(tx, actor.organizationId, data.account);
+    if (account.archivedAt) throw new ConflictError("lifecycle.accountArchived", { account: account.name });
     const ranked = await tx.$queryRaw<{ productId: string; buyers: number; share: number }[]>`
       WITH bought AS (
         SELECT DISTINCT o."accountId", l."productId"
-        FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o.id
-        WHERE o."organizationId" = ${actor.organizationId} AND o.status <> 'CANCELLED'
+        FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o.id JOIN "Account" a ON a.id = o."accountId"
+        WHERE o."organizationId" = ${actor.organizationId} AND o.status <> 'CANCELLED' AND a."archivedAt" IS NULL
       ),
       mine AS (SELECT "productId" FROM bought WHERE "accountId" = ${account.id}),
       others AS (
@@ -64,7 +66,7 @@ export async function suggestForAccount(db: PrismaClient, actor: Actor, input: z
       FROM bought b
       JOIN others o ON o."accountId" = b."accountId"
       JOIN "Product" p ON p.id = b."productId"
-      WHERE b."productId" NOT IN (SELECT "productId" FROM mine)
+      WHERE b."productId" NOT IN (SELECT "productId" FROM mine) AND p."retiredAt" IS NULL
       GROUP BY b."productId", p.sku
       ORDER BY share DESC, buyers DESC, p.sku ASC
       LIMIT ${TOP}`;
@@ -110,7 +112,8 @@ export async function suggestForAccount(db: PrismaClient, actor: Actor, input: z
     return {
       account,
       products: ranked.map((r) => ({ product: products.get(r.productId)!, buyers: Number(r.buyers), share: Number(r.share) })),
-      dueReorders: due.map(({ productId, ...rest }) => ({ product: products.get(productId)!, ...rest })),
+      // A retired product is not ordered again.
+      dueReorders: due.filter((d) => !products.get(d.productId)!.retiredAt).map(({ productId, ...rest }) => ({ product: products.get(productId)!, ...rest })),
     };
   });
 }

@@ -226,6 +226,13 @@ describeEachDatabase("the chat handler", (get) => {
       "invoice credit I-1 1", "contract renew K-1 to 2027-12-31", "contract renew K-1", "contract amend K-1 price BOLT-10=1", "contract notice K-1 given",
       "contract end K-1 on 2026-06-30", "history O-1", "history I-1", "history K-1", "history P-1", "history M-1", "history C-1", "history acme",
     );
+    // Projects, cases, accounts, products and roles (issue 12).
+    probes.push(
+      "milestone move M-1 due 2027-01-10", "milestone owner M-1 Ada", "milestone reopen M-1", "project close P-1", "case show C-1",
+      "case edit C-1 priority high", "case assign C-1 Ada", "case note C-1 hello", "case priority C-1 high", "case reopen C-1",
+      "account rename acme to X", "account edit acme tier regional", "account archive acme", "account unarchive acme",
+      "product edit BOLT-10 name X", "product retire BOLT-10",
+    );
     for (const line of probes) {
       const reply = await asB.say(line, { channelId: "C-other" });
       expect({ line, ok: reply.ok, text: replyText(reply) }).toMatchObject({ ok: false, text: expect.stringMatching(/found no|I found no/) });

@@ -22,7 +22,7 @@ export async function homeReply(ctx: SlackContext, who: SlackIdentity, now = new
   const t = translator(locale);
   const f = formats(locale, member?.timeZone ?? member?.organization.timeZone ?? "UTC");
   const accounts = await db.account.findMany({
-    where: { organizationId: who.organizationId, team: { some: { memberId: who.memberId } } },
+    where: { organizationId: who.organizationId, archivedAt: null, team: { some: { memberId: who.memberId } } },
     orderBy: { name: "asc" },
     take: 20,
   });

@@ -6,7 +6,7 @@ import { fields, heading, reply, table, text } from "../replies.ts";
 import { accountRef, isWord, oneOf } from "./args.ts";
 import { defineCommand, UsageError } from "./command.ts";
 
-const TIERS = { national: "NATIONAL", international: "INTERNATIONAL", regional: "REGIONAL" } as const;
+export const TIERS = { national: "NATIONAL", international: "INTERNATIONAL", regional: "REGIONAL" } as const;
 
 export const accountAdd = defineCommand({
   name: "account.add",
@@ -44,13 +44,22 @@ export const accountList = defineCommand({
   words: ["account", "list"],
   topic: "accounts",
   writes: false,
-  schema: z.object({ mine: z.boolean() }),
+  schema: z.object({ mine: z.boolean(), archived: z.boolean().optional() }),
   parse(args) {
-    if (args.length > 1 || (args.length === 1 && !isWord(args[0], "mine"))) throw new UsageError("usage.unexpected", { text: joinTokens(args) });
+    if (args.length > 1 || (args.length === 1 && !isWord(args[0], "mine", "archived"))) throw new UsageError("usage.unexpected", { text: joinTokens(args) });
+    if (isWord(args[0], "archived")) return { mine: false, archived: true };
     return { mine: args.length === 1 };
   },
   async run(ctx, input) {
     const accounts = await listAccounts(ctx.deps.db, ctx.actor, input);
+    if (input.archived) {
+      const title = ctx.t("account.listArchivedTitle", { count: accounts.length });
+      if (accounts.length === 0) return reply(title, [heading(title), text(ctx.t("account.noneArchived"), "muted")]);
+      return reply(title, [
+        heading(title),
+        table([ctx.t("field.account"), ctx.t("field.archivedAt")], accounts.map((a) => [a.name, ctx.fmt.day(a.archivedAt!)])),
+      ]);
+    }
     const title = ctx.t(input.mine ? "account.listMineTitle" : "account.listTitle", { count: accounts.length });
     if (accounts.length === 0) {
       const all = input.mine ? await countAccounts(ctx.deps.db, ctx.actor) : 0;
@@ -81,6 +90,7 @@ export const accountShow = defineCommand({
     const c = account._count;
     return reply(account.name, [
       heading(account.name),
+      ...(account.archivedAt ? [text(ctx.t("account.isArchived", { date: ctx.fmt.day(account.archivedAt), account: account.name }), "warning")] : []),
       fields([
         { label: ctx.t("field.tier"), value: ctx.t(`tier.${account.tier}`) },
         account.region && { label: ctx.t("field.region"), value: account.region },

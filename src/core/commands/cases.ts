@@ -6,7 +6,7 @@ import { defineCommand, UsageError } from "./command.ts";
 import { z } from "zod";
 import * as limits from "../../domain/limits.ts";
 
-const PRIORITIES = { low: "LOW", normal: "NORMAL", high: "HIGH", urgent: "URGENT", niedrig: "LOW", hoch: "HIGH", dringend: "URGENT" } as const;
+export const PRIORITIES = { low: "LOW", normal: "NORMAL", high: "HIGH", urgent: "URGENT", niedrig: "LOW", hoch: "HIGH", dringend: "URGENT" } as const;
 
 export const caseOpen = defineCommand({
   name: "case.open",

@@ -4,7 +4,7 @@ import type { FormValues } from "./command.ts";
 /** The accounts of the caller's organization as select options (value = id). */
 export async function accountOptions(ctx: CommandContext) {
   const accounts = await ctx.deps.db.account.findMany({
-    where: { organizationId: ctx.organization.id },
+    where: { organizationId: ctx.organization.id, archivedAt: null },
     orderBy: { name: "asc" },
     take: 100,
     select: { id: true, name: true },
@@ -14,7 +14,7 @@ export async function accountOptions(ctx: CommandContext) {
 
 export async function productOptions(ctx: CommandContext) {
   const products = await ctx.deps.db.product.findMany({
-    where: { organizationId: ctx.organization.id },
+    where: { organizationId: ctx.organization.id, retiredAt: null },
     orderBy: { sku: "asc" },
     take: 100,
     select: { sku: true, name: true },

@@ -14,6 +14,11 @@ import { flagAck, flagMute, flagResolve, flagShow, flagSnooze, flags } from "./f
 import { link } from "./link.ts";
 import { tokenCreate, tokenList, tokenRevoke } from "./tokens.ts";
 import { inbox } from "./inbox.ts";
+import { milestoneMove, milestoneOwner, milestoneReopen, projectClose } from "./project-changes.ts";
+import { caseAssign, caseEdit, caseNote, casePriority, caseReopen, caseShow } from "./case-changes.ts";
+import { accountArchive, accountEdit, accountRename, accountUnarchive } from "./account-changes.ts";
+import { productEdit, productRetire } from "./product-changes.ts";
+import { memberRole } from "./member-role.ts";
 import { contractAmend, contractEnd, contractNotice, contractRenew, invoiceCredit, invoiceEdit, invoiceVoid, orderCancel, orderEdit } from "./corrections.ts";
 import { history, undo } from "./history.ts";
 import { settingsDeliver, settingsLanguage, settingsOrg, settingsShow, settingsTimezone } from "./settings.ts";
@@ -35,6 +40,11 @@ export const COMMAND_LIST: Command[] = [
   tokenCreate, tokenList, tokenRevoke,
   inbox,
   settingsShow, settingsLanguage, settingsTimezone, settingsDeliver, settingsOrg,
+  milestoneMove, milestoneOwner, milestoneReopen, projectClose,
+  caseShow, caseEdit, caseAssign, caseNote, casePriority, caseReopen,
+  accountRename, accountEdit, accountArchive, accountUnarchive,
+  productEdit, productRetire,
+  memberRole,
   orderEdit, orderCancel, invoiceEdit, invoiceVoid, invoiceCredit,
   contractRenew, contractAmend, contractNotice, contractEnd,
   history, undo,

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { addProduct, addProductInput, isCountedUnit, listProducts } from "../../domain/products.ts";
+import { addProduct, addProductInput, isCountedUnit, listPriceOn, listProducts } from "../../domain/products.ts";
+import { dayToDate } from "../../domain/limits.ts";
 import { clauses, joinTokens } from "../grammar/tokens.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
 import { money } from "./args.ts";
@@ -48,13 +49,21 @@ export const productList = defineCommand({
   },
   async run(ctx) {
     const products = await listProducts(ctx.deps.db, ctx.actor);
+    const today = dayToDate(ctx.today);
     const title = ctx.t("product.listTitle", { count: products.length });
     if (products.length === 0) return reply(title, [heading(title), text(ctx.t("product.none"), "muted")]);
     return reply(title, [
       heading(title),
       table(
         [ctx.t("field.sku"), ctx.t("field.product"), ctx.t("field.unit"), ctx.t("field.listPrice")],
-        products.map((p) => [p.sku, p.name, p.unit, p.listPriceMinor === null ? "–" : ctx.fmt.money(p.listPriceMinor, p.currency)]),
+        products.map((p) => {
+          const price = listPriceOn(p, today);
+          const shown = price === null ? "–" : ctx.fmt.money(price, p.currency);
+          const next = p.nextListPriceMinor !== null && p.nextPriceStartsOn !== null && p.nextPriceStartsOn > today
+            ? ` (${ctx.t("product.priceFrom", { price: ctx.fmt.money(p.nextListPriceMinor, p.currency), date: ctx.fmt.day(p.nextPriceStartsOn) })})`
+            : "";
+          return [p.sku, p.retiredAt ? `${p.name} (${ctx.t("product.retiredMark")})` : p.name, p.unit, shown + next];
+        }),
       ),
     ]);
   },

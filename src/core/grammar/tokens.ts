@@ -51,6 +51,11 @@ export function joinTokens(tokens: Token[]): string {
   return tokens.map((t) => t.text).join(" ");
 }
 
+/** Free text as written (a note): commas stay attached to the word before them, unlike joinTokens. */
+export function joinProse(tokens: Token[]): string {
+  return tokens.reduce((out, t) => (out === "" ? t.text : !t.quoted && t.text === "," ? `${out},` : `${out} ${t.text}`), "");
+}
+
 /** Splits tokens at the first of the given keywords: [before, keyword-index or -1]. */
 export function indexOfWord(tokens: Token[], words: string[], from = 0): number {
   for (let i = from; i < tokens.length; i++) if (isWord(tokens[i], ...words)) return i;
