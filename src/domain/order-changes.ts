@@ -6,7 +6,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { changeOrderStatus, contractPrice } from "./orders.ts";
 import { requireAccount } from "./permissions.ts";
-import { requireWholeIfCounted } from "./products.ts";
+import { listPriceOn, requireOrderable, requireWholeIfCounted } from "./products.ts";
 import { recordNumber, resolveProduct } from "./references.ts";
 import { inTransaction, type Tx } from "./tx.ts";
 import { registerUndo } from "./undo-registry.ts";
@@ -85,10 +85,11 @@ export async function editOrder(db: PrismaClient, actor: Actor, input: EditOrder
       }
       if (edit.op === "add") {
         const product = await resolveProduct(tx, actor.organizationId, edit.product);
+        requireOrderable(product, `lines.${i}.product`);
         requireWholeIfCounted(product, edit.quantity, `lines.${i}.quantity`);
         const unitPrice =
           price !== undefined ? BigInt(price.minor)
-          : (await contractPrice(tx, order.accountId, product.id, orderDay)) ?? (product.currency === order.currency ? product.listPriceMinor : null);
+          : (await contractPrice(tx, order.accountId, product.id, orderDay)) ?? (product.currency === order.currency ? listPriceOn(product, orderDay) : null);
         if (unitPrice === null) throw new InvalidInputError(`lines.${i}.unitPrice`, "error.priceNeeded", { product: product.sku });
         lines.push({ lineNo: next++, productId: product.id, sku: product.sku, quantity: edit.quantity.toString(), unitPriceMinor: Number(unitPrice) });
         continue;
