@@ -21,6 +21,7 @@ import { productEdit, productRetire } from "./product-changes.ts";
 import { memberRole } from "./member-role.ts";
 import { contractAmend, contractEnd, contractNotice, contractRenew, invoiceCredit, invoiceEdit, invoiceVoid, orderCancel, orderEdit } from "./corrections.ts";
 import { history, undo } from "./history.ts";
+import { importConfirm, importPreview } from "./exchange.ts";
 import { settingsDeliver, settingsLanguage, settingsOrg, settingsShow, settingsTimezone } from "./settings.ts";
 
 /** Every command of the grammar; help, usage lines and forms all come from these declarations. */
@@ -48,6 +49,7 @@ export const COMMAND_LIST: Command[] = [
   orderEdit, orderCancel, invoiceEdit, invoiceVoid, invoiceCredit,
   contractRenew, contractAmend, contractNotice, contractEnd,
   history, undo,
+  importPreview, importConfirm,
 ] as Command[];
 
 registry.commands = COMMAND_LIST;

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Actor } from "../actor.ts";
+import type { Tx } from "../tx.ts";
 import { DomainError } from "../errors.ts";
 import { issueKey } from "../validate.ts";
 import type { ImportContext, ImportError, ImportRef, Row } from "./context.ts";
@@ -25,6 +26,8 @@ export interface ImportResult {
   /** kam's reference of each record created, changed or found unchanged (O-12, I-7…), by line. */
   refs: ImportRef[];
   dryRun: boolean;
+  /** Set when `expect` was given and the run found other counts: nothing was written. */
+  stale?: boolean;
 }
 
 type Importer<K extends ExchangeKind> = (ctx: ImportContext, rows: Row<CanonicalRow<K>>[]) => Promise<void>;
@@ -62,7 +65,13 @@ export async function importRows(
   actor: Actor,
   kind: ExchangeKind,
   rows: { line: number; values: Record<string, unknown> }[],
-  options: { dryRun: boolean },
+  options: {
+    dryRun: boolean;
+    /** Apply only if the run finds exactly these counts (a chat preview confirmed); else roll back, `stale` set. */
+    expect?: { created: number; changed: number; unchanged: number };
+    /** More work in the same transaction when the rows are applied (marking a preview used). */
+    alsoWrite?: (tx: Tx) => Promise<void>;
+  },
 ): Promise<ImportResult> {
   const errors: ImportError[] = [];
   const valid: Row<CanonicalRow<ExchangeKind>>[] = [];
@@ -99,6 +108,11 @@ export async function importRows(
           ctx.errors.push(fromDomainError(rows[0]?.line ?? 1, error));
         }
         if (ctx.errors.length > 0 || options.dryRun) throw new RolledBack(result(ctx));
+        const expected = options.expect;
+        if (expected && (expected.created !== ctx.counts.created || expected.changed !== ctx.counts.changed || expected.unchanged !== ctx.counts.unchanged)) {
+          throw new RolledBack({ ...result(ctx), stale: true });
+        }
+        await options.alsoWrite?.(tx);
         return result(ctx);
       },
       { maxWait: 10_000, timeout: IMPORT_TIMEOUT_MS },
