@@ -194,17 +194,41 @@ function escapeMarkdown(text: string): string {
   return breakTags(clip(text).replace(/[\\`*_[\]]/g, " ").replace(/\s+/g, " ").trim());
 }
 
+/**
+ * What fits a phone (about 340 px, Teams' narrowest card): the longest words of all columns side
+ * by side, in characters. A wider table would overlap or break inside references and amounts, so
+ * it is shown as one short paragraph per row instead.
+ */
+export const PHONE_TABLE_CHARS = 40;
+
 function renderTable(block: Extract<Block, { kind: "table" }>, more: (count: number) => string): AdaptiveElement[] {
   const columns = block.columns.slice(0, TEAMS_LIMITS.maxTableColumns);
   const rows = block.rows.slice(0, TEAMS_LIMITS.maxTableRows);
   const hidden = (block.more ?? 0) + (block.rows.length - rows.length);
-  const weights = columnWeights(columns, rows);
-  const cell = (text: string, header = false): AdaptiveElement => ({
-    type: "TableCell",
-    items: [richText(text || "–", header ? { weight: "Bolder" } : {})],
-  });
-  const elements: AdaptiveElement[] = [
-    {
+  const longestWords = columns.map((c, i) => Math.max(...[c, ...rows.map((r) => r[i] ?? "")].flatMap((x) => x.split(/\s+/).map((w) => w.length))));
+  const elements: AdaptiveElement[] = [];
+  if (longestWords.reduce((a, b) => a + b + 2, 0) > PHONE_TABLE_CHARS) {
+    // Stacked: the columns named once, then each row as "first cell" in bold and the rest after it.
+    elements.push(richText(columns.join(" · "), { isSubtle: true, size: "Small" }));
+    rows.forEach((r) => {
+      const [first, ...rest] = columns.map((_, i) => r[i] || "–");
+      elements.push({
+        type: "RichTextBlock",
+        separator: true,
+        spacing: "Small",
+        inlines: [
+          { type: "TextRun", text: breakTags(clip(first!)), weight: "Bolder" },
+          ...(rest.length ? [{ type: "TextRun", text: breakTags(clip(`  ${rest.join(" · ")}`)) }] : []),
+        ],
+      });
+    });
+  } else {
+    const weights = columnWeights(columns, rows);
+    const cell = (text: string, header = false): AdaptiveElement => ({
+      type: "TableCell",
+      items: [richText(text || "–", header ? { weight: "Bolder" } : {})],
+    });
+    elements.push({
       type: "Table",
       columns: columns.map((_, i) => ({
         type: "TableColumnDefinition",
@@ -217,8 +241,8 @@ function renderTable(block: Extract<Block, { kind: "table" }>, more: (count: num
         { type: "TableRow", cells: columns.map((c) => cell(c, true)) },
         ...rows.map((r) => ({ type: "TableRow", cells: columns.map((_, i) => cell(r[i] ?? "")) })),
       ],
-    },
-  ];
+    });
+  }
   if (hidden > 0) elements.push(richText(more(hidden), { isSubtle: true }));
   return elements;
 }
