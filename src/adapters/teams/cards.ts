@@ -119,12 +119,28 @@ const TONE_SIGN: Record<Tone, string> = { normal: "", muted: "", success: "✅ "
 
 /** At most this many buttons show side by side; the rest go into the action set's overflow menu (…). */
 export const VISIBLE_ACTIONS = 3;
+/**
+ * Button labels side by side on a phone (340 px), in characters, each button counting 4 for its
+ * padding: more is cut ("Zur Kennt…"), so the buttons past it go into the overflow menu too.
+ */
+export const PHONE_ACTION_CHARS = 36;
+/** The widest a fields' label column gets: half of a phone's card. */
+export const FIELD_LABEL_MAX_PX = 165;
+
+/** How many buttons stay in sight: at most three (two and the overflow menu when there are more), and what fits a phone. */
+export function visibleActions(labels: string[]): number {
+  const n = labels.length;
+  let k = n > VISIBLE_ACTIONS ? VISIBLE_ACTIONS - 1 : n;
+  const width = (count: number) => labels.slice(0, count).reduce((sum, l) => sum + l.length + 4, 0) + (count < n ? 4 : 0);
+  while (k > 1 && width(k) > PHONE_ACTION_CHARS) k--;
+  return Math.max(1, k);
+}
 
 function renderActions(buttons: Block & { kind: "actions" }, options: RenderOptions): AdaptiveElement[] {
   const shown = buttons.buttons.slice(0, TEAMS_LIMITS.maxActions);
-  // More than three: the first two stay in sight, the others go into the overflow menu, so
-  // no button label is cut at phone width.
-  const visible = shown.length > VISIBLE_ACTIONS ? VISIBLE_ACTIONS - 1 : shown.length;
+  // More than three, or too long for a phone together: the first ones stay in sight, the others
+  // go into the overflow menu, so no button label is cut at phone width.
+  const visible = visibleActions(shown.map((b) => b.label));
   const actions = shown.map((b, i) => ({
     type: "Action.Submit",
     title: b.label,
@@ -146,15 +162,21 @@ function renderBlock(block: Block, options: RenderOptions, entities: MentionEnti
     }
     case "fields":
       if (block.fields.length === 0) return [];
+    {
       // Not a FactSet: its titles and values are markdown, and user text must show as typed.
+      // The label column is as wide as the longest label word needs (bold, about 8.5 px a
+      // character), so no label is cut, and never more than half a phone's card.
+      const longest = Math.max(...block.fields.flatMap((f) => f.label.split(/\s+/).map((w) => w.length)));
+      const labelWidth = `${Math.min(FIELD_LABEL_MAX_PX, Math.ceil(longest * 8.5) + 12)}px`;
       return block.fields.map((f, i) => ({
         type: "ColumnSet",
         ...(i > 0 ? { spacing: "Small" } : {}),
         columns: [
-          { type: "Column", width: 2, items: [richText(f.label, { weight: "Bolder" })] },
-          { type: "Column", width: 5, items: [richText(f.value || "–")] },
+          { type: "Column", width: labelWidth, items: [richText(f.label, { weight: "Bolder" })] },
+          { type: "Column", width: "stretch", items: [richText(f.value || "–")] },
         ],
       }));
+    }
     case "list": {
       const items = block.items.map((item, i) => richText(`• ${item}`, {}, i > 0 ? { spacing: "Small" } : {}));
       if (block.more) items.push(richText(more(block.more), { isSubtle: true }, { spacing: "Small" }));
@@ -199,7 +221,7 @@ function escapeMarkdown(text: string): string {
  * by side, in characters. A wider table would overlap or break inside references and amounts, so
  * it is shown as one short paragraph per row instead.
  */
-export const PHONE_TABLE_CHARS = 40;
+export const PHONE_TABLE_CHARS = 34;
 
 function renderTable(block: Extract<Block, { kind: "table" }>, more: (count: number) => string): AdaptiveElement[] {
   const columns = block.columns.slice(0, TEAMS_LIMITS.maxTableColumns);
