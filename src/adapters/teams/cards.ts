@@ -45,6 +45,8 @@ export interface RenderOptions {
   required?: (type: FormField["type"]) => string;
   /** Buttons replace the card they are on with their result (set by renderCard). */
   replaceOnClick?: boolean;
+  /** One label column width for all fields of the card, so they line up (set by renderCard). */
+  fieldLabelWidth?: string;
 }
 
 export type AdaptiveElement = Record<string, unknown>;
@@ -164,10 +166,9 @@ function renderBlock(block: Block, options: RenderOptions, entities: MentionEnti
       if (block.fields.length === 0) return [];
     {
       // Not a FactSet: its titles and values are markdown, and user text must show as typed.
-      // The label column is as wide as the longest label word needs (bold, about 8.5 px a
-      // character), so no label is cut, and never more than half a phone's card.
-      const longest = Math.max(...block.fields.flatMap((f) => f.label.split(/\s+/).map((w) => w.length)));
-      const labelWidth = `${Math.min(FIELD_LABEL_MAX_PX, Math.ceil(longest * 8.5) + 12)}px`;
+      // The label column is as wide as the card's longest label word needs, so no label is cut
+      // and the fields of several blocks line up; never more than half a phone's card.
+      const labelWidth = options.fieldLabelWidth ?? fieldLabelWidth([block]);
       return block.fields.map((f, i) => ({
         type: "ColumnSet",
         ...(i > 0 ? { spacing: "Small" } : {}),
@@ -204,6 +205,13 @@ function renderBlock(block: Block, options: RenderOptions, entities: MentionEnti
       return [textBlock(`${names.join(" ")} ${escapeMarkdown(block.text)}`)];
     }
   }
+}
+
+/** The label column of fields: as wide as the longest label word of the card needs (bold, about 8.5 px a character). */
+function fieldLabelWidth(blocks: Block[]): string {
+  const labels = blocks.flatMap((b) => (b.kind === "fields" ? b.fields.map((f) => f.label) : []));
+  const longest = Math.max(0, ...labels.flatMap((l) => l.split(/\s+/).map((w) => w.length)));
+  return `${Math.min(FIELD_LABEL_MAX_PX, Math.ceil(longest * 8.5) + 12)}px`;
 }
 
 /** `<at>Name</at>` for a mention we created ourselves (the one place card text is markdown). */
@@ -332,7 +340,8 @@ export function renderCard(reply: Reply, options: RenderOptions = {}): AdaptiveC
   const aboutOneThing =
     reply.blocks.filter((b) => b.kind === "actions").length === 1 &&
     !reply.blocks.some((b) => b.kind === "list" || b.kind === "table" || b.kind === "form");
-  const body = reply.blocks.flatMap((block) => renderBlock(block, { replaceOnClick: aboutOneThing, ...options }, entities));
+  const labels = fieldLabelWidth(reply.blocks);
+  const body = reply.blocks.flatMap((block) => renderBlock(block, { replaceOnClick: aboutOneThing, fieldLabelWidth: labels, ...options }, entities));
   if (body.length === 0) body.push(richText(reply.summary || " "));
   const hasWideContent = reply.blocks.some((b) => b.kind === "table" || b.kind === "form");
   const msteams = {
