@@ -44,7 +44,7 @@ export async function confirmImport(db: PrismaClient, actor: Actor, id: string):
         where: { id, organizationId: actor.organizationId, memberId: actor.memberId ?? "", usedAt: null, createdAt: { gte: new Date(actor.now.getTime() - PREVIEW_TTL_MS) } },
       })
     : null;
-  if (!preview) throw new NotFoundError("import preview", id);
+  if (!preview) throw new NotFoundError("importPreview", id);
   const summary = preview.summary as { created: number; changed: number; unchanged: number };
   const result = await importFile(db, actor, preview.content, {
     kind: preview.kind as never,
@@ -53,7 +53,7 @@ export async function confirmImport(db: PrismaClient, actor: Actor, id: string):
     alsoWrite: async (tx) => {
       const used = await tx.importPreview.updateMany({ where: { id: preview.id, usedAt: null }, data: { usedAt: actor.now } });
       // Two confirmations at once: the second finds the preview used and writes nothing.
-      if (used.count !== 1) throw new NotFoundError("import preview", id);
+      if (used.count !== 1) throw new NotFoundError("importPreview", id);
     },
   });
   if (result.stale && result.errors.length === 0) {
