@@ -1,7 +1,7 @@
 import type { HomeView } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { formats, toLocale, translator } from "../../core/i18n/index.ts";
-import { severityTone } from "../../core/messages/format.ts";
+import { ruleName, severityTone } from "../../core/messages/format.ts";
 import { SEVERITY_RANK } from "../../domain/rules/types.ts";
 import type { Block, Reply } from "../../core/reply.ts";
 import { renderReply } from "./blocks.ts";
@@ -78,8 +78,8 @@ export async function homeReply(ctx: SlackContext, who: SlackIdentity, now = new
       kind: "text",
       text: t("slack:home.flag", {
         number: flag.number,
-        severity: flag.severity,
-        rule: flag.rule,
+        severity: t(`scheduler:severity.${flag.severity}`),
+        rule: ruleName({ t }, flag.rule),
         account: (flag.accountId && names.get(flag.accountId)) || "",
       }),
       tone: severityTone(flag.severity),
@@ -97,7 +97,7 @@ export async function homeReply(ctx: SlackContext, who: SlackIdentity, now = new
               number: o.number,
               account: names.get(o.accountId) ?? "",
               total: f.money(o.totalMinor, o.currency),
-              status: o.status,
+              status: t(`status.${o.status}`),
             }),
           ),
         }
