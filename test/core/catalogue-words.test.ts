@@ -14,7 +14,7 @@ function strings(value: unknown, prefix = ""): [string, string][] {
 }
 
 const catalogs = loadCatalogs();
-const all = (locale: (typeof LOCALES)[number]) => Object.entries(catalogs[locale]).flatMap(([ns, c]) => strings(c).map(([k, v]) => [`${ns}:${k}`, v] as const));
+const all = (locale: (typeof LOCALES)[number]): (readonly [string, string])[] => Object.entries(catalogs[locale]).flatMap(([ns, c]) => strings(c).map(([k, v]) => [`${ns}:${k}`, v] as const));
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 const params = (s: string) => [...s.matchAll(/{{\s*(\w+)/g)].map((m) => m[1]!).sort();
 
