@@ -187,7 +187,7 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
       if (content.text) afterCommand(content.text, reply);
       mentions = await resolveMentions(db, sender.organizationId, reply);
     }
-    const card = replyActivity(reply, locale, mentions).attachments![0]!.content;
+    const card = replyActivity(reply, reply.locale ?? locale, mentions).attachments![0]!.content;
     await context.sendActivity({
       type: ActivityTypes.InvokeResponse,
       value: { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card } },
