@@ -177,11 +177,12 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
     };
     const content = submission ? (submission.kind === "command" ? { text: submission.command } : { form: { id: submission.id, values: submission.values } }) : undefined;
     const unstorable = content ? refuseUnstorableText({ ...content, ...(activity.locale ? { locale: activity.locale } : {}) }) : null;
-    const sender = await who(context);
     let mentions = new Map<string, CardMention>();
+    // Refused before anything (organization, member, conversation) is written.
     if (unstorable) reply = unstorable;
     else if (!content) reply = stale();
     else {
+      const sender = await who(context);
       await rememberConversation(context, sender.organizationId, sender.memberId);
       reply = await run(deps.core, { ...request(context, sender), ...content });
       if (content.text) afterCommand(content.text, reply);
