@@ -1,6 +1,6 @@
 /**
  * kam's Prometheus metrics (prom-client), served at GET /metrics by `kam serve`. Everything lives
- * here: the handler, the dispatcher and the checks report through src/core/observers.ts (one
+ * here: the handler, the dispatcher and the check job report through src/core/observers.ts (one
  * line each), which this module listens to once mounted; what is state in the database (outbox
  * backlog, open flags) is read at scrape time.
  */

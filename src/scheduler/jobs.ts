@@ -1,4 +1,5 @@
 import { runChecks, runReminders, type CheckRunSummary, type ReminderRunSummary } from "../domain/checks.ts";
+import { observers } from "../core/observers.ts";
 import type { Organization, PrismaClient } from "../generated/prisma/client.ts";
 import { isValidCron } from "./cron-time.ts";
 import { runDigestJob, type DigestRunSummary } from "./digest-job.ts";
@@ -50,8 +51,11 @@ export type JobSummary =
 
 export async function runJob(db: PrismaClient, spec: JobSpec, options: { now: Date; offline?: boolean }): Promise<JobSummary> {
   switch (spec.kind) {
-    case "checks":
-      return { kind: "checks", result: await runChecks(db, spec.organizationId, options) };
+    case "checks": {
+      const result = await runChecks(db, spec.organizationId, options);
+      observers.sweep?.(result.timings);
+      return { kind: "checks", result };
+    }
     case "reminders":
       return { kind: "reminders", result: await runReminders(db, spec.organizationId, options) };
     case "digest":

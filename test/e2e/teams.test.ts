@@ -119,6 +119,18 @@ describe("Teams messages", () => {
     expect(cardText(card)).toContain(translator("de")("help.title"));
   });
 
+  it("writes the card's own words in the member's language, not the Teams client's", async () => {
+    const w = where(newUser()); // an English Teams client
+    await exchange(personalMessage(w, "settings language de"));
+    const member = await teamsMember(w);
+    const actor = { organizationId: member.organizationId, memberId: member.id, platform: "TEAMS" as const, now: new Date() };
+    const account = await addAccount(kam.db.prisma, actor, { name: "Deutsch GmbH" });
+    await addProduct(kam.db.prisma, actor, { sku: "BOLT-10", name: "Bolt M10", listPrice: { minor: 250 } });
+    const bad = onlyCard(await exchange(cardSubmit(w, { kamForm: "order.log", account: account.id, product1: "BOLT-10", quantity1: "lots" }, "form-card-de")));
+    expect(cardText(bad)).toContain(translator("de")("teams:card.formErrors"));
+    expect(cardText(bad)).not.toContain(translator("en")("teams:card.formErrors"));
+  });
+
   it("answers a repeated activity (same id) once in the database", async () => {
     const w = where(newUser());
     const name = `Repeat ${w.tenantId.slice(-8)} GmbH`;

@@ -54,7 +54,8 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
 
   async function send(context: TurnContext, organizationId: string, reply: Reply, updateId?: string): Promise<void> {
     const mentions = await resolveMentions(db, organizationId, reply);
-    const activity = replyActivity(reply, localeOf(context.activity), mentions);
+    // The reader's own language setting wins over the Teams client's.
+    const activity = replyActivity(reply, reply.locale ?? localeOf(context.activity), mentions);
     if (updateId) {
       try {
         await context.updateActivity({ ...activity, id: updateId });
@@ -112,7 +113,8 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
     const sender = await who(context);
     await rememberConversation(context, sender.organizationId, sender.memberId);
     if (!submission) {
-      const t = translator(localeOf(context.activity));
+      const member = await db.member.findUnique({ where: { id: sender.memberId }, select: { locale: true } });
+      const t = translator(toLocale(member?.locale) ?? localeOf(context.activity));
       await send(context, sender.organizationId, {
         ok: false,
         visibility: "caller",
@@ -142,9 +144,9 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
     const created = await storeConversation(db, sender.organizationId, context.activity, sender.memberId);
     known.add(`${sender.organizationId}|${baseConversationId(context.activity.conversation.id)}|${context.activity.serviceUrl}`);
     if (!created) return;
-    const t = translator(localeOf(context.activity));
     const { idempotencyKey: _once, ...base } = request(context, sender);
     const help = await run(deps.core, { ...base, text: "help" });
+    const t = translator(help.locale ?? localeOf(context.activity));
     const intro = conversationKind(context.activity) === "personal" ? t("teams:greeting.personal") : t("teams:greeting.channel");
     await send(context, sender.organizationId, {
       ok: true,
@@ -187,7 +189,7 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
       if (content.text) afterCommand(content.text, reply);
       mentions = await resolveMentions(db, sender.organizationId, reply);
     }
-    const card = replyActivity(reply, locale, mentions).attachments![0]!.content;
+    const card = replyActivity(reply, reply.locale ?? locale, mentions).attachments![0]!.content;
     await context.sendActivity({
       type: ActivityTypes.InvokeResponse,
       value: { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card } },
