@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { JOURNAL_FILE, pendingIn } from "../../src/adapters/slack/deferred-journal.ts";
 import { openDatabase, type DatabaseOptions } from "../../src/db/client.ts";
 import { addAccount } from "../../src/domain/accounts.ts";
 import { memberForIdentity } from "../../src/domain/members.ts";
@@ -205,6 +208,10 @@ export interface Tally {
   notesLeft: string[];
 }
 
+function journalNotes(path: string): string[] {
+  return existsSync(path) ? pendingIn(readFileSync(path, "utf8")).map((note) => note.key) : [];
+}
+
 /** What became of each command, read from the database. */
 export async function tally(options: DatabaseOptions, result: ChaosResult): Promise<Tally> {
   const db = await openDatabase(options);
@@ -215,7 +222,11 @@ export async function tally(options: DatabaseOptions, result: ChaosResult): Prom
       lost: [...result.acked].filter((id) => !count.has(id)).sort(),
       duplicated: [...count].filter(([, n]) => n > 1).map(([id]) => id).sort(),
       written: count.size,
-      notesLeft: (await db.prisma.deferredCommand.findMany({ select: { key: true } })).map((n) => n.key),
+      notesLeft: [
+        ...(await db.prisma.deferredCommand.findMany({ select: { key: true } })).map((n) => n.key),
+        // PGlite notes them in a journal beside the database (src/adapters/slack/deferred-journal.ts).
+        ...(options.kind === "pglite" && options.dataDir !== "memory" ? journalNotes(join(options.dataDir, JOURNAL_FILE)) : []),
+      ],
     };
   } finally {
     await db.close();
