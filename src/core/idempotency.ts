@@ -93,6 +93,34 @@ function savepointsIn(tx: Prisma.TransactionClient): PrismaClient {
       throw error;
     }
   };
-  const client = new Proxy(tx, { get: (target, property) => (property === "$transaction" ? $transaction : Reflect.get(target, property)) });
+  const client = new Proxy(tx, {
+    get: (target, property) => {
+      if (property === "$transaction") return $transaction;
+      const value: unknown = Reflect.get(target, property);
+      if (typeof value === "function") return yielding(value as (...args: unknown[]) => unknown, target);
+      if (value && typeof value === "object" && typeof property === "string" && !property.startsWith("$")) return yieldingDelegate(value);
+      return value;
+    },
+  });
   return client as unknown as PrismaClient;
+}
+
+/**
+ * Each query of the work starts on a fresh turn of the event loop. PGlite answers through
+ * microtasks only, so without this a command's whole transaction would hold the loop: requests
+ * arriving meanwhile would not even be read, let alone acknowledged (bench/slack-ack.ts). With it
+ * they are read, verified and noted while the command runs. Costs nothing measurable on PostgreSQL,
+ * whose queries wait for the network anyway.
+ */
+function yielding(query: (...args: unknown[]) => unknown, self: unknown) {
+  return (...args: unknown[]) => new Promise((resolve) => setImmediate(resolve)).then(() => query.apply(self, args));
+}
+
+function yieldingDelegate(delegate: object): object {
+  return new Proxy(delegate, {
+    get: (target, property) => {
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === "function" ? yielding(value as (...args: unknown[]) => unknown, target) : value;
+    },
+  });
 }
