@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { WebClient } from "@slack/web-api";
 import { slackConfigured } from "../../config.ts";
 import { handle } from "../../core/handler.ts";
+import { yieldBetweenQueries } from "../../core/idempotency.ts";
 import { translator } from "../../core/i18n/index.ts";
 import type { MountPlatform, PlatformHandle } from "../platform.ts";
 import { AckPolicy } from "./ack-policy.ts";
@@ -33,6 +34,7 @@ export const mountSlack: MountPlatform = async (app, deps) => {
   const db = deps.db.prisma;
   // PGlite on disk: deferred commands are noted in a file beside the database (its location is the data directory).
   const journal = deps.db.kind === "pglite" && deps.db.location !== "in memory" ? DeferredJournal.open(join(deps.db.location, JOURNAL_FILE)) : undefined;
+  if (deps.db.kind === "pglite") yieldBetweenQueries(deps.core.db);
   const identity = new IdentityMapper(db, log, deps.core.now);
   const context: SlackContext = {
     core: deps.core,
