@@ -112,11 +112,15 @@ async function bench() {
         trigger_id: `${Date.now()}${seq}.1.bench`,
       };
     };
-    const round = async (url: string): Promise<number[]> => {
-      const requests = Array.from({ length: CONCURRENCY }, () => signedRequest(SECRET, command(), "form"));
+    // Requests Bolt did not acknowledge within its 3 s (it answers 404), per target: counted, and
+    // their time (3 s or more) stays in the samples. Anything else is a failure of the benchmark.
+    const late = { bare: 0, kam: 0 };
+    const round = async (url: string, count = CONCURRENCY): Promise<number[]> => {
+      const requests = Array.from({ length: count }, () => signedRequest(SECRET, command(), "form"));
       const results = await Promise.all(requests.map((r) => postSigned(url, r)));
-      const failed = results.filter((r) => r.status !== 200);
+      const failed = results.filter((r) => r.status !== 200 && !(r.status === 404 && r.ms >= 3000));
       if (failed.length) throw new Error(`${url}: ${failed.length} requests failed: ${failed[0]!.status} ${failed[0]!.text}`);
+      late[url === targets.bare ? "bare" : "kam"] += results.filter((r) => r.status !== 200).length;
       return results.map((r) => r.ms);
     };
     const settle = async () => {
@@ -125,12 +129,18 @@ async function bench() {
       while (fake.callsOf("response_url").length < seq && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     };
 
-    // Warm-up: JIT, connections, the identity cache, Prisma's compiled query plans.
+    // Warm-up: JIT, connections, the identity cache, Prisma's compiled query plans; first one
+    // command alone (a cold first command holds PGlite for over a second on a loaded machine).
+    await round(targets.bare, 1);
+    await round(targets.kam, 1);
+    await settle();
     for (let i = 0; i < 2; i++) {
       await round(targets.bare);
       await round(targets.kam);
       await settle();
     }
+    const warmUpLate = { ...late };
+    late.bare = late.kam = 0;
     const samples: Record<keyof typeof targets, number[]> = { bare: [], kam: [] };
     const worst: Record<keyof typeof targets, number[]> = { bare: [], kam: [] };
     for (let i = 0; i < ROUNDS; i++) {
@@ -158,6 +168,7 @@ async function bench() {
         "   (target p99 < 1.5x; Slack allows 3000 ms)",
     );
     console.log(`slowest ack per round, ms: bare ${worst.bare.join(" ")}; kam ${worst.kam.join(" ")}`);
+    console.log(`not acknowledged within Slack's 3 s (Bolt answered 404): bare ${late.bare}, kam ${late.kam}; in the warm-up: bare ${warmUpLate.bare}, kam ${warmUpLate.kam}`);
     if (ackSplit) console.log(`kam acknowledged ${ackSplit[1]} commands after writing the order, ${ackSplit[2]} before (queued behind others)`);
     console.log(`answers posted to response_url: ${answered} of ${seq}; orders in the database: ${orders} (kam commands sent, warm-up included: ${seq / 2})`);
   } catch (error) {

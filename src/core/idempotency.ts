@@ -49,7 +49,7 @@ export async function runOnce(
         // The wait above is for the claim only: the work's own locks (an organization's order
         // counter under a burst) may be waited for as long as the transaction lasts.
         await tx.$queryRaw`SELECT set_config('lock_timeout', '0', true)`;
-        const reply = await work(savepointsIn(tx));
+        const reply = await work(savepointsIn(tx, yieldingClients.has(db)));
         if (keep) await tx.$executeRaw`UPDATE "ProcessedEvent" SET reply = ${JSON.stringify(reply)}::jsonb WHERE key = ${key}`;
         else await tx.$executeRaw`DELETE FROM "ProcessedEvent" WHERE key = ${key}`;
         // A command acknowledged before it ran (src/adapters/slack/deferred.ts) is crossed out as it commits.
@@ -74,7 +74,7 @@ function isLockTimeout(error: unknown): boolean {
  * The transaction as a PrismaClient for the work: `$transaction(fn)` runs fn in a savepoint of it
  * (released on success, rolled back to when fn throws), `$transaction([...])` runs the queries in order.
  */
-export function savepointsIn(tx: Prisma.TransactionClient): PrismaClient {
+export function savepointsIn(tx: Prisma.TransactionClient, yieldEachQuery = false): PrismaClient {
   let depth = 0;
   const $transaction = async (work: unknown): Promise<unknown> => {
     if (Array.isArray(work)) {
@@ -93,6 +93,41 @@ export function savepointsIn(tx: Prisma.TransactionClient): PrismaClient {
       throw error;
     }
   };
-  const client = new Proxy(tx, { get: (target, property) => (property === "$transaction" ? $transaction : Reflect.get(target, property)) });
+  const client = new Proxy(tx, {
+    get: (target, property) => {
+      if (property === "$transaction") return $transaction;
+      const value: unknown = Reflect.get(target, property);
+      if (!yieldEachQuery) return value;
+      if (typeof value === "function") return yielding(value as (...args: unknown[]) => unknown, target);
+      if (value && typeof value === "object" && typeof property === "string" && !property.startsWith("$")) return yieldingDelegate(value);
+      return value;
+    },
+  });
   return client as unknown as PrismaClient;
+}
+
+const yieldingClients = new WeakSet<object>();
+
+/**
+ * On this client (PGlite), each query of a command's work starts on a fresh turn of the event loop.
+ * PGlite answers through microtasks only, so without this a command's whole transaction would hold
+ * the loop: requests arriving meanwhile would not even be read, let alone acknowledged
+ * (bench/slack-ack.ts). With it they are read, verified and noted while the command runs.
+ * PostgreSQL's queries wait for the network anyway.
+ */
+export function yieldBetweenQueries(db: PrismaClient): void {
+  yieldingClients.add(db);
+}
+
+function yielding(query: (...args: unknown[]) => unknown, self: unknown) {
+  return (...args: unknown[]) => new Promise((resolve) => setImmediate(resolve)).then(() => query.apply(self, args));
+}
+
+function yieldingDelegate(delegate: object): object {
+  return new Proxy(delegate, {
+    get: (target, property) => {
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === "function" ? yielding(value as (...args: unknown[]) => unknown, target) : value;
+    },
+  });
 }

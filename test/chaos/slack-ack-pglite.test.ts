@@ -26,7 +26,7 @@ describe("Slack commands acknowledged while kam is killed [pglite]", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("writes every acknowledged command exactly once", { timeout: 240_000 }, async () => {
+  it("writes every acknowledged command exactly once", { timeout: 600_000 }, async () => {
     await fake.start();
     const options = { kind: "pglite" as const, dataDir: join(dir, "data") };
     await seed(options, fake);

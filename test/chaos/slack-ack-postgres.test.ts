@@ -24,7 +24,7 @@ describe.skipIf(!TEST_DATABASE_URL)("Slack commands acknowledged while replicas 
     await pg?.drop();
   });
 
-  it("writes every acknowledged command exactly once", { timeout: 180_000 }, async () => {
+  it("writes every acknowledged command exactly once", { timeout: 480_000 }, async () => {
     await fake.start();
     pg = await createPostgresDatabase();
     const options = { kind: "postgres" as const, url: pg.url };

@@ -8,6 +8,7 @@ import type { Logger } from "../../logger.ts";
 import { mentionedMembers, renderReply, type RenderOptions, type SlackMessage } from "./blocks.ts";
 import type { AckPolicy } from "./ack-policy.ts";
 import { dropDeferred, keepDeferred, notesWritten, type Answer } from "./deferred.ts";
+import type { DeferredJournal } from "./deferred-journal.ts";
 import type { IdentityMapper, SlackIdentity } from "./identity.ts";
 
 /** What every listener gets: the core entry point, the identity mapper, and a logger. */
@@ -20,6 +21,8 @@ export interface SlackContext {
   handle(request: ChatRequest): Promise<Reply>;
   /** When to acknowledge: after the write when it fits in Slack's 3 s, before it under load. */
   ack: AckPolicy;
+  /** On PGlite, where deferred commands are noted (src/adapters/slack/deferred-journal.ts); else the DeferredCommand table. */
+  journal?: DeferredJournal | undefined;
   /**
    * True the first time this process sees an idempotency key. A Slack retry (X-Slack-Retry-Num)
    * of a request this process already has is acknowledged and dropped, so the answer is not

@@ -4,6 +4,7 @@ import type { Reply } from "../../core/reply.ts";
 import type { ChatRequest } from "../../core/request.ts";
 import { renderFor, translatorFor, type SlackContext } from "./context.ts";
 import { requestHasNul } from "../../core/grammar/text-input.ts";
+import type { JournalNote } from "./deferred-journal.ts";
 
 /**
  * Under load a Slack command is acknowledged before it runs (src/adapters/slack/ack-policy.ts).
@@ -44,7 +45,8 @@ export function keepDeferred(ctx: SlackContext, request: ChatRequest, answer: An
   const batch = { notes: [note], written: Promise.resolve() };
   batch.written = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
     batches.delete(ctx.db);
-    await ctx.db.deferredCommand.createMany({ data: batch.notes, skipDuplicates: true });
+    if (ctx.journal) ctx.journal.append(batch.notes.map(journalNote));
+    else await ctx.db.deferredCommand.createMany({ data: batch.notes, skipDuplicates: true });
   });
   batches.set(ctx.db, batch);
   const inFlight = writing.get(ctx.db) ?? new Set();
@@ -69,7 +71,40 @@ export async function notesWritten(ctx: SlackContext): Promise<void> {
 }
 
 export async function dropDeferred(ctx: SlackContext, request: ChatRequest): Promise<void> {
-  if (request.idempotencyKey) await ctx.db.deferredCommand.deleteMany({ where: { key: request.idempotencyKey } });
+  if (!request.idempotencyKey) return;
+  if (ctx.journal) ctx.journal.done([request.idempotencyKey]);
+  else await ctx.db.deferredCommand.deleteMany({ where: { key: request.idempotencyKey } });
+}
+
+function journalNote(note: Note): JournalNote {
+  return { key: note.key, request: note.request as unknown as ChatRequest, responseUrl: note.responseUrl ?? null, direct: note.direct ?? false, createdAt: new Date().toISOString() };
+}
+
+/**
+ * Moves the notes a previous process left in the journal (PGlite, src/adapters/slack/deferred-journal.ts)
+ * into the DeferredCommand table, where runDeferred runs them like any other note; then marks them
+ * done in the journal. A note whose command had committed (its process died before marking it done)
+ * is not moved: as on PostgreSQL, where the commit removes the note, it is not run or answered again.
+ */
+export async function adoptJournal(ctx: SlackContext): Promise<number> {
+  const journal = ctx.journal;
+  if (!journal?.leftOver.length) return 0;
+  const notes = journal.leftOver;
+  const processed = new Set(
+    (await ctx.db.processedEvent.findMany({ where: { key: { in: notes.map(claimKey) } }, select: { key: true } })).map((row) => row.key),
+  );
+  const adopt = notes.filter((note) => !processed.has(claimKey(note)));
+  await ctx.db.deferredCommand.createMany({
+    data: adopt.map((note) => ({ key: note.key, request: note.request as unknown as Prisma.InputJsonValue, responseUrl: note.responseUrl, direct: note.direct, createdAt: new Date(note.createdAt) })),
+    skipDuplicates: true,
+  });
+  journal.done(notes.map((note) => note.key));
+  return adopt.length;
+}
+
+/** The core's idempotency key for a request (src/core/handler.ts). */
+function claimKey(note: JournalNote): string {
+  return `${note.request.platform}:${note.key}`;
 }
 
 /**

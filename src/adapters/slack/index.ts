@@ -1,12 +1,15 @@
+import { join } from "node:path";
 import { WebClient } from "@slack/web-api";
 import { slackConfigured } from "../../config.ts";
 import { handle } from "../../core/handler.ts";
+import { yieldBetweenQueries } from "../../core/idempotency.ts";
 import { translator } from "../../core/i18n/index.ts";
 import type { MountPlatform, PlatformHandle } from "../platform.ts";
 import { AckPolicy } from "./ack-policy.ts";
 import { AuthState, boltLogger, createSlackApp, webClientOptions } from "./app.ts";
 import { recentKeys, type SlackContext } from "./context.ts";
-import { runDeferred } from "./deferred.ts";
+import { adoptJournal, runDeferred } from "./deferred.ts";
+import { DeferredJournal, JOURNAL_FILE } from "./deferred-journal.ts";
 import { IdentityMapper } from "./identity.ts";
 import { SlackNotifier } from "./notifier.ts";
 
@@ -29,6 +32,9 @@ export const mountSlack: MountPlatform = async (app, deps) => {
   }
   const log = logger.child({ platform: "slack" });
   const db = deps.db.prisma;
+  // PGlite on disk: deferred commands are noted in a file beside the database (its location is the data directory).
+  const journal = deps.db.kind === "pglite" && deps.db.location !== "in memory" ? DeferredJournal.open(join(deps.db.location, JOURNAL_FILE)) : undefined;
+  if (deps.db.kind === "pglite") yieldBetweenQueries(deps.core.db);
   const identity = new IdentityMapper(db, log, deps.core.now);
   const context: SlackContext = {
     core: deps.core,
@@ -40,6 +46,7 @@ export const mountSlack: MountPlatform = async (app, deps) => {
     // PostgreSQL two: Prisma's query compiler is CPU work on this thread too, and orders of one
     // organization queue on its counter row anyway (bench/slack-ack.ts: 8 made the p99 ack worse).
     ack: new AckPolicy(ACK_BUDGET_MS, deps.db.kind === "pglite" ? 1 : 2),
+    journal,
     ...recentKeys(),
   };
   const auth = new AuthState(new WebClient(config.SLACK_BOT_TOKEN, webClientOptions(config.SLACK_API_URL, boltLogger(log))));
@@ -64,7 +71,7 @@ export const mountSlack: MountPlatform = async (app, deps) => {
     ...(deps.core.now ? { now: deps.core.now } : {}),
   });
   // Commands a previous process acknowledged but did not run (it died): run and answer them now.
-  const deferred = runDeferred(context).catch((error) => {
+  const deferred = adoptJournal(context).then(() => runDeferred(context)).catch((error) => {
     log.error({ err: error }, "slack: running deferred commands failed");
     return 0;
   });
@@ -105,6 +112,7 @@ export const mountSlack: MountPlatform = async (app, deps) => {
     }),
     async stop() {
       await deferred;
+      journal?.close();
       if (mode === "socket") await Promise.race([bolt.stop().catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
     },
   };
