@@ -33,4 +33,6 @@ export interface ChatRequest {
   idempotencyKey?: string;
   /** A file sent with the request (a CSV uploaded in Slack, attached in Teams), already read as text. */
   attachment?: { name: string; text: string };
+  /** A file sent with the request that could not be read (too large, download failed): said so instead of "attach a file". */
+  attachmentError?: { reason: "tooLarge" | "unreadable"; detail: string };
 }

@@ -8,8 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 export interface ConnectorCall {
   method: string;
   path: string;
-  /** "reply" (POST …/activities/{id}), "send" (POST …/activities), "update" (PUT …/activities/{id}), "member", "other" */
-  kind: "reply" | "send" | "update" | "member" | "other";
+  /** "reply" (POST …/activities/{id}), "send" (POST …/activities), "update" (PUT …/activities/{id}), "member", "file" (GET /files/{id}/{name}), "other" */
+  kind: "reply" | "send" | "update" | "member" | "file" | "other";
   conversationId: string;
   activityId?: string;
   body: Record<string, unknown> | null;
@@ -36,6 +36,11 @@ export interface FakeConnector {
   throttle(times: number, retryAfterSeconds: number): void;
   /** The next `times` activity posts answer with this status (403, 404, 500 …). */
   failNext(times: number, status: number): void;
+  /**
+   * Serves a file the way SharePoint serves a Teams attachment's pre-authorized downloadUrl (GET,
+   * no token); returns the URL. `status` other than 200 answers that status instead.
+   */
+  serveFile(name: string, content: string | Buffer, status?: number): string;
   /** Artificial latency per call, in ms (benchmarks). */
   delayMs: number;
   reset(): void;
@@ -62,6 +67,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   let sequence = 0;
   const activityCalls = () => calls.filter((c) => c.kind === "reply" || c.kind === "send" || c.kind === "update");
 
+  const files = new Map<string, { content: Buffer; status: number }>();
   const state = { delayMs: 0 };
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -71,6 +77,15 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       res.end(JSON.stringify(payload));
     };
     if (state.delayMs > 0) await new Promise((r) => setTimeout(r, state.delayMs));
+    const download = url.pathname.match(/^\/files\/([^/]+)\/[^/]+$/);
+    if (download && req.method === "GET") {
+      calls.push({ method: "GET", path: url.pathname, kind: "file", conversationId: "", body: null, headers: req.headers });
+      const file = files.get(download[1]!);
+      if (!file || file.status !== 200) return json(file?.status ?? 404, { error: { code: "itemNotFound", message: "file not found" } });
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(file.content.length) });
+      res.end(file.content);
+      return;
+    }
     const m = url.pathname.match(/^\/v3\/conversations\/([^/]+)(?:\/(activities|members)(?:\/([^/]+))?)?\/?$/);
     if (!m) return json(404, { error: { code: "NotFound", message: url.pathname } });
     const conversationId = decodeURIComponent(m[1]!);
@@ -122,6 +137,11 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       state.delayMs = value;
     },
     activities: activityCalls,
+    serveFile(name, content, status = 200) {
+      const id = `f${++sequence}`;
+      files.set(id, { content: Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8"), status });
+      return `http://127.0.0.1:${port}/files/${id}/${encodeURIComponent(name)}`;
+    },
     waitForActivities(count, timeoutMs = 10_000) {
       const done = activityCalls();
       if (done.length >= count) return Promise.resolve(done);

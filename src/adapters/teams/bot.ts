@@ -7,6 +7,7 @@ import type { ChatRequest } from "../../core/request.ts";
 import type { AdapterDeps } from "../platform.ts";
 import { ADAPTIVE_CARD_CONTENT_TYPE, formOf, parseSubmission, type CardMention } from "./cards.ts";
 import { baseConversationId, conversationKind, forgetConversation, storeConversation } from "./conversations.ts";
+import { attachedFile, readTeamsFile, type TeamsFile } from "./files.ts";
 import { IdentityCache, identify, tenantOf } from "./identity.ts";
 import { replyActivity, resolveMentions } from "./messages.ts";
 
@@ -29,6 +30,7 @@ export interface BotOptions {
 export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogic {
   const run = options.handle ?? handle;
   const db = deps.db.prisma;
+  const authenticated = Boolean(deps.config.MicrosoftAppId);
   const logger = deps.logger.child({ platform: "teams" });
   /** Conversations whose reference this process has stored already (saves a write per message). */
   const known = new Set<string>();
@@ -101,8 +103,22 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
     if (await refused(context, { text })) return;
     const sender = await who(context);
     await rememberConversation(context, sender.organizationId, sender.memberId);
+    const file = conversationKind(context.activity) === "personal" ? attachedFile(context.activity) : null;
+    if (file) return onFile(context, sender, file);
     const reply = await run(deps.core, { ...request(context, sender), text: text || "help" });
     afterCommand(text, reply);
+    await send(context, sender.organizationId, reply);
+  }
+
+  /** A file attached in the personal chat: downloaded and previewed as an import. */
+  async function onFile(context: TurnContext, sender: { organizationId: string; memberId: string }, file: TeamsFile): Promise<void> {
+    const read = await readTeamsFile(file, authenticated);
+    if (!read.ok) logger.warn({ reason: read.reason, detail: read.detail.slice(0, 200) }, "teams: attached file not read");
+    const reply = await run(deps.core, {
+      ...request(context, sender),
+      text: "import",
+      ...(read.ok ? { attachment: { name: read.name, text: read.text } } : { attachmentError: { reason: read.reason, detail: read.detail } }),
+    });
     await send(context, sender.organizationId, reply);
   }
 

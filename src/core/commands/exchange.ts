@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { confirmImport, previewImport } from "../../domain/exchange/previews.ts";
+import { confirmImport, MAX_CHAT_FILE_BYTES, previewImport } from "../../domain/exchange/previews.ts";
 import type { ImportFileResult } from "../../domain/exchange/import-file.ts";
 import type { CommandContext } from "../context.ts";
 import { importReport } from "../messages/exchange.ts";
@@ -38,6 +38,9 @@ export const importPreview = defineCommand({
   },
   async run(ctx) {
     const file = ctx.request.attachment;
+    const failed = ctx.request.attachmentError;
+    if (!file && failed?.reason === "tooLarge") throw new UsageError("exchange.fileTooLarge", { max: MAX_CHAT_FILE_BYTES / (1024 * 1024) });
+    if (!file && failed) throw new UsageError("exchange.fileUnreadable", { reason: failed.detail });
     if (!file) throw new UsageError("exchange.noFile");
     const { previewId, result } = await previewImport(ctx.deps.db, ctx.actor, file);
     return previewReply(ctx, file.name, result, previewId);

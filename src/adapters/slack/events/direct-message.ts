@@ -46,6 +46,6 @@ async function onFileShare(ctx: SlackContext, client: Args["client"], body: Args
     text: "import",
     ts: event.ts,
     eventId: body.event_id,
-    ...(read.ok ? { attachment: { name: read.name, text: read.text } } : {}),
+    ...(read.ok ? { attachment: { name: read.name, text: read.text } } : { attachmentError: { reason: read.reason, detail: read.detail } }),
   });
 }
