@@ -17,6 +17,19 @@ export interface Reply {
    * adapters write their own words around it (card chrome, form errors) in the same language.
    */
   locale?: Locale;
+  /**
+   * A file that comes with the reply (`export invoices`): Slack uploads `content`; Teams links to a
+   * signed download that runs the same `export` again when opened.
+   */
+  file?: ReplyFile;
+}
+
+export interface ReplyFile {
+  name: string;
+  /** CSV text, as `kam export` writes it. */
+  content: string;
+  /** What was exported, for a download link that produces the file again. */
+  export: { kind: string; account?: string };
 }
 
 export type Tone = "normal" | "muted" | "success" | "warning" | "error";

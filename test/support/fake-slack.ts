@@ -72,6 +72,12 @@ export class FakeSlack {
   /** Files "uploaded by users": files.info describes them, GET /files/<id> serves them with the bot token only. */
   readonly files = new Map<string, { id: string; name: string; mimetype: string; content: Buffer }>();
 
+  /**
+   * Files kam uploaded (files.uploadV2): files.getUploadURLExternal hands out an upload URL on this
+   * server, the upload stores the bytes, files.completeUploadExternal shares them into a channel.
+   */
+  readonly uploads = new Map<string, { id: string; filename: string; length: number; content: Buffer | null; channel: string | null; title: string | null }>();
+
   /** A file a user uploaded; returns the `files` entry of its file_share message event. */
   addFile(name: string, content: string | Buffer, mimetype = "text/csv") {
     const id = `F${String(this.files.size + 1).padStart(8, "0")}`;
@@ -152,6 +158,20 @@ export class FakeSlack {
       }
     }
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (url.pathname.startsWith("/upload/")) {
+      const upload = this.uploads.get(url.pathname.slice("/upload/".length));
+      this.record("file.upload", { id: upload?.id ?? null, contentType: type });
+      if (!upload || req.method !== "POST") return void res.writeHead(404).end();
+      const body = Buffer.concat(chunks);
+      // The client posts the bytes as a multipart form field or as the raw body.
+      if (type.startsWith("multipart/form-data")) {
+        const form = await new Response(body, { headers: { "content-type": type } }).formData();
+        const part = [...form.values()][0];
+        upload.content = part === undefined ? Buffer.alloc(0) : typeof part === "string" ? Buffer.from(part) : Buffer.from(await part.arrayBuffer());
+      } else upload.content = body;
+      res.writeHead(200, { "content-type": "text/plain" }).end(`OK - ${upload.content.length}`);
+      return;
+    }
     if (url.pathname.startsWith("/files/")) {
       const file = this.files.get(url.pathname.split("/")[2] ?? "");
       this.record("file.download", { path: url.pathname, authorization: req.headers.authorization ?? "" });
@@ -334,6 +354,25 @@ export class FakeSlack {
         const file = this.files.get(String(args.file ?? ""));
         if (!file) return { ok: false, error: "file_not_found" };
         return { ok: true, file: { id: file.id, name: file.name, mimetype: file.mimetype, size: file.content.length, url_private: `${this.url}/files/${file.id}`, url_private_download: `${this.url}/files/${file.id}/download` } };
+      }
+      case "files.getUploadURLExternal": {
+        const length = Number(args.length);
+        if (!args.filename || !Number.isInteger(length) || length < 1) return { ok: false, error: "invalid_arguments" };
+        const id = `FU${String(this.uploads.size + 1).padStart(8, "0")}`;
+        this.uploads.set(id, { id, filename: String(args.filename), length, content: null, channel: null, title: null });
+        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal": {
+        const files = (Array.isArray(args.files) ? args.files : []) as { id?: string; title?: string }[];
+        if (!files.length) return { ok: false, error: "invalid_arguments" };
+        for (const f of files) {
+          const upload = this.uploads.get(String(f.id ?? ""));
+          if (!upload || upload.content === null) return { ok: false, error: "file_not_found" };
+          if (upload.content.length !== upload.length) return { ok: false, error: "file_size_mismatch" };
+          upload.channel = args.channel_id ? String(args.channel_id) : null;
+          upload.title = f.title ?? null;
+        }
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
       }
       case "conversations.info":
         return { ok: true, channel: { id: args.channel, name: "acme", is_channel: true, is_member: true } };

@@ -22,6 +22,7 @@ import { memberRole } from "./member-role.ts";
 import { contractAmend, contractEnd, contractNotice, contractRenew, invoiceCredit, invoiceEdit, invoiceVoid, orderCancel, orderEdit } from "./corrections.ts";
 import { history, undo } from "./history.ts";
 import { importConfirm, importPreview } from "./exchange.ts";
+import { exportKind } from "./export.ts";
 import { settingsDeliver, settingsLanguage, settingsOrg, settingsShow, settingsTimezone } from "./settings.ts";
 
 /** Every command of the grammar; help, usage lines and forms all come from these declarations. */
@@ -50,6 +51,7 @@ export const COMMAND_LIST: Command[] = [
   contractRenew, contractAmend, contractNotice, contractEnd,
   history, undo,
   importPreview, importConfirm,
+  exportKind,
 ] as Command[];
 
 registry.commands = COMMAND_LIST;

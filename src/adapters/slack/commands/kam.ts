@@ -3,6 +3,7 @@ import { formOf } from "../blocks.ts";
 import { fromSlackText } from "../escape.ts";
 import { failureReply, slackRequest, handleThenAck, isDirect, once, renderFor, translatorFor, type SlackContext } from "../context.ts";
 import { translator } from "../../../core/i18n/index.ts";
+import { uploadReplyFile } from "../upload.ts";
 import type { SlackIdentity } from "../identity.ts";
 import { formModal } from "../modal.ts";
 
@@ -50,6 +51,7 @@ export function kamCommand(ctx: SlackContext) {
         text: message.text,
         blocks: message.blocks,
       });
+      await uploadReplyFile(client, reply, { channelId: command.channel_id, direct, userId: command.user_id });
     } catch (error) {
       ctx.logger.error({ err: error, command: command.command }, "slack command failed");
       if (!answered) ctx.forget(idempotencyKey);

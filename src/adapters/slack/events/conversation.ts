@@ -4,6 +4,7 @@ import { formOf } from "../blocks.ts";
 import { fromSlackText } from "../escape.ts";
 import { failureReply, slackRequest, renderFor, translatorFor, type SlackContext } from "../context.ts";
 import type { SlackIdentity } from "../identity.ts";
+import { uploadReplyFile } from "../upload.ts";
 
 /** What an @mention or a DM says, in kam's terms. */
 export interface ConversationMessage {
@@ -18,6 +19,8 @@ export interface ConversationMessage {
   eventId: string;
   /** A file shared with the message, already read (an import). */
   attachment?: { name: string; text: string };
+  /** A file shared with the message that could not be read. */
+  attachmentError?: { reason: "tooLarge" | "unreadable"; detail: string };
 }
 
 /**
@@ -33,7 +36,7 @@ export async function answerMessage(ctx: SlackContext, client: WebClient, msg: C
   let answered = false;
   try {
     who = await ctx.identity.resolve(client, msg.teamId, msg.userId);
-    const request = { ...slackRequest(who, msg, { text: fromSlackText(msg.text) }, idempotencyKey), ...(msg.attachment ? { attachment: msg.attachment } : {}) };
+    const request = { ...slackRequest(who, msg, { text: fromSlackText(msg.text) }, idempotencyKey), ...(msg.attachment ? { attachment: msg.attachment } : {}), ...(msg.attachmentError ? { attachmentError: msg.attachmentError } : {}) };
     const reply = refuseUnstorableText(request) ?? (await ctx.handle(request));
     answered = true;
     const t = translatorFor(who);
@@ -41,6 +44,7 @@ export async function answerMessage(ctx: SlackContext, client: WebClient, msg: C
     const message = await renderFor(ctx, who.organizationId, reply, { t, formCommand: form ? msg.text : undefined });
     if (msg.direct) {
       await client.chat.postMessage({ channel: msg.channelId, text: message.text, blocks: message.blocks });
+      await uploadReplyFile(client, reply, msg);
       return;
     }
     const thread_ts = msg.threadTs ?? msg.ts;
@@ -49,6 +53,7 @@ export async function answerMessage(ctx: SlackContext, client: WebClient, msg: C
     } else {
       await client.chat.postEphemeral({ channel: msg.channelId, user: msg.userId, thread_ts, text: message.text, blocks: message.blocks });
     }
+    await uploadReplyFile(client, reply, msg);
   } catch (error) {
     ctx.logger.error({ err: error, eventId: msg.eventId }, "slack message failed");
     if (!answered) ctx.forget(idempotencyKey);
