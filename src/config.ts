@@ -61,13 +61,17 @@ const schema = z.object({
   KAM_METRICS: z.enum(["on", "off"]).default("on"),
   /** When set, /metrics answers only requests with `Authorization: Bearer <token>`. */
   KAM_METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, { message: "expected a token of at least 16 characters" }),
+  /** Where users reach kam over https (Teams export download links); unset: the host the Teams request came to. */
+  KAM_PUBLIC_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/[^/?#]+\/?$/.test(v), { message: "expected an origin like https://kam.example.com" }),
+  /** Signs Teams export download links; unset: a secret generated into DATA_DIR (set it when several replicas serve links). */
+  KAM_EXPORT_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, { message: "expected a secret of at least 32 characters" }),
 });
 
 export type Config = z.infer<typeof schema>;
 
 export class ConfigError extends Error {}
 
-const SECRETS = new Set(["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "MicrosoftAppPassword", "KAM_METRICS_TOKEN"]);
+const SECRETS = new Set(["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "MicrosoftAppPassword", "KAM_METRICS_TOKEN", "KAM_EXPORT_SECRET"]);
 
 /** A setting's value as an error message may show it: secrets masked, a URL without its password. */
 export function shown(name: string, value: string): string {

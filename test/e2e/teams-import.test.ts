@@ -3,9 +3,12 @@ import { loadConfig } from "../../src/config.ts";
 import { addAccount } from "../../src/domain/accounts.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startKam, type Kam } from "../../src/runtime.ts";
-import { cardSubmit, newTenant, newUser, personalMessage, type Where } from "../adapters/teams/activities.ts";
+import { cardSubmit, channelMention, newTenant, newUser, personalMessage, type Where } from "../adapters/teams/activities.ts";
 import { cardErrors, cardText, cardsOf } from "../adapters/teams/card-schema.ts";
 import { TEST_NOW } from "../support/clock.ts";
+import { writeCsv } from "../../src/domain/exchange/csv.ts";
+import { exportColumns, exportRows } from "../../src/domain/exchange/export.ts";
+import { importFile } from "../../src/domain/exchange/import-file.ts";
 import { createPostgresDatabase, TEST_DATABASE_URL } from "../support/databases.ts";
 import { startFakeConnector, type ConnectorCall, type FakeConnector } from "../support/fake-connector.ts";
 
@@ -24,17 +27,20 @@ for (const kind of ["pglite", "postgres"] as const) {
     let drop: (() => Promise<void>) | undefined;
     let w: Where;
     let organizationId = "";
+    let memberId = "";
+    let now = TEST_NOW;
 
     beforeAll(async () => {
       connector = await startFakeConnector();
       const database = kind === "postgres" ? await createPostgresDatabase() : undefined;
       drop = database?.drop;
       const config = loadConfig({ PORT: "0", DATA_DIR: "memory", KAM_SCHEDULER: "off", LOG_LEVEL: "silent", NODE_ENV: "test", ...(database ? { DATABASE_URL: database.url } : {}) });
-      kam = await startKam(config, silent, { now: () => TEST_NOW });
+      kam = await startKam(config, silent, { now: () => now });
       w = { serviceUrl: connector.url, tenantId: newTenant(), user: newUser() };
       await exchange(personalMessage(w, "help"));
       const identity = await kam.db.prisma.memberIdentity.findFirstOrThrow({ where: { platform: "TEAMS", externalId: w.user.aadObjectId }, include: { member: true } });
       organizationId = identity.member.organizationId;
+      memberId = identity.member.id;
       await addAccount(kam.db.prisma, { organizationId, memberId: identity.member.id, platform: "TEAMS", now: TEST_NOW }, { name: "ACME Holding GmbH", currency: "EUR" });
     });
 
@@ -129,6 +135,59 @@ for (const kind of ["pglite", "postgres"] as const) {
       const calls = await exchange(withFile("elsewhere.csv", "https://attacker.example/invoices.csv"));
       expect(cardText(cardsOf(calls[0]!.body)[0]!)).toContain("I could not read that file: not a loopback address");
       expect(connector.calls.slice(before).filter((c) => c.kind === "file")).toHaveLength(0);
+    });
+
+    describe("export from the chat", () => {
+      const linkOf = (card: Record<string, unknown>) => (card.actions as { type: string; url?: string; title?: string }[] | undefined)?.find((a) => a.type === "Action.OpenUrl");
+
+      it("answers export with a card whose Open button downloads what kam export writes; importing it changes nothing", async () => {
+        const calls = await exchange(personalMessage(w, "export invoices acme"));
+        const card = cardsOf(calls[0]!.body)[0]!;
+        expect(cardText(card)).toContain("invoices: 2 rows exported.");
+        expect(cardText(card)).toContain("the link works for 15 minutes");
+        const open = linkOf(card)!;
+        expect(open.title).toBe("Download invoices-acme.csv");
+        expect(open.url!.startsWith(`${kam.http.url}/exports/`)).toBe(true);
+        const res = await fetch(open.url!);
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
+        expect(res.headers.get("content-disposition")).toBe('attachment; filename="invoices-acme.csv"');
+        const csv = await res.text();
+        const actor = { organizationId, memberId, platform: "TEAMS" as const, now };
+        expect(csv).toBe(writeCsv(exportColumns("invoices"), await exportRows(kam.db.prisma, actor, "invoices", { account: "acme" })));
+        expect(csv).toContain("RE-2,1234.56,USD");
+        const again = await importFile(kam.db.prisma, actor, csv, { dryRun: true });
+        expect([again.errors.length, again.created, again.changed, again.unchanged]).toEqual([0, 0, 0, 2]);
+      });
+
+      it("refuses an altered link with 403 and an expired one with 410, each with a clear body", async () => {
+        const open = linkOf(cardsOf((await exchange(personalMessage(w, "export flags")))[0]!.body)[0]!)!;
+        const token = open.url!.split("/exports/")[1]!;
+        const [payload, signature] = token.split(".");
+        const other = JSON.parse(Buffer.from(payload!, "base64url").toString("utf8")) as Record<string, unknown>;
+        const forged = Buffer.from(JSON.stringify({ ...other, kind: "invoices" })).toString("base64url");
+        const refused = await fetch(`${kam.http.url}/exports/${forged}.${signature}`);
+        expect(refused.status).toBe(403);
+        expect(await refused.text()).toBe("This download link is not valid.\n");
+        expect((await fetch(`${kam.http.url}/exports/not-a-token`)).status).toBe(403);
+
+        expect((await fetch(open.url!)).status).toBe(200);
+        now = new Date(TEST_NOW.getTime() + 16 * 60_000);
+        try {
+          const expired = await fetch(open.url!, { headers: { "accept-language": "de-DE,de;q=0.9" } });
+          expect(expired.status).toBe(410);
+          expect(await expired.text()).toContain("Dieser Download-Link ist abgelaufen");
+        } finally {
+          now = TEST_NOW;
+        }
+      });
+
+      it("gives no link in a channel, where everyone would see it", async () => {
+        const calls = await exchange(channelMention(w, "19:export0channel@thread.tacv2", "export invoices"));
+        const card = cardsOf(calls[0]!.body)[0]!;
+        expect(cardText(card)).toContain("Write export in a personal chat with kam.");
+        expect(linkOf(card)).toBeUndefined();
+      });
     });
   });
 }

@@ -7,6 +7,7 @@ import type { ChatRequest } from "../../core/request.ts";
 import type { AdapterDeps } from "../platform.ts";
 import { ADAPTIVE_CARD_CONTENT_TYPE, formOf, parseSubmission, type CardMention } from "./cards.ts";
 import { baseConversationId, conversationKind, forgetConversation, storeConversation } from "./conversations.ts";
+import { EXPORT_LINK_MINUTES, exportLinkSecret, signExportLink } from "./export-links.ts";
 import { attachedFile, readTeamsFile, type TeamsFile } from "./files.ts";
 import { IdentityCache, identify, tenantOf } from "./identity.ts";
 import { replyActivity, resolveMentions } from "./messages.ts";
@@ -25,12 +26,33 @@ function localeOf(activity: Partial<Activity>): Locale {
 export interface BotOptions {
   /** The core's entry point; replaceable so a benchmark can measure the adapter alone. */
   handle?: typeof handle;
+  /** Signs export download links (export-links.ts); the route that serves them checks with the same key. */
+  exportSecret?: Buffer;
 }
+
+/** turnState key: the origin (scheme and host) the activity's HTTP request came to. */
+export const REQUEST_ORIGIN = Symbol("kam.requestOrigin");
 
 export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogic {
   const run = options.handle ?? handle;
   const db = deps.db.prisma;
   const authenticated = Boolean(deps.config.MicrosoftAppId);
+  const exportSecret = options.exportSecret ?? exportLinkSecret(deps.config);
+
+  /** A reply with a file (an export): its card gets a signed download link, valid EXPORT_LINK_MINUTES. */
+  function withDownload(context: TurnContext, reply: Reply, activity: Partial<Activity>, who: { organizationId: string; memberId: string } | undefined): Partial<Activity> {
+    const card = activity.attachments?.[0]?.content as { body?: unknown[]; actions?: unknown[] } | undefined;
+    if (!reply.file || !who || !card) return activity;
+    const t = translator(reply.locale ?? localeOf(context.activity));
+    const origin = (deps.config.KAM_PUBLIC_URL ?? String(context.turnState.get(REQUEST_ORIGIN) ?? "")).replace(/\/$/, "");
+    const token = signExportLink(
+      { organizationId: who.organizationId, memberId: who.memberId, ...reply.file.export, expires: deps.core.now().getTime() + EXPORT_LINK_MINUTES * 60_000 },
+      exportSecret,
+    );
+    card.body = [...(card.body ?? []), { type: "TextBlock", text: t("exchange.download", { file: reply.file.name, minutes: EXPORT_LINK_MINUTES }), wrap: true, isSubtle: true }];
+    card.actions = [...(card.actions ?? []), { type: "Action.OpenUrl", title: t("exchange.open", { file: reply.file.name }), url: `${origin}/exports/${token}` }];
+    return activity;
+  }
   const logger = deps.logger.child({ platform: "teams" });
   /** Conversations whose reference this process has stored already (saves a write per message). */
   const known = new Set<string>();
@@ -54,10 +76,10 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
     return created;
   }
 
-  async function send(context: TurnContext, organizationId: string, reply: Reply, updateId?: string): Promise<void> {
+  async function send(context: TurnContext, organizationId: string, reply: Reply, updateId?: string, sender?: { organizationId: string; memberId: string }): Promise<void> {
     const mentions = await resolveMentions(db, organizationId, reply);
     // The reader's own language setting wins over the Teams client's.
-    const activity = replyActivity(reply, reply.locale ?? localeOf(context.activity), mentions);
+    const activity = withDownload(context, reply, replyActivity(reply, reply.locale ?? localeOf(context.activity), mentions), sender);
     if (updateId) {
       try {
         await context.updateActivity({ ...activity, id: updateId });
@@ -107,7 +129,7 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
     if (file) return onFile(context, sender, file);
     const reply = await run(deps.core, { ...request(context, sender), text: text || "help" });
     afterCommand(text, reply);
-    await send(context, sender.organizationId, reply);
+    await send(context, sender.organizationId, reply, undefined, sender);
   }
 
   /** A file attached in the personal chat: downloaded and previewed as an import. */
@@ -144,7 +166,7 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
       const reply = await run(deps.core, { ...base, text: submission.command });
       afterCommand(submission.command, reply);
       // A card about one thing shows the outcome in its place; anything else answers below it.
-      await send(context, sender.organizationId, reply, submission.update && reply.ok ? context.activity.replyToId : undefined);
+      await send(context, sender.organizationId, reply, submission.update && reply.ok ? context.activity.replyToId : undefined, sender);
       return;
     }
     const reply = await run(deps.core, { ...base, form: { id: submission.id, values: submission.values } });

@@ -11,7 +11,9 @@ import type { Config } from "../../config.ts";
 import type { ComponentStatus } from "../../server.ts";
 import type { MountPlatform } from "../platform.ts";
 import { validActivity } from "./activity-check.ts";
-import { createBot } from "./bot.ts";
+import { createBot, REQUEST_ORIGIN } from "./bot.ts";
+import { exportLinkSecret } from "./export-links.ts";
+import { mountExportRoute } from "./export-route.ts";
 import { createTeamsNotifier } from "./notifier.ts";
 import { checkServiceUrl, isLoopbackHost } from "./service-url.ts";
 import { CHANNEL_ISSUER, CHANNEL_OPENID_URL, EMULATOR_OPENID_URL, TokenCheck, TokenRefused } from "./token-check.ts";
@@ -92,7 +94,9 @@ export const mountTeams: MountPlatform = async (app, deps) => {
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, activityType: context.activity.type }, "teams: turn failed");
   };
-  const bot = createBot(deps);
+  const exportSecret = exportLinkSecret(config);
+  const bot = createBot(deps, { exportSecret });
+  mountExportRoute(app, { db: deps.db.prisma, logger, now: deps.core.now, secret: exportSecret });
   const tokens = new TokenCheck({
     channel: config.ToBotFromChannelOpenIdMetadataUrl ?? CHANNEL_OPENID_URL,
     emulator: config.ToBotFromEmulatorOpenIdMetadataUrl ?? EMULATOR_OPENID_URL,
@@ -137,7 +141,12 @@ export const mountTeams: MountPlatform = async (app, deps) => {
     }
     inFlight++;
     try {
-      const invoke = await adapter.run(auth, activity, bot);
+      // Where this request came in: the origin of export download links when KAM_PUBLIC_URL is unset.
+      const origin = `${req.protocol}://${req.get("host") ?? "localhost"}`;
+      const invoke = await adapter.run(auth, activity, (context) => {
+        context.turnState.set(REQUEST_ORIGIN, origin);
+        return bot(context);
+      });
       res.status(invoke?.status ?? 200);
       if (invoke?.body !== undefined) res.json(invoke.body);
       else res.end();

@@ -29,6 +29,8 @@ export const exportKind = defineCommand({
     return { kind, ...(account ? { account } : {}) };
   },
   async run(ctx, input) {
+    // A Teams channel or group chat: the download link would be everyone's.
+    if (ctx.request.privateReplies === false) throw new UsageError("exchange.exportNotHere");
     const rows = await exportRows(ctx.deps.db, ctx.actor, input.kind, input.account ? { account: input.account } : {});
     const summary = ctx.t("exchange.exported", { kind: input.kind, count: rows.length });
     return {
