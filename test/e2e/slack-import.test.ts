@@ -102,4 +102,19 @@ describe("Slack chat import (a CSV uploaded to kam's DM, fake Slack)", () => {
     await click(button, "confirm-4");
     await until("RE-2 changed", async () => Number((await s.kam.db.prisma.invoice.findFirst({ where: { organizationId: s.actor.organizationId, number: "RE-2" } }))?.amountMinor) === 130000);
   });
+
+  it("says a file is too large, or could not be read, instead of asking for one", async () => {
+    const big = await upload("big.csv", "account,number,amount,issued_on\n" + "ACME Holding GmbH,RE-9,1,2026-10-01\n".repeat(150_000));
+    expect(JSON.stringify(big.post.blocks)).toContain("That file is too large to import from chat (at most 5 MB)");
+    expect(confirmButton(big.post.blocks)).toBeUndefined();
+
+    const file = s.fake.addFile("gone.csv", CSV);
+    s.fake.files.delete(file.id);
+    const dm = directMessage(s.who, "");
+    const before = s.fake.callsOf("chat.postMessage").length;
+    expect((await s.send({ ...dm, event: { ...dm.event, subtype: "file_share", upload: true, files: [file] } }, "json")).status).toBe(200);
+    const post = (await s.fake.waitFor("chat.postMessage", before + 1, 20_000)).at(-1)!.args as { blocks: unknown };
+    expect(JSON.stringify(post.blocks)).toContain("I could not read that file:");
+    expect(await invoices()).toBe(3);
+  });
 });
