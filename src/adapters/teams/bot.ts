@@ -37,7 +37,8 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
   const run = options.handle ?? handle;
   const db = deps.db.prisma;
   const authenticated = Boolean(deps.config.MicrosoftAppId);
-  const exportSecret = options.exportSecret ?? exportLinkSecret(deps.config);
+  // Only read (or generated into the data directory) when a link is made.
+  let exportSecret = options.exportSecret;
 
   /** A reply with a file (an export): its card gets a signed download link, valid EXPORT_LINK_MINUTES. */
   function withDownload(context: TurnContext, reply: Reply, activity: Partial<Activity>, who: { organizationId: string; memberId: string } | undefined): Partial<Activity> {
@@ -47,7 +48,7 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
     const origin = (deps.config.KAM_PUBLIC_URL ?? String(context.turnState.get(REQUEST_ORIGIN) ?? "")).replace(/\/$/, "");
     const token = signExportLink(
       { organizationId: who.organizationId, memberId: who.memberId, ...reply.file.export, expires: deps.core.now().getTime() + EXPORT_LINK_MINUTES * 60_000 },
-      exportSecret,
+      (exportSecret ??= exportLinkSecret(deps.config)),
     );
     card.body = [...(card.body ?? []), { type: "TextBlock", text: t("exchange.download", { file: reply.file.name, minutes: EXPORT_LINK_MINUTES }), wrap: true, isSubtle: true }];
     card.actions = [...(card.actions ?? []), { type: "Action.OpenUrl", title: t("exchange.open", { file: reply.file.name }), url: `${origin}/exports/${token}` }];
