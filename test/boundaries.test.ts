@@ -33,6 +33,17 @@ describe("architecture boundaries", () => {
     });
   }
 
+  // The arrows run downwards: core → domain. The domain stores what it announces as data (outbox
+  // announcements); the words are the core's, chosen when a message is delivered.
+  it("src/domain imports nothing of src/core", () => {
+    const offenders = files(join(SRC, "domain")).flatMap((file) =>
+      imports(file)
+        .filter((spec) => /(^|\/)core\//.test(spec))
+        .map((spec) => `${relative(SRC, file)} → ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it("adapters do not touch each other", () => {
     const adapters = ["slack", "teams", "terminal"];
     const offenders = adapters.flatMap((a) =>

@@ -207,6 +207,8 @@ export async function handle(deps: CoreDeps, request: ChatRequest): Promise<Repl
       reply = await run(ctx);
     }
     if (command?.writes !== false || command.changesContext) cacheOf(deps).clear();
+    // The adapters write their own words (card chrome, form errors) in the reply's language.
+    reply.locale ??= ctx.locale;
     return reply;
   } catch (error) {
     deps.logger.error({ err: error, command: request.text?.slice(0, 100), form: request.form?.id }, "command failed");

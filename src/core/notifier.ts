@@ -1,12 +1,9 @@
 import type { Platform } from "../generated/prisma/enums.ts";
 import type { Reply } from "./reply.ts";
 
-/** A person to mention in a notification, as the platform knows them. */
-export interface Mention {
-  /** Slack user id (U…), or the Teams channel account id (29:…). */
-  userId: string;
-  name: string;
-}
+import type { Mention } from "../domain/notifications.ts";
+
+export type { Mention };
 
 /** What the outbox stores and a Notifier delivers. */
 export interface OutgoingMessage {

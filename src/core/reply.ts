@@ -1,3 +1,5 @@
+import type { Locale } from "./i18n/index.ts";
+
 /**
  * The platform-neutral answer of the core. Adapters render it as Block Kit (Slack), an Adaptive
  * Card (Teams) or plain text (terminal). All text is plain: adapters escape it for their markup.
@@ -10,6 +12,11 @@ export interface Reply {
   /** One line that stands for the whole reply (notification previews, plain-text fallbacks). */
   summary: string;
   blocks: Block[];
+  /**
+   * The language the reply is written in (the reader's setting, else the platform's hint): the
+   * adapters write their own words around it (card chrome, form errors) in the same language.
+   */
+  locale?: Locale;
 }
 
 export type Tone = "normal" | "muted" | "success" | "warning" | "error";

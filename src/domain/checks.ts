@@ -1,13 +1,10 @@
 import { hash } from "node:crypto";
-import { alertsReply, type AlertItem } from "../core/messages/alerts.ts";
-import { remindersReply, type ReminderItem } from "../core/messages/reminders.ts";
-import { toLocale } from "../core/i18n/index.ts";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import type { FlagStatus, Severity } from "../generated/prisma/enums.ts";
 import { NotFoundError } from "./errors.ts";
 import {
-  deliverAt, directTarget, enqueue, itemsHash, loadDirectory, mentionsFor, outgoing,
-  type Directory, type OutboxRow, type QuietRules, type Target,
+  announcing, deliverAt, directTarget, enqueue, itemsHash, loadDirectory, mentionsFor,
+  type AlertItem, type Directory, type OutboxRow, type QuietRules, type ReminderItem, type Target,
 } from "./notifications.ts";
 import { FLAG_RULE_BY_NAME, FLAG_RULES, REMINDER_RULES, runRules } from "./rules/index.ts";
 import { instant, jsonRows } from "./rules/json-rows.ts";
@@ -83,7 +80,6 @@ async function organizationContext(db: PrismaClient | Tx, organizationId: string
   const org = await db.organization.findUnique({ where: { id: organizationId } });
   if (!org) throw new NotFoundError("organization", organizationId);
   const ctx: RuleContext = { now, timeZone: org.timeZone, today: localDay(now, org.timeZone), settings: checkSettings(org.settings) };
-  const locale = toLocale(org.locale) ?? "en";
   const quiet: QuietRules = { timeZone: org.timeZone, quietStartHour: org.quietStartHour, quietEndHour: org.quietEndHour, workingDays: org.workingDays };
   // One answer per zone and run (thousands of messages, a handful of zones).
   const times = new Map<string, Date>();
@@ -92,7 +88,7 @@ async function organizationContext(db: PrismaClient | Tx, organizationId: string
     if (!at) times.set(timeZone, (at = deliverAt(now, { ...quiet, timeZone })));
     return at;
   };
-  return { org, ctx, locale, quiet, sendAt };
+  return { org, ctx, quiet, sendAt };
 }
 
 async function lockOrganization(tx: Tx, job: string, organizationId: string) {
@@ -195,7 +191,7 @@ function paramsHash(rule: string, params: Record<string, unknown>): string {
 
 /** Runs every flag rule for an organization as of `now`, keeps the flags and writes the alerts. */
 export async function runChecks(db: PrismaClient, organizationId: string, options: RunOptions): Promise<CheckRunSummary> {
-  const { org, ctx, locale, quiet, sendAt } = await organizationContext(db, organizationId, options.now);
+  const { org, ctx, quiet, sendAt } = await organizationContext(db, organizationId, options.now);
   const timings: Record<string, number> = {};
   let mark = performance.now();
   const lap = (stage: string) => {
@@ -304,22 +300,22 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
       const mentionIds = [...new Set([...account.managerIds, ...flags.flatMap((f) => memberIdsOf(f.params))])];
       // The previous announcement is part of the key: a flag back from snooze is a new message.
       const hash = itemsHash(flags.map((f) => `${f.id}:${f.severity}:${f.notifiedAt ? new Date(f.notifiedAt).toISOString() : "-"}`));
-      let targets: { target: Target; timeZone: string | null }[] = account.channels.map((target) => ({ target, timeZone: null }));
+      let targets: { target: Target; timeZone: string | null; memberId?: string }[] = account.channels.map((target) => ({ target, timeZone: null }));
       if (targets.length === 0) {
         // No channel: the account managers hear of it directly.
         targets = account.managerIds.flatMap((id) => {
           const member = dir.members.get(id);
           const target = directTarget(member);
-          return target ? [{ target, timeZone: member!.timeZone }] : [];
+          return target ? [{ target, timeZone: member!.timeZone, memberId: id }] : [];
         });
       }
-      for (const { target, timeZone } of targets) {
-        const reply = alertsReply({ accountName: account.name, items, offline: options.offline ?? false, mentionMemberIds: mentionIds }, locale, timeZone ?? org.timeZone);
+      const announcement = { kind: "alerts" as const, accountName: account.name, items, offline: options.offline ?? false, mentionMemberIds: mentionIds };
+      for (const { target, timeZone, memberId } of targets) {
         rows.push({
           organizationId,
           dedupeKey: `checks:${organizationId}:${accountId}:${target.platform}:${target.target}:${hash}`,
           accountId,
-          message: outgoing(organizationId, target, reply, mentionsFor(dir, mentionIds, target.platform)),
+          message: announcing(organizationId, target, announcement, mentionsFor(dir, mentionIds, target.platform), memberId),
           notBefore: sendAt(timeZone ?? quiet.timeZone),
         });
       }
@@ -395,7 +391,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
 
 /** Milestone reminders as of `now`: each stage once, one message per account (or per member, direct). */
 export async function runReminders(db: PrismaClient, organizationId: string, options: RunOptions): Promise<ReminderRunSummary> {
-  const { org, ctx, locale, quiet, sendAt } = await organizationContext(db, organizationId, options.now);
+  const { org, ctx, quiet, sendAt } = await organizationContext(db, organizationId, options.now);
   const scope = { organizationId, timeZone: org.timeZone, today: ctx.today, now: options.now, settings: ctx.settings, ...(options.accountId ? { accountId: options.accountId } : {}) };
   const data = await loadCheckData(db, scope, ["milestones"]);
   const findings = runRules(REMINDER_RULES, data, ctx);
@@ -440,21 +436,21 @@ export async function runReminders(db: PrismaClient, organizationId: string, opt
       const account = dir.accounts.get(accountId)!;
       const mentionIds = [...new Set(items.flatMap((f) => f.memberIds ?? (account.managerIds.length ? account.managerIds : [])))];
       const hash = itemsHash(items.map((f) => f.dedupeKey));
-      let targets: { target: Target; timeZone: string | null }[] = account.channels.map((target) => ({ target, timeZone: null }));
+      let targets: { target: Target; timeZone: string | null; memberId?: string }[] = account.channels.map((target) => ({ target, timeZone: null }));
       if (targets.length === 0) {
         targets = mentionIds.flatMap((id) => {
           const member = dir.members.get(id);
           const target = directTarget(member);
-          return target ? [{ target, timeZone: member!.timeZone }] : [];
+          return target ? [{ target, timeZone: member!.timeZone, memberId: id }] : [];
         });
       }
-      for (const { target, timeZone } of targets) {
-        const reply = remindersReply({ accountName: account.name, items: items.map(toItem), offline: options.offline ?? false, mentionMemberIds: mentionIds }, locale, timeZone ?? org.timeZone);
+      const announcement = { kind: "reminders" as const, accountName: account.name, items: items.map(toItem), offline: options.offline ?? false, mentionMemberIds: mentionIds };
+      for (const { target, timeZone, memberId } of targets) {
         rows.push({
           organizationId,
           dedupeKey: `reminders:${organizationId}:${accountId}:${target.platform}:${target.target}:${hash}`,
           accountId,
-          message: outgoing(organizationId, target, reply, mentionsFor(dir, mentionIds, target.platform)),
+          message: announcing(organizationId, target, announcement, mentionsFor(dir, mentionIds, target.platform), memberId),
           notBefore: sendAt(timeZone ?? quiet.timeZone),
         });
       }
@@ -465,12 +461,12 @@ export async function runReminders(db: PrismaClient, organizationId: string, opt
       const member = dir.members.get(memberId)!;
       const target = directTarget(member)!;
       const zone = member.timeZone ?? org.timeZone;
-      const reply = remindersReply({ accountName: member.displayName, direct: true, items: items.map(toItem), offline: options.offline ?? false }, locale, zone);
+      const announcement = { kind: "reminders" as const, accountName: member.displayName, direct: true, items: items.map(toItem), offline: options.offline ?? false };
       rows.push({
         organizationId,
         dedupeKey: `reminders:${organizationId}:member:${memberId}:${target.platform}:${target.target}:${itemsHash(items.map((f) => f.dedupeKey))}`,
         accountId: items.length === 1 || items.every((f) => f.accountId === items[0]!.accountId) ? items[0]!.accountId : null,
-        message: outgoing(organizationId, target, reply, []),
+        message: announcing(organizationId, target, announcement, [], memberId),
         notBefore: sendAt(zone),
       });
       logged.push(...items);

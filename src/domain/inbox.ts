@@ -1,5 +1,3 @@
-import type { Notifier, OutgoingMessage } from "../core/notifier.ts";
-import type { Reply } from "../core/reply.ts";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { Actor } from "./actor.ts";
 
@@ -9,22 +7,27 @@ import type { Actor } from "./actor.ts";
  * notifier, shown once at the user's next prompt and listed by `inbox`.
  */
 
+/** A stored reply (src/core/reply.ts Reply): the domain keeps it as the core wrote it. */
+export interface StoredReply {
+  summary: string;
+}
+
 export interface InboxEntry {
   id: string;
   summary: string;
-  reply: Reply;
+  reply: unknown;
   createdAt: Date;
   readAt: Date | null;
 }
 
-const toEntry = (row: { id: string; summary: string; reply: unknown; createdAt: Date; readAt: Date | null }): InboxEntry => ({ ...row, reply: row.reply as Reply });
+const toEntry = (row: { id: string; summary: string; reply: unknown; createdAt: Date; readAt: Date | null }): InboxEntry => ({ ...row });
 
 /**
  * Stores one notification for a member; false when there is no such member. With the outbox row's
  * key as the message's id, a delivery repeated after a crash (stored, but not yet marked sent)
  * stores nothing more: the inbox lives in kam's own database, so it can be exactly once.
  */
-export async function deliverToInbox(db: PrismaClient, memberId: string, reply: Reply, now: Date, key?: string): Promise<boolean> {
+export async function deliverToInbox(db: PrismaClient, memberId: string, reply: StoredReply, now: Date, key?: string): Promise<boolean> {
   const member = await db.member.findUnique({ where: { id: memberId }, select: { id: true } });
   if (!member) return false;
   await db.inboxMessage.createMany({
@@ -58,21 +61,4 @@ export async function listInbox(db: PrismaClient, actor: Actor, limit = 10): Pro
     if (unread.length) await tx.inboxMessage.updateMany({ where: { id: { in: unread } }, data: { readAt: actor.now } });
     return { entries: rows.map(toEntry), total };
   });
-}
-
-/**
- * The Notifier of the TERMINAL platform: the outbox's messages for `kam chat` users go to their
- * inbox (the target is the member id, see notifications.ts `directTarget`). `echo` also prints
- * them (`kam jobs run`).
- */
-export function inboxNotifier(db: PrismaClient, now: () => Date, echo?: (message: OutgoingMessage) => void): Notifier {
-  return {
-    platform: "TERMINAL",
-    async send(message, delivery) {
-      const stored = await deliverToInbox(db, message.target, message.reply, now(), delivery?.key);
-      if (!stored) return { ok: false, kind: "permanent", error: `no kam chat member ${message.target.slice(0, 60)}` };
-      echo?.(message);
-      return { ok: true };
-    },
-  };
 }

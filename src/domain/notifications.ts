@@ -1,7 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Mention, OutgoingMessage } from "../core/notifier.ts";
-import type { Reply } from "../core/reply.ts";
-import type { Platform } from "../generated/prisma/enums.ts";
+import type { Platform, Severity } from "../generated/prisma/enums.ts";
 import { localClock } from "./rules/time.ts";
 import type { Tx } from "./tx.ts";
 
@@ -18,6 +16,55 @@ import type { Tx } from "./tx.ts";
  * - When there is no channel at all, alerts fall back to the account managers directly.
  * Rows are written with a unique dedupe key (insert-or-skip) in the caller's transaction.
  */
+
+/** A person to mention in a notification, as the platform knows them. */
+export interface Mention {
+  /** Slack user id (U…), or the Teams channel account id (29:…). */
+  userId: string;
+  name: string;
+}
+
+/** One flag of an alert message: its number, severity, and its finding's message key and values. */
+export interface AlertItem {
+  flagNumber: number;
+  severity: Severity;
+  message: string;
+  params: Record<string, string | number>;
+}
+
+/** One milestone reminder of a reminder message. */
+export interface ReminderItem {
+  severity: Severity;
+  message: string;
+  params: Record<string, string | number>;
+  /** Milestone number, for the "milestone done <n>" button. */
+  milestoneNumber?: number;
+}
+
+/**
+ * What an alert or reminder message announces, as data (references, amounts in minor units with
+ * their currency, ISO days): the dispatcher renders it when it delivers, in the reader's language
+ * and time zone (the member's own for a direct message, the organization's for a channel).
+ */
+export type Announcement =
+  | { kind: "alerts"; accountName: string; items: AlertItem[]; offline: boolean; mentionMemberIds: string[] }
+  | { kind: "reminders"; accountName?: string; direct?: boolean; items: ReminderItem[]; offline: boolean; mentionMemberIds?: string[] };
+
+/**
+ * An outbox row's payload. Rows written before announcements were stored carry a rendered
+ * `reply` (and so do digests): those are delivered as they are.
+ */
+export interface OutboxPayload {
+  organizationId: string;
+  platform: Platform;
+  target: string;
+  mentions: Mention[];
+  /** A reply rendered when the row was written (src/core/reply.ts Reply). */
+  reply?: unknown;
+  announcement?: Announcement;
+  /** The member a direct message is for: their language and time zone are used. */
+  memberId?: string;
+}
 
 export interface Target {
   platform: Platform;
@@ -142,13 +189,19 @@ export interface OutboxRow {
   organizationId: string;
   dedupeKey: string;
   accountId: string | null;
-  message: OutgoingMessage;
+  message: OutboxPayload;
   /** Earliest delivery (quiet hours, working days). */
   notBefore: Date;
 }
 
-export function outgoing(organizationId: string, target: Target, reply: Reply, mentions: Mention[]): OutgoingMessage {
+/** A payload with a reply rendered now (digests). */
+export function outgoing(organizationId: string, target: Target, reply: unknown, mentions: Mention[]): OutboxPayload {
   return { organizationId, platform: target.platform, target: target.target, reply, mentions };
+}
+
+/** A payload that announces, to be rendered at delivery; `memberId` when it goes to one member directly. */
+export function announcing(organizationId: string, target: Target, announcement: Announcement, mentions: Mention[], memberId?: string): OutboxPayload {
+  return { organizationId, platform: target.platform, target: target.target, announcement, mentions, ...(memberId ? { memberId } : {}) };
 }
 
 /** A short, stable digest of the items a message announces, for its dedupe key. */

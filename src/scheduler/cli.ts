@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { renderPlain } from "../adapters/terminal/log-notifier.ts";
 import type { OutgoingMessage } from "../core/notifier.ts";
-import { inboxNotifier } from "../domain/inbox.ts";
+import { inboxNotifier } from "./inbox-notifier.ts";
 import type { Config } from "../config.ts";
 import { toLocale } from "../core/i18n/index.ts";
 import { findingText, messageContext } from "../core/messages/format.ts";

@@ -1,8 +1,9 @@
-import type { DeliveryResult, Notifier } from "../core/notifier.ts";
+import type { DeliveryResult, Notifier, OutgoingMessage } from "../core/notifier.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Platform } from "../generated/prisma/enums.ts";
 import type { Logger } from "../logger.ts";
 import { backoffMs } from "./backoff.ts";
+import { Readers } from "./readers.ts";
 import { claimPaced, claimUnpaced, nextDue, recoverLapsed, releaseHolds, renewHolds, writeOutcomes, type ClaimedRow, type Outcome } from "./outbox-claims.ts";
 
 export type { ClaimedRow } from "./outbox-claims.ts";
@@ -90,6 +91,8 @@ export class Dispatcher {
   private flushTimer: NodeJS.Timeout | null = null;
   private writer: Promise<void> | null = null;
   private draining: Promise<DispatchSummary> | null = null;
+  /** Readers' languages and time zones, read afresh by each drain. */
+  private readers: Readers;
 
   constructor(options: DispatcherOptions) {
     this.db = options.db;
@@ -106,6 +109,7 @@ export class Dispatcher {
     this.maxBackoffMs = options.maxBackoffMs ?? 300_000;
     this.batchSize = options.batchSize ?? 2_000;
     this.perChannel = options.perChannel ?? 5;
+    this.readers = new Readers(this.db);
   }
 
   get platforms(): Platform[] {
@@ -176,6 +180,7 @@ export class Dispatcher {
     const queues = new Map<string, ClaimedRow[]>();
     const workers = new Map<string, Promise<void>>();
     this.lastRenewal = this.now().getTime();
+    this.readers = new Readers(this.db);
     await this.recover();
     for (;;) {
       const claimStart = performance.now();
@@ -259,8 +264,18 @@ export class Dispatcher {
       this.record({ ...claim, status: "PENDING", at: this.now(), externalId: null, error: null, retryAt: this.now(), attemptsBack: 1, uncertain: false }, urgent);
       return;
     }
+    // Announcements are rendered now, in the reader's language and time zone.
+    let message: OutgoingMessage;
+    try {
+      message = await this.readers.outgoing(row.payload);
+    } catch (error) {
+      this.record({ ...claim, status: "PENDING", at: this.now(), externalId: null, error: `render: ${(error as Error).message}`.slice(0, 500), retryAt: new Date(this.now().getTime() + this.baseBackoffMs), attemptsBack: 0, uncertain: false }, urgent);
+      summary.retried++;
+      summary.outcomes.push({ ...base, outcome: "retry", error: (error as Error).message });
+      return;
+    }
     if (row.uncertainSince && notifier.findDelivered) {
-      const looked = await this.lookUp(notifier, row);
+      const looked = await this.lookUp(notifier, row, message);
       if (looked.kind === "found") {
         this.record({ ...claim, status: "SENT", at: this.now(), externalId: looked.externalId ?? null, error: null, retryAt: null, attemptsBack: 0, uncertain: false }, true);
         this.logger?.info({ notification: row.id, target: row.target }, "notification was already posted by an earlier attempt: recorded as sent");
@@ -283,7 +298,7 @@ export class Dispatcher {
     this.channelReadyAt.set(key, started + this.channelIntervalMs);
     let result: DeliveryResult;
     try {
-      result = await notifier.send(row.payload, { key: row.id });
+      result = await notifier.send(message, { key: row.id });
     } catch (error) {
       result = { ok: false, kind: "transient", error: (error as Error).message };
     }
@@ -320,10 +335,10 @@ export class Dispatcher {
     summary.outcomes.push({ ...base, outcome: "retry", error });
   }
 
-  private async lookUp(notifier: Notifier, row: ClaimedRow) {
+  private async lookUp(notifier: Notifier, row: ClaimedRow, message: OutgoingMessage) {
     let looked;
     try {
-      looked = await notifier.findDelivered!(row.payload, { key: row.id, since: new Date(row.uncertainSince!) });
+      looked = await notifier.findDelivered!(message, { key: row.id, since: new Date(row.uncertainSince!) });
     } catch (error) {
       looked = { ok: false as const, kind: "transient" as const, error: (error as Error).message };
     }

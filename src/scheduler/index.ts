@@ -6,7 +6,7 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
 import type { ComponentStatus } from "../server.ts";
 import type { Clock } from "../core/clock.ts";
-import { inboxNotifier } from "../domain/inbox.ts";
+import { inboxNotifier } from "./inbox-notifier.ts";
 import { RunCoordinator } from "./coordinator.ts";
 import { previousFire } from "./cron-time.ts";
 import { Dispatcher, type DispatcherOptions } from "./dispatcher.ts";

@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from "../core/notifier.ts";
+import type { OutboxPayload } from "../domain/notifications.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Platform } from "../generated/prisma/enums.ts";
 
@@ -17,7 +17,7 @@ export interface ClaimedRow {
   id: string;
   platform: Platform;
   target: string;
-  payload: OutgoingMessage;
+  payload: OutboxPayload;
   attempts: number;
   claimToken: string;
   claimedAt: Date;

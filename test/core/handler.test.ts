@@ -60,9 +60,9 @@ describeEachDatabase("the chat handler", (get) => {
       ["suggest acme", /Suggestions for ACME Holding GmbH/],
       ["settings", /Reminder hour: 09:00/],
       ["settings org reminders 8", /Organization setting changed/],
-      ["settings timezone Europe/Berlin", /Your Time zone is now Europe\/Berlin/],
-      ["settings language de", /Deine Einstellung Sprache ist jetzt de/],
-      ["order list acme", /Offene Bestellungen von ACME Holding GmbH/],
+      ["settings timezone Europe/Berlin", /Your time zone is now Europe\/Berlin\./],
+      ["settings language de", /Deine Sprache ist jetzt Deutsch\./],
+      ["order list acme", /Offene Aufträge von ACME Holding GmbH/],
     ];
     for (const [line, expected] of steps) {
       const reply = await say(line);
@@ -302,9 +302,9 @@ describeEachDatabase("the chat handler on issue 11's findings", (get) => {
     expect(await counts(db, actor.organizationId)).toEqual(before);
 
     await say("settings language de");
-    expect(replyText(await say("order status O-1 received"))).toMatch(/Bestellung O-1 ist berechnet und kann nicht auf eingegangen gesetzt werden\./);
-    expect(replyText(await say("order status O-2 confirmed"))).toMatch(/Bestellung O-2 ist storniert und kann nicht auf bestätigt gesetzt werden\./);
-    expect(replyText(await say("invoice add acme RE-3 12,50 € order O-2"))).toMatch(/Bestellung O-2 ist storniert, also kann keine Rechnung sie berechnen/);
+    expect(replyText(await say("order status O-1 received"))).toMatch(/Auftrag O-1 ist berechnet und kann nicht auf eingegangen gesetzt werden\./);
+    expect(replyText(await say("order status O-2 confirmed"))).toMatch(/Auftrag O-2 ist storniert und kann nicht auf bestätigt gesetzt werden\./);
+    expect(replyText(await say("invoice add acme RE-3 12,50 € order O-2"))).toMatch(/Auftrag O-2 ist storniert, also kann keine Rechnung ihn berechnen/);
   });
 
   it("says that accounts exist when the caller is on none of their teams, and lists every contract without an account", async () => {

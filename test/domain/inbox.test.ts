@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
-import { inboxNotifier, takeUnread } from "../../src/domain/inbox.ts";
+import { takeUnread } from "../../src/domain/inbox.ts";
+import { inboxNotifier } from "../../src/scheduler/inbox-notifier.ts";
 import { describeEachDatabase } from "../support/databases.ts";
 import { newOrganization } from "../support/fixtures.ts";
 import { TEST_NOW } from "../support/clock.ts";

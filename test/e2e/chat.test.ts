@@ -22,7 +22,7 @@ describe("kam chat -c, on the embedded database", () => {
       ["flags", 0, /flags|Flags/],
       ["order log acme 100 NOPE", 1, /found no product "NOPE"/],
       ["settings language de", 0, /Sprache ist jetzt de/],
-      ["order list acme", 0, /Offene Bestellungen von ACME Holding GmbH \(2\)/],
+      ["order list acme", 0, /Offene Aufträge von ACME Holding GmbH \(2\)/],
       ["inbox", 0, /Dein Posteingang ist leer/],
       ["import x", 1, /Den Befehl "import" kenne ich nicht/],
     ];

@@ -206,9 +206,13 @@ describe("Slack end to end (signed HTTP into kam serve, fake Slack Web API)", ()
     expect(res.status).toBe(200);
     const [update] = (await s.fake.waitFor("chat.update", updatesBefore + 1)).slice(-1);
     expect(update!.args).toMatchObject({ channel: s.who.channelId, ts: (sent as { externalId: string }).externalId });
-    const blocks = update!.args.blocks as { block_id?: string }[];
-    expect(blocks.some((b) => b.block_id === actions.block_id)).toBe(false); // the used buttons are gone
-    expect(JSON.stringify(blocks)).toContain(String(number));
+    const blocks = update!.args.blocks as { block_id?: string; type: string }[];
+    // The used buttons become the outcome, in their place, with who did it.
+    const at = posted.blocks.findIndex((b) => b.block_id === actions.block_id);
+    expect(blocks).toHaveLength(posted.blocks.length);
+    expect(blocks[at]).toMatchObject({ type: "context", block_id: actions.block_id });
+    expect(JSON.stringify(blocks[at])).toContain(String(number));
+    expect(JSON.stringify(blocks[at])).toMatch(/by \S/);
     expect((await db.flag.findFirstOrThrow({ where: { organizationId: s.actor.organizationId, number } })).status).toBe("ACKNOWLEDGED");
 
     // A read-only button (show details) answers only the clicker and leaves the message alone.

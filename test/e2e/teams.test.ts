@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { handle } from "../../src/core/handler.ts";
 import { translator } from "../../src/core/i18n/index.ts";
-import { escapeText } from "../../src/adapters/teams/cards.ts";
+import { displayText } from "../../src/adapters/teams/cards.ts";
 import type { Reply } from "../../src/core/reply.ts";
 import { addAccount } from "../../src/domain/accounts.ts";
 import { createLinkCode } from "../../src/domain/linking.ts";
@@ -141,7 +141,7 @@ describe("Teams installation", () => {
     const w = where(newUser());
     const greeting = onlyCard(await exchange(personalInstall(w)));
     expect(cardText(greeting)).toContain(en("teams:greeting.title"));
-    expect(cardText(greeting)).toContain(escapeText(en("teams:greeting.personal")));
+    expect(cardText(greeting)).toContain(displayText(en("teams:greeting.personal")));
     // The second install event for the same conversation stores, but does not greet again.
     const again = await exchange({ ...personalInstall(w), type: "installationUpdate", action: "add", membersAdded: undefined });
     expect(again).toHaveLength(0);
@@ -166,7 +166,7 @@ describe("Teams installation", () => {
     const w = where(newUser());
     const channel = `19:${uniqueId("team").toLowerCase()}@thread.tacv2`;
     const card = onlyCard(await exchange(teamInstall(w, channel)));
-    expect(cardText(card)).toContain(escapeText(en("teams:greeting.channel")));
+    expect(cardText(card)).toContain(displayText(en("teams:greeting.channel")));
     const conversation = await kam.db.prisma.conversation.findFirstOrThrow({ where: { conversationId: channel } });
     expect(conversation.kind).toBe("channel");
     expect((conversation.reference as { serviceUrl: string }).serviceUrl).toBe(connector.url);
@@ -319,7 +319,7 @@ describe("Linking Slack and Teams", () => {
     const other = where(newUser("Otto Other"));
     await exchange(personalMessage(other, "help"));
     const reused = onlyCard(await exchange(personalMessage(other, `link ${code}`)));
-    expect(cardText(reused)).toContain(escapeText(en("teams:link.used")));
+    expect(cardText(reused)).toContain(displayText(en("teams:link.used")));
 
     // An order logged in Slack is listed in Teams.
     const logged = await side.slack("order log Globex 12 NUT-10");
@@ -336,13 +336,13 @@ describe("Linking Slack and Teams", () => {
     const w = where(newUser());
     await exchange(personalMessage(w, "help"));
     const teamsOrg = (await teamsMember(w)).organizationId;
-    expect(cardText(onlyCard(await exchange(personalMessage(w, `link ${expired.code}`))))).toContain(escapeText(en("teams:link.expired")));
+    expect(cardText(onlyCard(await exchange(personalMessage(w, `link ${expired.code}`))))).toContain(displayText(en("teams:link.expired")));
 
     const member = await teamsMember(w);
     await addAccount(kam.db.prisma, { organizationId: teamsOrg, memberId: member.id, platform: "TEAMS", now: new Date() }, { name: "Initech" });
     const fresh = await createLinkCode(kam.db.prisma, actor);
     const refused = onlyCard(await exchange(personalMessage(w, `link ${fresh.code}`)));
-    expect(cardText(refused)).toContain(escapeText(en("teams:link.hasAccounts", { count: 1 })));
+    expect(cardText(refused)).toContain(displayText(en("teams:link.hasAccounts", { count: 1 })));
     // Nothing moved, and the code is still good for the right side.
     const workspace = await kam.db.prisma.workspace.findUniqueOrThrow({ where: { platform_externalId: { platform: "TEAMS", externalId: w.tenantId } } });
     expect(workspace.organizationId).toBe(teamsOrg);

@@ -5,6 +5,12 @@ import type { Actor } from "../../src/domain/actor.ts";
 import { describeEachDatabase } from "../support/databases.ts";
 import { addCase, addInvoice, addMember, addMilestone, scene } from "../support/scheduler-fixtures.ts";
 import { TEST_NOW } from "../support/clock.ts";
+import type { OutboxPayload } from "../../src/domain/notifications.ts";
+import { Readers } from "../../src/scheduler/readers.ts";
+import type { Block } from "../../src/core/reply.ts";
+
+const buttonsOf = (blocks: Block[]) => blocks.flatMap((b) => (b.kind === "actions" ? b.buttons : []));
+const textOf = (blocks: Block[]) => blocks.map((b) => (b.kind === "text" || b.kind === "heading" ? b.text : b.kind === "list" ? b.items.join("\n") : "")).join("\n");
 
 const system = (organizationId: string, now: Date = TEST_NOW): Actor => ({ organizationId, memberId: null, platform: null, now });
 
@@ -20,9 +26,13 @@ describeEachDatabase("checks: flags and alerts", (get) => {
     const rows = await db.notification.findMany({ where: { organizationId: s.organizationId } });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ platform: "SLACK", target: s.channelId, accountId: s.accountId });
-    const payload = rows[0]!.payload as { reply: { blocks: { kind: string; buttons?: { command: string }[] }[] }; mentions: { userId: string }[] };
+    // Stored as data (rendered at delivery, in the reader's language), not as text.
+    const stored = rows[0]!.payload as unknown as OutboxPayload;
+    expect(stored.reply).toBeUndefined();
+    expect(stored.announcement).toMatchObject({ kind: "alerts", items: expect.arrayContaining([expect.objectContaining({ message: "rule.invoiceOverdue", params: expect.objectContaining({ currency: "EUR" }) })]) });
+    const payload = await new Readers(db).outgoing(stored);
     expect(payload.mentions).toEqual([{ userId: s.managerSlackId, name: "Mia Manager" }]);
-    const commands = payload.reply.blocks.flatMap((b) => b.buttons ?? []).map((b) => b.command);
+    const commands = buttonsOf(payload.reply.blocks).map((b) => b.command);
     expect(commands).toEqual(expect.arrayContaining([expect.stringMatching(/^flag ack \d+$/), expect.stringMatching(/^flag snooze \d+ 1d$/), expect.stringMatching(/^flag snooze \d+ 1w$/), expect.stringMatching(/^flag show \d+$/)]));
 
     const again = await runChecks(db, s.organizationId, { now: new Date("2026-06-02T11:00:00Z") });
@@ -105,8 +115,16 @@ describeEachDatabase("checks: flags and alerts", (get) => {
     expect(first.notifications).toBe(3);
     const rows = await db.notification.findMany({ where: { organizationId: s.organizationId }, orderBy: { target: "asc" } });
     expect(rows.map((r) => `${r.platform}:${r.target}`).sort()).toEqual([`SLACK:${externalId}`, `SLACK:${s.channelId}`, "TEAMS:a:1personal"].sort());
-    const channel = rows.find((r) => r.target === s.channelId)!.payload as { reply: { blocks: { buttons?: { command: string }[] }[] } };
-    expect(channel.reply.blocks.flatMap((b) => b.buttons ?? []).map((b) => b.command)).toEqual([expect.stringMatching(/^milestone done \d+$/)]);
+    const readers = new Readers(db);
+    const channel = await readers.outgoing(rows.find((r) => r.target === s.channelId)!.payload as unknown as OutboxPayload);
+    expect(buttonsOf(channel.reply.blocks).map((b) => b.command)).toEqual([expect.stringMatching(/^milestone done \d+$/)]);
+    // Rendered at delivery for its reader: the channel in the organization's language, a direct
+    // message in the member's own (chosen after the row was written).
+    await db.member.update({ where: { id: direct.id }, data: { locale: "de", timeZone: "Europe/Berlin" } });
+    const dm = await new Readers(db).outgoing(rows.find((r) => r.target === externalId)!.payload as unknown as OutboxPayload);
+    expect(textOf(dm.reply.blocks)).toMatch(/Meilenstein M-\d+ „.+“ von Projekt P-\d+ .+ ist in 7 Tagen fällig \(10\.06\.2026\)/);
+    expect(dm.reply.locale).toBe("de");
+    expect(textOf(channel.reply.blocks)).toMatch(/Milestone M-\d+ “.+” of project P-\d+ .+ is due in 7 days \(10 Jun 2026\)/);
     expect((await runReminders(db, s.organizationId, { now: new Date("2026-06-03T08:00:00Z") })).notifications).toBe(0);
     // Next stage (3 days) is a new reminder.
     expect((await runReminders(db, s.organizationId, { now: new Date("2026-06-07T07:00:00Z") })).notifications).toBe(3);

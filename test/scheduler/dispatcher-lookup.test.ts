@@ -41,7 +41,7 @@ describeEachDatabase("outbox on Slack, after an interrupted delivery", (get) => 
   async function crashAfterPosting(db: PrismaClient, clock: FakeClock): Promise<void> {
     const doomed = new Dispatcher({ db, notifiers: [notifier], now: clock.now, sleep: clock.sleep, owner: "doomed", leaseMs: 60_000 });
     const first = new Map<string, { id: string; payload: OutgoingMessage }>();
-    for (const row of await doomed.claim()) if (!first.has(row.target)) first.set(row.target, row);
+    for (const row of await doomed.claim()) if (!first.has(row.target)) first.set(row.target, { id: row.id, payload: row.payload as OutgoingMessage });
     for (const row of first.values()) expect((await notifier.send(row.payload, { key: row.id })).ok).toBe(true);
   }
 

@@ -38,8 +38,8 @@ describeEachDatabase("kam jobs, reminders and the kam chat inbox", (get) => {
     expect(out.text()).toMatch(/reminders: 2 due; 2 announced/);
     const lines = out.lines.filter((l) => l.trim().startsWith("M-"));
     expect(lines).toHaveLength(2);
-    expect(lines.find((l) => l.includes(`M-${tomorrow.number} `))).toMatch(new RegExp(`${account}: Milestone ${tomorrow.number} “Pilot” of project Rollout is due in 1 day.*\\[d1\\] → SLACK ${s.channelId}`));
-    expect(lines.find((l) => l.includes(`M-${today.number} `))).toMatch(new RegExp(`${account}: Milestone ${today.number} “Pilot”.*due today.*\\[today\\] → SLACK ${s.channelId}`));
+    expect(lines.find((l) => l.includes(`M-${tomorrow.number} `))).toMatch(new RegExp(`${account}: Milestone M-${tomorrow.number} “Pilot” of project P-\\d+ Rollout is due in 1 day.*\\[d1\\] → SLACK ${s.channelId}`));
+    expect(lines.find((l) => l.includes(`M-${today.number} `))).toMatch(new RegExp(`${account}: Milestone M-${today.number} “Pilot”.*due today.*\\[today\\] → SLACK ${s.channelId}`));
 
     // Run again: nothing is due any more, and it says so rather than counting the old stages.
     const again = printer();
@@ -53,19 +53,19 @@ describeEachDatabase("kam jobs, reminders and the kam chat inbox", (get) => {
     const { deps, org, member, milestone } = await terminalScene(db, user, 77);
     const out = printer();
     await runJobsNow(db, "all", out.print, { organization: org.id, now: NOW });
-    expect(out.text()).toMatch(new RegExp(`M-${milestone.number} .*Terminal Kunde 77 GmbH: Milestone 77 “Pilot” of project Rollout is due in 1 day.*\\[d1\\] → TERMINAL ${member.id}`));
+    expect(out.text()).toMatch(new RegExp(`M-${milestone.number} .*Terminal Kunde 77 GmbH: Milestone M-77 “Pilot” of project P-\\d+ Rollout is due in 1 day.*\\[d1\\] → TERMINAL ${member.id}`));
     expect(out.text()).toMatch(/dispatch: [1-9]\d* sent/);
     expect(await db.inboxMessage.count({ where: { memberId: member.id } })).toBe(1);
 
     const arrived = await newNotifications(deps, user);
     expect(arrived).toMatch(/1 new notification for you:/);
-    expect(arrived).toMatch(/Milestone 77 “Pilot” of project Rollout is due in 1 day/);
+    expect(arrived).toMatch(/Milestone M-77 “Pilot” of project P-\d+ Rollout is due in 1 day/);
     // Shown once.
     expect(await newNotifications(deps, user)).toBeNull();
 
     const inbox = renderText(await runOnce(deps, user, "inbox"));
     expect(inbox).toMatch(/Your inbox \(1 message\)/);
-    expect(inbox).toMatch(/Milestone 77 “Pilot”/);
+    expect(inbox).toMatch(/Milestone M-77 “Pilot”/);
     expect(inbox).toMatch(/\[.*\] → milestone done 77/);
 
     await runOnce(deps, user, "settings language de");
@@ -84,7 +84,7 @@ describeEachDatabase("kam jobs, reminders and the kam chat inbox", (get) => {
     expect(await db.notification.count({ where: { platform: "TERMINAL", target: member.id, status: "PENDING" } })).toBe(1);
     await deliverPending(deps);
     expect(await db.notification.count({ where: { platform: "TERMINAL", target: member.id, status: "SENT" } })).toBe(1);
-    expect(await newNotifications(deps, user)).toMatch(/Milestone 78 “Pilot”/);
+    expect(await newNotifications(deps, user)).toMatch(/Milestone M-78 “Pilot”/);
   });
 
   it("`kam jobs list` shows the next run in the organization's time, with its offset", async () => {

@@ -6,6 +6,7 @@ import * as actions from "./actions/index.ts";
 import * as commands from "./commands/index.ts";
 import type { SlackContext } from "./context.ts";
 import * as events from "./events/index.ts";
+import * as unhandled from "./unhandled/index.ts";
 import * as views from "./views/index.ts";
 import { EVENTS_PATH } from "./manifest.ts";
 import { slackRequestVerifier } from "./verify-request.ts";
@@ -137,6 +138,7 @@ export function createSlackApp(options: SlackAppOptions): App {
   actions.register(app, options.context);
   views.register(app, options.context);
   events.register(app, options.context);
+  unhandled.register(app, options.context);
   app.error(async (error) => {
     options.logger.error({ err: error }, "slack listener error");
   });

@@ -1,7 +1,8 @@
-import type { ActionsBlock, Button as SlackButton, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
+import type { ActionsBlock, Button as SlackButton, ContextBlock, HeaderBlock, KnownBlock, Overflow, RichTextBlock, RichTextSection, RichTextText, SectionBlock, TableBlock } from "@slack/types";
 import type { Translate } from "../../core/i18n/index.ts";
 import type { Block, Form, Reply, Tone } from "../../core/reply.ts";
-import { bold, escapeMrkdwn, mentionUser, plain, truncate } from "./escape.ts";
+import { bold, codeSegments, escapeMrkdwn, mentionUser, mrkdwn, plain, truncate } from "./escape.ts";
+import { columnWeights, isNumericColumn } from "../table-columns.ts";
 import { LIMITS } from "./limits.ts";
 
 /** Action ids: every button runs its `value` (command text) through the core. */
@@ -53,6 +54,47 @@ function section(text: string, blockId?: string): SectionBlock {
   };
 }
 
+/**
+ * Plain text as rich text: Slack shows it exactly as typed (no mrkdwn, no links, no pings), with
+ * the catalogue's `code` spans as code.
+ */
+function richSection(text: string): RichTextSection {
+  const elements: RichTextText[] = codeSegments(truncate(text, LIMITS.richText.text)).map((s) => ({ type: "text", text: inert(s.text) || " ", ...(s.code ? { style: { code: true } } : {}) }));
+  return { type: "rich_text_section", elements };
+}
+
+/** Rich text never pings, but a `<!channel>` copied out of it must not either: a word joiner after `<`. */
+function inert(text: string): string {
+  return text.replace(/<(?=[!@#])/g, "<\u2060");
+}
+
+function richText(text: string): RichTextBlock {
+  return { type: "rich_text", elements: [richSection(text)] };
+}
+
+function richList(items: string[]): RichTextBlock {
+  return { type: "rich_text", elements: [{ type: "rich_text_list", style: "bullet", elements: items.map(richSection) }] };
+}
+
+/** The table block (one per message): header row bold, amounts and quantities right-aligned. */
+function tableBlock(columns: string[], rows: string[][]): TableBlock {
+  const cols = columns.slice(0, LIMITS.table.cells);
+  const cell = (text: string) => ({ type: "raw_text" as const, text: truncate(text || "–", LIMITS.table.cellText) });
+  const header = cols.map((c) => ({ type: "rich_text" as const, elements: [{ type: "rich_text_section" as const, elements: [{ type: "text" as const, text: c || " ", style: { bold: true } }] }] }));
+  const body = rows.slice(0, LIMITS.table.rows - 1).map((r) => cols.map((_, i) => cell(r[i] ?? "")));
+  const weights = columnWeights(cols, rows);
+  const widest = Math.max(...weights);
+  return {
+    type: "table",
+    rows: [header, ...body],
+    column_settings: cols.map((_, i) => ({
+      ...(isNumericColumn(rows, i) ? { align: "right" as const } : {}),
+      // Long text columns wrap; short tokens (references, amounts) never break.
+      is_wrapped: weights[i]! >= widest && weights[i]! > 12,
+    })),
+  };
+}
+
 function context(text: string): ContextBlock {
   return { type: "context", elements: [{ type: "mrkdwn", text: truncate(text, LIMITS.context.text) }] };
 }
@@ -88,15 +130,25 @@ function button(label: string, value: string, actionId: string, style?: "primary
   };
 }
 
-function renderBlock(block: Block, options: RenderOptions, counter: { button: number; actions: number }): KnownBlock[] {
+function overflow(buttons: { label: string; command: string }[], actionId: string): Overflow {
+  return {
+    type: "overflow",
+    action_id: actionId,
+    options: buttons.slice(0, LIMITS.overflow.options).map((b) => ({ text: { type: "plain_text", text: plain(b.label, LIMITS.option.text), emoji: true }, value: b.command.slice(0, LIMITS.option.value) })),
+  };
+}
+
+/** At most this many controls per row: more buttons put all but the first two into an overflow menu (⋯). */
+export const VISIBLE_ACTIONS = 3;
+
+function renderBlock(block: Block, options: RenderOptions, counter: { button: number; actions: number; tables: number }): KnownBlock[] {
   const { t } = options;
   switch (block.kind) {
     case "heading":
       return [{ type: "header", text: { type: "plain_text", text: plain(block.text, LIMITS.header.text), emoji: true } } satisfies HeaderBlock];
     case "text": {
       const tone = block.tone ?? "normal";
-      const text = TONE_PREFIX[tone] + escapeMrkdwn(block.text);
-      return tone === "muted" ? [context(text)] : [section(text)];
+      return tone === "muted" ? [context(mrkdwn(block.text))] : [richText(TONE_PREFIX[tone] + block.text)];
     }
     case "fields": {
       const out: KnownBlock[] = [];
@@ -105,25 +157,45 @@ function renderBlock(block: Block, options: RenderOptions, counter: { button: nu
           type: "section",
           fields: block.fields.slice(i, i + LIMITS.section.fields).map((f) => ({
             type: "mrkdwn" as const,
-            text: truncate(`${bold(f.label)}\n${escapeMrkdwn(f.value || "–")}`, LIMITS.section.fieldText),
+            text: truncate(`${bold(f.label)}\n${mrkdwn(f.value || "–")}`, LIMITS.section.fieldText),
           })),
         });
       }
       return out;
     }
     case "list": {
-      const out: KnownBlock[] = packLines(block.items.map((item) => `• ${escapeMrkdwn(item)}`));
+      const out: KnownBlock[] = [];
+      for (let i = 0; i < block.items.length; i += LIMITS.richText.listItems) out.push(richList(block.items.slice(i, i + LIMITS.richText.listItems)));
       if (block.more) out.push(context(escapeMrkdwn(t("slack:more", { count: block.more }))));
       return out;
     }
     case "table": {
-      const header = block.columns.map((c) => bold(c)).join("  ·  ");
-      const rows = block.rows.map((r) => r.map((cell) => escapeMrkdwn(cell || "–")).join("  ·  "));
-      const out: KnownBlock[] = packLines([header, ...rows]);
+      const out: KnownBlock[] = [];
+      const fits = block.columns.length <= LIMITS.table.cells && block.rows.length < LIMITS.table.rows;
+      if (counter.tables === 0 && fits) {
+        counter.tables++;
+        out.push(tableBlock(block.columns, block.rows));
+      } else {
+        // Slack takes one table per message: further tables are lines.
+        const header = block.columns.map((c) => bold(c)).join("  ·  ");
+        const rows = block.rows.map((r) => r.map((cell) => mrkdwn(cell || "–")).join("  ·  "));
+        out.push(...packLines([header, ...rows]));
+      }
       if (block.more) out.push(context(escapeMrkdwn(t("slack:more", { count: block.more }))));
       return out;
     }
     case "actions": {
+      if (block.buttons.length > VISIBLE_ACTIONS && block.buttons.length <= VISIBLE_ACTIONS - 1 + LIMITS.overflow.options) {
+        const [first, second, ...rest] = block.buttons;
+        return [{
+          type: "actions",
+          block_id: `kam.actions.${counter.actions++}`,
+          elements: [
+            ...[first!, second!].map((b) => button(b.label, b.command, `${RUN_ACTION}.${counter.button++}`, b.style)),
+            overflow(rest, `${RUN_ACTION}.${counter.button++}`),
+          ],
+        }];
+      }
       const out: ActionsBlock[] = [];
       for (let i = 0; i < block.buttons.length; i += LIMITS.actions.elements) {
         out.push({
@@ -150,18 +222,21 @@ function renderBlock(block: Block, options: RenderOptions, counter: { button: nu
     case "mention": {
       const known = block.memberIds.map((id) => options.mentions?.get(id)).filter((u): u is string => Boolean(u));
       const pings = known.map((u) => mentionUser(u)).join(" ");
-      return [section(`${pings ? `${pings} ` : ""}${escapeMrkdwn(block.text)}`)];
+      // "For your attention:" with nobody named says nothing.
+      if (!pings) return [];
+      return [section(`${pings} ${mrkdwn(block.text)}`)];
     }
   }
 }
 
 /**
- * Renders a platform-neutral reply as a Block Kit message within Slack's limits: user text
- * escaped, long lists split into sections, and a note when blocks had to be left out.
+ * Renders a platform-neutral reply as a Block Kit message within Slack's limits: user text as rich
+ * text (or escaped mrkdwn), a table as Slack's table block, and a note when blocks had to be left
+ * out. `text` is the plain form: the notification and the fallback of clients without blocks.
  */
 export function renderReply(reply: Reply, options: RenderOptions): SlackMessage {
   const max = options.maxBlocks ?? LIMITS.message.blocks;
-  const counter = { ...(options.firstIds ?? { button: 0, actions: 0 }) };
+  const counter = { ...(options.firstIds ?? { button: 0, actions: 0 }), tables: 0 };
   let blocks: KnownBlock[] = reply.blocks.flatMap((b) => renderBlock(b, options, counter));
   const extra = (options.extraMentions ?? []).filter((u) => /^[UW][A-Z0-9]{2,}$/.test(u));
   if (extra.length) blocks.unshift(section(extra.map(mentionUser).join(" ")));
@@ -171,8 +246,16 @@ export function renderReply(reply: Reply, options: RenderOptions): SlackMessage 
     blocks = [...blocks.slice(0, max - 1), context(escapeMrkdwn(options.t("slack:truncated", { count: left })))];
   }
   const pings = extra.length ? `${extra.map(mentionUser).join(" ")} ` : "";
-  const text = truncate(pings + escapeMrkdwn(reply.summary || "kam"), 3000);
+  const text = truncate(pings + escapeMrkdwn(fallbackText(reply)), 3000);
   return { text, blocks };
+}
+
+/** The summary, and a table as lines (what a notification or a client without blocks shows). */
+function fallbackText(reply: Reply): string {
+  const table = reply.blocks.find((b): b is Extract<Block, { kind: "table" }> => b.kind === "table");
+  if (!table) return reply.summary || "kam";
+  const lines = [table.columns.join(" · "), ...table.rows.slice(0, 20).map((r) => r.map((c) => c || "–").join(" · "))];
+  return [reply.summary, ...lines].filter(Boolean).join("\n");
 }
 
 /** The first form block of a reply, if any. */

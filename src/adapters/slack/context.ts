@@ -166,7 +166,9 @@ export async function renderFor(
 ): Promise<SlackMessage> {
   const ids = mentionedMembers(reply);
   const mentions = options.mentions ?? (ids.length ? await ctx.identity.slackUsers(organizationId, ids) : undefined);
-  return renderReply(reply, { ...options, ...(mentions ? { mentions } : {}) });
+  // The reader's own language setting (the reply's) wins over the Slack client's.
+  const t = reply.locale ? translator(reply.locale) : options.t;
+  return renderReply(reply, { ...options, t, ...(mentions ? { mentions } : {}) });
 }
 
 /** Whether a Slack conversation id is a direct message (D…) or the slash command said so. */

@@ -1,15 +1,46 @@
 /**
  * mrkdwn escaping. Slack treats `&`, `<` and `>` as control characters: `<!channel>`, `<@U123>`
- * and `<https://x|label>` are only links or pings when the raw characters reach Slack. Every piece
- * of user text we echo goes through `escapeMrkdwn`, so an account named `<!channel>` shows as text.
+ * and `<https://x|label>` are only links or pings when the raw characters reach Slack. mrkdwn has
+ * no escape for its formatting characters, so `*`, `_`, `~` and `` ` `` become look-alikes that
+ * format nothing, and a `>` starting a line (a quote) gets a zero-width space before it. Every
+ * piece of user text we echo in mrkdwn goes through `escapeMrkdwn`, so an account named
+ * `<!channel>` shows as text and a name typed as `*bold*` is not bold. (Most reply text is not
+ * mrkdwn at all: kam sends it as rich text, which shows exactly what was typed.)
  */
+const LOOKALIKE: Record<string, string> = { "*": "∗", _: "ˍ", "~": "∼", "`": "ˋ" };
+
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[*_~`]/g, (c) => LOOKALIKE[c]!)
+    .replace(/^(\s*)&gt;/gm, "$1\u200b&gt;");
+}
+
+/** Text split at the `code` spans of catalogue strings ("write `help`"). */
+export function codeSegments(text: string): { text: string; code: boolean }[] {
+  const out: { text: string; code: boolean }[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/`([^`\n]+)`/g)) {
+    if (m.index > last) out.push({ text: text.slice(last, m.index), code: false });
+    out.push({ text: m[1]!, code: true });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length || out.length === 0) out.push({ text: text.slice(last), code: false });
+  return out;
+}
+
+/** Plain text as mrkdwn: escaped, with catalogue `code` spans kept as code. */
+export function mrkdwn(text: string): string {
+  return codeSegments(text)
+    .map((s) => (s.code ? `\`${s.text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}\`` : escapeMrkdwn(s.text)))
+    .join("");
 }
 
 /** Bold label in mrkdwn; the label is escaped, and `*` inside it is replaced so the markup stays closed. */
 export function bold(text: string): string {
-  const safe = escapeMrkdwn(text).replace(/\*/g, "∗").trim();
+  const safe = escapeMrkdwn(text).trim();
   return safe ? `*${safe}*` : "";
 }
 

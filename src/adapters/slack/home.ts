@@ -1,7 +1,8 @@
 import type { HomeView } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { formats, toLocale, translator } from "../../core/i18n/index.ts";
-import { severityTone } from "../../core/messages/format.ts";
+import { findingText, messageContext, severityTone } from "../../core/messages/format.ts";
+import { splitParams } from "../../domain/checks.ts";
 import { SEVERITY_RANK } from "../../domain/rules/types.ts";
 import type { Block, Reply } from "../../core/reply.ts";
 import { renderReply } from "./blocks.ts";
@@ -73,15 +74,15 @@ export async function homeReply(ctx: SlackContext, who: SlackIdentity, now = new
   blocks.push({ kind: "heading", text: t("slack:home.flags") });
   const openFlags = flags.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).slice(0, 5);
   if (openFlags.length === 0) blocks.push({ kind: "text", text: t("slack:home.noFlags"), tone: "muted" });
+  const mctx = messageContext(locale, member?.timeZone ?? member?.organization.timeZone ?? "UTC");
   for (const flag of openFlags) {
+    // The flag as alerts say it ("F-5 · Critical · …"), never its rule id or enum names.
+    const { message, params } = splitParams(flag.params);
+    const line = t("scheduler:alerts.line", { number: flag.number, severity: t(`scheduler:severity.${flag.severity}`), text: findingText(mctx, message, params) });
+    const account = (flag.accountId && names.get(flag.accountId)) || "";
     blocks.push({
       kind: "text",
-      text: t("slack:home.flag", {
-        number: flag.number,
-        severity: flag.severity,
-        rule: flag.rule,
-        account: (flag.accountId && names.get(flag.accountId)) || "",
-      }),
+      text: account ? `${line} (${account})` : line,
       tone: severityTone(flag.severity),
     });
     blocks.push({ kind: "actions", buttons: [{ label: t("slack:home.acknowledge"), command: `flag ack ${flag.number}` }] });
@@ -97,7 +98,7 @@ export async function homeReply(ctx: SlackContext, who: SlackIdentity, now = new
               number: o.number,
               account: names.get(o.accountId) ?? "",
               total: f.money(o.totalMinor, o.currency),
-              status: o.status,
+              status: t(`status.${o.status}`),
             }),
           ),
         }

@@ -1,4 +1,4 @@
-import type { ActionsBlock, AnyBlock, ContextBlock, HeaderBlock, InputBlock, KnownBlock, SectionBlock, View } from "@slack/types";
+import type { ActionsBlock, AnyBlock, ContextBlock, HeaderBlock, InputBlock, KnownBlock, RichTextBlock, SectionBlock, TableBlock, View } from "@slack/types";
 
 /**
  * Slack's Block Kit limits, kept in code so every rendered message, modal and home tab can be
@@ -17,7 +17,12 @@ export const LIMITS = {
   input: { label: 2000, hint: 2000 },
   element: { placeholder: 150, actionId: 255, initialValue: 3000 },
   staticSelect: { options: 100 },
+  overflow: { options: 5 },
   option: { text: 75, value: 150 },
+  /** The table block: at most 100 rows of at most 20 cells, and one table per message. */
+  table: { rows: 100, cells: 20, perMessage: 1, cellText: 1000 },
+  /** Rich text kam writes: a text element's length, and the items of one list before another starts. */
+  richText: { text: 4000, listItems: 50 },
 } as const;
 
 export type Surface = "message" | "modal" | "home";
@@ -50,6 +55,14 @@ export function checkBlocks(blocks: readonly (KnownBlock | AnyBlock)[], surface:
       tooLong(`${where}.text`, len(el.text as { text: string }), LIMITS.button.text);
       if (typeof el.value === "string") tooLong(`${where}.value`, el.value.length, LIMITS.button.value);
     }
+    if (el.type === "overflow") {
+      const options = (el.options as { text: { text: string }; value: string }[] | undefined) ?? [];
+      if (options.length < 2 || options.length > LIMITS.overflow.options) problems.push(`${where}.options: ${options.length} not within 2..${LIMITS.overflow.options}`);
+      options.forEach((o, i) => {
+        tooLong(`${where}.options[${i}].text`, o.text.text.length, LIMITS.option.text);
+        tooLong(`${where}.options[${i}].value`, o.value.length, LIMITS.option.value);
+      });
+    }
     if (el.type === "static_select") {
       const options = (el.options as { text: { text: string }; value: string }[] | undefined) ?? [];
       tooLong(`${where}.options`, options.length, LIMITS.staticSelect.options);
@@ -59,6 +72,8 @@ export function checkBlocks(blocks: readonly (KnownBlock | AnyBlock)[], surface:
       });
     }
   };
+  const tables = blocks.filter((b) => b.type === "table").length;
+  if (tables > LIMITS.table.perMessage && surface === "message") problems.push(`${surface}: ${tables} table blocks > ${LIMITS.table.perMessage}`);
   blocks.forEach((block, i) => {
     const where = `blocks[${i}](${block.type})`;
     if (block.block_id !== undefined) {
@@ -99,6 +114,18 @@ export function checkBlocks(blocks: readonly (KnownBlock | AnyBlock)[], surface:
         tooLong(`${where}.label`, len(input.label), LIMITS.input.label);
         tooLong(`${where}.hint`, len(input.hint), LIMITS.input.hint);
         element(`${where}.element`, input.element as unknown as Record<string, unknown>);
+        break;
+      }
+      case "table": {
+        const table = block as TableBlock;
+        tooLong(`${where}.rows`, table.rows.length, LIMITS.table.rows);
+        table.rows.forEach((row, j) => tooLong(`${where}.rows[${j}]`, row.length, LIMITS.table.cells));
+        tooLong(`${where}.column_settings`, table.column_settings?.length ?? 0, LIMITS.table.cells);
+        break;
+      }
+      case "rich_text": {
+        const rich = block as RichTextBlock;
+        if (rich.elements.length === 0) problems.push(`${where}: needs elements`);
         break;
       }
       case "divider":

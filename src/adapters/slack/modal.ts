@@ -68,6 +68,11 @@ function element(field: FormField): InputBlockElement {
   };
 }
 
+/** Slack marks optional inputs "(optional)" itself: a label that says so too would say it twice. */
+export function withoutOptionalMark(label: string): string {
+  return label.replace(/\s*\((?:optional|freiwillig)\)\s*$/i, "") || label;
+}
+
 /** A modal for a core form: one input block per field, block_id = field name. */
 export function formModal(form: Form, context: ModalContext, t: Translate): ModalView {
   const blocks: KnownBlock[] = form.fields.slice(0, LIMITS.modal.blocks - 1).map(
@@ -75,7 +80,7 @@ export function formModal(form: Form, context: ModalContext, t: Translate): Moda
       type: "input",
       block_id: blockIdOf(field),
       optional: !field.required,
-      label: { type: "plain_text", text: plain(field.label, LIMITS.input.label), emoji: true },
+      label: { type: "plain_text", text: plain(field.required ? field.label : withoutOptionalMark(field.label), LIMITS.input.label), emoji: true },
       element: element(field),
       ...(field.hint || form.errors[field.name]
         ? { hint: { type: "plain_text" as const, text: plain(form.errors[field.name] ?? field.hint ?? "", LIMITS.input.hint) } }

@@ -1,5 +1,5 @@
 import { ErrorCode, WebClient, type WebAPICallError } from "@slack/web-api";
-import { translator, toLocale } from "../../core/i18n/index.ts";
+import { translator } from "../../core/i18n/index.ts";
 import type { Delivery, DeliveryResult, LookupResult, Notifier, OutgoingMessage } from "../../core/notifier.ts";
 import { mentionedMembers, renderReply } from "./blocks.ts";
 
@@ -179,7 +179,7 @@ export class SlackNotifier implements Notifier {
       const mentions = ids.length && this.options.resolveMentions ? await this.options.resolveMentions(message.organizationId, ids) : undefined;
       const hasMentionBlock = ids.length > 0;
       const rendered = renderReply(message.reply, {
-        t: translator(toLocale(undefined) ?? "en"),
+        t: translator(message.reply.locale ?? "en"),
         ...(mentions ? { mentions } : {}),
         // Mentions named by the outbox go first, unless the reply places them itself.
         extraMentions: hasMentionBlock ? [] : message.mentions.map((m) => m.userId),

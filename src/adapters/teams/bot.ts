@@ -5,7 +5,7 @@ import { toLocale, translator, type Locale } from "../../core/i18n/index.ts";
 import type { Reply } from "../../core/reply.ts";
 import type { ChatRequest } from "../../core/request.ts";
 import type { AdapterDeps } from "../platform.ts";
-import { formOf, parseSubmission } from "./cards.ts";
+import { ADAPTIVE_CARD_CONTENT_TYPE, formOf, parseSubmission, type CardMention } from "./cards.ts";
 import { baseConversationId, conversationKind, forgetConversation, storeConversation } from "./conversations.ts";
 import { IdentityCache, identify, tenantOf } from "./identity.ts";
 import { replyActivity, resolveMentions } from "./messages.ts";
@@ -54,7 +54,8 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
 
   async function send(context: TurnContext, organizationId: string, reply: Reply, updateId?: string): Promise<void> {
     const mentions = await resolveMentions(db, organizationId, reply);
-    const activity = replyActivity(reply, localeOf(context.activity), mentions);
+    // The reader's own language setting wins over the Teams client's.
+    const activity = replyActivity(reply, reply.locale ?? localeOf(context.activity), mentions);
     if (updateId) {
       try {
         await context.updateActivity({ ...activity, id: updateId });
@@ -111,7 +112,8 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
     const sender = await who(context);
     await rememberConversation(context, sender.organizationId, sender.memberId);
     if (!submission) {
-      const t = translator(localeOf(context.activity));
+      const member = await db.member.findUnique({ where: { id: sender.memberId }, select: { locale: true } });
+      const t = translator(toLocale(member?.locale) ?? localeOf(context.activity));
       await send(context, sender.organizationId, {
         ok: false,
         visibility: "caller",
@@ -141,15 +143,54 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
     const created = await storeConversation(db, sender.organizationId, context.activity, sender.memberId);
     known.add(`${sender.organizationId}|${baseConversationId(context.activity.conversation.id)}|${context.activity.serviceUrl}`);
     if (!created) return;
-    const t = translator(localeOf(context.activity));
     const { idempotencyKey: _once, ...base } = request(context, sender);
     const help = await run(deps.core, { ...base, text: "help" });
+    const t = translator(help.locale ?? localeOf(context.activity));
     const intro = conversationKind(context.activity) === "personal" ? t("teams:greeting.personal") : t("teams:greeting.channel");
     await send(context, sender.organizationId, {
       ok: true,
       visibility: "caller",
       summary: t("teams:greeting.title"),
       blocks: [{ kind: "heading", text: t("teams:greeting.title") }, { kind: "text", text: intro }, ...help.blocks.filter((b) => b.kind !== "heading")],
+    });
+  }
+
+  /**
+   * A Universal Action (`Action.Execute`, the `adaptiveCard/action` invoke): runs the same command
+   * or form an Action.Submit carries and answers with the result as the card that replaces it.
+   * Data kam did not put on a card gets the "out of date" card; other invokes are answered empty.
+   */
+  async function onInvoke(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    if (activity.name !== "adaptiveCard/action") {
+      logger.debug({ name: activity.name, tenant: tenantOf(context) }, "teams: invoke ignored");
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: {} } });
+      return;
+    }
+    const action = (activity.value as { action?: { data?: unknown } } | undefined)?.action;
+    const submission = parseSubmission(action?.data);
+    const locale = localeOf(activity);
+    let reply: Reply;
+    const stale = (): Reply => {
+      const t = translator(locale);
+      return { ok: false, visibility: "caller", summary: t("teams:card.invalidSubmission"), blocks: [{ kind: "text", text: t("teams:card.invalidSubmission"), tone: "warning" }] };
+    };
+    const content = submission ? (submission.kind === "command" ? { text: submission.command } : { form: { id: submission.id, values: submission.values } }) : undefined;
+    const unstorable = content ? refuseUnstorableText({ ...content, ...(activity.locale ? { locale: activity.locale } : {}) }) : null;
+    const sender = await who(context);
+    let mentions = new Map<string, CardMention>();
+    if (unstorable) reply = unstorable;
+    else if (!content) reply = stale();
+    else {
+      await rememberConversation(context, sender.organizationId, sender.memberId);
+      reply = await run(deps.core, { ...request(context, sender), ...content });
+      if (content.text) afterCommand(content.text, reply);
+      mentions = await resolveMentions(db, sender.organizationId, reply);
+    }
+    const card = replyActivity(reply, locale, mentions).attachments![0]!.content;
+    await context.sendActivity({
+      type: ActivityTypes.InvokeResponse,
+      value: { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card } },
     });
   }
 
@@ -174,6 +215,8 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
         if (activity.action?.startsWith("add")) return onInstalled(context);
         if (activity.action?.startsWith("remove")) return onUninstalled(context);
         return;
+      case ActivityTypes.Invoke:
+        return onInvoke(context);
       default:
         logger.debug({ type: activity.type, tenant: tenantOf(context) }, "teams: activity ignored");
     }

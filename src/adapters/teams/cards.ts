@@ -1,4 +1,5 @@
 import type { Block, Form, FormField, Reply, Tone } from "../../core/reply.ts";
+import { columnWeights, isNumericColumn } from "../table-columns.ts";
 
 /**
  * Reply → Adaptive Card 1.5 (the highest schema Teams renders). Pure functions: no botbuilder.
@@ -40,6 +41,8 @@ export interface RenderOptions {
   more?: (count: number) => string;
   /** The heading above a form's error list, translated. */
   formErrors?: string;
+  /** What a required input that was left empty says, by input type ("Choose one from the list."), translated. */
+  required?: (type: FormField["type"]) => string;
   /** Buttons replace the card they are on with their result (set by renderCard). */
   replaceOnClick?: boolean;
 }
@@ -62,81 +65,105 @@ export interface MentionEntity {
 }
 
 /**
- * Adaptive Card text is markdown. Reply text is plain, so markdown characters are escaped with a
- * backslash, and a `<` that could open a tag (`<at>` is a mention in Teams) gets a zero-width
- * space after it: it looks the same and opens nothing.
+ * Reply text is plain. It is rendered as TextRuns of RichTextBlocks, which Teams does not read as
+ * markdown: what a user typed (`Helme *kaputt*`) shows as typed, with no backslash escapes (Teams
+ * mobile shows those literally). A `<` that could open a tag (`<at>` is a mention) gets a word
+ * joiner (U+2060) after it: invisible, it opens nothing, and no line can break inside it.
  */
 const TAG_START = /<(?=[a-z!@/])/gi;
+const WORD_JOINER = "\u2060";
 
 /** Plain text (previews, fallbacks) that cannot open a tag or a mention anywhere it is shown. */
 export function breakTags(text: string): string {
-  return text.replace(TAG_START, "<\u200b");
+  return text.replace(TAG_START, `<${WORD_JOINER}`);
 }
 
-/**
- * Whether any rule of escapeText applies (a superset: `<` alone counts). Most texts need nothing,
- * and one test is cheaper than five replaces on every text of every card.
- */
-const NEEDS_ESCAPE = /[\\`*_[\]<\n]|^\s*(?:[-+>#]|\d+\.)\s/m;
-
-export function escapeText(text: string): string {
-  const clipped = text.length > TEAMS_LIMITS.maxTextLength ? `${text.slice(0, TEAMS_LIMITS.maxTextLength - 1)}…` : text;
-  if (!NEEDS_ESCAPE.test(clipped)) return clipped;
-  // Only what Teams' card markdown acts on: emphasis, links, code, and list markers at a line start.
-  return clipped
-    .replace(/([\\`*_[\]])/g, "\\$1")
-    .replace(/^(\s*)([-+>#])(?=\s)/gm, "$1\\$2")
-    .replace(/^(\s*\d+)\.(?=\s)/gm, "$1\\.")
-    .replace(TAG_START, "<\u200b") // an invisible break: no <at> mention, no tag, no <!channel>
-    .replace(/\n/g, "\n\n");
+function clip(text: string): string {
+  return text.length > TEAMS_LIMITS.maxTextLength ? `${text.slice(0, TEAMS_LIMITS.maxTextLength - 1)}…` : text;
 }
 
-/** Escaped text with `<at>Name</at>` placeholders left intact for mentions we created ourselves. */
-function mentionMarkup(name: string): string {
-  return `<at>${name.replace(/[<>]/g, "")}</at>`;
+/** Text split at the `code` spans of catalogue strings ("write `help`"), which are set in monospace. */
+function segments(text: string): { text: string; code: boolean }[] {
+  const out: { text: string; code: boolean }[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/`([^`\n]+)`/g)) {
+    if (m.index > last) out.push({ text: text.slice(last, m.index), code: false });
+    out.push({ text: m[1]!, code: true });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length || out.length === 0) out.push({ text: text.slice(last), code: false });
+  return out;
 }
 
-const toneColor: Record<Tone, string | undefined> = {
-  normal: undefined,
-  muted: undefined,
-  success: "good",
-  warning: "warning",
-  error: "attention",
-};
+/** The text a card shows for a plain text (without the code spans' backticks), for tests and previews. */
+export function displayText(text: string): string {
+  return segments(clip(text)).map((s) => breakTags(s.text)).join("");
+}
+
+type TextStyle = { size?: "Small" | "Medium"; weight?: "Bolder"; isSubtle?: boolean; color?: string };
+
+function richText(text: string, style: TextStyle = {}, extra: Record<string, unknown> = {}): AdaptiveElement {
+  const inlines = segments(clip(text) || " ").map((s) => ({ type: "TextRun", text: breakTags(s.text), ...style, ...(s.code ? { fontType: "Monospace" } : {}) }));
+  return { type: "RichTextBlock", inlines, ...extra };
+}
 
 function textBlock(text: string, extra: Record<string, unknown> = {}): AdaptiveElement {
   return { type: "TextBlock", text, wrap: true, ...extra };
+}
+
+/**
+ * A tone is shown by a short sign before the sentence, never by colouring the sentence: Teams'
+ * "warning" yellow has 1.47:1 contrast on white, "good" green 2.07:1, and both are poor on dark.
+ */
+const TONE_SIGN: Record<Tone, string> = { normal: "", muted: "", success: "✅ ", warning: "⚠️ ", error: "❌ " };
+
+/** At most this many buttons show side by side; the rest go into the action set's overflow menu (…). */
+export const VISIBLE_ACTIONS = 3;
+
+function renderActions(buttons: Block & { kind: "actions" }, options: RenderOptions): AdaptiveElement[] {
+  const shown = buttons.buttons.slice(0, TEAMS_LIMITS.maxActions);
+  // More than three: the first two stay in sight, the others go into the overflow menu, so
+  // no button label is cut at phone width.
+  const visible = shown.length > VISIBLE_ACTIONS ? VISIBLE_ACTIONS - 1 : shown.length;
+  const actions = shown.map((b, i) => ({
+    type: "Action.Submit",
+    title: b.label,
+    data: { [COMMAND_KEY]: b.command, ...(options.replaceOnClick ? { [UPDATE_KEY]: 1 } : {}) },
+    ...(b.style === "primary" ? { style: "positive" } : b.style === "danger" ? { style: "destructive" } : {}),
+    ...(i >= visible ? { mode: "secondary" } : {}),
+  }));
+  return actions.length ? [{ type: "ActionSet", actions }] : [];
 }
 
 function renderBlock(block: Block, options: RenderOptions, entities: MentionEntity[]): AdaptiveElement[] {
   const more = (count: number) => options.more?.(count) ?? `… and ${count} more`;
   switch (block.kind) {
     case "heading":
-      return [textBlock(escapeText(block.text), { size: "Medium", weight: "Bolder" })];
+      return [richText(block.text, { size: "Medium", weight: "Bolder" })];
     case "text": {
       const tone = block.tone ?? "normal";
-      const color = toneColor[tone];
-      return [textBlock(escapeText(block.text), { ...(color ? { color } : {}), ...(tone === "muted" ? { isSubtle: true } : {}) })];
+      return [richText(TONE_SIGN[tone] + block.text, tone === "muted" ? { isSubtle: true } : {})];
     }
     case "fields":
       if (block.fields.length === 0) return [];
-      return [{ type: "FactSet", facts: block.fields.map((f) => ({ title: escapeText(f.label), value: escapeText(f.value || "–") })) }];
+      // Not a FactSet: its titles and values are markdown, and user text must show as typed.
+      return block.fields.map((f, i) => ({
+        type: "ColumnSet",
+        ...(i > 0 ? { spacing: "Small" } : {}),
+        columns: [
+          { type: "Column", width: 2, items: [richText(f.label, { weight: "Bolder" })] },
+          { type: "Column", width: 5, items: [richText(f.value || "–")] },
+        ],
+      }));
     case "list": {
-      const items = block.items.map((item) => `- ${escapeText(item)}`);
-      if (block.more) items.push(escapeText(more(block.more)));
-      return items.length ? [textBlock(items.join("\n"))] : [];
+      const items = block.items.map((item, i) => richText(`• ${item}`, {}, i > 0 ? { spacing: "Small" } : {}));
+      if (block.more) items.push(richText(more(block.more), { isSubtle: true }, { spacing: "Small" }));
+      return items;
     }
     case "table":
       return renderTable(block, more);
-    case "actions": {
-      const actions = block.buttons.slice(0, TEAMS_LIMITS.maxActions).map((b) => ({
-        type: "Action.Submit",
-        title: b.label,
-        data: { [COMMAND_KEY]: b.command, ...(options.replaceOnClick ? { [UPDATE_KEY]: 1 } : {}) },
-        ...(b.style === "primary" ? { style: "positive" } : b.style === "danger" ? { style: "destructive" } : {}),
-      }));
-      return actions.length ? [{ type: "ActionSet", actions }] : [];
-    }
+    case "actions":
+      return renderActions(block, options);
     case "form":
       return renderForm(block.form, options);
     case "mention": {
@@ -150,42 +177,83 @@ function renderBlock(block: Block, options: RenderOptions, entities: MentionEnti
           entities.push({ type: "mention", text: markup, mentioned: { id: account.id, name: account.name } });
         }
       }
-      const text = escapeText(block.text);
-      return [textBlock(names.length ? `${names.join(" ")} ${text}` : text)];
+      // "For your attention:" with nobody named says nothing.
+      if (names.length === 0) return [];
+      return [textBlock(`${names.join(" ")} ${escapeMarkdown(block.text)}`)];
     }
   }
 }
+
+/** `<at>Name</at>` for a mention we created ourselves (the one place card text is markdown). */
+function mentionMarkup(name: string): string {
+  return `<at>${name.replace(/[<>]/g, "")}</at>`;
+}
+
+/** Catalogue text beside a mention, in a TextBlock (markdown): nothing in it may format or open a tag. */
+function escapeMarkdown(text: string): string {
+  return breakTags(clip(text).replace(/[\\`*_[\]]/g, " ").replace(/\s+/g, " ").trim());
+}
+
+/**
+ * What fits a phone (about 340 px, Teams' narrowest card): the longest words of all columns side
+ * by side, in characters. A wider table would overlap or break inside references and amounts, so
+ * it is shown as one short paragraph per row instead.
+ */
+export const PHONE_TABLE_CHARS = 40;
 
 function renderTable(block: Extract<Block, { kind: "table" }>, more: (count: number) => string): AdaptiveElement[] {
   const columns = block.columns.slice(0, TEAMS_LIMITS.maxTableColumns);
   const rows = block.rows.slice(0, TEAMS_LIMITS.maxTableRows);
   const hidden = (block.more ?? 0) + (block.rows.length - rows.length);
-  const cell = (text: string, header = false): AdaptiveElement => ({
-    type: "TableCell",
-    items: [textBlock(escapeText(text), header ? { weight: "Bolder" } : {})],
-  });
-  const elements: AdaptiveElement[] = [
-    {
+  const longestWords = columns.map((c, i) => Math.max(...[c, ...rows.map((r) => r[i] ?? "")].flatMap((x) => x.split(/\s+/).map((w) => w.length))));
+  const elements: AdaptiveElement[] = [];
+  if (longestWords.reduce((a, b) => a + b + 2, 0) > PHONE_TABLE_CHARS) {
+    // Stacked: the columns named once, then each row as "first cell" in bold and the rest after it.
+    elements.push(richText(columns.join(" · "), { isSubtle: true, size: "Small" }));
+    rows.forEach((r) => {
+      const [first, ...rest] = columns.map((_, i) => r[i] || "–");
+      elements.push({
+        type: "RichTextBlock",
+        separator: true,
+        spacing: "Small",
+        inlines: [
+          { type: "TextRun", text: breakTags(clip(first!)), weight: "Bolder" },
+          ...(rest.length ? [{ type: "TextRun", text: breakTags(clip(`  ${rest.join(" · ")}`)) }] : []),
+        ],
+      });
+    });
+  } else {
+    const weights = columnWeights(columns, rows);
+    const cell = (text: string, header = false): AdaptiveElement => ({
+      type: "TableCell",
+      items: [richText(text || "–", header ? { weight: "Bolder" } : {})],
+    });
+    elements.push({
       type: "Table",
-      columns: columns.map(() => ({ type: "TableColumnDefinition", width: 1 })),
+      columns: columns.map((_, i) => ({
+        type: "TableColumnDefinition",
+        width: weights[i],
+        ...(isNumericColumn(rows, i) ? { horizontalCellContentAlignment: "Right" } : {}),
+      })),
       firstRowAsHeader: true,
       showGridLines: false,
       rows: [
         { type: "TableRow", cells: columns.map((c) => cell(c, true)) },
         ...rows.map((r) => ({ type: "TableRow", cells: columns.map((_, i) => cell(r[i] ?? "")) })),
       ],
-    },
-  ];
-  if (hidden > 0) elements.push(textBlock(escapeText(more(hidden)), { isSubtle: true }));
+    });
+  }
+  if (hidden > 0) elements.push(richText(more(hidden), { isSubtle: true }));
   return elements;
 }
 
-function renderInput(field: FormField, error: string | undefined): AdaptiveElement {
+function renderInput(field: FormField, error: string | undefined, options: RenderOptions): AdaptiveElement {
   const common = {
     id: field.name,
     label: field.label,
     isRequired: field.required,
-    ...(error ? { errorMessage: error } : field.required ? { errorMessage: field.label } : {}),
+    // Teams shows errorMessage under an empty required input: say what to do, not the label again.
+    ...(error ? { errorMessage: error } : field.required ? { errorMessage: options.required?.(field.type) ?? field.label } : {}),
     ...(field.placeholder ? { placeholder: field.placeholder } : {}),
   };
   switch (field.type) {
@@ -210,23 +278,24 @@ function renderInput(field: FormField, error: string | undefined): AdaptiveEleme
 }
 
 function renderForm(form: Form, options: RenderOptions): AdaptiveElement[] {
-  const elements: AdaptiveElement[] = [textBlock(escapeText(form.title), { size: "Medium", weight: "Bolder" })];
+  const elements: AdaptiveElement[] = [richText(form.title, { size: "Medium", weight: "Bolder" })];
   const errorCount = Object.keys(form.errors).length;
-  if (errorCount > 0) elements.push(textBlock(escapeText(options.formErrors ?? "Please correct the highlighted fields."), { color: "attention" }));
+  if (errorCount > 0) elements.push(richText(`${TONE_SIGN.error}${options.formErrors ?? "Please correct the highlighted fields."}`));
   for (const field of form.fields) {
     const error = form.errors[field.name];
     if (field.type === "select" && !field.options?.length && field.hint) {
       // Nothing to choose from (a new tenant): say what to do instead of an empty list.
-      elements.push(textBlock(escapeText(field.label), { weight: "Bolder" }), textBlock(escapeText(error ?? field.hint), { color: "attention", spacing: "None" }));
+      elements.push(richText(field.label, { weight: "Bolder" }), richText(error ?? field.hint, { color: "attention" }, { spacing: "None" }));
       continue;
     }
-    elements.push(renderInput(field, error));
-    if (error) elements.push(textBlock(escapeText(error), { color: "attention", size: "Small", spacing: "None" }));
-    else if (field.hint) elements.push(textBlock(escapeText(field.hint), { isSubtle: true, size: "Small", spacing: "None" }));
+    elements.push(renderInput(field, error, options));
+    // Short red text under the field (attention red is legible in light and dark); hints are subtle.
+    if (error) elements.push(richText(error, { color: "attention", size: "Small" }, { spacing: "None" }));
+    else if (field.hint) elements.push(richText(field.hint, { isSubtle: true, size: "Small" }, { spacing: "None" }));
   }
   // Errors for fields the form does not show (e.g. a line as a whole) still need saying.
   for (const [name, message] of Object.entries(form.errors)) {
-    if (!form.fields.some((f) => f.name === name)) elements.push(textBlock(escapeText(message), { color: "attention" }));
+    if (!form.fields.some((f) => f.name === name)) elements.push(richText(`${TONE_SIGN.error}${message}`));
   }
   elements.push({
     type: "ActionSet",
@@ -242,7 +311,7 @@ export function renderCard(reply: Reply, options: RenderOptions = {}): AdaptiveC
     reply.blocks.filter((b) => b.kind === "actions").length === 1 &&
     !reply.blocks.some((b) => b.kind === "list" || b.kind === "table" || b.kind === "form");
   const body = reply.blocks.flatMap((block) => renderBlock(block, { replaceOnClick: aboutOneThing, ...options }, entities));
-  if (body.length === 0) body.push(textBlock(escapeText(reply.summary || " ")));
+  if (body.length === 0) body.push(richText(reply.summary || " "));
   const hasWideContent = reply.blocks.some((b) => b.kind === "table" || b.kind === "form");
   const msteams = {
     ...(hasWideContent ? { width: "Full" as const } : {}),

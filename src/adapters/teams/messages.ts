@@ -28,6 +28,7 @@ export function replyActivity(reply: Reply, locale: Locale, mentions = new Map<s
     mentions,
     more: (count) => t("teams:card.more", { count }),
     formErrors: t("teams:card.formErrors"),
+    required: (type) => t(`teams:card.required.${type}`),
   });
   const activity: Partial<Activity> = {
     type: "message",

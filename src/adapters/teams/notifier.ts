@@ -58,9 +58,12 @@ export function createTeamsNotifier(options: { adapter: CloudAdapter; appId: str
       // A reference stored before service URLs were checked (or under other settings) is not trusted blindly.
       const where = checkServiceUrl(reference.serviceUrl, Boolean(appId));
       if (!where.ok) return { ok: false, kind: "permanent", error: `service URL of ${message.target} refused: ${where.reason}` };
-      const organization = await db.organization.findUnique({ where: { id: message.organizationId }, select: { locale: true } });
-      const mentions = await resolveMentions(db, message.organizationId, message.reply);
-      const activity = replyActivity(message.reply, toLocale(organization?.locale) ?? "en", mentions, message.mentions);
+      // Rendered for its reader at delivery: the card's own words follow the reply's language.
+      const organization = message.reply.locale ? null : await db.organization.findUnique({ where: { id: message.organizationId }, select: { locale: true } });
+      // In a personal chat the only person is the reader: mentioning them would only ping themselves.
+      const personal = (reference as { conversation?: { conversationType?: string } }).conversation?.conversationType === "personal";
+      const mentions = personal ? new Map() : await resolveMentions(db, message.organizationId, message.reply);
+      const activity = replyActivity(message.reply, message.reply.locale ?? toLocale(organization?.locale) ?? "en", mentions, personal ? [] : message.mentions);
       // The adapter's onTurnError would swallow a failure thrown inside the turn: keep it here.
       const outcome: { failed: boolean; error?: unknown; externalId?: string } = { failed: false };
       try {

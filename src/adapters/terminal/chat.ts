@@ -6,7 +6,8 @@ import type { Reply } from "../../core/reply.ts";
 import { memberForIdentity } from "../../domain/members.ts";
 import { organizationForWorkspace } from "../../domain/organizations.ts";
 import { toLocale, translator } from "../../core/i18n/index.ts";
-import { inboxNotifier, takeUnread } from "../../domain/inbox.ts";
+import { takeUnread } from "../../domain/inbox.ts";
+import { inboxNotifier } from "../../scheduler/inbox-notifier.ts";
 import { Dispatcher } from "../../scheduler/dispatcher.ts";
 import { renderText } from "./render.ts";
 
@@ -37,7 +38,7 @@ export async function newNotifications(deps: CoreDeps, user: string): Promise<st
   const unread = await takeUnread(deps.db, { organizationId: org.id, memberId: member.id, platform: "TERMINAL", now: deps.now() });
   if (unread.length === 0) return null;
   const t = translator(toLocale(member.locale) ?? toLocale(org.locale) ?? "en");
-  return [`── ${t("inbox.arrived", { count: unread.length })}`, ...unread.map((e) => renderText(e.reply))].join("\n\n");
+  return [`── ${t("inbox.arrived", { count: unread.length })}`, ...unread.map((e) => renderText(e.reply as Reply))].join("\n\n");
 }
 
 export async function runOnce(deps: CoreDeps, user: string, text: string): Promise<Reply> {

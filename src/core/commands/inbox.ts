@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { listInbox } from "../../domain/inbox.ts";
-import type { Block } from "../reply.ts";
+import type { Block, Reply } from "../reply.ts";
 import { heading, reply, text } from "../replies.ts";
 import { rejectExtra } from "./args.ts";
 import { defineCommand } from "./command.ts";
@@ -29,7 +29,7 @@ export const inbox = defineCommand({
     for (const e of entries) {
       blocks.push(text(`${ctx.fmt.dateTime(e.createdAt)}${e.readAt ? "" : ` (${ctx.t("inbox.new")})`} — ${e.summary}`, e.readAt ? "muted" : "normal"));
       // The message itself, without its heading (that is the summary) and its mention line.
-      blocks.push(...e.reply.blocks.filter((b) => b.kind !== "heading" && b.kind !== "mention"));
+      blocks.push(...(e.reply as Reply).blocks.filter((b) => b.kind !== "heading" && b.kind !== "mention"));
     }
     if (total > entries.length) blocks.push(text(ctx.t("inbox.older", { count: total - entries.length }), "muted"));
     return reply(title, blocks);

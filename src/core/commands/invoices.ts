@@ -32,7 +32,7 @@ async function invoiceForm(ctx: CommandContext, values: FormValues = {}): Promis
     fields: [
       { name: "account", label: ctx.t("field.account"), type: "select", required: true, options: accounts, ...value(values, "account", ctx.boundAccount?.id) },
       { name: "number", label: ctx.t("field.number"), type: "text", required: true, ...value(values, "number") },
-      { name: "amount", label: ctx.t("field.amount"), type: "text", required: true, placeholder: "1.234,50 €", ...value(values, "amount") },
+      { name: "amount", label: ctx.t("field.amount"), type: "text", required: true, placeholder: ctx.fmt.money(123450, ctx.boundAccount?.currency ?? ctx.organization.currency), ...value(values, "amount") },
       { name: "order", label: ctx.t("field.order"), type: "text", required: false, placeholder: "O-12", ...value(values, "order") },
       { name: "issuedOn", label: ctx.t("field.issuedOn"), type: "date", required: false, ...value(values, "issuedOn", ctx.today) },
       { name: "dueOn", label: ctx.t("field.dueOn"), type: "date", required: false, ...value(values, "dueOn") },

@@ -37,7 +37,7 @@ export const link = defineCommand({
       // Say what linking needs rather than the generic "not allowed".
       throw error instanceof ForbiddenError ? new UsageError("teams:link.forbidden") : error;
     });
-    const summary = ctx.t("teams:link.joined", { organization: result.organizationName, moved: result.moved, merged: result.merged });
+    const summary = ctx.t("teams:link.joined", { organization: result.organizationName, count: result.moved, merged: result.merged });
     return {
       ...reply(summary, [text(summary, "success")]),
       visibility: "channel",

@@ -60,7 +60,7 @@ const personal = z.discriminatedUnion("setting", [
 function describe(ctx: CommandContext) {
   const o = ctx.organization;
   return fields([
-    { label: ctx.t("field.language"), value: `${ctx.locale} (${ctx.t("settings.yours")})` },
+    { label: ctx.t("field.language"), value: `${ctx.t(`settings.language.${ctx.locale}`)} (${ctx.t("settings.yours")})` },
     { label: ctx.t("field.timezone"), value: `${ctx.timeZone} (${ctx.t("settings.yours")})` },
     { label: ctx.t("field.deliver"), value: ctx.t(`settings.deliver.${ctx.member.deliverVia}`) },
     { label: ctx.t("field.reminders"), value: `${String(o.reminderHour).padStart(2, "0")}:00 (${o.timeZone})` },
@@ -106,8 +106,10 @@ function personalCommand(name: "language" | "timezone" | "deliver") {
       const member = await setMemberPreferences(ctx.deps.db, ctx.actor, prefs);
       // Answer in the language just chosen.
       const t = setting === "language" ? translator(input.locale) : ctx.t;
-      const value = member.locale && setting === "language" ? member.locale : setting === "timezone" ? member.timeZone! : t(`settings.deliver.${member.deliverVia}`);
-      const summary = t("settings.changed", { setting: t(`field.${setting}`), value });
+      const summary =
+        setting === "language" ? t("settings.changedLanguage", { language: t(`settings.language.${input.locale}`) })
+        : setting === "timezone" ? t("settings.changedTimezone", { zone: member.timeZone! })
+        : t("settings.changedDeliver", { value: t(`settings.deliverTo.${member.deliverVia}`) });
       return reply(summary, [text(summary, "success")]);
     },
   });

@@ -1,15 +1,10 @@
-import type { Severity } from "../../generated/prisma/enums.ts";
 import type { Locale } from "../i18n/index.ts";
 import type { Block, Reply } from "../reply.ts";
+import type { AlertItem } from "../../domain/notifications.ts";
 import { SEVERITY_RANK } from "../../domain/rules/types.ts";
 import { findingText, messageContext, severityTone, type MessageContext } from "./format.ts";
 
-export interface AlertItem {
-  flagNumber: number;
-  severity: Severity;
-  message: string;
-  params: Record<string, string | number>;
-}
+export type { AlertItem };
 
 /** Items shown with their own buttons; the rest are listed and counted (Block Kit allows 50 blocks). */
 export const MAX_ITEMS_WITH_BUTTONS = 10;
@@ -58,5 +53,5 @@ export function alertsReply(
     blocks.push({ kind: "list", items: listed.map((i) => alertLine(ctx, i)), ...(rest.length > listed.length ? { more: rest.length - listed.length } : {}) });
     if (rest.length > listed.length) blocks.push({ kind: "text", text: ctx.t("scheduler:alerts.more", { count: rest.length - listed.length, account: input.accountName }) as string, tone: "muted" });
   }
-  return { ok: true, visibility: "channel", summary: heading, blocks };
+  return { ok: true, visibility: "channel", summary: heading, blocks, locale };
 }

@@ -13,7 +13,7 @@ function money(ctx: MessageContext, totals: MoneyTotal[]): string {
 
 function deadlineText(ctx: MessageContext, d: DigestAccount["deadlines"][number]): string {
   const text =
-    d.kind === "milestone" && d.overdueDays > 0 ? ctx.t("scheduler:digest.milestoneOverdue", { number: d.number, name: d.name, project: d.project ?? "", days: d.overdueDays })
+    d.kind === "milestone" && d.overdueDays > 0 ? ctx.t("scheduler:digest.milestoneOverdue", { number: d.number, name: d.name, project: d.project ?? "", days: d.overdueDays, count: d.overdueDays })
     : d.kind === "milestone" ? ctx.t("scheduler:digest.milestone", { number: d.number, name: d.name, project: d.project ?? "" })
     : d.kind === "project" ? ctx.t("scheduler:digest.project", { number: d.number, name: d.name })
     : d.kind === "contract" ? ctx.t("scheduler:digest.contractEnd", { number: d.number, name: d.name })

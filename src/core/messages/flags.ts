@@ -2,7 +2,7 @@ import type { DeliveryFailure, FlagView } from "../../domain/flags.ts";
 import type { Locale } from "../i18n/index.ts";
 import type { Block, Reply } from "../reply.ts";
 import { flagButtons } from "./alerts.ts";
-import { findingText, messageContext, severityTone, type MessageContext } from "./format.ts";
+import { findingText, messageContext, ruleName, severityTone, type MessageContext } from "./format.ts";
 
 function flagLine(ctx: MessageContext, f: FlagView): string {
   const status = f.status === "SNOOZED" && f.snoozedUntil ? (ctx.t("scheduler:flags.snoozedUntil", { until: ctx.f.dateTime(f.snoozedUntil) }) as string) : (ctx.t(`scheduler:status.${f.status}`) as string);
@@ -48,7 +48,7 @@ export function flagReply(flag: FlagView, locale: Locale, timeZone: string): Rep
     {
       kind: "fields",
       fields: [
-        { label: ctx.t("scheduler:flags.fieldRule") as string, value: flag.rule },
+        { label: ctx.t("scheduler:flags.fieldRule") as string, value: ruleName(ctx, flag.rule) },
         { label: ctx.t("scheduler:flags.fieldSeverity") as string, value: ctx.t(`scheduler:severity.${flag.severity}`) as string },
         { label: ctx.t("scheduler:flags.fieldStatus") as string, value: flag.status === "SNOOZED" && flag.snoozedUntil ? (ctx.t("scheduler:flags.snoozedUntil", { until: ctx.f.dateTime(flag.snoozedUntil) }) as string) : (ctx.t(`scheduler:status.${flag.status}`) as string) },
         { label: ctx.t("scheduler:flags.fieldAccount") as string, value: flag.account?.name ?? "—" },

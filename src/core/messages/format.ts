@@ -36,12 +36,14 @@ export function messageContext(locale: Locale, timeZone: string): MessageContext
     const base = translator(locale);
     const f = formats(locale, timeZone);
     const fixed = memo((key: string) => base(key) as string, (key) => key);
-    // Catalog strings only use plain {{name}} placeholders (no plurals, no nesting), so the
-    // template is looked up once and filled in here.
+    // Most catalog strings only use plain {{name}} placeholders: the template is looked up once
+    // and filled in here. Plurals (a count) and nested lookups go to i18next.
     const t = ((key: string | string[], options?: Record<string, unknown>) => {
       if (typeof key !== "string") return base(key, options as never);
+      if (options === undefined) return fixed(key);
+      if ("count" in options || "defaultValue" in options) return base(key, options as never);
       const template = fixed(key);
-      if (options === undefined) return template;
+      if (template.includes("$t(")) return base(key, options as never);
       return template.replace(/{{\s*(\w+)\s*}}/g, (whole, name: string) => (name in options ? String(options[name]) : whole));
     }) as unknown as Translate;
     ctx = {
@@ -73,27 +75,80 @@ export function weekdayDay(locale: Locale, date: Date): string {
   return format.format(date);
 }
 
+/** Params that are reference numbers (O-12, K-3, M-4, C-5, P-2): written as they are, never grouped. */
+const REFERENCE_PARAMS = new Set(["order", "contract", "milestone", "case", "projectNumber", "number"]);
+/** Params holding an enum value, shown by their word in the reader's language. */
+const WORD_PARAMS: Record<string, string> = { status: "core:status", priority: "core:priority" };
+/** Days shown with their weekday (the notice deadline: the day to act by). */
+const WEEKDAY_PARAMS = new Set(["deadlineOn"]);
+/** Params that become a counted phrase ("12 days", "1 Tag") of their own. */
+const PHRASE_PARAMS: Record<string, string> = { usual: "scheduler:unit.interval" };
+
 /**
- * Formats a finding's params for its message: "xMinor" (money, in params.currency) becomes "x",
- * "xOn" (an ISO day) is shown as a localized day; everything else is passed as is.
+ * The param whose number chooses the message's plural form (i18next `_one`/`_other`), per message.
+ * Rules store their values as data (src/domain/rules): which of them is counted is a matter of words.
  */
-export function formatParams(params: Record<string, string | number>, f: Formats): Record<string, string | number> {
+export const PLURAL_PARAM: Record<string, string> = {
+  "rule.invoicePriceMismatch": "lines",
+  "rule.invoicePriceCurrency": "lines",
+  "rule.invoiceOverdue": "days",
+  "rule.contractNoticeSoon": "days",
+  "rule.contractExpiredOrders": "orders",
+  "rule.contractMissing": "orders",
+  "rule.orderLate": "days",
+  "rule.orderReorder": "days",
+  "rule.caseSla": "hours",
+  "reminder.milestoneDueIn": "days",
+  "reminder.milestoneOverdue": "days",
+};
+
+/**
+ * Formats a finding's params for its message, in the reader's locale: "xMinor" (money, in
+ * params.currency) becomes "x"; "xOn" (an ISO day) a localized day; "dueAt" (an instant) a
+ * localized time; status and priority their words; other numbers (but references) the locale's
+ * digits ("218,248" in German is 218 and a quarter); "percent" a percentage.
+ */
+export function formatParams(params: Record<string, string | number>, f: Formats, t?: Translate): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   const currency = typeof params.currency === "string" ? params.currency : undefined;
   for (const [key, value] of Object.entries(params)) {
     if (key.endsWith("Minor") && currency && typeof value === "number") out[key.slice(0, -5)] = f.money(value, currency);
-    else if (key.endsWith("On") && typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) out[key] = f.day(new Date(`${value}T00:00:00Z`));
+    else if (key.endsWith("On") && typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      const day = new Date(`${value}T00:00:00Z`);
+      out[key] = WEEKDAY_PARAMS.has(key) ? weekdayDay(f.locale, day) : f.day(day);
+    } else if (key === "dueAt" && typeof value === "string" && !Number.isNaN(Date.parse(value))) out[key] = f.dateTime(new Date(value));
+    else if (t && WORD_PARAMS[key] && typeof value === "string") out[key] = t(`${WORD_PARAMS[key]}.${value}`, { defaultValue: value.toLowerCase() }) as string;
+    else if (t && PHRASE_PARAMS[key] && typeof value === "number") out[key] = t(PHRASE_PARAMS[key]!, { count: value, n: f.number(value) }) as string;
+    else if (key === "percent" && typeof value === "number") out[key] = percent(f.locale, value);
+    else if (typeof value === "number" && !REFERENCE_PARAMS.has(key)) out[key] = f.number(value);
     else out[key] = value;
   }
   return out;
 }
 
+const PERCENTS = new Map<Locale, Intl.NumberFormat>();
+
+/** 55 → "55%" (English), "55 %" (German). */
+export function percent(locale: Locale, value: number): string {
+  let format = PERCENTS.get(locale);
+  if (!format) PERCENTS.set(locale, (format = new Intl.NumberFormat(INTL_LOCALE[locale], { style: "percent", maximumFractionDigits: 0 })));
+  return format.format(value / 100);
+}
+
 /** The localized text of a finding (message key in the "scheduler" namespace). */
 export function findingText(ctx: MessageContext, message: string, params: Record<string, string | number>): string {
-  return ctx.t(`scheduler:${message}`, formatParams(params, ctx.f)) as string;
+  const values: Record<string, unknown> = formatParams(params, ctx.f, ctx.t);
+  const counted = PLURAL_PARAM[message];
+  if (counted && typeof params[counted] === "number") values.count = params[counted];
+  return ctx.t(`scheduler:${message}`, values) as string;
 }
 
 /** How a finding of a severity is shown. */
 export function severityTone(severity: Severity): Tone {
   return severity === "CRITICAL" ? "error" : severity === "WARNING" ? "warning" : "normal";
+}
+
+/** A check's name in words ("contract.notice" → "Notice deadline"). */
+export function ruleName(ctx: { t: Translate }, rule: string): string {
+  return ctx.t(`scheduler:ruleName.${rule.replace(/[.-](\w)/g, (_, c: string) => c.toUpperCase())}`, { defaultValue: rule }) as string;
 }

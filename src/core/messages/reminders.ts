@@ -1,15 +1,9 @@
-import type { Severity } from "../../generated/prisma/enums.ts";
+import type { ReminderItem } from "../../domain/notifications.ts";
 import type { Locale } from "../i18n/index.ts";
 import type { Block, Reply } from "../reply.ts";
 import { findingText, messageContext, severityTone } from "./format.ts";
 
-export interface ReminderItem {
-  severity: Severity;
-  message: string;
-  params: Record<string, string | number>;
-  /** Milestone number, for the "milestone done <n>" button. */
-  milestoneNumber?: number;
-}
+export type { ReminderItem };
 
 const MAX_WITH_BUTTONS = 10;
 
@@ -42,5 +36,5 @@ export function remindersReply(
       });
     }
   }
-  return { ok: true, visibility: "channel", summary: heading, blocks };
+  return { ok: true, visibility: "channel", summary: heading, blocks, locale };
 }

@@ -26,7 +26,8 @@ export const contractNotice: Rule = {
         accountId: c.accountId,
         subjectType: "Contract" as const,
         subjectId: c.id,
-        message: begun ? "rule.contractNoticeBegun" : "rule.contractNoticeSoon",
+        // The deadline is the last day notice can be given: say whether it is ahead, today or past.
+        message: ctx.today === deadline ? "rule.contractNoticeLastDay" : begun ? "rule.contractNoticeBegun" : "rule.contractNoticeSoon",
         params: { contract: c.number, name: c.name, deadlineOn: deadline, endsOn: c.endsOn, days: daysLeft(ctx.today, deadline) },
       }];
     });

@@ -24,16 +24,46 @@ describe("mrkdwn escaping", () => {
       ),
       { t },
     );
-    // mrkdwn is where Slack parses <…>; plain_text (headers, buttons) is shown as typed.
+    // mrkdwn is where Slack parses <…>; plain_text (headers, buttons), rich text and table cells are shown as typed.
     const mrkdwn: string[] = [text];
     JSON.stringify(blocks, (_k, v) => (v && v.type === "mrkdwn" && typeof v.text === "string" ? (mrkdwn.push(v.text), v) : v));
     const all = mrkdwn.join("\n");
-    expect(mrkdwn.length).toBeGreaterThan(4);
+    expect(mrkdwn.length).toBeGreaterThanOrEqual(2);
     expect(all).not.toMatch(/<[!@#]/);
     expect(all).not.toContain("<https");
     expect(all).toContain("&lt;!channel&gt;");
     expect(all).toContain("&amp; co");
     expect(escapeMrkdwn("a<b>&c")).toBe("a&lt;b&gt;&amp;c");
+    // Rich text shows what was typed; a copied `<!channel>` still opens nothing.
+    expect(blocks.map((b) => b.type)).toEqual(expect.arrayContaining(["rich_text", "table"]));
+    expect(JSON.stringify(blocks.filter((b) => b.type === "rich_text"))).not.toMatch(/<[!@#]/);
+  });
+
+  it("shows mrkdwn control characters in user text as typed, not as formatting", () => {
+    const typed = "Helme *kaputt* _neu_ ~alt~ `x\n> zitat";
+    const escaped = escapeMrkdwn(typed);
+    expect(escaped).not.toMatch(/[*_~`]/);
+    expect(escaped).not.toMatch(/^&gt;/m);
+    const { blocks } = renderReply(reply([{ kind: "text", text: typed }, { kind: "fields", fields: [{ label: "Subject", value: typed }] }]), { t });
+    expect(blocks[0]).toEqual({ type: "rich_text", elements: [{ type: "rich_text_section", elements: [{ type: "text", text: typed }] }] });
+    expect(JSON.stringify(blocks[1])).not.toContain("*kaputt*");
+  });
+
+  it("renders a table as Slack's table block, amounts right-aligned, with the lines as fallback text", () => {
+    const { text, blocks } = renderReply(reply([{ kind: "table", columns: ["Invoice", "Amount"], rows: [["I-3 · NW-10017", "€158.00"], ["I-4", "€1,234.50"]] }], "2 invoices"), { t });
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]).toMatchObject({ type: "table", column_settings: [{}, { align: "right" }] });
+    expect((blocks[0] as { rows: unknown[] }).rows).toHaveLength(3);
+    expect(text).toContain("I-3 · NW-10017 · €158.00");
+    expect(checkMessage({ text, blocks })).toEqual([]);
+  });
+
+  it("shows at most three controls per row: two buttons and an overflow menu", () => {
+    const buttons = ["Acknowledge", "Snooze 1 day", "Snooze 1 week", "Details"].map((label, i) => ({ label, command: `c${i}` }));
+    const { blocks } = renderReply(reply([{ kind: "actions", buttons }]), { t });
+    const row = blocks[0] as { elements: { type: string; options?: { value: string }[] }[] };
+    expect(row.elements.map((e) => e.type)).toEqual(["button", "button", "overflow"]);
+    expect(row.elements[2]!.options!.map((o) => o.value)).toEqual(["c2", "c3"]);
   });
 
   it("mentions only resolved members, as <@U…>", () => {
@@ -67,8 +97,10 @@ describe("Block Kit limits", () => {
     ]);
     const message = renderReply(big, { t });
     expect(checkMessage(message)).toEqual([]);
-    expect(message.blocks).toHaveLength(LIMITS.message.blocks);
-    expect(JSON.stringify(message.blocks.at(-1))).toContain("Shortened to fit Slack");
+    expect(message.blocks.length).toBeLessThanOrEqual(LIMITS.message.blocks);
+    const many = renderReply(reply(Array.from({ length: 80 }, (_, i) => ({ kind: "text" as const, text: `line ${i}` }))), { t });
+    expect(many.blocks).toHaveLength(LIMITS.message.blocks);
+    expect(JSON.stringify(many.blocks.at(-1))).toContain("Shortened to fit Slack");
   });
 
   it("finds what breaks the limits", () => {

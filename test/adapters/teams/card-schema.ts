@@ -41,13 +41,17 @@ export function cardsOf(activity: Record<string, unknown> | null): Record<string
   return attachments.filter((a) => a.contentType === "application/vnd.microsoft.card.adaptive").map((a) => a.content);
 }
 
-/** All text a card shows (TextBlocks, facts, input labels, table cells), for assertions. */
+/** All text a card shows (text blocks, rich text as one line per block, input labels, table cells), for assertions. */
 export function cardText(card: unknown): string {
   const out: string[] = [];
   const walk = (node: unknown) => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== "object") return;
     const n = node as Record<string, unknown>;
+    if (n.type === "RichTextBlock" && Array.isArray(n.inlines)) {
+      out.push((n.inlines as { text?: string }[]).map((i) => i.text ?? "").join(""));
+      return;
+    }
     for (const key of ["text", "title", "value", "label", "errorMessage"]) if (typeof n[key] === "string") out.push(n[key] as string);
     for (const v of Object.values(n)) if (typeof v === "object") walk(v);
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Reply } from "../../../src/core/reply.ts";
-import { COMMAND_KEY, FORM_KEY, escapeText, parseSubmission, renderCard } from "../../../src/adapters/teams/cards.ts";
+import { COMMAND_KEY, FORM_KEY, displayText, parseSubmission, renderCard } from "../../../src/adapters/teams/cards.ts";
 import { cardErrors, cardText } from "./card-schema.ts";
 
 const everything: Reply = {
@@ -99,19 +99,54 @@ describe("Teams cards", () => {
     expect(quantity.errorMessage).toBe("The quantity 1 is not valid.");
     expect(inputs[6]!.value).toBe(2.5);
     const index = card.body.indexOf(quantity);
-    expect(card.body[index + 1]).toMatchObject({ type: "TextBlock", text: "The quantity 1 is not valid.", color: "attention" });
+    expect(card.body[index + 1]).toMatchObject({ type: "RichTextBlock", inlines: [{ type: "TextRun", text: "The quantity 1 is not valid.", color: "attention" }] });
     expect(cardText(card)).toContain("At least one line.");
     const submit = card.body.at(-1) as { actions: { type: string; data: Record<string, string> }[] };
     expect(submit.actions[0]).toMatchObject({ type: "Action.Submit", title: "Log order", data: { [FORM_KEY]: "order.log" } });
   });
 
-  it("escapes markdown and cannot be made to mention anyone from user text", () => {
-    expect(escapeText("*bold* _it_ [x](http://evil)")).toBe("\\*bold\\* \\_it\\_ \\[x\\](http://evil)");
-    expect(escapeText("- not a list\n1. nor this")).toBe("\\- not a list\n\n1\\. nor this");
-    expect(escapeText("<at>Everyone</at> 2 < 3 <!channel>")).toBe("<\u200bat>Everyone<\u200b/at> 2 < 3 <\u200b!channel>");
-    const card = renderCard({ ok: true, visibility: "caller", summary: "x", blocks: [{ kind: "heading", text: "<at>CEO</at>" }] });
+  it("shows user text as typed (no markdown, no backslashes) and cannot be made to mention anyone from it", () => {
+    const typed = "Helme *kaputt* _it_ [x](http://evil) <at>CEO</at> <!channel> 2 < 3";
+    const card = renderCard({ ok: true, visibility: "caller", summary: typed, blocks: [{ kind: "heading", text: typed }, { kind: "text", text: `- ${typed}`, tone: "warning" }, { kind: "fields", fields: [{ label: "Subject", value: typed }] }] });
     expect(card.msteams).toBeUndefined();
-    expect(JSON.stringify(card)).not.toContain("<at>");
+    const json = JSON.stringify(card);
+    expect(json).not.toContain("<at>");
+    expect(json).not.toContain("\\\\");
+    // Only TextRuns (never markdown) carry the text; `<` before a tag name gets an invisible word joiner.
+    expect(cardText(card)).toContain("Helme *kaputt* _it_ [x](http://evil) <\u2060at>CEO<\u2060/at> <\u2060!channel> 2 < 3");
+    const markdown = JSON.stringify(card.body.filter((e) => e.type === "TextBlock" || e.type === "FactSet"));
+    expect(markdown).toBe("[]");
+    expect(displayText("write `order log` now")).toBe("write order log now");
+  });
+
+  it("puts catalogue `code` in monospace and colours only a sign, never the sentence", () => {
+    const card = renderCard({ ok: false, visibility: "caller", summary: "x", blocks: [{ kind: "text", text: "Careful: write `help`.", tone: "warning" }] });
+    expect(card.body[0]).toEqual({
+      type: "RichTextBlock",
+      inlines: [{ type: "TextRun", text: "⚠️ Careful: write " }, { type: "TextRun", text: "help", fontType: "Monospace" }, { type: "TextRun", text: "." }],
+    });
+    expect(JSON.stringify(card)).not.toMatch(/"color":"(warning|good)"/);
+  });
+
+  it("shows at most three buttons side by side, the rest in the overflow menu", () => {
+    const buttons = ["Acknowledge", "Snooze 1 day", "Snooze 1 week", "Details"].map((label, i) => ({ label, command: `c${i}` }));
+    const card = renderCard({ ok: true, visibility: "caller", summary: "x", blocks: [{ kind: "list", items: ["a"] }, { kind: "actions", buttons }] });
+    const set = card.body.find((e) => e.type === "ActionSet") as { actions: { title: string; mode?: string }[] };
+    expect(set.actions.filter((a) => a.mode !== "secondary").map((a) => a.title)).toEqual(["Acknowledge", "Snooze 1 day"]);
+    expect(set.actions.filter((a) => a.mode === "secondary").map((a) => a.title)).toEqual(["Snooze 1 week", "Details"]);
+  });
+
+  it("sizes table columns by their content and right-aligns amounts", () => {
+    const card = renderCard({ ok: true, visibility: "caller", summary: "x", blocks: [{ kind: "table", columns: ["Invoice", "Account", "Amount"], rows: [["I-3 · NW-10017", "ACME Holding GmbH", "€158.00"], ["I-4 · NW-10018", "Baltic Logistics AG", "€1,234.50"]] }] });
+    const table = card.body[0] as { columns: { width: number; horizontalCellContentAlignment?: string }[] };
+    expect(table.columns.map((c) => c.horizontalCellContentAlignment)).toEqual([undefined, undefined, "Right"]);
+    expect(table.columns[1]!.width).toBeGreaterThan(table.columns[2]!.width);
+    expect(new Set(table.columns.map((c) => c.width)).size).toBeGreaterThan(1);
+  });
+
+  it("leaves out a mention line that names nobody", () => {
+    const card = renderCard({ ok: true, visibility: "channel", summary: "x", blocks: [{ kind: "heading", text: "Reminders" }, { kind: "mention", memberIds: ["m-unknown"], text: "For your attention:" }] });
+    expect(cardText(card)).not.toContain("For your attention");
   });
 
   it("falls back to the summary for an empty reply", () => {

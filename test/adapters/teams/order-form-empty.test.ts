@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
-import { escapeText, renderCard } from "../../../src/adapters/teams/cards.ts";
+import { displayText, renderCard } from "../../../src/adapters/teams/cards.ts";
+import { cardText } from "./card-schema.ts";
 import { memberForIdentity } from "../../../src/domain/members.ts";
 import { organizationForWorkspace } from "../../../src/domain/organizations.ts";
 import { chat } from "../../support/chat.ts";
@@ -8,7 +9,7 @@ import { describeEachDatabase } from "../../support/databases.ts";
 import { uniqueId } from "../../support/fixtures.ts";
 
 /** How the text appears in the card JSON (escaped for Teams markdown). */
-const shown = (text: string) => JSON.stringify(escapeText(text)).slice(1, -1);
+const shown = (text: string) => displayText(text);
 
 function inputs(card: unknown): { type: string; id?: string }[] {
   const found: { type: string; id?: string }[] = [];
@@ -31,13 +32,14 @@ describeEachDatabase("the Teams order form in a new tenant", (get) => {
     const admin = await memberForIdentity(db, org.id, "TEAMS", uniqueId("29:"), { displayName: "Tina Teams" }, TEST_NOW);
     const kam = chat(db, { organizationId: org.id, memberId: admin.id, platform: "TEAMS", now: TEST_NOW });
 
-    const card = JSON.stringify(renderCard(await kam.say("order")));
+    const rendered = renderCard(await kam.say("order"));
+    const card = cardText(rendered);
     expect(card).toContain(shown("No accounts yet: add one with `account add <name>`."));
     expect(card).toContain(shown("No products yet: add one with `product add <SKU> <name> price <amount>`."));
-    expect(inputs(JSON.parse(card)).filter((i) => i.id === "account" || i.id === "product1")).toEqual([]);
+    expect(inputs(rendered).filter((i) => i.id === "account" || i.id === "product1")).toEqual([]);
 
     await kam.say("settings language de");
-    expect(JSON.stringify(renderCard(await kam.say("order")))).toContain(shown("Noch keine Kunden: leg einen an mit `account add <Name>`."));
+    expect(cardText(renderCard(await kam.say("order")))).toContain(shown("Noch keine Kunden: leg einen an mit `account add <Name>`."));
 
     // With an account the list is back.
     await kam.say("account add Initech");

@@ -21,7 +21,9 @@ describe("contract.notice", () => {
     expect(run("2026-09-02T10:00:00Z")).toMatchObject([{ severity: "WARNING", message: "rule.contractNoticeSoon", params: { days: 30 } }]);
   });
   it("turns critical on the deadline itself and ends after the end day", () => {
-    expect(run("2026-10-02T10:00:00Z")).toMatchObject([{ severity: "CRITICAL", message: "rule.contractNoticeBegun" }]);
+    // The deadline is the last day to give notice: that day says so, the days after say it passed.
+    expect(run("2026-10-02T10:00:00Z")).toMatchObject([{ severity: "CRITICAL", message: "rule.contractNoticeLastDay" }]);
+    expect(run("2026-10-03T10:00:00Z")).toMatchObject([{ severity: "CRITICAL", message: "rule.contractNoticeBegun" }]);
     expect(run("2026-12-31T10:00:00Z")).toHaveLength(1);
     expect(run("2027-01-01T10:00:00Z")).toEqual([]);
   });

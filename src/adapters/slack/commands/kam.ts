@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import { formOf } from "../blocks.ts";
 import { fromSlackText } from "../escape.ts";
 import { failureReply, slackRequest, handleThenAck, isDirect, once, renderFor, translatorFor, type SlackContext } from "../context.ts";
+import { translator } from "../../../core/i18n/index.ts";
 import type { SlackIdentity } from "../identity.ts";
 import { formModal } from "../modal.ts";
 
@@ -29,7 +30,7 @@ export function kamCommand(ctx: SlackContext) {
       const request = slackRequest(who, { channelId: command.channel_id, direct }, { text: fromSlackText(command.text ?? "") }, idempotencyKey);
       const reply = await handleThenAck(ctx, request, ackOnce, { responseUrl: command.response_url ?? null, direct });
       answered = true;
-      const t = translatorFor(who);
+      const t = reply.locale ? translator(reply.locale) : translatorFor(who);
       const form = formOf(reply);
       if (form && reply.ok !== false) {
         try {

@@ -1,0 +1,217 @@
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "../../src/generated/prisma/client.ts";
+import type { Platform } from "../../src/generated/prisma/enums.ts";
+import { handle } from "../../src/core/handler.ts";
+import { COMMAND_LIST } from "../../src/core/commands/index.ts";
+import type { Locale } from "../../src/core/i18n/index.ts";
+import { alertsReply, digestReply, remindersReply, type AlertItem, type ReminderItem } from "../../src/core/messages/index.ts";
+import type { Reply } from "../../src/core/reply.ts";
+import type { ChatRequest } from "../../src/core/request.ts";
+import { runChecks, runReminders, type AnnouncedItem } from "../../src/domain/checks.ts";
+import { buildDigest } from "../../src/domain/digest.ts";
+import { seedDemo } from "../../src/db/seed-demo.ts";
+import { silentLogger } from "./chat.ts";
+import { TEST_NOW } from "./clock.ts";
+
+/**
+ * A reply of every command (and of every message the scheduler sends), in each language, from the
+ * demo organization: what the renderer checks (Adaptive Cards SDK, Block Kit types, the preview)
+ * and the wording checks run over. Everything goes through the real handler, on a real database.
+ */
+export interface NamedReply {
+  /** "order.show", "order.log.form", "alerts.ACME Holding GmbH" … unique per locale. */
+  name: string;
+  locale: Locale;
+  /** The command name it answers (COMMAND_LIST), or "alerts" / "reminders" / "digest.job". */
+  command: string;
+  /** The command line or form that produced it (empty for scheduler messages). */
+  input: string;
+  /** Whether the invocation is meant to be refused (a usage error shown on purpose). */
+  refusal: boolean;
+  reply: Reply;
+}
+
+export const EVERY_REPLY_LOCALES: Locale[] = ["en", "de"];
+
+interface Invocation {
+  name: string;
+  command: string;
+  text?: string;
+  form?: { id: string; values: Record<string, string> };
+  channelId?: string;
+  refusal?: boolean;
+}
+
+/** What the scheduler announced on the seeding run, kept so each locale renders the same alerts. */
+interface Seeded {
+  organizationId: string;
+  memberId: string;
+  alerts: AnnouncedItem[];
+  reminders: (AnnouncedItem & { stage?: string })[];
+  /** A member with a name to mention in alerts. */
+  mentionMemberId: string;
+}
+
+const seeded = new WeakMap<PrismaClient, Seeded>();
+
+/** The demo organization on this database (seeded once), checks and reminders run at TEST_NOW. */
+export async function seedEveryReplyOrganization(db: PrismaClient): Promise<Seeded> {
+  const known = seeded.get(db);
+  if (known) return known;
+  await seedDemo(db, TEST_NOW);
+  const org = await db.organization.findFirstOrThrow({ where: { name: "Nordwind Industrial Supplies" } });
+  const local = await db.memberIdentity.findFirstOrThrow({ where: { organizationId: org.id, platform: "TERMINAL", externalId: "local" } });
+  const anna = await db.member.findFirstOrThrow({ where: { organizationId: org.id, displayName: "Anna Becker" } });
+  const checks = await runChecks(db, org.id, { now: TEST_NOW });
+  const reminders = await runReminders(db, org.id, { now: TEST_NOW });
+  const result: Seeded = { organizationId: org.id, memberId: local.memberId, alerts: checks.announced, reminders: reminders.announced, mentionMemberId: anna.id };
+  seeded.set(db, result);
+  return result;
+}
+
+/** Open things of the seeded organization, so each locale acts on its own (a flag acknowledged once). */
+async function openRefs(db: PrismaClient, organizationId: string) {
+  const flags = await db.flag.findMany({ where: { organizationId, status: "OPEN" }, orderBy: { number: "asc" }, select: { number: true } });
+  const milestones = await db.milestone.findMany({ where: { organizationId, status: "OPEN" }, orderBy: { number: "asc" }, select: { number: true } });
+  const cases = await db.case.findMany({ where: { organizationId, status: { not: "CLOSED" } }, orderBy: { number: "asc" }, select: { number: true } });
+  const invoices = await db.invoice.findMany({ where: { organizationId, paidOn: null }, orderBy: { refNumber: "asc" }, select: { refNumber: true } });
+  const orders = await db.order.findMany({ where: { organizationId, status: "RECEIVED" }, orderBy: { number: "asc" }, select: { number: true } });
+  return {
+    flag: (i: number) => `F-${flags[i]!.number}`,
+    milestone: (i: number) => `M-${milestones[i]!.number}`,
+    case: (i: number) => `C-${cases[i]!.number}`,
+    invoice: (i: number) => `I-${invoices[i]!.refNumber}`,
+    order: (i: number) => `O-${orders[i]!.number}`,
+  };
+}
+
+function invocations(locale: Locale, refs: Awaited<ReturnType<typeof openRefs>>): Invocation[] {
+  const L = locale.toUpperCase();
+  return [
+    { name: "help", command: "help", text: "help" },
+    { name: "help.orders", command: "help", text: "help orders" },
+    { name: "unknown", command: "help", text: "frobnicate", refusal: true },
+    { name: "account.add", command: "account.add", text: `account add "Elbe Chemie ${L} GmbH" tier regional region Nord` },
+    { name: "account.list", command: "account.list", text: "account list" },
+    { name: "account.show", command: "account.show", text: "account show ACME" },
+    { name: "account.bind", command: "account.bind", text: `account bind "Elbe Chemie ${L} GmbH"`, channelId: `C-BIND-${L}` },
+    { name: "team.add", command: "team.add", text: `team add "Elbe Chemie ${L} GmbH" "Mehmet Yilmaz" sales` },
+    { name: "team.list", command: "team.list", text: "team list ACME" },
+    { name: "team.remove", command: "team.remove", text: `team remove "Elbe Chemie ${L} GmbH" "Mehmet Yilmaz"` },
+    { name: "product.add", command: "product.add", text: `product add WIDGET-${L} "Widget ${L}" price 12.90 unit pcs` },
+    { name: "product.list", command: "product.list", text: "product list" },
+    { name: "order.log", command: "order.log", text: `order log ACME 20 GLOVE-NIT, 5 HELMET-S due 2026-12-10 po PO-${L}-1` },
+    { name: "order.log.usage", command: "order.log", text: "order log ACME", refusal: true },
+    { name: "order.log.form", command: "order.log", text: "order" },
+    { name: "order.log.form-error", command: "order.log", form: { id: "order.log", values: { account: "", quantity1: "", product1: "" } }, refusal: true },
+    { name: "order.reorder", command: "order.reorder", text: "order reorder ACME" },
+    { name: "order.list", command: "order.list", text: "order list ACME all" },
+    { name: "order.status", command: "order.status", text: `order status ${refs.order(0)} confirmed` },
+    { name: "order.show", command: "order.show", text: "order show O-2" },
+    { name: "order.draft", command: "order.draft", text: "order draft ACME 20 GLOVE-NIT" },
+    { name: "project.add", command: "project.add", text: `project add ACME "Rollout ${L}" due 2027-01-15 owner "Jonas Weber"` },
+    { name: "project.add.form", command: "project.add", text: "project" },
+    { name: "milestone.add", command: "milestone.add", text: `milestone add P-1 "Abnahme ${L}" due 2027-01-10 owner "Anna Becker"` },
+    { name: "milestone.done", command: "milestone.done", text: `milestone done ${refs.milestone(0)}` },
+    { name: "milestone.list", command: "milestone.list", text: "milestone list P-1 all" },
+    { name: "deadlines", command: "deadlines", text: "deadlines" },
+    { name: "deadlines.account", command: "deadlines", text: "deadlines ACME within 60 days" },
+    { name: "invoice.add", command: "invoice.add", text: `invoice add Danube RE-${L}-1 1234.50 issued 2026-11-20` },
+    { name: "invoice.add.form", command: "invoice.add", text: "invoice" },
+    { name: "invoice.paid", command: "invoice.paid", text: `invoice paid ${refs.invoice(0)}` },
+    { name: "invoice.list", command: "invoice.list", text: "invoice list Danube unpaid" },
+    { name: "invoice.show", command: "invoice.show", text: `invoice show ${refs.invoice(1)}` },
+    { name: "contract.add", command: "contract.add", text: `contract add Danube "Rahmen ${L}" from 2027-01-01 to 2027-12-31 notice 60 days terms net 30 price HELMET-S=22.50 commit 100 HELMET-S per year` },
+    { name: "contract.add.form", command: "contract.add", text: "contract" },
+    { name: "contract.list", command: "contract.list", text: "contract list" },
+    { name: "contract.show", command: "contract.show", text: "contract show K-1" },
+    { name: "case.open", command: "case.open", text: `case open ACME "Helme *kaputt* <b>_${L}_</b> \`x\`" priority high` },
+    { name: "case.close", command: "case.close", text: `case close ${refs.case(0)}` },
+    { name: "case.list", command: "case.list", text: "case list" },
+    { name: "flags", command: "flags", text: "flags" },
+    { name: "flags.account", command: "flags", text: "flags ACME all" },
+    { name: "flag.show", command: "flag.show", text: `flag show ${refs.flag(0)}` },
+    { name: "flag.ack", command: "flag.ack", text: `flag ack ${refs.flag(0)}` },
+    { name: "flag.snooze", command: "flag.snooze", text: `flag snooze ${refs.flag(1)} 1d` },
+    { name: "flag.resolve", command: "flag.resolve", text: `flag resolve ${refs.flag(2)}` },
+    { name: "flag.mute", command: "flag.mute", text: "flag mute Danube 1d" },
+    { name: "suggest", command: "suggest", text: "suggest ACME" },
+    { name: "digest", command: "digest", text: "digest" },
+    { name: "digest.bind", command: "digest.bind", text: "digest bind", channelId: `C-DIGEST-${L}` },
+    { name: "digest.unbind", command: "digest.unbind", text: "digest unbind", channelId: `C-DIGEST-${L}` },
+    { name: "link", command: "link", text: "link" },
+    { name: "inbox", command: "inbox", text: "inbox" },
+    { name: "settings.show", command: "settings.show", text: "settings" },
+    { name: "settings.timezone", command: "settings.timezone", text: "settings timezone Europe/Vienna" },
+    { name: "settings.deliver", command: "settings.deliver", text: "settings deliver channel" },
+    { name: "settings.org", command: "settings.org", text: "settings org reminders 8" },
+    { name: "settings.language", command: "settings.language", text: `settings language ${locale}` },
+  ];
+}
+
+function alertItems(items: AnnouncedItem[]): AlertItem[] {
+  return items.map((a) => ({ flagNumber: Number(a.ref.slice(2)), severity: a.severity, message: a.message, params: a.params }));
+}
+
+function reminderItems(items: AnnouncedItem[]): ReminderItem[] {
+  return items.map((a) => ({ severity: a.severity, message: a.message, params: a.params, ...(a.ref.startsWith("M-") ? { milestoneNumber: Number(a.ref.slice(2)) } : {}) }));
+}
+
+function byAccount(items: AnnouncedItem[]): Map<string, AnnouncedItem[]> {
+  const map = new Map<string, AnnouncedItem[]>();
+  for (const item of items) map.set(item.accountName, [...(map.get(item.accountName) ?? []), item]);
+  return map;
+}
+
+/**
+ * Every reply, in every locale: one representative invocation of each command of COMMAND_LIST
+ * (several for some: a form, a refusal), then the scheduler's alerts, reminders and digest. The
+ * replies of one locale are produced one after the other on one database (the German run acts on
+ * other flags, orders, cases than the English one). Safe to call again on the same database: the
+ * result of the first call is returned.
+ */
+export async function everyReply(db: PrismaClient, options: { platform?: Platform } = {}): Promise<NamedReply[]> {
+  const cached = results.get(db);
+  if (cached) return cached;
+  const seed = await seedEveryReplyOrganization(db);
+  const timeZone = "Europe/Berlin";
+  const out: NamedReply[] = [];
+  for (const locale of EVERY_REPLY_LOCALES) {
+    // The member's own setting wins over the request's hint; it is set at the end of each run.
+    await db.member.update({ where: { id: seed.memberId }, data: { locale } });
+    const refs = await openRefs(db, seed.organizationId);
+    for (const inv of invocations(locale, refs)) {
+      const request: ChatRequest = {
+        organizationId: seed.organizationId,
+        memberId: seed.memberId,
+        platform: options.platform ?? "SLACK",
+        channelId: inv.channelId ?? null,
+        locale,
+        idempotencyKey: randomUUID(),
+        ...(inv.form ? { form: inv.form } : { text: inv.text! }),
+      };
+      const reply = await handle({ db, logger: silentLogger, now: () => TEST_NOW }, request);
+      out.push({ name: inv.name, locale, command: inv.command, input: inv.text ?? `form ${inv.form!.id}`, refusal: inv.refusal ?? false, reply });
+    }
+    for (const [account, items] of byAccount(seed.alerts)) {
+      const reply = alertsReply({ accountName: account, items: alertItems(items), mentionMemberIds: [seed.mentionMemberId] }, locale, timeZone);
+      out.push({ name: `alerts.${account}`, locale, command: "alerts", input: "", refusal: false, reply });
+    }
+    for (const [account, items] of byAccount(seed.reminders)) {
+      const reply = remindersReply({ accountName: account, items: reminderItems(items), mentionMemberIds: [seed.mentionMemberId] }, locale, timeZone);
+      out.push({ name: `reminders.${account}`, locale, command: "reminders", input: "", refusal: false, reply });
+    }
+    const data = await buildDigest(db, seed.organizationId, { now: TEST_NOW });
+    out.push({ name: "digest.job", locale, command: "digest.job", input: "", refusal: false, reply: digestReply(data, locale, timeZone) });
+  }
+  results.set(db, out);
+  return out;
+}
+
+const results = new WeakMap<PrismaClient, NamedReply[]>();
+
+/** The names of COMMAND_LIST that no invocation above answers (the test of every-reply keeps it empty). */
+export function commandsWithoutReply(replies: NamedReply[]): string[] {
+  const answered = new Set(replies.map((r) => r.command));
+  return COMMAND_LIST.map((c) => c.name).filter((name) => !answered.has(name));
+}
