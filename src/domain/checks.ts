@@ -565,7 +565,13 @@ function emptyDirectory(): Directory {
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();
-  for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
+  for (const item of items) {
+    const k = key(item);
+    const group = map.get(k);
+    // Pushed, not copied: an imported account brings hundreds of flags to one group.
+    if (group) group.push(item);
+    else map.set(k, [item]);
+  }
   return map;
 }
 
