@@ -25,4 +25,6 @@ export interface ChatRequest {
   locale?: string;
   /** Platform ids that identify this exact request; a second request with the same key is answered from memory. */
   idempotencyKey?: string;
+  /** A file sent with the request (a CSV uploaded in Slack, attached in Teams), already read as text. */
+  attachment?: { name: string; text: string };
 }

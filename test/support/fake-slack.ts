@@ -69,6 +69,16 @@ export class FakeSlack {
   scopes = new Set(["chat:write", "channels:history", "groups:history", "im:history", "mpim:history", "im:write", "users:read"]);
   onPost: PostHook | null = null;
   private lastTsMicros = 0;
+  /** Files "uploaded by users": files.info describes them, GET /files/<id> serves them with the bot token only. */
+  readonly files = new Map<string, { id: string; name: string; mimetype: string; content: Buffer }>();
+
+  /** A file a user uploaded; returns the `files` entry of its file_share message event. */
+  addFile(name: string, content: string | Buffer, mimetype = "text/csv") {
+    const id = `F${String(this.files.size + 1).padStart(8, "0")}`;
+    const buffer = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    this.files.set(id, { id, name, mimetype, content: buffer });
+    return { id, name, mimetype, filetype: "csv", size: buffer.length, url_private: `${this.url}/files/${id}`, url_private_download: `${this.url}/files/${id}/download` };
+  }
 
   constructor(options: { teamId?: string } = {}) {
     this.teamId = options.teamId ?? "T0KAMTEST";
@@ -142,6 +152,16 @@ export class FakeSlack {
       }
     }
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (url.pathname.startsWith("/files/")) {
+      const file = this.files.get(url.pathname.split("/")[2] ?? "");
+      this.record("file.download", { path: url.pathname, authorization: req.headers.authorization ?? "" });
+      if (req.headers.authorization !== `Bearer ${this.token}`) {
+        // Slack answers an unauthenticated file URL with its login page, not the file.
+        res.writeHead(302, { location: "https://slack.com/signin" }).end();
+      } else if (!file) res.writeHead(404).end();
+      else res.writeHead(200, { "content-type": file.mimetype }).end(file.content);
+      return;
+    }
     if (url.pathname.startsWith("/response/")) {
       this.record(`response:${url.pathname.slice("/response/".length)}`, args);
       this.record("response_url", { ...args, id: url.pathname.slice("/response/".length) });
@@ -309,6 +329,11 @@ export class FakeSlack {
             profile: { real_name: u.realName, display_name: u.name, ...(u.email ? { email: u.email } : {}) },
           },
         };
+      }
+      case "files.info": {
+        const file = this.files.get(String(args.file ?? ""));
+        if (!file) return { ok: false, error: "file_not_found" };
+        return { ok: true, file: { id: file.id, name: file.name, mimetype: file.mimetype, size: file.content.length, url_private: `${this.url}/files/${file.id}`, url_private_download: `${this.url}/files/${file.id}/download` } };
       }
       case "conversations.info":
         return { ok: true, channel: { id: args.channel, name: "acme", is_channel: true, is_member: true } };

@@ -13,6 +13,7 @@ import { digest, digestBind, digestUnbind, suggest } from "./insights.ts";
 import { flagAck, flagMute, flagResolve, flagShow, flagSnooze, flags } from "./flags.ts";
 import { link } from "./link.ts";
 import { inbox } from "./inbox.ts";
+import { importConfirm, importPreview } from "./exchange.ts";
 import { settingsDeliver, settingsLanguage, settingsOrg, settingsShow, settingsTimezone } from "./settings.ts";
 
 /** Every command of the grammar; help, usage lines and forms all come from these declarations. */
@@ -31,6 +32,7 @@ export const COMMAND_LIST: Command[] = [
   link,
   inbox,
   settingsShow, settingsLanguage, settingsTimezone, settingsDeliver, settingsOrg,
+  importPreview, importConfirm,
 ] as Command[];
 
 registry.commands = COMMAND_LIST;

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Actor } from "../actor.ts";
+import type { Tx } from "../tx.ts";
 import { DomainError } from "../errors.ts";
 import { issueKey } from "../validate.ts";
 import { forecastChecks, type CheckForecast } from "../check-forecast.ts";
@@ -29,6 +30,8 @@ export interface ImportResult {
   dryRun: boolean;
   /** What the next check sweep would flag on the imported accounts, per check (dry run too). */
   forecast?: CheckForecast[];
+  /** Set when `expect` was given and the run found other counts: nothing was written. */
+  stale?: boolean;
 }
 
 type Importer<K extends ExchangeKind> = (ctx: ImportContext, rows: Row<CanonicalRow<K>>[]) => Promise<void>;
@@ -66,7 +69,13 @@ export async function importRows(
   actor: Actor,
   kind: ExchangeKind,
   rows: { line: number; values: Record<string, unknown> }[],
-  options: { dryRun: boolean },
+  options: {
+    dryRun: boolean;
+    /** Apply only if the run finds exactly these counts (a chat preview confirmed); else roll back, `stale` set. */
+    expect?: { created: number; changed: number; unchanged: number };
+    /** More work in the same transaction when the rows are applied (marking a preview used). */
+    alsoWrite?: (tx: Tx) => Promise<void>;
+  },
 ): Promise<ImportResult> {
   const errors: ImportError[] = [];
   const valid: Row<CanonicalRow<ExchangeKind>>[] = [];
@@ -103,12 +112,17 @@ export async function importRows(
           ctx.errors.push(fromDomainError(rows[0]?.line ?? 1, error));
         }
         if (ctx.errors.length > 0) throw new RolledBack(result(ctx));
+        const expected = options.expect;
+        if (!options.dryRun && expected && (expected.created !== ctx.counts.created || expected.changed !== ctx.counts.changed || expected.unchanged !== ctx.counts.unchanged)) {
+          throw new RolledBack({ ...result(ctx), stale: true });
+        }
         // The accounts' next sweep announces what it finds as one summary (checks.ts); and what it
         // will find is told now, from the rows just written (a dry run's too, before its rollback).
         const accountIds = await importedAccountIds(ctx, kind, valid);
         if (accountIds.length) await tx.account.updateMany({ where: { organizationId: actor.organizationId, id: { in: accountIds } }, data: { importedAt: actor.now } });
         const done = { ...result(ctx), forecast: await forecastChecks(tx, actor.organizationId, accountIds, actor.now) };
         if (options.dryRun) throw new RolledBack(done);
+        await options.alsoWrite?.(tx);
         return done;
       },
       { maxWait: 10_000, timeout: IMPORT_TIMEOUT_MS },

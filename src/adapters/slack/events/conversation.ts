@@ -16,6 +16,8 @@ export interface ConversationMessage {
   ts: string;
   threadTs?: string;
   eventId: string;
+  /** A file shared with the message, already read (an import). */
+  attachment?: { name: string; text: string };
 }
 
 /**
@@ -31,7 +33,7 @@ export async function answerMessage(ctx: SlackContext, client: WebClient, msg: C
   let answered = false;
   try {
     who = await ctx.identity.resolve(client, msg.teamId, msg.userId);
-    const request = slackRequest(who, msg, { text: fromSlackText(msg.text) }, idempotencyKey);
+    const request = { ...slackRequest(who, msg, { text: fromSlackText(msg.text) }, idempotencyKey), ...(msg.attachment ? { attachment: msg.attachment } : {}) };
     const reply = refuseUnstorableText(request) ?? (await ctx.handle(request));
     answered = true;
     const t = translatorFor(who);
