@@ -19,11 +19,14 @@ export async function runDigestJob(db: PrismaClient, organizationId: string, opt
   const locale = toLocale(org.locale) ?? "en";
   return inTransaction(db, async (tx) => {
     const targets = await digestTargets(tx, organizationId, org.digestTarget);
-    const rows = targets.map(({ target, timeZone }) => ({
+    // A digest sent to a manager directly is written in their own language.
+    const memberIds = targets.flatMap((t) => (t.memberId ? [t.memberId] : []));
+    const own = new Map((memberIds.length ? await tx.member.findMany({ where: { id: { in: memberIds } }, select: { id: true, locale: true } }) : []).map((m) => [m.id, toLocale(m.locale)]));
+    const rows = targets.map(({ target, timeZone, memberId }) => ({
       organizationId,
       dedupeKey: `digest:${organizationId}:${data.today}:${target.platform}:${target.target}`,
       accountId: null,
-      message: outgoing(organizationId, target, digestReply(data, locale, timeZone ?? org.timeZone), []),
+      message: outgoing(organizationId, target, digestReply(data, (memberId && own.get(memberId)) || locale, timeZone ?? org.timeZone), []),
       notBefore: deliverAt(options.now, { timeZone: timeZone ?? org.timeZone, quietStartHour: org.quietStartHour, quietEndHour: org.quietEndHour, workingDays: org.workingDays }),
     }));
     const written = await enqueue(tx, rows);

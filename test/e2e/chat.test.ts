@@ -21,7 +21,7 @@ describe("kam chat -c, on the embedded database", () => {
       ["invoice add acme RE-1 250,00 € order O-1", 0, /Invoice RE-1 of €250.00 recorded/],
       ["flags", 0, /flags|Flags/],
       ["order log acme 100 NOPE", 1, /found no product "NOPE"/],
-      ["settings language de", 0, /Sprache ist jetzt de/],
+      ["settings language de", 0, /Deine Sprache ist jetzt Deutsch\./],
       ["order list acme", 0, /Offene Aufträge von ACME Holding GmbH \(2\)/],
       ["inbox", 0, /Dein Posteingang ist leer/],
       ["import x", 1, /Den Befehl "import" kenne ich nicht/],

@@ -119,6 +119,18 @@ describe("Teams messages", () => {
     expect(cardText(card)).toContain(translator("de")("help.title"));
   });
 
+  it("writes the card's own words in the member's language, not the Teams client's", async () => {
+    const w = where(newUser()); // an English Teams client
+    await exchange(personalMessage(w, "settings language de"));
+    const member = await teamsMember(w);
+    const actor = { organizationId: member.organizationId, memberId: member.id, platform: "TEAMS" as const, now: new Date() };
+    const account = await addAccount(kam.db.prisma, actor, { name: "Deutsch GmbH" });
+    await addProduct(kam.db.prisma, actor, { sku: "BOLT-10", name: "Bolt M10", listPrice: { minor: 250 } });
+    const bad = onlyCard(await exchange(cardSubmit(w, { kamForm: "order.log", account: account.id, product1: "BOLT-10", quantity1: "lots" }, "form-card-de")));
+    expect(cardText(bad)).toContain(translator("de")("teams:card.formErrors"));
+    expect(cardText(bad)).not.toContain(translator("en")("teams:card.formErrors"));
+  });
+
   it("answers a repeated activity (same id) once in the database", async () => {
     const w = where(newUser());
     const name = `Repeat ${w.tenantId.slice(-8)} GmbH`;
@@ -218,27 +230,30 @@ describe("Teams card forms", () => {
 });
 
 describe("Teams proactive notifications", () => {
-  it("posts into the stored conversation with a mention entity", async () => {
+  it("posts into a stored channel with a mention entity, and into a personal chat without mentioning its reader", async () => {
     const user = newUser("Paul Project");
     const w = where(user);
+    const channelId = `19:${uniqueId("ch").toLowerCase()}@thread.tacv2`;
     await exchange(personalInstall(w));
+    await exchange(teamInstall(w, channelId));
     const member = await teamsMember(w);
     const reply: Reply = { ok: true, visibility: "channel", summary: "Milestone M-3 is due tomorrow", blocks: [{ kind: "text", text: "Milestone M-3 is due tomorrow" }] };
-    const before = connector.activities().length;
-    const result = await kam.teams.notifier!.send({
-      organizationId: member.organizationId,
-      platform: "TEAMS",
-      target: personalConversationId(w),
-      reply,
-      mentions: [{ userId: user.id, name: user.name }],
-    });
-    expect(result).toMatchObject({ ok: true });
-    const [call] = connector.activities().slice(before);
-    expect(call!.conversationId).toBe(personalConversationId(w));
-    expect(call!.body).toMatchObject({
+    const send = (target: string) =>
+      kam.teams.notifier!.send({ organizationId: member.organizationId, platform: "TEAMS", target, reply, mentions: [{ userId: user.id, name: user.name }] });
+
+    let before = connector.activities().length;
+    expect(await send(channelId)).toMatchObject({ ok: true });
+    const [inChannel] = connector.activities().slice(before);
+    expect(inChannel!.body).toMatchObject({
       text: expect.stringContaining("<at>Paul Project</at>"),
       entities: [{ type: "mention", text: "<at>Paul Project</at>", mentioned: { id: user.id, name: "Paul Project" } }],
     });
+
+    before = connector.activities().length;
+    expect(await send(personalConversationId(w))).toMatchObject({ ok: true });
+    const [call] = connector.activities().slice(before);
+    expect(call!.conversationId).toBe(personalConversationId(w));
+    expect(JSON.stringify(call!.body)).not.toContain("<at>");
     expect(cardText(cardsOf(call!.body)[0])).toContain("Milestone M-3 is due tomorrow");
   });
 

@@ -79,8 +79,8 @@ function richList(items: string[]): RichTextBlock {
 /** The table block (one per message): header row bold, amounts and quantities right-aligned. */
 function tableBlock(columns: string[], rows: string[][]): TableBlock {
   const cols = columns.slice(0, LIMITS.table.cells);
-  const cell = (text: string) => ({ type: "raw_text" as const, text: truncate(text || "–", LIMITS.table.cellText) });
-  const header = cols.map((c) => ({ type: "rich_text" as const, elements: [{ type: "rich_text_section" as const, elements: [{ type: "text" as const, text: c || " ", style: { bold: true } }] }] }));
+  const cell = (text: string) => ({ type: "raw_text" as const, text: inert(truncate(text || "–", LIMITS.table.cellText)) });
+  const header = cols.map((c) => ({ type: "rich_text" as const, elements: [{ type: "rich_text_section" as const, elements: [{ type: "text" as const, text: inert(c) || " ", style: { bold: true } }] }] }));
   const body = rows.slice(0, LIMITS.table.rows - 1).map((r) => cols.map((_, i) => cell(r[i] ?? "")));
   const weights = columnWeights(cols, rows);
   const widest = Math.max(...weights);

@@ -117,6 +117,7 @@ export function checkBlocks(blocks: readonly (KnownBlock | AnyBlock)[], surface:
         break;
       }
       case "table": {
+        if (surface !== "message") problems.push(`${where}: table blocks only belong in messages`);
         const table = block as TableBlock;
         tooLong(`${where}.rows`, table.rows.length, LIMITS.table.rows);
         table.rows.forEach((row, j) => tooLong(`${where}.rows[${j}]`, row.length, LIMITS.table.cells));

@@ -177,17 +177,18 @@ export function createBot(deps: AdapterDeps, options: BotOptions = {}): TurnLogi
     };
     const content = submission ? (submission.kind === "command" ? { text: submission.command } : { form: { id: submission.id, values: submission.values } }) : undefined;
     const unstorable = content ? refuseUnstorableText({ ...content, ...(activity.locale ? { locale: activity.locale } : {}) }) : null;
-    const sender = await who(context);
     let mentions = new Map<string, CardMention>();
+    // Refused before anything (organization, member, conversation) is written.
     if (unstorable) reply = unstorable;
     else if (!content) reply = stale();
     else {
+      const sender = await who(context);
       await rememberConversation(context, sender.organizationId, sender.memberId);
       reply = await run(deps.core, { ...request(context, sender), ...content });
       if (content.text) afterCommand(content.text, reply);
       mentions = await resolveMentions(db, sender.organizationId, reply);
     }
-    const card = replyActivity(reply, locale, mentions).attachments![0]!.content;
+    const card = replyActivity(reply, reply.locale ?? locale, mentions).attachments![0]!.content;
     await context.sendActivity({
       type: ActivityTypes.InvokeResponse,
       value: { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card } },

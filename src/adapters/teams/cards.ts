@@ -45,6 +45,8 @@ export interface RenderOptions {
   required?: (type: FormField["type"]) => string;
   /** Buttons replace the card they are on with their result (set by renderCard). */
   replaceOnClick?: boolean;
+  /** One label column width for all fields of the card, so they line up (set by renderCard). */
+  fieldLabelWidth?: string;
 }
 
 export type AdaptiveElement = Record<string, unknown>;
@@ -119,12 +121,28 @@ const TONE_SIGN: Record<Tone, string> = { normal: "", muted: "", success: "✅ "
 
 /** At most this many buttons show side by side; the rest go into the action set's overflow menu (…). */
 export const VISIBLE_ACTIONS = 3;
+/**
+ * Button labels side by side on a phone (340 px), in characters, each button counting 4 for its
+ * padding: more is cut ("Zur Kennt…"), so the buttons past it go into the overflow menu too.
+ */
+export const PHONE_ACTION_CHARS = 36;
+/** The widest a fields' label column gets: half of a phone's card. */
+export const FIELD_LABEL_MAX_PX = 165;
+
+/** How many buttons stay in sight: at most three (two and the overflow menu when there are more), and what fits a phone. */
+export function visibleActions(labels: string[]): number {
+  const n = labels.length;
+  let k = n > VISIBLE_ACTIONS ? VISIBLE_ACTIONS - 1 : n;
+  const width = (count: number) => labels.slice(0, count).reduce((sum, l) => sum + l.length + 4, 0) + (count < n ? 4 : 0);
+  while (k > 1 && width(k) > PHONE_ACTION_CHARS) k--;
+  return Math.max(1, k);
+}
 
 function renderActions(buttons: Block & { kind: "actions" }, options: RenderOptions): AdaptiveElement[] {
   const shown = buttons.buttons.slice(0, TEAMS_LIMITS.maxActions);
-  // More than three: the first two stay in sight, the others go into the overflow menu, so
-  // no button label is cut at phone width.
-  const visible = shown.length > VISIBLE_ACTIONS ? VISIBLE_ACTIONS - 1 : shown.length;
+  // More than three, or too long for a phone together: the first ones stay in sight, the others
+  // go into the overflow menu, so no button label is cut at phone width.
+  const visible = visibleActions(shown.map((b) => b.label));
   const actions = shown.map((b, i) => ({
     type: "Action.Submit",
     title: b.label,
@@ -146,15 +164,20 @@ function renderBlock(block: Block, options: RenderOptions, entities: MentionEnti
     }
     case "fields":
       if (block.fields.length === 0) return [];
+    {
       // Not a FactSet: its titles and values are markdown, and user text must show as typed.
+      // The label column is as wide as the card's longest label word needs, so no label is cut
+      // and the fields of several blocks line up; never more than half a phone's card.
+      const labelWidth = options.fieldLabelWidth ?? fieldLabelWidth([block]);
       return block.fields.map((f, i) => ({
         type: "ColumnSet",
         ...(i > 0 ? { spacing: "Small" } : {}),
         columns: [
-          { type: "Column", width: 2, items: [richText(f.label, { weight: "Bolder" })] },
-          { type: "Column", width: 5, items: [richText(f.value || "–")] },
+          { type: "Column", width: labelWidth, items: [richText(f.label, { weight: "Bolder" })] },
+          { type: "Column", width: "stretch", items: [richText(f.value || "–")] },
         ],
       }));
+    }
     case "list": {
       const items = block.items.map((item, i) => richText(`• ${item}`, {}, i > 0 ? { spacing: "Small" } : {}));
       if (block.more) items.push(richText(more(block.more), { isSubtle: true }, { spacing: "Small" }));
@@ -184,6 +207,13 @@ function renderBlock(block: Block, options: RenderOptions, entities: MentionEnti
   }
 }
 
+/** The label column of fields: as wide as the longest label word of the card needs (bold, about 8.5 px a character). */
+function fieldLabelWidth(blocks: Block[]): string {
+  const labels = blocks.flatMap((b) => (b.kind === "fields" ? b.fields.map((f) => f.label) : []));
+  const longest = Math.max(0, ...labels.flatMap((l) => l.split(/\s+/).map((w) => w.length)));
+  return `${Math.min(FIELD_LABEL_MAX_PX, Math.ceil(longest * 8.5) + 12)}px`;
+}
+
 /** `<at>Name</at>` for a mention we created ourselves (the one place card text is markdown). */
 function mentionMarkup(name: string): string {
   return `<at>${name.replace(/[<>]/g, "")}</at>`;
@@ -199,7 +229,7 @@ function escapeMarkdown(text: string): string {
  * by side, in characters. A wider table would overlap or break inside references and amounts, so
  * it is shown as one short paragraph per row instead.
  */
-export const PHONE_TABLE_CHARS = 40;
+export const PHONE_TABLE_CHARS = 34;
 
 function renderTable(block: Extract<Block, { kind: "table" }>, more: (count: number) => string): AdaptiveElement[] {
   const columns = block.columns.slice(0, TEAMS_LIMITS.maxTableColumns);
@@ -310,7 +340,8 @@ export function renderCard(reply: Reply, options: RenderOptions = {}): AdaptiveC
   const aboutOneThing =
     reply.blocks.filter((b) => b.kind === "actions").length === 1 &&
     !reply.blocks.some((b) => b.kind === "list" || b.kind === "table" || b.kind === "form");
-  const body = reply.blocks.flatMap((block) => renderBlock(block, { replaceOnClick: aboutOneThing, ...options }, entities));
+  const labels = fieldLabelWidth(reply.blocks);
+  const body = reply.blocks.flatMap((block) => renderBlock(block, { replaceOnClick: aboutOneThing, fieldLabelWidth: labels, ...options }, entities));
   if (body.length === 0) body.push(richText(reply.summary || " "));
   const hasWideContent = reply.blocks.some((b) => b.kind === "table" || b.kind === "form");
   const msteams = {

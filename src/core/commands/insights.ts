@@ -31,7 +31,7 @@ export const suggest = defineCommand({
     }
     if (s.dueReorders.length) {
       blocks.push(text(ctx.t("suggest.reorders")));
-      blocks.push(list(s.dueReorders.map((r) => ctx.t("suggest.reorderLine", { sku: r.product.sku, name: r.product.name, last: ctx.fmt.day(r.lastOrderedOn), interval: r.usualIntervalDays, overdue: r.overdueDays, quantity: ctx.fmt.number(r.usualQuantity), unit: r.product.unit }))));
+      blocks.push(list(s.dueReorders.map((r) => ctx.t("suggest.reorderLine", { sku: r.product.sku, name: r.product.name, last: ctx.fmt.day(r.lastOrderedOn), interval: ctx.t("scheduler:unit.interval", { count: r.usualIntervalDays, n: ctx.fmt.number(r.usualIntervalDays) }), overdue: ctx.fmt.number(r.overdueDays), count: r.overdueDays, quantity: ctx.fmt.number(r.usualQuantity), unit: r.product.unit }))));
     }
     if (!s.products.length && !s.dueReorders.length) blocks.push(text(ctx.t("suggest.none"), "muted"));
     // Each due product gets its own button: the order form filled in with that product in the

@@ -57,5 +57,5 @@ export function digestReply(data: DigestData, locale: Locale, timeZone: string):
   if (shown.length > MAX_ACCOUNTS) {
     blocks.push({ kind: "list", items: shown.slice(MAX_ACCOUNTS, MAX_ACCOUNTS + 20).map((a) => a.name), ...(shown.length > MAX_ACCOUNTS + 20 ? { more: shown.length - MAX_ACCOUNTS - 20 } : {}) });
   }
-  return { ok: true, visibility: "channel", summary: heading, blocks };
+  return { ok: true, visibility: "channel", summary: heading, blocks, locale };
 }

@@ -16,6 +16,7 @@ const form: Form = {
     { name: "quantity1", label: "Quantity 1", type: "number", required: true, value: "abc" },
     { name: "requestedOn", label: "Requested on", type: "date", required: false, value: "2030-01-15" },
     { name: "notes", label: "Notes", type: "textarea", required: false, hint: "anything" },
+    { name: "price1", label: "Unit price 1 (optional)", type: "text", required: false },
   ],
 };
 
@@ -33,6 +34,8 @@ describe("modals from core forms", () => {
     expect(byId.requestedOn.element).toMatchObject({ type: "datepicker", initial_date: "2030-01-15" });
     expect(byId.notes.element.multiline).toBe(true);
     expect(byId.notes.optional).toBe(true);
+    // Slack writes "(optional)" next to optional inputs itself.
+    expect(byId.price1).toMatchObject({ optional: true, label: { text: "Unit price 1" } });
     expect(decodeContext(view.private_metadata)).toMatchObject({ formId: "order.log", channelId: "C1" });
   });
 
