@@ -4,6 +4,7 @@ import type { Platform } from "../../src/generated/prisma/enums.ts";
 import { handle } from "../../src/core/handler.ts";
 import { COMMAND_LIST } from "../../src/core/commands/index.ts";
 import type { Locale } from "../../src/core/i18n/index.ts";
+import { alertSummaryReply } from "../../src/core/messages/alert-summary.ts";
 import { alertsReply, digestReply, remindersReply, type AlertItem, type ReminderItem } from "../../src/core/messages/index.ts";
 import type { Reply } from "../../src/core/reply.ts";
 import type { ChatRequest } from "../../src/core/request.ts";
@@ -185,6 +186,12 @@ function invocations(locale: Locale, refs: Awaited<ReturnType<typeof openRefs>>)
   ];
 }
 
+function byRule(items: AnnouncedItem[]): Map<string, AnnouncedItem[]> {
+  const map = new Map<string, AnnouncedItem[]>();
+  for (const i of items) map.set(i.rule, [...(map.get(i.rule) ?? []), i]);
+  return map;
+}
+
 function alertItems(items: AnnouncedItem[]): AlertItem[] {
   return items.map((a) => ({ flagNumber: Number(a.ref.slice(2)), severity: a.severity, message: a.message, params: a.params }));
 }
@@ -232,6 +239,10 @@ export async function everyReply(db: PrismaClient, options: { platform?: Platfor
     for (const [account, items] of byAccount(seed.alerts)) {
       const reply = alertsReply({ accountName: account, items: alertItems(items), mentionMemberIds: [seed.mentionMemberId] }, locale, timeZone);
       out.push({ name: `alerts.${account}`, locale, command: "alerts", input: "", refusal: false, reply });
+      // The same alerts as the first sweep after an import announces them (checks.ts, more than five).
+      const counts = [...byRule(items)].map(([rule, of]) => ({ rule, severity: of[0]!.severity, count: of.length }));
+      const summary = alertSummaryReply({ accountName: account, imported: true, total: items.length, counts, top: alertItems(items).slice(0, 5), offline: false, mentionMemberIds: [seed.mentionMemberId] }, locale, timeZone);
+      out.push({ name: `alertSummary.${account}`, locale, command: "alerts", input: "", refusal: false, reply: summary });
     }
     for (const [account, items] of byAccount(seed.reminders)) {
       const reply = remindersReply({ accountName: account, items: reminderItems(items), mentionMemberIds: [seed.mentionMemberId] }, locale, timeZone);
