@@ -118,6 +118,8 @@ try {
   const stages = (t: Record<string, number>) => JSON.stringify(Object.fromEntries(Object.entries(t).filter(([k]) => !k.startsWith("load."))));
   console.log(`stages (ms) of the first sweep: ${stages(first.timings)}; second: ${stages(second.timings)}; third: ${stages(third.timings)}`);
   console.log(`queries of the second sweep (ms, run together): ${JSON.stringify(Object.fromEntries(Object.entries(second.timings).filter(([k]) => k.startsWith("load."))))}`);
+  const kinds = await sql.query(`SELECT payload->'announcement'->>'kind' AS kind, count(*)::int AS n FROM "Notification" GROUP BY 1 ORDER BY 1`);
+  console.log(`outbox messages by kind (all sweeps): ${kinds.rows.map((r: { kind: string | null; n: number }) => `${r.kind ?? "reply"} ${r.n}`).join(", ")}`);
   console.log(`findings by rule: ${[...byRule].map(([r, n]) => `${r} ${n}`).join(", ")}`);
   const verdict = (ms: number) => (ms / count < 20 ? "met" : "NOT met");
   console.log(`target: under 20x → ${verdict(secondMs)} (hourly sweep), ${verdict(thirdMs)} (first sweep of a day), ${verdict(firstMs)} (first sweep ever, writing every flag)`);

@@ -227,6 +227,7 @@ async function handleRequest(deps: CoreDeps, request: ChatRequest): Promise<Repl
       if (!outcome.ran) {
         const answer = outcome.reply ?? { ok: true, visibility: "caller", summary: ctx.t("error.inProgress"), blocks: [{ kind: "text", text: ctx.t("error.inProgress"), tone: "muted" }] };
         outcomes.set(answer, outcome.reply ? "remembered" : "running");
+        answer.locale ??= ctx.locale;
         return answer;
       }
       reply = outcome.reply;
@@ -240,6 +241,6 @@ async function handleRequest(deps: CoreDeps, request: ChatRequest): Promise<Repl
   } catch (error) {
     deps.logger.error({ err: error, command: request.text?.slice(0, 100), form: request.form?.id }, "command failed");
     const message = ctx.t("error.internal");
-    return { ok: false, visibility: "caller", summary: message, blocks: [{ kind: "text", text: message, tone: "error" }] };
+    return { ok: false, visibility: "caller", summary: message, blocks: [{ kind: "text", text: message, tone: "error" }], locale: ctx.locale };
   }
 }

@@ -73,7 +73,7 @@ export async function assertVersion(
   if (expected === undefined || expected === record.version) return;
   const last = await tx.auditEvent.findFirst({
     where: { organizationId, entityId: record.id },
-    orderBy: { createdAt: "desc" },
+    orderBy: [{ createdAt: "desc" }, { seq: "desc" }],
     select: { actorId: true, createdAt: true },
   });
   const member = last?.actorId ? await tx.member.findUnique({ where: { id: last.actorId }, select: { displayName: true } }) : null;

@@ -5,7 +5,7 @@ import { archivedAccountIds } from "./account-changes.ts";
 import { NotFoundError } from "./errors.ts";
 import {
   announcing, deliverAt, directTarget, enqueue, itemsHash, loadDirectory, mentionsFor,
-  type AlertItem, type Directory, type OutboxRow, type QuietRules, type ReminderItem, type Target,
+  type AlertItem, type AlertSummary, type Announcement, type Directory, type OutboxRow, type QuietRules, type ReminderItem, type Target,
 } from "./notifications.ts";
 import { FLAG_RULE_BY_NAME, FLAG_RULES, REMINDER_RULES, runRules } from "./rules/index.ts";
 import { instant, jsonRows } from "./rules/json-rows.ts";
@@ -282,6 +282,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
     const accountIds = [...new Set(toAnnounce.map((f) => f.accountId!))];
     const memberIds = toAnnounce.flatMap((f) => memberIdsOf(f.params));
     const dir = accountIds.length ? await loadDirectory(tx, organizationId, accountIds, memberIds) : emptyDirectory();
+    const importedSince = accountIds.length ? await importedAccounts(tx, organizationId, accountIds, org.checkedAt) : new Set<string>();
     lap("directory");
 
     // 2. One message per account (per channel) with all of its new alerts.
@@ -296,10 +297,10 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
         muted += flags.length;
         continue;
       }
-      const items: AlertItem[] = flags.map((f) => {
+      const toItem = (f: (typeof flags)[number]): AlertItem => {
         const { message, params } = splitParams(f.params);
         return { flagNumber: f.number, severity: f.severity, message, params };
-      });
+      };
       const mentionIds = [...new Set([...account.managerIds, ...flags.flatMap((f) => memberIdsOf(f.params))])];
       // The previous announcement is part of the key: a flag back from snooze is a new message.
       const hash = itemsHash(flags.map((f) => `${f.id}:${f.severity}:${f.notifiedAt ? new Date(f.notifiedAt).toISOString() : "-"}`));
@@ -312,7 +313,11 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
           return target ? [{ target, timeZone: member!.timeZone, memberId: id }] : [];
         });
       }
-      const announcement = { kind: "alerts" as const, accountName: account.name, items, offline: options.offline ?? false, mentionMemberIds: mentionIds };
+      const imported = importedSince.has(accountId);
+      const announcement: Announcement =
+        flags.length > SUMMARY_THRESHOLD && (org.checkedAt === null || imported)
+          ? alertSummary(account.name, flags, toItem, { imported, offline: options.offline ?? false, mentionMemberIds: mentionIds })
+          : { kind: "alerts", accountName: account.name, items: flags.map(toItem), offline: options.offline ?? false, mentionMemberIds: mentionIds };
       for (const { target, timeZone, memberId } of targets) {
         rows.push({
           organizationId,
@@ -512,13 +517,65 @@ function reminderStage(dedupeKey: string): string {
   return dedupeKey.split(":")[2] ?? "";
 }
 
+/**
+ * An account with more new alerts than this in one sweep, on the organization's first sweep or the
+ * first after the account was imported, hears of them as one summary (see AlertSummary).
+ */
+export const SUMMARY_THRESHOLD = 5;
+/** How many of the most serious flags a summary shows. */
+export const SUMMARY_TOP = 5;
+
+/** The accounts among these imported since the organization's last full sweep. */
+async function importedAccounts(tx: Tx, organizationId: string, accountIds: string[], checkedAt: Date | null): Promise<Set<string>> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Account" WHERE "organizationId" = ${organizationId} AND id = ANY(${accountIds}::text[])
+      AND "importedAt" IS NOT NULL AND (${checkedAt}::timestamp IS NULL OR "importedAt" > ${checkedAt}::timestamp)`;
+  return new Set(rows.map((r) => r.id));
+}
+
+/** One account's new alerts as a summary: counts per check (at its most severe), the most serious few. */
+function alertSummary<F extends { number: number; severity: Severity; dedupeKey: string }>(
+  accountName: string,
+  flags: F[],
+  toItem: (f: F) => AlertItem,
+  options: { imported: boolean; offline: boolean; mentionMemberIds: string[] },
+): AlertSummary {
+  const counts = new Map<string, { rule: string; severity: Severity; count: number }>();
+  for (const f of flags) {
+    const rule = ruleOf(f.dedupeKey);
+    const entry = counts.get(rule);
+    if (!entry) counts.set(rule, { rule, severity: f.severity, count: 1 });
+    else {
+      entry.count++;
+      if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[entry.severity]) entry.severity = f.severity;
+    }
+  }
+  const top = [...flags].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.number - b.number).slice(0, SUMMARY_TOP);
+  return {
+    kind: "alertSummary",
+    accountName,
+    imported: options.imported,
+    total: flags.length,
+    counts: [...counts.values()].sort((a, b) => b.count - a.count || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.rule.localeCompare(b.rule)),
+    top: top.map(toItem),
+    offline: options.offline,
+    mentionMemberIds: options.mentionMemberIds,
+  };
+}
+
 function emptyDirectory(): Directory {
   return { accounts: new Map(), members: new Map() };
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();
-  for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
+  for (const item of items) {
+    const k = key(item);
+    const group = map.get(k);
+    // Pushed, not copied: an imported account brings hundreds of flags to one group.
+    if (group) group.push(item);
+    else map.set(k, [item]);
+  }
   return map;
 }
 

@@ -56,7 +56,7 @@ export async function recordHistory(db: PrismaClient, actor: Actor, input: z.inp
       } else {
         const events = await tx.auditEvent.findMany({
           where: { organizationId: actor.organizationId, entityId: subject.id },
-          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+          orderBy: [{ createdAt: "desc" }, { seq: "desc" }],
           skip,
           take: HISTORY_PAGE_SIZE + 1,
           select: { id: true },
@@ -64,7 +64,7 @@ export async function recordHistory(db: PrismaClient, actor: Actor, input: z.inp
         ids = events.map((e) => e.id);
       }
     }
-    const events = await tx.auditEvent.findMany({ where: { id: { in: ids.slice(0, HISTORY_PAGE_SIZE) } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+    const events = await tx.auditEvent.findMany({ where: { id: { in: ids.slice(0, HISTORY_PAGE_SIZE) } }, orderBy: [{ createdAt: "desc" }, { seq: "desc" }] });
     const actorIds = [...new Set(events.map((e) => e.actorId).filter((id): id is string => !!id))];
     const members = await tx.member.findMany({ where: { id: { in: actorIds }, organizationId: actor.organizationId }, select: { id: true, displayName: true } });
     const names = new Map(members.map((m) => [m.id, m.displayName]));
@@ -114,7 +114,7 @@ async function accountEventIds(tx: Tx, organizationId: string, accountId: string
       UNION ALL SELECT m.id FROM "Milestone" m JOIN "Project" p ON p.id = m."projectId" WHERE p."accountId" = ${accountId}
       UNION ALL SELECT id FROM "Case" WHERE "accountId" = ${accountId}
       UNION ALL SELECT id FROM "Flag" WHERE "accountId" = ${accountId})
-    ORDER BY e."createdAt" DESC, e.id DESC
+    ORDER BY e."createdAt" DESC, e.seq DESC
     OFFSET ${skip} LIMIT ${HISTORY_PAGE_SIZE + 1}`);
   return rows.map((r) => r.id);
 }

@@ -48,7 +48,26 @@ export interface ReminderItem {
  */
 export type Announcement =
   | { kind: "alerts"; accountName: string; items: AlertItem[]; offline: boolean; mentionMemberIds: string[] }
-  | { kind: "reminders"; accountName?: string; direct?: boolean; items: ReminderItem[]; offline: boolean; mentionMemberIds?: string[] };
+  | { kind: "reminders"; accountName?: string; direct?: boolean; items: ReminderItem[]; offline: boolean; mentionMemberIds?: string[] }
+  | AlertSummary;
+
+/**
+ * Many new flags of an account new to the checks (first sweep, or first after an import) as one
+ * message: how many per check and severity, the most serious few, and `flags <account>` for all.
+ */
+export interface AlertSummary {
+  kind: "alertSummary";
+  accountName: string;
+  /** The account was imported since the sweep before. */
+  imported: boolean;
+  total: number;
+  /** Most flags first. */
+  counts: { rule: string; severity: Severity; count: number }[];
+  /** The most serious flags (most severe, then oldest number). */
+  top: AlertItem[];
+  offline: boolean;
+  mentionMemberIds: string[];
+}
 
 /**
  * An outbox row's payload. Rows written before announcements were stored carry a rendered

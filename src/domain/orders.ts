@@ -64,6 +64,9 @@ async function writeOrder(
       poRef: extra.poRef ?? null,
       requestedOn: extra.requestedOn ? limits.dayToDate(extra.requestedOn) : null,
       orderedAt: extra.orderedOn ? limits.dayToDate(extra.orderedOn) : actor.now,
+      // The request's moment, not the database's clock: checks measure how long an order sits in a status.
+      statusChangedAt: actor.now,
+      createdAt: actor.now,
       reorderOfId: extra.reorderOfId ?? null,
       createdById: actor.memberId,
       lines: {

@@ -39,7 +39,7 @@ function isChangeData(data: unknown): data is ChangeData {
 export async function lastAuthorOf(tx: Tx, organizationId: string, entityId: string) {
   const last = await tx.auditEvent.findFirst({
     where: { organizationId, entityId },
-    orderBy: [{ createdAt: "desc" }],
+    orderBy: [{ createdAt: "desc" }, { seq: "desc" }],
     select: { actorId: true, createdAt: true },
   });
   const member = last?.actorId ? await tx.member.findUnique({ where: { id: last.actorId }, select: { displayName: true } }) : null;
@@ -57,7 +57,7 @@ export async function undoLastChange(db: PrismaClient, actor: Actor) {
   return inTransaction(db, async (tx) => {
     const event = await tx.auditEvent.findFirst({
       where: { organizationId: actor.organizationId, actorId: actor.memberId, action: { notIn: NOT_CHANGES } },
-      orderBy: [{ createdAt: "desc" }],
+      orderBy: [{ createdAt: "desc" }, { seq: "desc" }],
     });
     if (!event) throw new ConflictError("undo.nothing");
     const data = event.data as unknown;

@@ -25,10 +25,10 @@ describeEachDatabase("order edit and cancel", (get) => {
 
     await chat(db, actor, { now: NOW }).say("settings language de");
     const de = await chat(db, actor, { now: NOW }).say("order edit O-1 zeile 3 menge 4 po none");
-    expect(replyText(de)).toMatch(/Bestellung O-1 für ACME Holding GmbH geändert: Summe 84,00\s€/);
+    expect(replyText(de)).toMatch(/Auftrag O-1 für ACME Holding GmbH geändert: Summe 84,00\s€/);
     const missing = await chat(db, actor, { now: NOW }).say("order edit O-1 zeile 9 menge 4");
     expect(missing.ok).toBe(false);
-    expect(replyText(missing)).toMatch(/Bestellung O-1 hat keine Zeile 9/);
+    expect(replyText(missing)).toMatch(/Auftrag O-1 hat keine Zeile 9/);
     expect((await db.order.findFirstOrThrow({ where: { id: order.id } })).version).toBe(3);
   });
 

@@ -34,7 +34,7 @@ describeEachDatabase("history and undo", (get) => {
     await de.say("settings timezone Europe/Berlin");
     const german = replyText(await de.say("history O-1"));
     expect(german).toMatch(/Verlauf von O-1 \(Seite 1\)/);
-    expect(german).toMatch(/26\.11\.2026, 11:05 · Cem Service · Teams — Bestellung geändert/);
+    expect(german).toMatch(/26\.11\.2026, 11:05 · Cem Service · Teams — Auftrag geändert/);
     expect(german).toMatch(/Summe: 25,00\s€ → 100,00\s€/);
 
     // Paging: 12 more changes make two pages of ten.
@@ -44,7 +44,7 @@ describeEachDatabase("history and undo", (get) => {
     const second = replyText(await chat(db, actor, { now: at(40) }).say("history O-1 page 2"));
     expect(second).toMatch(/Seite 2/);
     expect(second).toMatch(/P1 → P2|P0 → P1/);
-    expect(second).toMatch(/Bestellung erfasst/);
+    expect(second).toMatch(/Auftrag erfasst/);
     expect(replyText(await chat(db, actor, { now: at(40) }).say("history O-1 page 3"))).toMatch(/Keine Änderungen erfasst/);
 
     // Another organization's reference is not found.
@@ -125,7 +125,7 @@ describeEachDatabase("history and undo", (get) => {
     await ada(43).say("settings language de");
     await ada(44).say("order log acme 1 BOLT-10");
     await ada(45).say("order cancel O-2 Kunde will nicht");
-    expect(replyText(await ada(46).say("undo"))).toMatch(/Rückgängig gemacht: Bestellung storniert an O-2/);
+    expect(replyText(await ada(46).say("undo"))).toMatch(/Rückgängig gemacht: Auftrag storniert an O-2/);
     expect((await db.order.findFirstOrThrow({ where: { organizationId: actor.organizationId, number: 2 } })).status).toBe("RECEIVED");
     expect(replyText(await ada(47).say("undo"))).toMatch(/lässt sich nicht rückgängig machen: sie war selbst ein undo/);
     const history = replyText(await ada(48).say("history O-2"));

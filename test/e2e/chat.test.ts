@@ -24,7 +24,7 @@ describe("kam chat -c, on the embedded database", () => {
       ["settings language de", 0, /Deine Sprache ist jetzt Deutsch\./],
       ["order list acme", 0, /Offene Aufträge von ACME Holding GmbH \(2\)/],
       ["inbox", 0, /Dein Posteingang ist leer/],
-      ["import x", 1, /Den Befehl "import" kenne ich nicht/],
+      ["teleport x", 1, /Den Befehl "teleport" kenne ich nicht/],
     ];
     for (const [command, code, expected] of steps) {
       const result = await kam(command);

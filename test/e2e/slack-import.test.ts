@@ -58,6 +58,9 @@ describe("Slack chat import (a CSV uploaded to kam's DM, fake Slack)", () => {
     expect(s.fake.callsOf("files.info").at(-1)!.args).toMatchObject({ file: file.id });
     const shown = JSON.stringify(post.blocks);
     expect(shown).toContain("invoices: 2 new, 0 changed, 0 unchanged");
+    // The dry run ran the checks on the previewed rows: what the next sweep will flag.
+    expect(shown).toContain("The next check will flag about");
+    expect(shown).toContain("Invoice without order: ");
     expect(await invoices()).toBe(0);
 
     const button = confirmButton(post.blocks)!;

@@ -4,6 +4,7 @@ import type { Platform } from "../../src/generated/prisma/enums.ts";
 import { handle } from "../../src/core/handler.ts";
 import { COMMAND_LIST } from "../../src/core/commands/index.ts";
 import type { Locale } from "../../src/core/i18n/index.ts";
+import { alertSummaryReply } from "../../src/core/messages/alert-summary.ts";
 import { alertsReply, digestReply, remindersReply, type AlertItem, type ReminderItem } from "../../src/core/messages/index.ts";
 import type { Reply } from "../../src/core/reply.ts";
 import type { ChatRequest } from "../../src/core/request.ts";
@@ -74,7 +75,7 @@ async function openRefs(db: PrismaClient, organizationId: string) {
   const flags = await db.flag.findMany({ where: { organizationId, status: "OPEN" }, orderBy: { number: "asc" }, select: { number: true } });
   const milestones = await db.milestone.findMany({ where: { organizationId, status: "OPEN" }, orderBy: { number: "asc" }, select: { number: true } });
   const cases = await db.case.findMany({ where: { organizationId, status: { not: "CLOSED" } }, orderBy: { number: "asc" }, select: { number: true } });
-  const invoices = await db.invoice.findMany({ where: { organizationId, paidOn: null }, orderBy: { refNumber: "asc" }, select: { refNumber: true } });
+  const invoices = await db.invoice.findMany({ where: { organizationId, paidOn: null, voidedAt: null }, orderBy: { refNumber: "asc" }, select: { refNumber: true } });
   const orders = await db.order.findMany({ where: { organizationId, status: "RECEIVED" }, orderBy: { number: "asc" }, select: { number: true } });
   return {
     flag: (i: number) => `F-${flags[i]!.number}`,
@@ -146,7 +147,49 @@ function invocations(locale: Locale, refs: Awaited<ReturnType<typeof openRefs>>)
     { name: "settings.deliver", command: "settings.deliver", text: "settings deliver channel" },
     { name: "settings.org", command: "settings.org", text: "settings org reminders 8" },
     { name: "settings.language", command: "settings.language", text: `settings language ${locale}` },
+    // Corrections, history and undo: each locale acts on its own records (or on other ones).
+    { name: "order.edit", command: "order.edit", text: `order edit ${refs.order(0)} line 1 qty 30, add 2 HELMET-S po PO-${L}-2` },
+    { name: "order.edit.form", command: "order.edit", text: `order edit ${refs.order(0)}` },
+    { name: "order.cancel", command: "order.cancel", text: `order cancel ${refs.order(0)} customer changed plans` },
+    { name: "invoice.edit", command: "invoice.edit", text: `invoice edit ${refs.invoice(1)} due 2026-12-31` },
+    { name: "invoice.credit", command: "invoice.credit", text: `invoice credit ${refs.invoice(2)} 10 damaged goods` },
+    { name: "invoice.void", command: "invoice.void", text: `invoice void ${refs.invoice(3)} issued twice` },
+    { name: "contract.renew", command: "contract.renew", text: `contract renew K-2 to ${locale === "en" ? "2029-06-30" : "2029-12-31"}` },
+    { name: "contract.amend", command: "contract.amend", text: `contract amend K-2 price HELMET-S=${locale === "en" ? 21 : 23} from 2027-01-01` },
+    { name: "contract.notice", command: "contract.notice", text: `contract notice K-${locale === "en" ? 1 : 2} given` },
+    { name: "contract.end", command: "contract.end", text: `contract end K-${locale === "en" ? 3 : 4} on 2027-06-30` },
+    { name: "milestone.move", command: "milestone.move", text: `milestone move ${refs.milestone(1)} due ${locale === "en" ? "2027-01-20" : "2027-01-21"}` },
+    { name: "milestone.owner", command: "milestone.owner", text: `milestone owner ${refs.milestone(1)} "${locale === "en" ? "Jonas Weber" : "Anna Becker"}"` },
+    { name: "milestone.reopen", command: "milestone.reopen", text: `milestone reopen ${refs.milestone(0)}` },
+    { name: "project.close", command: "project.close", text: `project close P-${locale === "en" ? 4 : 5}` },
+    { name: "case.show", command: "case.show", text: `case show ${refs.case(1)}` },
+    { name: "case.edit", command: "case.edit", text: `case edit ${refs.case(1)} priority urgent` },
+    { name: "case.assign", command: "case.assign", text: `case assign ${refs.case(1)} to "${locale === "en" ? "Anna Becker" : "Jonas Weber"}"` },
+    { name: "case.note", command: "case.note", text: `case note ${refs.case(1)} Called the customer back *today*` },
+    { name: "case.priority", command: "case.priority", text: `case priority ${refs.case(1)} low` },
+    { name: "case.reopen", command: "case.reopen", text: `case reopen ${refs.case(0)}` },
+    { name: "account.rename", command: "account.rename", text: `account rename "Elbe Chemie ${L} GmbH" to "Elbe Chemie ${L} AG"` },
+    { name: "account.edit", command: "account.edit", text: `account edit "Elbe Chemie ${L} AG" region Süd` },
+    { name: "account.archive", command: "account.archive", text: `account archive "Elbe Chemie ${L} AG"` },
+    { name: "account.unarchive", command: "account.unarchive", text: `account unarchive "Elbe Chemie ${L} AG"` },
+    { name: "product.edit", command: "product.edit", text: `product edit WIDGET-${L} name "Widget ${L} Pro"` },
+    { name: "undo", command: "undo", text: "undo" },
+    { name: "product.retire", command: "product.retire", text: `product retire WIDGET-${L}` },
+    { name: "member.role", command: "member.role", text: `member role "${locale === "en" ? "Paul Wagner" : "Lea Schmidt"}" manager` },
+    { name: "history", command: "history", text: "history O-2" },
+    { name: "history.account", command: "history", text: "history ACME" },
+    { name: "token.create", command: "token.create", text: `token create erp-${locale}` },
+    { name: "token.list", command: "token.list", text: "token list" },
+    { name: "token.revoke", command: "token.revoke", text: `token revoke erp-${locale}` },
+    { name: "import", command: "import", text: "import", refusal: true },
+    { name: "import.confirm", command: "import.confirm", text: "import confirm 00000000-0000-0000-0000-000000000000", refusal: true },
   ];
+}
+
+function byRule(items: AnnouncedItem[]): Map<string, AnnouncedItem[]> {
+  const map = new Map<string, AnnouncedItem[]>();
+  for (const i of items) map.set(i.rule, [...(map.get(i.rule) ?? []), i]);
+  return map;
 }
 
 function alertItems(items: AnnouncedItem[]): AlertItem[] {
@@ -196,6 +239,10 @@ export async function everyReply(db: PrismaClient, options: { platform?: Platfor
     for (const [account, items] of byAccount(seed.alerts)) {
       const reply = alertsReply({ accountName: account, items: alertItems(items), mentionMemberIds: [seed.mentionMemberId] }, locale, timeZone);
       out.push({ name: `alerts.${account}`, locale, command: "alerts", input: "", refusal: false, reply });
+      // The same alerts as the first sweep after an import announces them (checks.ts, more than five).
+      const counts = [...byRule(items)].map(([rule, of]) => ({ rule, severity: of[0]!.severity, count: of.length }));
+      const summary = alertSummaryReply({ accountName: account, imported: true, total: items.length, counts, top: alertItems(items).slice(0, 5), offline: false, mentionMemberIds: [seed.mentionMemberId] }, locale, timeZone);
+      out.push({ name: `alertSummary.${account}`, locale, command: "alerts", input: "", refusal: false, reply: summary });
     }
     for (const [account, items] of byAccount(seed.reminders)) {
       const reply = remindersReply({ accountName: account, items: reminderItems(items), mentionMemberIds: [seed.mentionMemberId] }, locale, timeZone);

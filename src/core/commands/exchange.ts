@@ -2,7 +2,7 @@ import { z } from "zod";
 import { confirmImport, MAX_CHAT_FILE_BYTES, previewImport } from "../../domain/exchange/previews.ts";
 import type { ImportFileResult } from "../../domain/exchange/import-file.ts";
 import type { CommandContext } from "../context.ts";
-import { importReport } from "../messages/exchange.ts";
+import { forecastLines, importReport } from "../messages/exchange.ts";
 import { heading, list, reply, text } from "../replies.ts";
 import type { Reply } from "../reply.ts";
 import { rejectExtra } from "./args.ts";
@@ -19,10 +19,17 @@ function previewReply(ctx: CommandContext, fileName: string, result: ImportFileR
     heading(title),
     ...(note ? [text(note, "warning")] : []),
     text(result.kind ? summary! : rest[0]!, failed ? "error" : "normal"),
-    ...(failed ? [list(result.kind ? rest : rest.slice(1))] : [text(ctx.t("exchange.previewBody"), "muted")]),
+    ...(failed ? [list(result.kind ? rest : rest.slice(1))] : [...forecastBlocks(ctx, result), text(ctx.t("exchange.previewBody"), "muted")]),
   ];
   const answer = reply(title, blocks, previewId ? [{ label: ctx.t("exchange.confirm"), command: `import confirm ${previewId}`, style: "primary" }] : []);
   return failed ? { ...answer, ok: false } : answer;
+}
+
+/** What the next check sweep will flag on the imported accounts (the dry run ran the checks). */
+function forecastBlocks(ctx: CommandContext, result: ImportFileResult) {
+  if (!result.forecast) return [];
+  const [lead, ...perCheck] = forecastLines(ctx.t, result.forecast);
+  return [text(lead!), ...(perCheck.length ? [list(perCheck)] : [])];
 }
 
 /** `import` with a CSV file attached (a Slack upload, a Teams attachment): the dry run and its Confirm button. */

@@ -18,8 +18,9 @@ export function requestHasNul(request: Pick<ChatRequest, "text" | "form">): bool
 
 /** The answer to such a request, in the request's language. */
 export function nulRefusal(locale?: string | null): Reply {
-  const message = translator(toLocale(locale) ?? "en")("error.nulCharacter");
-  return { ok: false, visibility: "caller", summary: message, blocks: [{ kind: "text", text: message, tone: "error" }] };
+  const language = toLocale(locale) ?? "en";
+  const message = translator(language)("error.nulCharacter");
+  return { ok: false, visibility: "caller", summary: message, blocks: [{ kind: "text", text: message, tone: "error" }], locale: language };
 }
 
 /** The refusal for a request holding a NUL character, or null for a request the core can take. */

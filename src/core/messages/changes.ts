@@ -23,12 +23,16 @@ export function fieldLabel(ctx: CommandContext, field: string): string {
   return ctx.t(`history.field.${field}`, { defaultValue: ctx.t(`field.${field}`, { defaultValue: field }) });
 }
 
+/** Fields whose values are enum names, shown in words from the catalogue group of the same name. */
+const ENUM_FIELDS = new Set(["priority", "tier", "orgRole", "severity"]);
+
 export function formatValue(ctx: CommandContext, field: string, value: unknown, currency: string, labels: Record<string, string> = {}): string {
   if (value === null || value === undefined || value === "") return "—";
   if (/On$/.test(field) && typeof value === "string") return ctx.fmt.day(new Date(value.length === 10 ? `${value}T00:00:00Z` : value));
   if (/At$/.test(field) && typeof value === "string") return ctx.fmt.dateTime(new Date(value));
   if (/Minor$/.test(field) && (typeof value === "number" || typeof value === "string")) return ctx.fmt.money(Number(value), currency);
   if (/Id$/.test(field) && typeof value === "string") return labels[value] ?? value;
+  if (ENUM_FIELDS.has(field)) return ctx.t(`${field}.${String(value)}`, { defaultValue: String(value) });
   if (field === "status") return ctx.t(`status.${String(value)}`, { defaultValue: ctx.t(`caseStatus.${String(value)}`, { defaultValue: String(value) }) });
   if (field === "quantity" || typeof value === "number") return ctx.fmt.number(Number(value));
   if (typeof value === "boolean") return ctx.t(value ? "history.yes" : "history.no");

@@ -1,5 +1,7 @@
+import type { CheckForecast } from "../../domain/check-forecast.ts";
 import type { ImportError } from "../../domain/exchange/context.ts";
 import type { Translate } from "../i18n/index.ts";
+import { ruleName } from "./format.ts";
 
 /** One import error as a line: "line 4, amount: "12,5x" is not a number." */
 export function importErrorText(t: Translate, error: ImportError): string {
@@ -14,7 +16,7 @@ export function importErrorText(t: Translate, error: ImportError): string {
 /** What an import did or would do, and every error (up to `maxErrors`, then how many more). */
 export function importReport(
   t: Translate,
-  result: { kind: string | null; created: number; changed: number; unchanged: number; errors: ImportError[]; dryRun: boolean },
+  result: { kind: string | null; created: number; changed: number; unchanged: number; errors: ImportError[]; dryRun: boolean; forecast?: CheckForecast[] },
   maxErrors = Infinity,
 ): string[] {
   const lines: string[] = [];
@@ -23,6 +25,16 @@ export function importReport(
     lines.push(t("exchange.failed", { count: result.errors.length }));
     for (const e of result.errors.slice(0, maxErrors)) lines.push(importErrorText(t, e));
     if (result.errors.length > maxErrors) lines.push(t("exchange.more", { count: result.errors.length - maxErrors }));
-  } else lines.push(t(result.dryRun ? "exchange.dryRun" : "exchange.applied"));
+  } else {
+    if (result.forecast) lines.push(...forecastLines(t, result.forecast));
+    lines.push(t(result.dryRun ? "exchange.dryRun" : "exchange.applied"));
+  }
   return lines;
+}
+
+/** What the next check sweep will flag on the imported accounts, per check. */
+export function forecastLines(t: Translate, forecast: CheckForecast[]): string[] {
+  const total = forecast.reduce((sum, f) => sum + f.count, 0);
+  if (total === 0) return [t("exchange.forecastNone")];
+  return [t("exchange.forecast", { count: total }), ...forecast.map((f) => t("exchange.forecastLine", { check: ruleName({ t }, f.rule), count: f.count }))];
 }

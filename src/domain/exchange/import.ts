@@ -3,6 +3,8 @@ import type { Actor } from "../actor.ts";
 import type { Tx } from "../tx.ts";
 import { DomainError } from "../errors.ts";
 import { issueKey } from "../validate.ts";
+import { forecastChecks, type CheckForecast } from "../check-forecast.ts";
+import { importedAccountIds } from "./imported-accounts.ts";
 import type { ImportContext, ImportError, ImportRef, Row } from "./context.ts";
 import { fromDomainError } from "./context.ts";
 import { rowSchemas, type CanonicalRow, type ExchangeKind } from "./kinds.ts";
@@ -26,6 +28,8 @@ export interface ImportResult {
   /** kam's reference of each record created, changed or found unchanged (O-12, I-7…), by line. */
   refs: ImportRef[];
   dryRun: boolean;
+  /** What the next check sweep would flag on the imported accounts, per check (dry run too). */
+  forecast?: CheckForecast[];
   /** Set when `expect` was given and the run found other counts: nothing was written. */
   stale?: boolean;
 }
@@ -107,13 +111,19 @@ export async function importRows(
           if (!(error instanceof DomainError)) throw error;
           ctx.errors.push(fromDomainError(rows[0]?.line ?? 1, error));
         }
-        if (ctx.errors.length > 0 || options.dryRun) throw new RolledBack(result(ctx));
+        if (ctx.errors.length > 0) throw new RolledBack(result(ctx));
         const expected = options.expect;
-        if (expected && (expected.created !== ctx.counts.created || expected.changed !== ctx.counts.changed || expected.unchanged !== ctx.counts.unchanged)) {
+        if (!options.dryRun && expected && (expected.created !== ctx.counts.created || expected.changed !== ctx.counts.changed || expected.unchanged !== ctx.counts.unchanged)) {
           throw new RolledBack({ ...result(ctx), stale: true });
         }
+        // The accounts' next sweep announces what it finds as one summary (checks.ts); and what it
+        // will find is told now, from the rows just written (a dry run's too, before its rollback).
+        const accountIds = await importedAccountIds(ctx, kind, valid);
+        if (accountIds.length) await tx.account.updateMany({ where: { organizationId: actor.organizationId, id: { in: accountIds } }, data: { importedAt: actor.now } });
+        const done = { ...result(ctx), forecast: await forecastChecks(tx, actor.organizationId, accountIds, actor.now) };
+        if (options.dryRun) throw new RolledBack(done);
         await options.alsoWrite?.(tx);
-        return result(ctx);
+        return done;
       },
       { maxWait: 10_000, timeout: IMPORT_TIMEOUT_MS },
     );
