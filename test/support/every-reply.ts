@@ -182,6 +182,7 @@ function invocations(locale: Locale, refs: Awaited<ReturnType<typeof openRefs>>)
     { name: "token.list", command: "token.list", text: "token list" },
     { name: "token.revoke", command: "token.revoke", text: `token revoke erp-${locale}` },
     { name: "import", command: "import", text: "import", refusal: true },
+    { name: "export", command: "export", text: "export invoices Danube" },
     { name: "import.confirm", command: "import.confirm", text: "import confirm 00000000-0000-0000-0000-000000000000", refusal: true },
   ];
 }
