@@ -1,7 +1,8 @@
 import type { ActionsBlock, Button as SlackButton, ContextBlock, HeaderBlock, KnownBlock, Overflow, RichTextBlock, RichTextSection, RichTextText, SectionBlock, TableBlock } from "@slack/types";
 import type { Translate } from "../../core/i18n/index.ts";
 import type { Block, Button, Form, Reply, Tone } from "../../core/reply.ts";
-import { bold, codeSegments, escapeMrkdwn, mentionUser, mrkdwn, plain, truncate } from "./escape.ts";
+import { codeSegments } from "../code-spans.ts";
+import { bold, escapeMrkdwn, mentionUser, mrkdwn, plain, truncate } from "./escape.ts";
 import { columnWeights, isNumericColumn } from "../table-columns.ts";
 import { LIMITS } from "./limits.ts";
 

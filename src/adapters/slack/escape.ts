@@ -1,3 +1,5 @@
+import { codeSegments } from "../code-spans.ts";
+
 /**
  * mrkdwn escaping. Slack treats `&`, `<` and `>` as control characters: `<!channel>`, `<@U123>`
  * and `<https://x|label>` are only links or pings when the raw characters reach Slack. mrkdwn has
@@ -16,19 +18,6 @@ export function escapeMrkdwn(text: string): string {
     .replace(/>/g, "&gt;")
     .replace(/[*_~`]/g, (c) => LOOKALIKE[c]!)
     .replace(/^(\s*)&gt;/gm, "$1\u200b&gt;");
-}
-
-/** Text split at the `code` spans of catalogue strings ("write `help`"). */
-export function codeSegments(text: string): { text: string; code: boolean }[] {
-  const out: { text: string; code: boolean }[] = [];
-  let last = 0;
-  for (const m of text.matchAll(/`([^`\n]+)`/g)) {
-    if (m.index > last) out.push({ text: text.slice(last, m.index), code: false });
-    out.push({ text: m[1]!, code: true });
-    last = m.index + m[0].length;
-  }
-  if (last < text.length || out.length === 0) out.push({ text: text.slice(last), code: false });
-  return out;
 }
 
 /** Plain text as mrkdwn: escaped, with catalogue `code` spans kept as code. */

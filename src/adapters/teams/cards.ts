@@ -1,3 +1,4 @@
+import { codeSegments } from "../code-spans.ts";
 import type { Block, Form, FormField, Reply, Tone } from "../../core/reply.ts";
 import { columnWeights, isNumericColumn } from "../table-columns.ts";
 
@@ -84,28 +85,15 @@ function clip(text: string): string {
   return text.length > TEAMS_LIMITS.maxTextLength ? `${text.slice(0, TEAMS_LIMITS.maxTextLength - 1)}…` : text;
 }
 
-/** Text split at the `code` spans of catalogue strings ("write `help`"), which are set in monospace. */
-function segments(text: string): { text: string; code: boolean }[] {
-  const out: { text: string; code: boolean }[] = [];
-  let last = 0;
-  for (const m of text.matchAll(/`([^`\n]+)`/g)) {
-    if (m.index > last) out.push({ text: text.slice(last, m.index), code: false });
-    out.push({ text: m[1]!, code: true });
-    last = m.index + m[0].length;
-  }
-  if (last < text.length || out.length === 0) out.push({ text: text.slice(last), code: false });
-  return out;
-}
-
 /** The text a card shows for a plain text (without the code spans' backticks), for tests and previews. */
 export function displayText(text: string): string {
-  return segments(clip(text)).map((s) => breakTags(s.text)).join("");
+  return codeSegments(clip(text)).map((s) => breakTags(s.text)).join("");
 }
 
 type TextStyle = { size?: "Small" | "Medium"; weight?: "Bolder"; isSubtle?: boolean; color?: string };
 
 function richText(text: string, style: TextStyle = {}, extra: Record<string, unknown> = {}): AdaptiveElement {
-  const inlines = segments(clip(text) || " ").map((s) => ({ type: "TextRun", text: breakTags(s.text), ...style, ...(s.code ? { fontType: "Monospace" } : {}) }));
+  const inlines = codeSegments(clip(text) || " ").map((s) => ({ type: "TextRun", text: breakTags(s.text), ...style, ...(s.code ? { fontType: "Monospace" } : {}) }));
   return { type: "RichTextBlock", inlines, ...extra };
 }
 
