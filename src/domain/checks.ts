@@ -3,6 +3,7 @@ import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import type { FlagStatus, Severity } from "../generated/prisma/enums.ts";
 import { archivedAccountIds } from "./account-changes.ts";
 import { NotFoundError } from "./errors.ts";
+import { groupBy } from "./group-by.ts";
 import {
   announcing, deliverAt, directTarget, enqueue, itemsHash, loadDirectory, mentionsFor,
   type AlertItem, type AlertSummary, type Announcement, type Directory, type OutboxRow, type QuietRules, type ReminderItem, type Target,
@@ -565,18 +566,6 @@ function alertSummary<F extends { number: number; severity: Severity; dedupeKey:
 
 function emptyDirectory(): Directory {
   return { accounts: new Map(), members: new Map() };
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = map.get(k);
-    // Pushed, not copied: an imported account brings hundreds of flags to one group.
-    if (group) group.push(item);
-    else map.set(k, [item]);
-  }
-  return map;
 }
 
 /** Flag.params holds the finding's message key and params (and the responsible members). */

@@ -7,6 +7,7 @@ import { audit, nextNumber } from "../../tx.ts";
 import { inField, kamNumber, onLine, record, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ProductLookup } from "../lookups.ts";
+import { groupBy } from "../../group-by.ts";
 
 type ContractRowValues = CanonicalRow<"contracts">;
 
@@ -28,8 +29,7 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
   const organizationId = actor.organizationId;
   const accounts = new AccountLookup(ctx);
   const products = new ProductLookup(ctx);
-  const groups = new Map<string, Row<ContractRowValues>[]>();
-  for (const row of rows) groups.set(row.values.contract, [...(groups.get(row.values.contract) ?? []), row]);
+  const groups = groupBy(rows, (row) => row.values.contract);
   const refs = [...groups.keys()];
   const numbers = refs.map((r) => kamNumber(r, "K")).filter((n) => n !== null);
   const existing = new Map(

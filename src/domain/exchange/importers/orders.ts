@@ -8,6 +8,7 @@ import { audit, nextNumber } from "../../tx.ts";
 import { inField, kamNumber, onLine, record, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ProductLookup } from "../lookups.ts";
+import { groupBy } from "../../group-by.ts";
 
 type OrderRowValues = CanonicalRow<"orders">;
 
@@ -37,8 +38,7 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
   const organizationId = actor.organizationId;
   const accounts = new AccountLookup(ctx);
   const products = new ProductLookup(ctx);
-  const groups = new Map<string, Row<OrderRowValues>[]>();
-  for (const row of rows) groups.set(row.values.order, [...(groups.get(row.values.order) ?? []), row]);
+  const groups = groupBy(rows, (row) => row.values.order);
   const refs = [...groups.keys()];
   const numbers = refs.map((r) => kamNumber(r, "O")).filter((n) => n !== null);
   const found = await tx.order.findMany({
