@@ -6,7 +6,7 @@ import { isWord, joinTokens } from "../grammar/tokens.ts";
 import { changeLines } from "../messages/changes.ts";
 import type { Block } from "../reply.ts";
 import { heading, reply, text } from "../replies.ts";
-import { integer } from "./args.ts";
+import { integer, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError } from "./command.ts";
 
 export function actionLabel(ctx: CommandContext, action: string): string {
@@ -72,7 +72,7 @@ export const undo = defineCommand({
   writes: true,
   schema: z.object({}),
   parse(args) {
-    if (args.length) throw new UsageError("usage.unexpected", { text: joinTokens(args) });
+    rejectExtra(args);
     return {};
   },
   async run(ctx) {

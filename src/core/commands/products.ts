@@ -3,7 +3,7 @@ import { addProduct, addProductInput, isCountedUnit, listPriceOn, listProducts }
 import { dayToDate } from "../../domain/limits.ts";
 import { clauses, joinTokens } from "../grammar/tokens.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
-import { money } from "./args.ts";
+import { money, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError } from "./command.ts";
 
 export const productAdd = defineCommand({
@@ -44,7 +44,7 @@ export const productList = defineCommand({
   writes: false,
   schema: z.object({}),
   parse(args) {
-    if (args.length) throw new UsageError("usage.unexpected", { text: joinTokens(args) });
+    rejectExtra(args);
     return {};
   },
   async run(ctx) {

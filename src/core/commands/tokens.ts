@@ -3,6 +3,7 @@ import { createApiToken, listApiTokens, revokeApiToken, tokenName } from "../../
 import { ForbiddenError } from "../../domain/errors.ts";
 import { joinTokens, type Token } from "../grammar/tokens.ts";
 import { heading, reply, table, text } from "../replies.ts";
+import { rejectExtra } from "./args.ts";
 import { defineCommand, UsageError } from "./command.ts";
 
 /** Admins only: say so rather than the generic "ask the account manager". */
@@ -44,7 +45,7 @@ export const tokenList = defineCommand({
   writes: false,
   schema: z.object({}),
   parse(args) {
-    if (args.length) throw new UsageError("usage.unexpected", { text: joinTokens(args) });
+    rejectExtra(args);
     return {};
   },
   async run(ctx) {
