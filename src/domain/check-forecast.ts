@@ -27,12 +27,12 @@ export async function forecastChecks(tx: Tx, organizationId: string, accountIds:
   const ctx: RuleContext = { now, timeZone: org.timeZone, today: localDay(now, org.timeZone), settings: checkSettings(org.settings) };
   const scope: LoadScope = { organizationId, timeZone: org.timeZone, today: ctx.today, now, settings: ctx.settings };
   const wanted = new Set(accountIds);
-  const findings: Finding[] = [];
+  // concat, not push(...): an import of 100,000 invoices finds more than a call's arguments can hold.
+  let findings: Finding[] = [];
   if (accountIds.length <= ONE_BY_ONE) {
-    for (const accountId of accountIds) findings.push(...runRules(FLAG_RULES, await loadCheckData(tx, { ...scope, accountId }, ["invoices", "orders", "contracts", "cases"]), ctx));
+    for (const accountId of accountIds) findings = findings.concat(runRules(FLAG_RULES, await loadCheckData(tx, { ...scope, accountId }, ["invoices", "orders", "contracts", "cases"]), ctx));
   } else {
-    const all = runRules(FLAG_RULES, await loadCheckData(tx, scope, ["invoices", "orders", "contracts", "cases"]), ctx);
-    findings.push(...all.filter((f) => wanted.has(f.accountId)));
+    findings = runRules(FLAG_RULES, await loadCheckData(tx, scope, ["invoices", "orders", "contracts", "cases"]), ctx).filter((f) => wanted.has(f.accountId));
   }
   if (findings.length === 0) return [];
   const held = await tx.$queryRaw<{ dedupeKey: string }[]>`

@@ -221,8 +221,7 @@ export async function runChecks(db: PrismaClient, organizationId: string, option
     const hashes = params.map((p, i) => paramsHash(findings[i]!.rule, p));
     // The flags in force that may need work, then (usually none) resolved ones found again.
     const review = await flagsToReview(tx, organizationId, options.accountId ?? null, findings, hashes);
-    const existing = review.held;
-    if (review.unheld.length) existing.push(...(await resolvedFlags(tx, organizationId, options.accountId ?? null, review.unheld)));
+    const existing = review.unheld.length ? review.held.concat(await resolvedFlags(tx, organizationId, options.accountId ?? null, review.unheld)) : review.held;
     lap("existing");
     const byKey = new Map(existing.map((f) => [f.dedupeKey, f]));
     const found = new Set(keys);
