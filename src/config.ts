@@ -50,6 +50,16 @@ const schema = z.object({
     .min(2_000, { error: "expected a number of milliseconds from 2000 to 3600000" })
     .max(3_600_000, { error: "expected a number of milliseconds from 2000 to 3600000" })
     .default(120_000),
+  /**
+   * How often a replica on PostgreSQL looks for Slack commands another replica acknowledged and
+   * did not run (it died and may never come back), and how old such a note must be (ms).
+   */
+  KAM_DEFERRED_SWEEP_MS: z.coerce
+    .number({ error: "expected a number of milliseconds from 500 to 3600000" })
+    .int({ error: "expected a number of milliseconds from 500 to 3600000" })
+    .min(500, { error: "expected a number of milliseconds from 500 to 3600000" })
+    .max(3_600_000, { error: "expected a number of milliseconds from 500 to 3600000" })
+    .default(60_000),
   /** The largest request body the HTTP API (/api/v1) reads, in bytes; larger ones get 413. */
   KAM_API_BODY_LIMIT: z.coerce
     .number({ error: "expected a number of bytes from 1024 to 104857600" })

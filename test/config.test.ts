@@ -24,6 +24,7 @@ describe("configuration", () => {
     [{ NODE_ENV: "staging" }, /^Invalid NODE_ENV: /],
     [{ NODE_ENV: "production" }, /^Invalid MicrosoftAppId: required when NODE_ENV=production/],
     [{ KAM_LISTEN_HOST: "every where" }, /^Invalid KAM_LISTEN_HOST: /],
+    [{ KAM_DEFERRED_SWEEP_MS: "100" }, /^Invalid KAM_DEFERRED_SWEEP_MS: expected a number of milliseconds from 500/],
   ];
   for (const [env, message] of bad) {
     it(`names the variable for ${JSON.stringify(env)}`, () => {

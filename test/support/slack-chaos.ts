@@ -94,7 +94,10 @@ export async function burst(
   options: {
     commands: number;
     concurrency: number;
-    perSecond: number; kills: number; /** Replicas never killed at once: at least this many stay up. */ keepAlive: number; restart: () => Promise<Replica>; random: () => number },
+    perSecond: number; kills: number; /** Replicas never killed at once: at least this many stay up. */ keepAlive: number;
+    /** null: a killed replica stays dead (its notes are left to the others). */
+    restart: (() => Promise<Replica>) | null;
+    random: () => number },
 ): Promise<ChaosResult> {
   const { commands, concurrency, kills, random } = options;
   const acked = new Set<string>();
@@ -166,7 +169,7 @@ export async function burst(
       killed++;
       debug(`killed one; ${acked.size} acked, ${sent} sent so far`);
       // Restarted in the background: the next kill may come while it starts.
-      restarts.push(options.restart().then((fresh) => void replicas.splice(replicas.indexOf(victim), 1, fresh)));
+      if (options.restart) restarts.push(options.restart().then((fresh) => void replicas.splice(replicas.indexOf(victim), 1, fresh)));
     }
   };
   const killing = killer();

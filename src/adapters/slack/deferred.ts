@@ -115,8 +115,13 @@ function claimKey(note: JournalNote): string {
  * is answered from the record by whoever removes it. A note whose command another attempt still
  * runs is left to that attempt. Returns how many ran.
  */
-export async function runDeferred(ctx: SlackContext, now = () => Date.now()): Promise<number> {
-  const rows = await ctx.db.deferredCommand.findMany({ orderBy: { createdAt: "asc" }, take: 1_000 });
+export async function runDeferred(ctx: SlackContext, now = () => Date.now(), options: { olderThanMs?: number } = {}): Promise<number> {
+  // The age is the database's: replicas' clocks may differ, the notes' createdAt is the server's now().
+  const rows = options.olderThanMs === undefined
+    ? await ctx.db.deferredCommand.findMany({ orderBy: { createdAt: "asc" }, take: 1_000 })
+    : await ctx.db.$queryRaw<{ key: string; request: Prisma.JsonValue; responseUrl: string | null; direct: boolean; createdAt: Date }[]>`
+        SELECT key, request, "responseUrl", direct, "createdAt" FROM "DeferredCommand"
+        WHERE "createdAt" < now() - make_interval(secs => ${options.olderThanMs / 1000}) ORDER BY "createdAt" LIMIT 1000`;
   let ran = 0;
   for (const row of rows) {
     const request = row.request as unknown as ChatRequest;
@@ -134,6 +139,35 @@ export async function runDeferred(ctx: SlackContext, now = () => Date.now()): Pr
     }
   }
   return ran;
+}
+
+/**
+ * On PostgreSQL, several replicas share the notes: one that died and is not restarted would leave
+ * its acknowledged commands to the next start of any replica. So each replica also runs, every
+ * `everyMs`, the notes older than that (a live replica runs its own within seconds; if it is still
+ * at one, the core's claim makes this attempt wait for its reply instead of running it twice).
+ */
+export function sweepDeferred(ctx: SlackContext, everyMs: number, after: Promise<unknown>): { stop(): Promise<void> } {
+  let running: Promise<unknown> = after;
+  let stopped = false;
+  const timer = setInterval(() => {
+    running = running.then(async () => {
+      if (stopped) return;
+      const ran = await runDeferred(ctx, undefined, { olderThanMs: everyMs }).catch((error) => {
+        ctx.logger.error({ err: error }, "slack: running deferred commands of another replica failed");
+        return 0;
+      });
+      if (ran) ctx.logger.warn({ ran }, "slack: ran commands another replica acknowledged and did not run");
+    });
+  }, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 async function answer(ctx: SlackContext, request: ChatRequest, reply: Reply, where: { responseUrl: string; direct: boolean }): Promise<void> {

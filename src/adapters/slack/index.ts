@@ -8,7 +8,7 @@ import type { MountPlatform, PlatformHandle } from "../platform.ts";
 import { AckPolicy } from "./ack-policy.ts";
 import { AuthState, boltLogger, createSlackApp, webClientOptions } from "./app.ts";
 import { recentKeys, type SlackContext } from "./context.ts";
-import { adoptJournal, runDeferred } from "./deferred.ts";
+import { adoptJournal, runDeferred, sweepDeferred } from "./deferred.ts";
 import { DeferredJournal, JOURNAL_FILE } from "./deferred-journal.ts";
 import { IdentityMapper } from "./identity.ts";
 import { SlackNotifier } from "./notifier.ts";
@@ -75,6 +75,8 @@ export const mountSlack: MountPlatform = async (app, deps) => {
     log.error({ err: error }, "slack: running deferred commands failed");
     return 0;
   });
+  // PGlite has one process; on PostgreSQL a replica may die for good, leaving its notes to the others.
+  const sweep = journal || deps.db.kind === "pglite" ? null : sweepDeferred(context, config.KAM_DEFERRED_SWEEP_MS, deferred);
   // Socket Mode connects in the background: an unreachable Slack must not hold up kam serve.
   let socket: { connected: boolean; error: string | null } = { connected: mode === "http", error: null };
   if (mode === "socket") {
@@ -112,6 +114,7 @@ export const mountSlack: MountPlatform = async (app, deps) => {
     }),
     async stop() {
       await deferred;
+      await sweep?.stop();
       journal?.close();
       if (mode === "socket") await Promise.race([bolt.stop().catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
     },
