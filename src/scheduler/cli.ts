@@ -51,7 +51,7 @@ export async function listJobs(db: PrismaClient, print: Print, now = new Date())
 async function printSummary(db: PrismaClient, spec: JobSpec, summary: JobSummary, print: Print) {
   const org = await db.organization.findUnique({ where: { id: spec.organizationId }, select: { locale: true, timeZone: true } });
   const ctx = messageContext(toLocale(org?.locale) ?? "en", org?.timeZone ?? "UTC");
-  const items = (list: AnnouncedItem[]) => list.forEach((i) => print(`    ${i.ref} ${i.severity.padEnd(8)} ${i.accountName}: ${findingText(ctx, i.message, i.params)}`));
+  const items = (list: AnnouncedItem[]) => list.forEach((i) => print(`    ${i.ref} ${ctx.t(`core:severity.${i.severity}`).padEnd(8)} ${i.accountName}: ${findingText(ctx, i.message, i.params)}`));
   if (summary.kind === "checks") {
     const r = summary.result;
     print(`  checks: ${r.findings} finding(s); ${r.opened} new, ${r.reopened} reopened, ${r.resolved} resolved; ${r.announced.length} announced${r.muted ? `, ${r.muted} muted` : ""}; ${r.notifications} message(s) queued`);
@@ -70,7 +70,7 @@ async function printSummary(db: PrismaClient, spec: JobSpec, summary: JobSummary
         i.delivery === "sent" ? `→ ${i.to.join(", ")}`
         : i.delivery === "muted" ? "→ not sent: account muted"
         : "→ not sent: no channel bound and no direct chat with its owner or managers";
-      print(`    ${i.ref} ${i.severity.padEnd(8)} ${i.accountName}: ${findingText(ctx, i.message, i.params)} [${i.stage}] ${where}`);
+      print(`    ${i.ref} ${ctx.t(`core:severity.${i.severity}`).padEnd(8)} ${i.accountName}: ${findingText(ctx, i.message, i.params)} [${i.stage}] ${where}`);
     }
   } else {
     const r = summary.result;

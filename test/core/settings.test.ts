@@ -39,3 +39,17 @@ describeEachDatabase("settings org", (get) => {
     expect(replyText(await kam.say("settings org quiet 22:00 6:00"))).toMatch(/Die Ruhezeit ist jetzt 22:00–06:00 \(Europe\/Vienna\)/);
   });
 });
+
+describeEachDatabase("settings show", (get) => {
+  it("names the working days and the digest's weekday in the reader's language", async () => {
+    const db = get().prisma;
+    const { actor } = await newOrganization(db);
+    const kam = chat(db, actor);
+    expect((await kam.say("settings org workdays mon-fri")).ok).toBe(true);
+    expect(replyText(await kam.say("settings"))).toMatch(/Mon, Tue, Wed, Thu, Fri/);
+    await kam.say("settings language de");
+    const german = replyText(await kam.say("settings"));
+    expect(german).toMatch(/Mo, Di, Mi, Do, Fr/);
+    expect(german).not.toMatch(/\bmon\b|\bfri\b/);
+  });
+});

@@ -36,6 +36,7 @@ describeEachDatabase("kam jobs, reminders and the kam chat inbox", (get) => {
     await runJobsNow(db, "reminders", out.print, { organization: s.organizationId, now: NOW });
     const account = (await db.account.findUniqueOrThrow({ where: { id: s.accountId } })).name;
     expect(out.text()).toMatch(/reminders: 2 due; 2 announced/);
+    expect(out.text()).not.toMatch(/\b(INFO|WARNING|CRITICAL)\b/);
     const lines = out.lines.filter((l) => l.trim().startsWith("M-"));
     expect(lines).toHaveLength(2);
     expect(lines.find((l) => l.includes(`M-${tomorrow.number} `))).toMatch(new RegExp(`${account}: Milestone M-${tomorrow.number} “Pilot” of project P-\\d+ Rollout is due in 1 day.*\\[d1\\] → SLACK ${s.channelId}`));

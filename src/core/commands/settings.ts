@@ -5,6 +5,7 @@ import { joinTokens, type Token } from "../grammar/tokens.ts";
 import { fields, heading, reply, text } from "../replies.ts";
 import type { CommandContext } from "../context.ts";
 import { translator } from "../i18n/index.ts";
+import { weekdayName } from "../messages/format.ts";
 import { integer, oneOf, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError } from "./command.ts";
 
@@ -64,9 +65,9 @@ function describe(ctx: CommandContext) {
     { label: ctx.t("field.timezone"), value: `${ctx.timeZone} (${ctx.t("settings.yours")})` },
     { label: ctx.t("field.deliver"), value: ctx.t(`settings.deliver.${ctx.member.deliverVia}`) },
     { label: ctx.t("field.reminders"), value: `${String(o.reminderHour).padStart(2, "0")}:00 (${o.timeZone})` },
-    { label: ctx.t("field.digest"), value: `${WEEKDAY_NAMES[o.digestWeekday]} ${String(o.digestHour).padStart(2, "0")}:00 → ${ctx.t(`settings.digestTarget.${o.digestTarget}`)}` },
+    { label: ctx.t("field.digest"), value: `${weekdayName(ctx.locale, o.digestWeekday)} ${String(o.digestHour).padStart(2, "0")}:00 → ${ctx.t(`settings.digestTarget.${o.digestTarget}`)}` },
     { label: ctx.t("field.quiet"), value: `${hh(o.quietStartHour)}–${hh(o.quietEndHour)} (${o.timeZone})` },
-    { label: ctx.t("field.workdays"), value: o.workingDays.map((d) => WEEKDAY_NAMES[d]).join(", ") },
+    { label: ctx.t("field.workdays"), value: o.workingDays.map((d) => weekdayName(ctx.locale, d)).join(", ") },
     { label: ctx.t("field.checks"), value: o.checkCron },
     { label: ctx.t("field.currency"), value: o.currency },
   ]);

@@ -75,6 +75,20 @@ export function weekdayDay(locale: Locale, date: Date): string {
   return format.format(date);
 }
 
+const WEEKDAY_NAMES = new Map<Locale, string[]>();
+
+/** A weekday by its number (0 or 7 Sunday, 1 Monday …) in the reader's language: "Mon", "Mo". */
+export function weekdayName(locale: Locale, day: number): string {
+  let names = WEEKDAY_NAMES.get(locale);
+  if (!names) {
+    const format = new Intl.DateTimeFormat(INTL_LOCALE[locale], { weekday: "short", timeZone: "UTC" });
+    // 4 January 1970 was a Sunday.
+    names = Array.from({ length: 7 }, (_, d) => format.format(new Date(Date.UTC(1970, 0, 4 + d))).replace(/\.$/, ""));
+    WEEKDAY_NAMES.set(locale, names);
+  }
+  return names[((day % 7) + 7) % 7]!;
+}
+
 /** Params that are reference numbers (O-12, K-3, M-4, C-5, P-2): written as they are, never grouped. */
 const REFERENCE_PARAMS = new Set(["order", "contract", "milestone", "case", "projectNumber", "number"]);
 /** Params holding an enum value, shown by their word in the reader's language. */
