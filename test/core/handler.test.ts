@@ -184,6 +184,16 @@ describeEachDatabase("the chat handler", (get) => {
     expect(await db.processedEvent.findUnique({ where: { key: "SLACK:write-key" } })).not.toBeNull();
   });
 
+  it("makes no link code in a Teams channel, where everyone would see it", async () => {
+    const db = get().prisma;
+    const { actor } = await newOrganization(db);
+    const inChannel = await chat(db, { ...actor, platform: "TEAMS" }, { now: NOW }).say("link", { privateReplies: false });
+    expect(inChannel.ok).toBe(false);
+    expect(replyText(inChannel)).toMatch(/personal chat/);
+    expect(await db.linkCode.count({ where: { organizationId: actor.organizationId } })).toBe(0);
+    expect((await chat(db, { ...actor, platform: "TEAMS" }, { now: NOW }).say("link", { privateReplies: true })).ok).toBe(true);
+  });
+
   it("lets viewers read but not write, and keeps organization settings to admins", async () => {
     const db = get().prisma;
     const { actor, org } = await accountWithProducts(db);

@@ -27,6 +27,8 @@ export const link = defineCommand({
   },
   async run(ctx, input) {
     if (!input.code) {
+      // A Teams channel shows every answer to everyone in it: the code would be anyone's to use.
+      if (ctx.request.privateReplies === false) throw new UsageError("teams:link.notHere");
       const { code, expiresAt } = await createLinkCode(ctx.deps.db, ctx.actor).catch((error: unknown) => {
         throw error instanceof ForbiddenError ? new UsageError("teams:link.forbidden") : error;
       });
