@@ -7,6 +7,7 @@ import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
 import { recordNumber, resolveAccount } from "./references.ts";
 import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
+import { auditChange, diffFields } from "./changes.ts";
 import { validate } from "./validate.ts";
 
 const DAY_MS = 86_400_000;
@@ -177,7 +178,8 @@ export async function markInvoicePaid(db: PrismaClient, actor: Actor, input: z.i
       data: { paidOn, version: { increment: 1 } },
       include: { account: true, order: true },
     });
-    await audit(tx, actor, "invoice.paid", "Invoice", invoice.id, { ref: invoiceRef(invoice), number: invoice.number, paidOn: data.paidOn });
+    // As a field change, so that history shows it like any edit and `undo` can take it back.
+    await auditChange(tx, actor, "invoice.paid", "Invoice", invoice.id, paid.version, diffFields(invoice, { paidOn }, ["paidOn"]), { ref: invoiceRef(invoice), number: invoice.number });
     return paid;
   });
 }

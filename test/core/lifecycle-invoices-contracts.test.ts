@@ -45,6 +45,18 @@ describeEachDatabase("invoice and contract corrections", (get) => {
     expect(replyText(await de.say("invoice void I-1"))).toMatch(/Rechnung I-1 · RE-1 von ACME Holding GmbH ungültig gemacht/);
   });
 
+  it("undo takes back a payment marked by mistake, and history shows it as a change", async () => {
+    const db = get().prisma;
+    const { actor } = await twoOrganizations(db);
+    const { say } = chat(db, actor, { now: NOW });
+    await say("invoice add acme RE-9 50.00 issued 2026-11-01 due 2026-11-20");
+    expect(replyText(await say("invoice paid I-1 on 2026-11-25"))).toMatch(/paid on/);
+    expect(replyText(await say("history I-1"))).toMatch(/Paid.*Wed, 25 Nov 2026|Paid.*25 Nov 2026/s);
+    expect((await say("undo")).ok).toBe(true);
+    expect((await db.invoice.findFirstOrThrow({ where: { organizationId: actor.organizationId, number: "RE-9" } })).paidOn).toBeNull();
+    expect(replyText(await say("invoice list acme unpaid"))).toMatch(/RE-9/);
+  });
+
   it("a renewed contract resolves its notice flag; notice given stops it; amended prices count from their day on", async () => {
     const db = get().prisma;
     const { actor, viewer, b } = await twoOrganizations(db);
