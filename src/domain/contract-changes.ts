@@ -91,7 +91,8 @@ interface CommitmentSnapshot {
 export const amendContractInput = z.object({
   ...base,
   price: z.object({ product: limits.reference, minor: limits.minorAmount, from: limits.isoDay.optional() }).optional(),
-  commitment: z.object({ product: limits.reference, quantity: limits.quantity, period: z.enum(["MONTH", "QUARTER", "YEAR"]).default("YEAR") }).optional(),
+  /** quantity null: the contract no longer commits to that product in that period. */
+  commitment: z.object({ product: limits.reference, quantity: limits.quantity.nullable(), period: z.enum(["MONTH", "QUARTER", "YEAR"]).default("YEAR") }).optional(),
 });
 
 /**
@@ -130,11 +131,12 @@ export async function amendContract(db: PrismaClient, actor: Actor, input: z.inp
     }
     if (data.commitment) {
       const product = await resolveProduct(tx, actor.organizationId, data.commitment.product);
-      requireWholeIfCounted(product, data.commitment.quantity, "commitment.quantity");
+      const quantity = data.commitment.quantity;
+      if (quantity !== null) requireWholeIfCounted(product, quantity, "commitment.quantity");
       const period = data.commitment.period;
       const rows = await tx.contractCommitment.findMany({ where: { contractId: contract.id, productId: product.id, period } });
       const before: CommitmentSnapshot[] = rows.map((r) => ({ productId: product.id, sku: product.sku, quantity: Number(r.quantity).toString(), period }));
-      const after: CommitmentSnapshot[] = [{ productId: product.id, sku: product.sku, quantity: data.commitment.quantity.toString(), period }];
+      const after: CommitmentSnapshot[] = quantity === null ? [] : [{ productId: product.id, sku: product.sku, quantity: quantity.toString(), period }];
       if (JSON.stringify(before) === JSON.stringify(after)) throw new InvalidInputError("commitment", "error.nothingToChange");
       await writeCommitments(tx, contract.id, product.id, period, after);
       changes.commitments = { before, after };
@@ -164,5 +166,6 @@ registerUndo("contract.amend", async (tx, row, data) => {
   const prices = data.changes.prices as { before: PriceSnapshot[]; after: PriceSnapshot[] } | undefined;
   if (prices) await writePrices(tx, row.id, prices.after[0]!.productId, prices.before);
   const commitments = data.changes.commitments as { before: CommitmentSnapshot[]; after: CommitmentSnapshot[] } | undefined;
-  if (commitments) await writeCommitments(tx, row.id, commitments.after[0]!.productId, commitments.after[0]!.period, commitments.before);
+  const commitment = commitments?.after[0] ?? commitments?.before[0];
+  if (commitment) await writeCommitments(tx, row.id, commitment.productId, commitment.period, commitments!.before);
 });

@@ -95,6 +95,16 @@ describeEachDatabase("invoice and contract corrections", (get) => {
     expect(replyText(await dec.say("order log acme 10 BOLT-10"))).toMatch(/€30.00/);
 
     expect(replyText(await say("contract amend K-1 commit 5000 BOLT-10 per year"))).toMatch(/amended/);
+    const committed = await db.contract.findFirstOrThrow({ where: { organizationId: actor.organizationId, number: 1 }, include: { commitments: true } });
+    expect(committed.commitments).toHaveLength(1);
+    // Later than the December order above: undo takes back the caller's last change by time.
+    expect(replyText(await dec.say("contract amend K-1 commit none BOLT-10 per year"))).toMatch(/amended/);
+    expect(await db.contractCommitment.count({ where: { contractId: committed.id } })).toBe(0);
+    expect(replyText(await dec.say("history K-1"))).toMatch(/5,000 BOLT-10 .*→ —/);
+    expect(replyText(await dec.say("contract amend K-1 commit none BOLT-10 per year"))).toMatch(/nothing to change|Nothing to change|nothing/i);
+    const undone = await dec.say("undo");
+    expect({ ok: undone.ok, text: replyText(undone) }).toMatchObject({ ok: true });
+    expect(await db.contractCommitment.count({ where: { contractId: committed.id } })).toBe(1);
     expect(replyText(await say("contract end K-1 on 2030-01-01"))).toMatch(/after contract K-1 ends/);
     await chat(db, actor, { now: NOW }).say("settings language de");
     expect(replyText(await chat(db, actor, { now: NOW }).say("contract end K-1 on 2027-06-30"))).toMatch(/Vertrag K-1 Frame endet jetzt am 30\.06\.2027|Vertrag K-1 Frame endet jetzt am 30\. Juni 2027/);

@@ -362,7 +362,8 @@ export const contractAmend = defineCommand({
       if (head2.length < 2) throw new UsageError("usage.missing", { what: "product" });
       return {
         ...base,
-        commitment: { quantity: quantity(head2[0]!.text, ctx), product: joinTokens(head2.slice(1)), period: per >= 0 ? oneOf(commit[per + 1], PERIODS, "period") : ("YEAR" as const) },
+        // `commit none BOLT-10`: the commitment is removed.
+        commitment: { quantity: isWord(head2[0]!, "none", "keine") ? null : quantity(head2[0]!.text, ctx), product: joinTokens(head2.slice(1)), period: per >= 0 ? oneOf(commit[per + 1], PERIODS, "period") : ("YEAR" as const) },
       };
     }
     throw new UsageError("usage.missing", { what: "prices" });
