@@ -78,7 +78,7 @@ describe("the training reminder's buttons in Slack", () => {
     const view = (await s.fake.waitFor("views.open", views + 1)).at(-1)!.args.view as View & { blocks: InputBlock[]; private_metadata: string };
     expect(checkView(view)).toEqual([]);
     expect(JSON.parse(view.private_metadata).hidden).toEqual({ training: `T-${t.number}`, version: "1" });
-    const dates = Object.fromEntries(view.blocks.filter((b) => b.type === "input").map((b) => [b.block_id, b.element.initial_date ?? b.element.initial_value]));
+    const dates = Object.fromEntries((view.blocks as InputBlock[]).filter((b) => b.type === "input").map((b) => [b.block_id, b.element.initial_date ?? b.element.initial_value]));
     expect(dates).toEqual({ date: "2026-12-01", time: "10:00" });
     const res = await s.send(viewSubmission(s.who, view as never, { date: "2026-12-03", time: "14:00" }), "payload");
     expect(res.status).toBe(200);
