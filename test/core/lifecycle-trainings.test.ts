@@ -45,14 +45,20 @@ describeEachDatabase("trainings from chat", (get) => {
     // In the account's channel the account is left out; a time right after `at` belongs to the date; online.
     const bound = chat(db, a.actor, { channelId: "C0ACME" });
     expect((await bound.say('account bind "ACME Holding GmbH"')).ok).toBe(true);
-    const online = await bound.say("training plan Kickoff on friday at 9:00 online");
-    expect(replyText(online)).toMatch(/T-2 Kickoff for ACME Holding GmbH is planned for Fri, 27 Nov 2026, 09:00/);
+    const online = await bound.say("training plan Kickoff on friday at 14:15 online");
+    expect(replyText(online)).toMatch(/T-2 Kickoff for ACME Holding GmbH is planned for Fri, 27 Nov 2026, 14:15/);
     expect(await db.training.findFirstOrThrow({ where: { organizationId: a.org.id, number: 2 } })).toMatchObject({ online: true, place: null, people: null, trainerId: null });
     // A day alone is 09:00; German words.
     expect((await kam.say("settings language de")).ok).toBe(true);
     const german = await bound.say("training plan Vertiefung am 2026-12-09 für 5 Personen ort Werk 2");
     expect(replyText(german)).toMatch(/Schulung T-3 Vertiefung für ACME Holding GmbH ist geplant für Mi\., 9\. Dez\. 2026, 09:00/);
     expect(await db.training.findFirstOrThrow({ where: { organizationId: a.org.id, number: 3 } })).toMatchObject({ people: 5, place: "Werk 2" });
+    const uhr = await bound.say('training plan Praxis am Montag um 14 Uhr ort "Halle 3"');
+    expect(replyText(uhr)).toMatch(/T-4 Praxis .* Mo\., 30\. Nov\. 2026, 14:00/);
+    await kam.say("settings language en");
+    const twice = await bound.say('training plan Hands-on on 7.12.2026 at 2pm at "Plant 2"');
+    expect(replyText(twice)).toMatch(/T-5 Hands-on .* Mon, 7 Dec 2026, 14:00/);
+    expect(await db.training.findFirstOrThrow({ where: { organizationId: a.org.id, number: 5 } })).toMatchObject({ place: "Plant 2" });
   });
 
   it("refuses bad dates, past times, both online and a place, unknown members and products, and viewers; nothing is written", async () => {

@@ -88,7 +88,8 @@ export function comingMoment(tokens: Token[] | undefined, ctx: CommandContext, w
   if (all.length === 0) throw new UsageError("usage.missing", { what }, field);
   const time = timeOfDay(all);
   if (time && time.hour < 0) throw new UsageError("usage.badTime", { text: joinTokens(all) }, field);
-  const dayTokens = time ? all.slice(0, -time.used) : all;
+  let dayTokens = time ? all.slice(0, -time.used) : all;
+  if (time && isWord(dayTokens.at(-1), "at", "um")) dayTokens = dayTokens.slice(0, -1);
   const parsed = dayTokens.length ? day(dayTokens, ctx, what, field) : ctx.today;
   const hh = String(time?.hour ?? DEFAULT_HOUR).padStart(2, "0");
   const mm = String(time?.minute ?? 0).padStart(2, "0");

@@ -122,6 +122,7 @@ function planForm(ctx: CommandContext, values: FormValues = {}): Promise<Form> {
 }
 
 const ONLINE_WORDS = ["online", "remote", "virtuell", "virtual"];
+const TIME = /^\d{1,2}([:.]\d{2}|h|am|pm)$/i;
 
 export const trainingPlan = defineCommand({
   name: "training.plan",
@@ -130,16 +131,12 @@ export const trainingPlan = defineCommand({
   writes: true,
   schema: planTrainingInput,
   parse(args, ctx) {
-    const { head, parts } = clauses(args, ["on", "am", "for", "für", "trainer", "online", "at", "ort", "products", "produkte"]);
-    let dateTokens = parts.get("on") ?? parts.get("am");
+    // "on friday at 14:00 at Plant 2": an `at` followed by a time belongs to the date.
+    const tokens = args.filter((t, i) => !(isWord(t, "at", "um") && TIME.test(args[i + 1]?.text ?? "") && i > 0));
+    const { head, parts } = clauses(tokens, ["on", "am", "for", "für", "trainer", "online", "at", "ort", "products", "produkte"]);
+    const dateTokens = parts.get("on") ?? parts.get("am");
     if (!dateTokens) throw new UsageError("usage.missing", { what: "startsAt" });
-    let placeTokens = parts.get("at") ?? parts.get("ort");
-    // "on friday at 14:00 at Munich": a time right after `at` belongs to the date.
-    if (placeTokens?.length && /^\d{1,2}([:.]\d{2})?(h|am|pm)?$/i.test(placeTokens[0]!.text) && (placeTokens.length === 1 || !/^\d/.test(placeTokens[1]!.text))) {
-      const [time, ...rest] = placeTokens;
-      dateTokens = [...dateTokens, time!];
-      placeTokens = isWord(rest[0], "at", "in", "ort") ? rest.slice(1) : rest.length ? rest : undefined;
-    }
+    const placeTokens = parts.get("at") ?? parts.get("ort");
     const { account, text: topic } = accountAndText(head, ctx, "topic");
     const input: Record<string, unknown> = { account, topic, startsAt: comingMoment(dateTokens, ctx) };
     const forTokens = parts.get("for") ?? parts.get("für");
