@@ -7,6 +7,7 @@ import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
 import { resolveAccount, resolveMember, resolveProduct } from "./references.ts";
 import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
+import { registerUndo } from "./undo-registry.ts";
 import { validate } from "./validate.ts";
 
 /**
@@ -209,3 +210,8 @@ export async function cancelTraining(db: PrismaClient, actor: Actor, input: z.in
     return changeTraining(tx, actor, "training.cancel", training, { status: "CANCELLED", cancelledAt: actor.now, cancelReason: data.reason ?? null });
   });
 }
+
+// Undoing a move puts the old start back: its reminder is due again like any new date's.
+registerUndo("training.move", async (tx, row) => {
+  await tx.reminderLog.deleteMany({ where: { organizationId: String(row.organizationId), subjectType: "Training", subjectId: row.id } });
+});

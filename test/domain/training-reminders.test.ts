@@ -114,6 +114,10 @@ describeEachDatabase("training reminders", (get) => {
     expect((await s.run("2026-12-02T09:00:00Z")).due).toBe(0);
     expect(await s.rows(1)).toHaveLength(2);
     expect(await s.rows(2)).toHaveLength(0);
+    // Undoing the move puts the old start back and re-arms its reminder too.
+    expect((await mover.say("undo")).ok).toBe(true);
+    expect((await db.training.findFirstOrThrow({ where: { organizationId: s.org.id, number: 1 } })).startsAt.toISOString()).toBe("2026-12-01T09:00:00.000Z");
+    expect(await db.reminderLog.count({ where: { subjectType: "Training", organizationId: s.org.id } })).toBe(0);
 
     // A muted account hears nothing and nothing is marked sent: it goes out once the mute ends.
     await s.kam.say("training plan acme Later on 2026-12-10 10:00");
