@@ -78,8 +78,9 @@ export async function runTrainingReminders(db: PrismaClient, organizationId: str
         rule: "training.reminder",
         severity: "INFO",
         ref: `T-${t.number}`,
-        message: "training.reminder",
-        params: { training: t.number, topic: t.topic, startsAt: t.startsAt.toISOString() },
+        // Rendered by findingText (scheduler namespace, falling back to trainings): `kam jobs run reminders`.
+        message: "training.reminderDue",
+        params: { number: t.number, topic: t.topic, dueAt: t.startsAt.toISOString() },
       };
       const stage = trainingReminderDay(t.startsAt, org.timeZone, org.workingDays);
       if (account.mutedUntil && account.mutedUntil > now) {

@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { announcementReply } from "../../src/core/messages/announcement.ts";
+import { findingText, messageContext } from "../../src/core/messages/format.ts";
 import type { OutboxPayload } from "../../src/domain/notifications.ts";
 import { trainingReminderDay } from "../../src/domain/rules/training-due.ts";
 import { runTrainingReminders } from "../../src/domain/training-reminders.ts";
@@ -35,6 +36,8 @@ describeEachDatabase("training reminders", (get) => {
     const monday = await s.run("2026-11-30T08:00:00Z");
     expect(monday).toMatchObject({ due: 1, notifications: 1, announced: [{ ref: "T-1", accountName: "ACME Holding GmbH" }] });
     expect(monday.dueItems[0]).toMatchObject({ stage: "2026-11-30", delivery: "sent", to: ["SLACK C0ACME"] });
+    // As `kam jobs run reminders` prints it.
+    expect(findingText(messageContext("en", "Europe/Berlin"), monday.dueItems[0]!.message, monday.dueItems[0]!.params)).toMatch(/^Training T-1 Onboarding starts 1 Dec 2026, 10:00\.$/);
     // Exactly once: the same day again, the next hours, and the training day itself add nothing.
     expect((await s.run("2026-11-30T08:00:00Z")).due).toBe(0);
     expect((await s.run("2026-11-30T15:00:00Z")).due).toBe(0);
