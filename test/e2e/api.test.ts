@@ -277,7 +277,7 @@ describeEachDatabase("HTTP API", (get, kind) => {
     expect(served.status).toBe(200);
     const doc = served.body as { openapi: string; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths).sort()).toEqual(["/accounts", "/cases", "/contracts", "/flags", "/invoices", "/milestones", "/openapi.json", "/orders", "/products"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/accounts", "/cases", "/contracts", "/flags", "/invoices", "/milestones", "/openapi.json", "/orders", "/products", "/trainings"]);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
 
     const ajv = new Ajv2020({ strict: false, allErrors: true });
