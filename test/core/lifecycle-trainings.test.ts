@@ -110,6 +110,11 @@ describeEachDatabase("trainings from chat", (get) => {
     expect(t1.doneAt?.toISOString()).toBe(a.actor.now.toISOString());
     expect(replyText(await kam.say("training done T-1"))).toMatch(/T-1 is done already/);
     expect(replyText(await kam.say("training list acme past"))).toMatch(/T-1 Onboarding/);
+    // A button built on an older version is refused with who changed it, and the training as it is now.
+    const staleButton = await kam.say("training cancel T-1 version 1");
+    expect(staleButton.ok).toBe(false);
+    expect(replyText(staleButton)).toMatch(/Ada Admin/);
+    expect(replyText(staleButton)).toMatch(/Attended: 9/);
 
     // Move: a new start, audited with before and after.
     const moved = await kam.say("training move T-2 to 2026-12-15 13:00");
