@@ -147,7 +147,7 @@ async function runText(ctx: CommandContext, text: string): Promise<Reply> {
 }
 
 /** The record's show command by its reference, for the current values under a stale-version refusal. */
-const SHOW_BY_PREFIX: Record<string, string> = { O: "order show", I: "invoice show", K: "contract show", C: "case show" };
+const SHOW_BY_PREFIX: Record<string, string> = { O: "order show", I: "invoice show", K: "contract show", C: "case show", T: "training show" };
 
 async function staleRefusal(ctx: CommandContext, message: string, ref: string): Promise<Reply> {
   const show = SHOW_BY_PREFIX[ref.split("-")[0]!];

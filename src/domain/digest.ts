@@ -6,6 +6,7 @@ import { requireOrg } from "./permissions.ts";
 import { invoiceLabel } from "./rules/labels.ts";
 import { addDays, daysBetween, localDay } from "./rules/time.ts";
 import { audit, inTransaction } from "./tx.ts";
+import { weekTrainings, type DigestTraining } from "./training-digest.ts";
 
 /** Money totals per currency, with how many items make them. */
 export interface MoneyTotal {
@@ -50,6 +51,8 @@ export interface DigestData {
   /** Days ahead that deadlines are listed for. */
   horizonDays: number;
   accounts: DigestAccount[];
+  /** Planned trainings of the coming seven days (src/domain/training-digest.ts). */
+  trainings: DigestTraining[];
 }
 
 const HORIZON_DAYS = 14;
@@ -156,6 +159,7 @@ export async function buildDigest(db: PrismaClient, organizationId: string, opti
     if (a) a.openCases = { total: c.count, pastSla: c.pastSla };
   }
   for (const a of byId.values()) a.deadlines.sort((x, y) => x.day.localeCompare(y.day) || x.kind.localeCompare(y.kind));
+  const trainings = await weekTrainings(db, organizationId, { ...(acct ? { accountId: acct } : {}), now: options.now, today, timeZone: org.timeZone });
   return {
     organizationId,
     organizationName: org.name,
@@ -164,6 +168,7 @@ export async function buildDigest(db: PrismaClient, organizationId: string, opti
     locale: org.locale,
     horizonDays: HORIZON_DAYS,
     accounts: [...byId.values()],
+    trainings,
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Platform, Severity } from "../generated/prisma/enums.ts";
 import { localClock } from "./rules/time.ts";
+import type { TrainingAnnouncement } from "./training-reminders.ts";
 import type { Tx } from "./tx.ts";
 
 /**
@@ -49,7 +50,8 @@ export interface ReminderItem {
 export type Announcement =
   | { kind: "alerts"; accountName: string; items: AlertItem[]; offline: boolean; mentionMemberIds: string[] }
   | { kind: "reminders"; accountName?: string; direct?: boolean; items: ReminderItem[]; offline: boolean; mentionMemberIds?: string[] }
-  | AlertSummary;
+  | AlertSummary
+  | TrainingAnnouncement;
 
 /**
  * Many new flags of an account new to the checks (first sweep, or first after an import) as one

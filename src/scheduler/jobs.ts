@@ -3,6 +3,7 @@ import { observers } from "../core/observers.ts";
 import type { Organization, PrismaClient } from "../generated/prisma/client.ts";
 import { isValidCron } from "./cron-time.ts";
 import { runDigestJob, type DigestRunSummary } from "./digest-job.ts";
+import { runTrainingReminders, withTrainingReminders } from "../domain/training-reminders.ts";
 
 export const JOB_KINDS = ["checks", "reminders", "digest"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -56,8 +57,10 @@ export async function runJob(db: PrismaClient, spec: JobSpec, options: { now: Da
       observers.sweep?.(result.timings);
       return { kind: "checks", result };
     }
-    case "reminders":
-      return { kind: "reminders", result: await runReminders(db, spec.organizationId, options) };
+    case "reminders": {
+      const milestones = await runReminders(db, spec.organizationId, options);
+      return { kind: "reminders", result: withTrainingReminders(milestones, await runTrainingReminders(db, spec.organizationId, options)) };
+    }
     case "digest":
       return { kind: "digest", result: await runDigestJob(db, spec.organizationId, options) };
   }

@@ -13,6 +13,7 @@ import { buildDigest } from "../../src/domain/digest.ts";
 import { seedDemo } from "../../src/db/seed-demo.ts";
 import { silentLogger } from "./chat.ts";
 import { TEST_NOW } from "./clock.ts";
+import { trainingInvocations, trainingReminderSample } from "./every-reply-trainings.ts";
 
 /**
  * A reply of every command (and of every message the scheduler sends), in each language, from the
@@ -224,7 +225,7 @@ export async function everyReply(db: PrismaClient, options: { platform?: Platfor
     // The member's own setting wins over the request's hint; it is set at the end of each run.
     await db.member.update({ where: { id: seed.memberId }, data: { locale } });
     const refs = await openRefs(db, seed.organizationId);
-    for (const inv of invocations(locale, refs)) {
+    for (const inv of [...invocations(locale, refs), ...(await trainingInvocations(db, seed.organizationId, locale))] as Invocation[]) {
       const request: ChatRequest = {
         organizationId: seed.organizationId,
         memberId: seed.memberId,
@@ -249,6 +250,7 @@ export async function everyReply(db: PrismaClient, options: { platform?: Platfor
       const reply = remindersReply({ accountName: account, items: reminderItems(items), mentionMemberIds: [seed.mentionMemberId] }, locale, timeZone);
       out.push({ name: `reminders.${account}`, locale, command: "reminders", input: "", refusal: false, reply });
     }
+    out.push({ name: "trainingReminder", locale, command: "reminders", input: "", refusal: false, reply: trainingReminderSample(locale, timeZone, seed.mentionMemberId) });
     const data = await buildDigest(db, seed.organizationId, { now: TEST_NOW });
     out.push({ name: "digest.job", locale, command: "digest.job", input: "", refusal: false, reply: digestReply(data, locale, timeZone) });
   }

@@ -5,6 +5,7 @@ import { clauses, joinTokens } from "../grammar/tokens.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
 import { accountRef, isWord, oneOf } from "./args.ts";
 import { defineCommand, UsageError } from "./command.ts";
+import { upcomingTrainingBlocks } from "./trainings.ts";
 
 export const TIERS = { national: "NATIONAL", international: "INTERNATIONAL", regional: "REGIONAL" } as const;
 
@@ -106,6 +107,7 @@ export const accountShow = defineCommand({
       ...(account.team.length
         ? [text(account.team.map((m) => `${m.member.displayName} (${ctx.t(`role.${m.role}`)})`).join(", "), "muted")]
         : []),
+      ...(await upcomingTrainingBlocks(ctx, account.id)),
     ]);
   },
 });

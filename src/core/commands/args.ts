@@ -62,6 +62,44 @@ export function pastMoment(tokens: Token[] | undefined, ctx: CommandContext, fie
   return at;
 }
 
+/** "14:30", "14.30", "9:00", "14h", "2pm", "14 Uhr" at the end of a date-time → hours and minutes. */
+function timeOfDay(tokens: Token[]): { hour: number; minute: number; used: number } | null {
+  const last = tokens.at(-1)?.text.toLowerCase() ?? "";
+  const uhr = last === "uhr" && tokens.length >= 2;
+  const text = uhr ? `${tokens.at(-2)!.text}h` : last;
+  const m = /^(\d{1,2})(?:[:.](\d{2}))?(am|pm|h)?$/i.exec(text);
+  if (!m || (!m[2] && !m[3])) return null;
+  let hour = Number(m[1]);
+  const minute = Number(m[2] ?? 0);
+  if (m[3] === "pm" && hour < 12) hour += 12;
+  if (m[3] === "am" && hour === 12) hour = 0;
+  if (hour > 23 || minute > 59 || (m[3] && /[ap]m/.test(m[3]) && Number(m[1]) > 12)) return { hour: -1, minute: -1, used: uhr ? 2 : 1 };
+  return { hour, minute, used: uhr ? 2 : 1 };
+}
+
+export const DEFAULT_HOUR = 9;
+
+/**
+ * A moment still to come: a day (as `day` reads it) and a time last (`14:30`, `2pm`, `14 Uhr`),
+ * read in the caller's time zone; a day alone is at 09:00. A moment already passed is refused.
+ */
+export function comingMoment(tokens: Token[] | undefined, ctx: CommandContext, what = "startsAt", field?: string): Date {
+  const all = tokens ?? [];
+  if (all.length === 0) throw new UsageError("usage.missing", { what }, field);
+  const time = timeOfDay(all);
+  if (time && time.hour < 0) throw new UsageError("usage.badTime", { text: joinTokens(all) }, field);
+  let dayTokens = time ? all.slice(0, -time.used) : all;
+  if (time && isWord(dayTokens.at(-1), "at", "um")) dayTokens = dayTokens.slice(0, -1);
+  const parsed = dayTokens.length ? day(dayTokens, ctx, what, field) : ctx.today;
+  const hh = String(time?.hour ?? DEFAULT_HOUR).padStart(2, "0");
+  const mm = String(time?.minute ?? 0).padStart(2, "0");
+  const at = parseInstant(`${parsed}T${hh}:${mm}:00`, ctx.timeZone);
+  if (at <= ctx.now) {
+    throw new UsageError("usage.pastMoment", { text: joinTokens(all), at: ctx.fmt.dateTime(at), now: ctx.fmt.dateTime(ctx.now) }, field);
+  }
+  return at;
+}
+
 export function optionalDay(tokens: Token[] | undefined, ctx: CommandContext, field?: string): string | undefined {
   return tokens === undefined ? undefined : day(tokens, ctx, "date", field);
 }

@@ -23,6 +23,7 @@ import { contractAmend, contractEnd, contractNotice, contractRenew, invoiceCredi
 import { history, undo } from "./history.ts";
 import { importConfirm, importPreview } from "./exchange.ts";
 import { exportKind } from "./export.ts";
+import { TRAINING_COMMANDS } from "./trainings.ts";
 import { settingsDeliver, settingsLanguage, settingsOrg, settingsShow, settingsTimezone } from "./settings.ts";
 
 /** Every command of the grammar; help, usage lines and forms all come from these declarations. */
@@ -52,6 +53,7 @@ export const COMMAND_LIST: Command[] = [
   history, undo,
   importPreview, importConfirm,
   exportKind,
+  ...TRAINING_COMMANDS,
 ] as Command[];
 
 registry.commands = COMMAND_LIST;
@@ -62,7 +64,7 @@ export const COMMANDS = { help: help as unknown as Command } as const;
 const GROUP_DEFAULTS: Record<string, string> = {
   order: "order.log", invoice: "invoice.add", contract: "contract.add", project: "project.add",
   account: "account.list", team: "team.list", product: "product.list", milestone: "milestone.list",
-  case: "case.list", flag: "flags",
+  case: "case.list", flag: "flags", training: "training.list",
 };
 
 /** The command whose words start the line (longest match), and the words after them. */

@@ -11,6 +11,8 @@ const LOCALES_DIR = fileURLToPath(new URL("./locales", import.meta.url));
 /**
  * Catalogs are JSON files, one namespace a file: locales/<language>/<namespace>.json
  * (core, slack, teams, scheduler, …). Keys are looked up as "namespace:key"; "core" is the default.
+ * A feature's own file (trainings.json) holds the same groups as core (usage, field, history, …):
+ * a key core does not have is looked up there, so a feature adds its words without touching core.
  */
 export function loadCatalogs(): Record<Locale, Record<string, Record<string, unknown>>> {
   const catalogs = {} as Record<Locale, Record<string, Record<string, unknown>>>;
@@ -24,6 +26,7 @@ export function loadCatalogs(): Record<Locale, Record<string, Record<string, unk
 }
 
 const catalogs = loadCatalogs();
+const PLATFORM_NAMESPACES = ["core", "slack", "teams", "scheduler"];
 const instance = i18next.createInstance();
 await instance.init({
   resources: catalogs,
@@ -31,6 +34,7 @@ await instance.init({
   supportedLngs: [...LOCALES],
   ns: Object.keys(catalogs.en),
   defaultNS: "core",
+  fallbackNS: Object.keys(catalogs.en).filter((ns) => !PLATFORM_NAMESPACES.includes(ns)).sort(),
   interpolation: { escapeValue: false },
   returnNull: false,
   initAsync: false,

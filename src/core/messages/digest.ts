@@ -2,6 +2,7 @@ import { isQuiet, type DigestAccount, type DigestData, type MoneyTotal } from ".
 import type { Locale } from "../i18n/index.ts";
 import type { Block, Reply } from "../reply.ts";
 import { messageContext, type MessageContext } from "./format.ts";
+import { trainingDigestBlocks } from "./training-digest.ts";
 
 const MAX_ACCOUNTS = 15;
 const MAX_DEADLINES = 8;
@@ -53,6 +54,7 @@ export function digestReply(data: DigestData, locale: Locale, timeZone: string):
       blocks.push({ kind: "list", items: listed.map((d) => deadlineText(ctx, d)), ...(a.deadlines.length > listed.length ? { more: a.deadlines.length - listed.length } : {}) });
     }
   }
+  blocks.push(...trainingDigestBlocks(ctx, locale, timeZone, data.trainings ?? []));
   if (shown.some((a) => a.knownFlags > 0)) blocks.push({ kind: "text", text: ctx.t("scheduler:digest.knownNote") as string, tone: "muted" });
   if (shown.length > MAX_ACCOUNTS) {
     blocks.push({ kind: "list", items: shown.slice(MAX_ACCOUNTS, MAX_ACCOUNTS + 20).map((a) => a.name), ...(shown.length > MAX_ACCOUNTS + 20 ? { more: shown.length - MAX_ACCOUNTS - 20 } : {}) });

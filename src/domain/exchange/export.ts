@@ -6,6 +6,7 @@ import { resolveAccount } from "../references.ts";
 import type { Tx } from "../tx.ts";
 import { toMajor } from "./context.ts";
 import { COLUMNS, type ExchangeKind } from "./kinds.ts";
+import { ONLINE_PLACE } from "./importers/trainings.ts";
 
 export type ExportRow = Record<string, string | number | null>;
 
@@ -144,6 +145,27 @@ export async function exportRows(
           due_on: limits.dateToDay(m.dueOn),
           owner: m.owner ? (m.owner.email ?? m.owner.displayName) : null,
           done_on: m.status === "DONE" && m.doneAt ? limits.dateToDay(m.doneAt) : null,
+        }));
+      }
+      case "trainings": {
+        const trainings = await tx.training.findMany({
+          where: { organizationId, ...byAccount, ...(since ? { startsAt: { gte: since } } : {}) },
+          include: { account: true, trainer: true, products: { include: { product: true } } },
+          orderBy: [{ startsAt: "asc" }, { number: "asc" }],
+        });
+        return trainings.map((t) => ({
+          account: accountName(t.account),
+          training: t.externalRef ?? `T-${t.number}`,
+          topic: t.topic,
+          starts_at: t.startsAt.toISOString(),
+          people: t.people,
+          trainer: t.trainer ? (t.trainer.email ?? t.trainer.displayName) : null,
+          place: t.online ? ONLINE_PLACE : t.place,
+          status: lower(t.status),
+          attended: t.attended,
+          rating: t.rating,
+          notes: t.notes,
+          products: t.products.map((p) => p.product.sku).sort().join(" ") || null,
         }));
       }
       case "flags": {

@@ -15,6 +15,7 @@ import { importInvoices } from "./importers/invoices.ts";
 import { importContracts } from "./importers/contracts.ts";
 import { importCases } from "./importers/cases.ts";
 import { importMilestones } from "./importers/milestones.ts";
+import { importTrainings } from "./importers/trainings.ts";
 
 export type { ImportError, ImportRef } from "./context.ts";
 
@@ -44,6 +45,7 @@ const IMPORTERS: { [K in ExchangeKind]: Importer<K> } = {
   contracts: importContracts,
   cases: importCases,
   milestones: importMilestones,
+  trainings: importTrainings,
 };
 
 /** Thrown to roll a dry run or a failed import back, carrying the result out of the transaction. */

@@ -13,7 +13,7 @@ import * as limits from "../limits.ts";
  * (csv.ts) turns a file's own forms (`;`, decimal comma, `31.12.2026`, German headers) into these
  * rows; the API receives them as JSON.
  */
-export const EXCHANGE_KINDS = ["accounts", "products", "orders", "invoices", "contracts", "cases", "milestones"] as const;
+export const EXCHANGE_KINDS = ["accounts", "products", "orders", "invoices", "contracts", "cases", "milestones", "trainings"] as const;
 export type ExchangeKind = (typeof EXCHANGE_KINDS)[number];
 
 export const COLUMNS: Record<ExchangeKind, readonly string[]> = {
@@ -24,6 +24,7 @@ export const COLUMNS: Record<ExchangeKind, readonly string[]> = {
   contracts: ["account", "contract", "name", "starts_on", "ends_on", "notice_days", "terms_days", "sku", "price", "commit_quantity", "commit_period"],
   cases: ["account", "case", "subject", "priority", "opened_at", "closed_at"],
   milestones: ["account", "project", "project_due", "milestone", "due_on", "owner", "done_on"],
+  trainings: ["account", "training", "topic", "starts_at", "people", "trainer", "place", "status", "attended", "rating", "notes", "products"],
 };
 
 /** The columns a kind's rows must fill (the others may stay empty). */
@@ -35,6 +36,7 @@ export const REQUIRED_COLUMNS: Record<ExchangeKind, readonly string[]> = {
   contracts: ["account", "contract", "name", "starts_on", "ends_on"],
   cases: ["account", "case", "subject", "opened_at"],
   milestones: ["account", "project", "project_due", "milestone", "due_on"],
+  trainings: ["account", "training", "topic", "starts_at"],
 };
 
 /** German header names accepted beside the English ones (compared without case, spaces as `_`). */
@@ -54,12 +56,15 @@ export const GERMAN_HEADERS: Record<string, string> = {
   eröffnet_am: "opened_at", eroeffnet_am: "opened_at", geschlossen_am: "closed_at",
   projekt: "project", projekt_fällig: "project_due", projekt_faellig: "project_due", meilenstein: "milestone",
   verantwortlich: "owner", erledigt_am: "done_on",
+  schulung: "training", schulungsnummer: "training", thema: "topic", beginnt_am: "starts_at", termin: "starts_at", personen: "people",
+  teilnehmer_geplant: "people", ort: "place", teilgenommen: "attended", bewertung: "rating", notizen: "notes", produkte: "products",
 };
 
 export const TIERS = ["national", "international", "regional"] as const;
 export const ORDER_STATUS_WORDS = ["received", "confirmed", "in_production", "shipped", "delivered", "invoiced", "cancelled"] as const;
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 export const PERIODS = ["month", "quarter", "year"] as const;
+export const TRAINING_STATUS_WORDS = ["planned", "done", "cancelled"] as const;
 
 /** The number of decimals an amount may have (cents); the currency's own minor unit decides on import. */
 const amount = z.number().min(0).max(limits.MAX_MINOR / 100).refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, "at most two decimals");
@@ -135,14 +140,28 @@ export const rowSchemas = {
     owner: opt(limits.reference),
     done_on: opt(day),
   }),
+  trainings: z.object({
+    account: limits.reference,
+    training: externalRef,
+    topic: limits.shortText,
+    starts_at: instant,
+    people: opt(z.number().int().min(1).max(100_000)),
+    trainer: opt(limits.reference),
+    place: opt(limits.shortText),
+    status: opt(z.enum(TRAINING_STATUS_WORDS)),
+    attended: opt(z.number().int().min(0).max(100_000)),
+    rating: opt(z.number().int().min(1).max(5)),
+    notes: opt(limits.longText.min(1)),
+    products: opt(z.string().trim().max(1000)),
+  }),
 } satisfies Record<ExchangeKind, z.ZodObject>;
 
 export type CanonicalRow<K extends ExchangeKind> = z.infer<(typeof rowSchemas)[K]>;
 
 /** Which columns hold numbers, days and date-times: how the CSV layer reads and writes them. */
-export const NUMBER_COLUMNS = new Set(["list_price", "quantity", "unit_price", "amount", "notice_days", "terms_days", "price", "commit_quantity"]);
+export const NUMBER_COLUMNS = new Set(["list_price", "quantity", "unit_price", "amount", "notice_days", "terms_days", "price", "commit_quantity", "people", "attended", "rating"]);
 export const DAY_COLUMNS = new Set(["ordered_on", "requested_on", "issued_on", "due_on", "paid_on", "starts_on", "ends_on", "project_due", "done_on"]);
-export const INSTANT_COLUMNS = new Set(["opened_at", "closed_at"]);
+export const INSTANT_COLUMNS = new Set(["opened_at", "closed_at", "starts_at"]);
 export const ENUM_COLUMNS = new Set(["tier", "status", "priority", "commit_period"]);
 
 export function isExchangeKind(kind: string): kind is ExchangeKind {

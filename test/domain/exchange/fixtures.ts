@@ -128,12 +128,20 @@ export const FILES: Record<ExchangeKind, KindFiles> = {
     bad: "account,project,project_due,milestone,due_on,owner\nACME Holding GmbH,Rollout,2026-12-31,Pilot,2026-10-01,Nobody Known\nACME Holding GmbH,Rollout,2026-12-31,Go-live,2026-13-01,\n",
     badErrors: [{ line: 2, field: "owner" }, { line: 3, field: "due_on" }],
   },
+  trainings: {
+    en: "account,training,topic,starts_at,people,trainer,place,status,attended,rating,notes,products\nACME Holding GmbH,LMS-1,Onboarding,2026-11-30T09:00:00Z,12,Ada Admin,online,planned,,,,BOLT-10\nACME Holding GmbH,LMS-2,Advanced use,2026-11-02 10:30,8,,Munich HQ,done,7,4,Went well,\n",
+    de: `${BOM}Kunde;Schulung;Thema;Beginnt am;Personen;Trainer;Ort;Status;Teilgenommen;Bewertung;Notizen;Produkte\nACME Holding GmbH;LMS-1;Onboarding;30.11.2026 09:00;12;Ada Admin;online;geplant;;;;BOLT-10\nACME Holding GmbH;LMS-2;Advanced use;02.11.2026 10:30;8;;Munich HQ;durchgeführt;7;4;Went well;\n`,
+    records: 2,
+    changed: "account,training,topic,starts_at,people,trainer,place,status,attended,rating,notes,products\nACME Holding GmbH,LMS-1,Onboarding,2026-11-30T09:00:00Z,15,Ada Admin,online,planned,,,,BOLT-10\nACME Holding GmbH,LMS-2,Advanced use,2026-11-02 10:30,8,,Munich HQ,done,7,4,Went well,\n",
+    bad: "account,training,topic,starts_at,rating\nACME Holding GmbH,LMS-1,Onboarding,2026-11-30T09:00:00Z,6\nACME Holding GmbH,LMS-2,Advanced use,2026-13-01 10:30,\n",
+    badErrors: [{ line: 2, field: "rating" }, { line: 3, field: "starts_at" }],
+  },
 };
 
 /** Every record count of one organization: a failed or dry-run import must leave all of them as they were. */
 export async function everything(db: PrismaClient, organizationId: string) {
   const where = { organizationId };
-  const [accounts, products, orders, lines, invoices, contracts, prices, commitments, cases, projects, milestones, audit, counters] = await Promise.all([
+  const [accounts, products, orders, lines, invoices, contracts, prices, commitments, cases, projects, milestones, trainings, audit, counters] = await Promise.all([
     db.account.count({ where }),
     db.product.count({ where }),
     db.order.count({ where }),
@@ -145,8 +153,9 @@ export async function everything(db: PrismaClient, organizationId: string) {
     db.case.count({ where }),
     db.project.count({ where }),
     db.milestone.count({ where }),
+    db.training.count({ where }),
     db.auditEvent.count({ where }),
     db.counter.findMany({ where, orderBy: { kind: "asc" }, select: { kind: true, value: true } }),
   ]);
-  return { accounts, products, orders, lines, invoices, contracts, prices, commitments, cases, projects, milestones, audit, counters };
+  return { accounts, products, orders, lines, invoices, contracts, prices, commitments, cases, projects, milestones, trainings, audit, counters };
 }
