@@ -3,6 +3,7 @@ import type { Platform, Severity } from "../generated/prisma/enums.ts";
 import type { Actor } from "./actor.ts";
 import { NotFoundError } from "./errors.ts";
 import { requireOrg } from "./permissions.ts";
+import { digestPrograms, type DigestProgram } from "./digest-programs.ts";
 import { invoiceLabel } from "./rules/labels.ts";
 import { addDays, daysBetween, localDay } from "./rules/time.ts";
 import { audit, inTransaction } from "./tx.ts";
@@ -50,6 +51,8 @@ export interface DigestData {
   /** Days ahead that deadlines are listed for. */
   horizonDays: number;
   accounts: DigestAccount[];
+  /** Marketing programs running today (src/domain/digest-programs.ts). */
+  programs: DigestProgram[];
 }
 
 const HORIZON_DAYS = 14;
@@ -164,6 +167,7 @@ export async function buildDigest(db: PrismaClient, organizationId: string, opti
     locale: org.locale,
     horizonDays: HORIZON_DAYS,
     accounts: [...byId.values()],
+    programs: await digestPrograms(db, organizationId, today, options.accountId),
   };
 }
 

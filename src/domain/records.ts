@@ -49,6 +49,7 @@ export const RECORD_KINDS: Record<string, RecordKind> = {
   Contract: { model: "Contract", delegate: "contract", ...byAccount("K") },
   Project: { model: "Project", delegate: "project", ...byAccount("P") },
   Case: { model: "Case", delegate: "case", ...byAccount("C") },
+  MarketingProgram: { model: "MarketingProgram", delegate: "marketingProgram", ...byAccount("MP") },
   Milestone: {
     model: "Milestone",
     delegate: "milestone",
@@ -96,10 +97,11 @@ const NUMBERED: [RegExp, string, string][] = [
   [/^P-?(\d{1,9})$/i, "Project", "project"],
   [/^M-?(\d{1,9})$/i, "Milestone", "milestone"],
   [/^C-?(\d{1,9})$/i, "Case", "case"],
+  [/^MP-?(\d{1,9})$/i, "MarketingProgram", "program"],
 ];
 
 /**
- * The record a reference names, for `history`: O-12, I-3, K-2, P-3, M-4, C-5, F-7, else an
+ * The record a reference names, for `history`: O-12, I-3, K-2, P-3, M-4, C-5, MP-6, F-7, else an
  * account (by name), a product (by SKU) or a member. Only within the caller's organization.
  */
 export async function resolveRecordRef(tx: Tx, organizationId: string, ref: string): Promise<{ model: string; id: string; label: string; accountId: string | null }> {
