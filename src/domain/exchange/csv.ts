@@ -25,6 +25,7 @@ const ENUM_ALIASES: Record<string, string> = {
   erhalten: "received", eingegangen: "received", bestätigt: "confirmed", bestaetigt: "confirmed", in_produktion: "in_production",
   versandt: "shipped", versendet: "shipped", geliefert: "delivered", berechnet: "invoiced", fakturiert: "invoiced", storniert: "cancelled",
   canceled: "cancelled", international: "international", regional: "regional",
+  geplant: "planned", läuft: "running", laeuft: "running", laufend: "running", beendet: "ended",
 };
 
 export function normalizeHeader(header: string): string {
