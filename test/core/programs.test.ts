@@ -132,7 +132,10 @@ describeEachDatabase("marketing programs", (get) => {
     expect(replyText(await bound.say("program list"))).toMatch(/MP-1 Trade fair \| 1 Dec 2026 \| 5 Dec 2026 \| BOLT-10, NUT-10 \| €300.00 \| planned/);
     const { say, submit } = chat(db, actor, { now: NOW });
     expect(replyText(await say("program"))).toMatch(/Add a marketing program/);
-    expect(replyText(await submit("program.add", { account: account.id, name: "Webinar", fromDay: "2026-12-07", toDay: "2026-12-06" }))).toMatch(/toDay|A program cannot end before it starts/);
+    const help = replyText(await say("help programs"));
+    expect(help).toMatch(/Commands: marketing programs and their uplift/);
+    expect(help).toMatch(/program show <MP-n>/);
+    expect(replyText(await submit("program.add", { account: account.id, name: "Webinar", fromDay: "2026-12-07", toDay: "2026-12-06" }))).toMatch(/toDay: A program cannot end before it starts: 2026-12-06 is before 2026-12-07/);
     expect(replyText(await submit("program.add", { account: account.id, name: "Webinar", fromDay: "2026-12-07", toDay: "2026-12-09", products: "NUT-10", budget: "99" }))).toMatch(/Program MP-2 Webinar added/);
     await say("settings language de");
     expect(replyText(await say("program add acme Frühjahr von 1.3.2027 bis 31.3.2027 produkte BOLT-10 budget 1.000"))).toMatch(/Programm MP-3 Frühjahr für ACME Holding GmbH angelegt: Mo., 1. März 2027 – Mi., 31. März 2027/);
