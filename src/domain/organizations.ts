@@ -89,7 +89,7 @@ export async function changeSettings(db: PrismaClient, actor: Actor, input: Sett
   const change = parsed.data;
   return inTransaction(db, async (tx) => {
     await requireOrg(tx, actor, "settings.change");
-    const current = await tx.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { settings: true } });
+    const current = change.setting === "enablement" ? await tx.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { settings: true } }) : null;
     const data =
       change.setting === "timezone" ? { timeZone: change.value }
       : change.setting === "language" ? { locale: change.value }
@@ -98,7 +98,7 @@ export async function changeSettings(db: PrismaClient, actor: Actor, input: Sett
       : change.setting === "digest" ? { digestWeekday: change.weekday, digestHour: change.hour, ...(change.target ? { digestTarget: change.target } : {}) }
       : change.setting === "quiet" ? { quietStartHour: change.startHour, quietEndHour: change.endHour }
       : change.setting === "workdays" ? { workingDays: [...new Set(change.days)].sort() }
-      : change.setting === "enablement" ? { settings: withCheckSetting(current.settings, "enablementDays", change.days) }
+      : change.setting === "enablement" ? { settings: withCheckSetting(current?.settings, "enablementDays", change.days) }
       : { checkCron: change.cron };
     const org = await tx.organization.update({ where: { id: actor.organizationId }, data });
     await audit(tx, actor, "settings.change", "Organization", org.id, change);
