@@ -47,6 +47,20 @@ describeEachDatabase("marketing programs", (get) => {
     expect(de).toMatch(/Status: beendet/);
   });
 
+  it("orders count on their day in the organization's time zone", async () => {
+    const db = get().prisma;
+    const { actor } = await twoOrganizations(db);
+    const { say } = chat(db, actor, { now: NOW });
+    await say("settings org timezone Europe/Berlin");
+    await say("program add acme Night from 2026-11-16 to 2026-11-17 products BOLT-10");
+    // 23:30 UTC on 15 Nov is 00:30 on 16 Nov in Berlin: during the program, not before it.
+    await chat(db, actor, { now: new Date("2026-11-15T23:30:00Z") }).say("order log acme 20 BOLT-10");
+    // 22:30 UTC on 13 Nov is 23:30 on 13 Nov in Berlin: the day before the baseline (14–15 Nov).
+    await chat(db, actor, { now: new Date("2026-11-13T22:30:00Z") }).say("order log acme 7 BOLT-10");
+    await chat(db, actor, { now: new Date("2026-11-14T12:00:00Z") }).say("order log acme 10 BOLT-10");
+    expect(replyText(await say("program show MP-1"))).toMatch(/BOLT-10 \| 10 \| 20 \| \+10 \(\+100%\) \| €25.00 \| €50.00 \| \+€25.00 \(\+100%\)/);
+  });
+
   it("a running program compares its days so far; program end ends it today, history shows it and undo takes it back", async () => {
     const db = get().prisma;
     const { actor, viewer, b } = await twoOrganizations(db);
