@@ -13,7 +13,7 @@ export type OpenForExchange = () => Promise<{ config: Config; db: Database; logg
 export function registerExchangeCommands(program: Command, open: OpenForExchange): void {
   program
     .command("import")
-    .description("import a CSV file (accounts, products, orders, invoices, contracts, cases, milestones, trainings), all or nothing")
+    .description("import a CSV file (accounts, products, orders, invoices, contracts, programs, cases, milestones, trainings), all or nothing")
     .argument("[file]", "the CSV file")
     .option("--kind <kind>", "what the file holds (told by its header when left out)")
     .option("--dry-run", "check the file and show what would change, writing nothing")
@@ -53,7 +53,7 @@ export function registerExchangeCommands(program: Command, open: OpenForExchange
   program
     .command("export")
     .description("write a kind's records as CSV (the import's columns), or the flags")
-    .argument("<kind>", "accounts, products, orders, invoices, contracts, cases, milestones, trainings or flags")
+    .argument("<kind>", "accounts, products, orders, invoices, contracts, programs, cases, milestones, trainings or flags")
     .option("--account <account>", "only this account's records")
     .option("--since <date>", "only records dated on or after this day (YYYY-MM-DD)")
     .option("--out <file>", "write to this file instead of standard output")

@@ -3,6 +3,7 @@ import type { Platform, Severity } from "../generated/prisma/enums.ts";
 import type { Actor } from "./actor.ts";
 import { NotFoundError } from "./errors.ts";
 import { requireOrg } from "./permissions.ts";
+import { digestPrograms, type DigestProgram } from "./digest-programs.ts";
 import { invoiceLabel } from "./rules/labels.ts";
 import { addDays, daysBetween, localDay } from "./rules/time.ts";
 import { audit, inTransaction } from "./tx.ts";
@@ -53,6 +54,8 @@ export interface DigestData {
   accounts: DigestAccount[];
   /** Planned trainings of the coming seven days (src/domain/training-digest.ts). */
   trainings: DigestTraining[];
+  /** Marketing programs running today (src/domain/digest-programs.ts). */
+  programs: DigestProgram[];
 }
 
 const HORIZON_DAYS = 14;
@@ -169,6 +172,7 @@ export async function buildDigest(db: PrismaClient, organizationId: string, opti
     horizonDays: HORIZON_DAYS,
     accounts: [...byId.values()],
     trainings,
+    programs: await digestPrograms(db, organizationId, today, options.accountId),
   };
 }
 

@@ -114,6 +114,7 @@ async function accountEventIds(tx: Tx, organizationId: string, accountId: string
       UNION ALL SELECT m.id FROM "Milestone" m JOIN "Project" p ON p.id = m."projectId" WHERE p."accountId" = ${accountId}
       UNION ALL SELECT id FROM "Case" WHERE "accountId" = ${accountId}
       UNION ALL SELECT id FROM "Training" WHERE "accountId" = ${accountId}
+      UNION ALL SELECT id FROM "MarketingProgram" WHERE "accountId" = ${accountId}
       UNION ALL SELECT id FROM "Flag" WHERE "accountId" = ${accountId})
     ORDER BY e."createdAt" DESC, e.seq DESC
     OFFSET ${skip} LIMIT ${HISTORY_PAGE_SIZE + 1}`);

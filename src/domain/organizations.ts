@@ -71,8 +71,17 @@ export const settingsSchema = z.discriminatedUnion("setting", [
   z.object({ setting: z.literal("quiet"), startHour: z.number().int().min(0).max(23), endHour: z.number().int().min(0).max(23) }),
   z.object({ setting: z.literal("workdays"), days: z.array(z.number().int().min(0).max(6)).min(1).max(7) }),
   z.object({ setting: z.literal("checks"), cron: z.string().min(9).max(100).refine((c) => validCron(c), "cron") }),
+  /** Days after a delivery of a product that needs training before "enablement due" flags it (checks.enablementDays). */
+  z.object({ setting: z.literal("enablement"), days: z.number().int().min(1).max(365) }),
 ]);
 export type SettingsChange = z.infer<typeof settingsSchema>;
+
+/** Organization.settings with one of the check rules' tunables (src/domain/rules/settings.ts) set. */
+function withCheckSetting(settings: unknown, key: string, value: number) {
+  const all = settings && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
+  const checks = all.checks && typeof all.checks === "object" && !Array.isArray(all.checks) ? (all.checks as Record<string, unknown>) : {};
+  return JSON.parse(JSON.stringify({ ...all, checks: { ...checks, [key]: value } }));
+}
 
 export async function changeSettings(db: PrismaClient, actor: Actor, input: SettingsChange) {
   const parsed = settingsSchema.safeParse(input);
@@ -80,6 +89,7 @@ export async function changeSettings(db: PrismaClient, actor: Actor, input: Sett
   const change = parsed.data;
   return inTransaction(db, async (tx) => {
     await requireOrg(tx, actor, "settings.change");
+    const current = change.setting === "enablement" ? await tx.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { settings: true } }) : null;
     const data =
       change.setting === "timezone" ? { timeZone: change.value }
       : change.setting === "language" ? { locale: change.value }
@@ -88,6 +98,7 @@ export async function changeSettings(db: PrismaClient, actor: Actor, input: Sett
       : change.setting === "digest" ? { digestWeekday: change.weekday, digestHour: change.hour, ...(change.target ? { digestTarget: change.target } : {}) }
       : change.setting === "quiet" ? { quietStartHour: change.startHour, quietEndHour: change.endHour }
       : change.setting === "workdays" ? { workingDays: [...new Set(change.days)].sort() }
+      : change.setting === "enablement" ? { settings: withCheckSetting(current?.settings, "enablementDays", change.days) }
       : { checkCron: change.cron };
     const org = await tx.organization.update({ where: { id: actor.organizationId }, data });
     await audit(tx, actor, "settings.change", "Organization", org.id, change);

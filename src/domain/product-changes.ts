@@ -10,7 +10,7 @@ import { resolveProduct } from "./references.ts";
 import { inTransaction, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
 
-const PRODUCT_FIELDS = ["name", "unit", "listPriceMinor", "nextListPriceMinor", "nextPriceStartsOn", "retiredAt"] as const;
+const PRODUCT_FIELDS = ["name", "unit", "listPriceMinor", "nextListPriceMinor", "nextPriceStartsOn", "retiredAt", "trainingRequired"] as const;
 const expectedVersion = z.number().int().min(1).optional();
 
 type ProductRow = Awaited<ReturnType<typeof resolveProduct>>;
@@ -37,14 +37,16 @@ export const editProductInput = z
     name: addProductInput.shape.name.optional(),
     unit: z.string().trim().min(1).max(20).optional(),
     listPrice: z.object({ minor: limits.minorAmount, currency: limits.currency.optional(), from: limits.isoDay.optional() }).optional(),
+    /** Customers receiving it should be trained on it: the "enablement due" check (src/domain/rules/enablement-due.ts). */
+    trainingRequired: z.boolean().optional(),
     /** The caller's today: a price from today or earlier is in force at once. */
     today: limits.isoDay,
     expectedVersion,
   })
-  .refine((d) => d.name !== undefined || d.unit !== undefined || d.listPrice !== undefined, { message: "nothing to change", path: ["name"] });
+  .refine((d) => d.name !== undefined || d.unit !== undefined || d.listPrice !== undefined || d.trainingRequired !== undefined, { message: "nothing to change", path: ["name"] });
 
 /**
- * Name, unit and list price of a product. A price "from" a coming day is announced (kept beside
+ * Name, unit, list price and training mark of a product. A price "from" a coming day is announced (kept beside
  * the current one, which stays in force until that day: orders take the price of their day); a
  * price from today or earlier replaces the current one. One announced price at a time: a new one
  * replaces it. An announced price whose day has come becomes the current one at the next edit.
@@ -61,6 +63,7 @@ export async function editProduct(db: PrismaClient, actor: Actor, input: z.input
     const after: Partial<ProductFields> = {
       ...(data.name !== undefined ? { name: data.name } : {}),
       ...(data.unit !== undefined ? { unit: data.unit } : {}),
+      ...(data.trainingRequired !== undefined ? { trainingRequired: data.trainingRequired } : {}),
     };
     if (price) {
       const from = price.from ? limits.dayToDate(price.from) : today;

@@ -50,6 +50,7 @@ export const RECORD_KINDS: Record<string, RecordKind> = {
   Project: { model: "Project", delegate: "project", ...byAccount("P") },
   Case: { model: "Case", delegate: "case", ...byAccount("C") },
   Training: { model: "Training", delegate: "training", ...byAccount("T") },
+  MarketingProgram: { model: "MarketingProgram", delegate: "marketingProgram", ...byAccount("MP") },
   Milestone: {
     model: "Milestone",
     delegate: "milestone",
@@ -98,10 +99,11 @@ const NUMBERED: [RegExp, string, string][] = [
   [/^M-?(\d{1,9})$/i, "Milestone", "milestone"],
   [/^C-?(\d{1,9})$/i, "Case", "case"],
   [/^T-?(\d{1,9})$/i, "Training", "training"],
+  [/^MP-?(\d{1,9})$/i, "MarketingProgram", "program"],
 ];
 
 /**
- * The record a reference names, for `history`: O-12, I-3, K-2, P-3, M-4, C-5, T-6, F-7, else an
+ * The record a reference names, for `history`: O-12, I-3, K-2, P-3, M-4, C-5, T-6, MP-6, F-7, else an
  * account (by name), a product (by SKU) or a member. Only within the caller's organization.
  */
 export async function resolveRecordRef(tx: Tx, organizationId: string, ref: string): Promise<{ model: string; id: string; label: string; accountId: string | null }> {

@@ -79,10 +79,10 @@ export function parseNumberRef(kind: string, ref: string, prefix: string): numbe
   return Number(m[1]);
 }
 
-const PREFIXES = { order: "O", contract: "K", case: "C" } as const;
+const PREFIXES = { order: "O", contract: "K", case: "C", program: "MP" } as const;
 
 /**
- * The number of an order, contract or case named by kam's reference ("O-17", "#17", "17") or by
+ * The number of an order, contract, case or marketing program named by kam's reference ("O-17", "#17", "17") or by
  * the ERP's own number it was imported with ("SO-4711", "4500123"). kam's reference wins when a
  * record has it; a bare number no record has as kam's is looked up as an ERP number.
  */
@@ -91,7 +91,10 @@ export async function recordNumber(tx: Tx, kind: keyof typeof PREFIXES, organiza
   const m = new RegExp(`^(?:#|${PREFIXES[kind]}-?)?(\\d{1,9})$`, "i").exec(wanted);
   const find = (where: { number: number } | { externalRef: string }) => {
     const query = { where: { organizationId, ...where }, select: { number: true } };
-    return kind === "order" ? tx.order.findFirst(query) : kind === "contract" ? tx.contract.findFirst(query) : tx.case.findFirst(query);
+    return kind === "order" ? tx.order.findFirst(query)
+      : kind === "contract" ? tx.contract.findFirst(query)
+      : kind === "program" ? tx.marketingProgram.findFirst(query)
+      : tx.case.findFirst(query);
   };
   if (m && (await find({ number: Number(m[1]) }))) return Number(m[1]);
   const external = wanted && wanted.length <= 60 ? await find({ externalRef: wanted }) : null;

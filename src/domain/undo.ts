@@ -22,11 +22,11 @@ const nonScalar = new Set(["lines", "prices", "commitments"]);
 
 /**
  * A value of a ChangeData back to what Prisma takes, by the schema's naming: days and instants end
- * in On/At (stored as ISO strings), money in Minor (BigInt), quantities are decimals (strings).
+ * in On/Day/At (stored as ISO strings), money in Minor (BigInt), quantities are decimals (strings).
  */
 function revive(field: string, value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  if (/(On|At)$/.test(field) && typeof value === "string") return new Date(value);
+  if (/(On|Day|At)$/.test(field) && typeof value === "string") return new Date(value);
   if (/Minor$/.test(field) && (typeof value === "number" || typeof value === "string")) return BigInt(value);
   if (field === "quantity") return String(value);
   return value;

@@ -97,6 +97,7 @@ describeEachDatabase("HTTP API", (get, kind) => {
       ["contracts", [{ account: "ERP-100", contract: "RV-12", name: "Frame contract 2026", starts_on: "2026-01-01", ends_on: "2026-12-31", notice_days: 90, terms_days: 30, sku: "WASH-8", price: 0.1 }]],
       ["cases", { account: "ERP-100", case: "TCK-5", subject: "Washers arrived bent", priority: "high", opened_at: "2026-11-23T08:30:00Z" }],
       ["milestones", { account: "ERP-100", project: "Rollout Nord", project_due: "2026-12-18", milestone: "Pilot plant", due_on: "2026-12-04" }],
+      ["programs", { account: "ERP-100", program: "CMP-7", name: "Washer week", starts_on: "2026-11-16", ends_on: "2026-11-22", products: "WASH-8", budget: 500, status: "ended" }],
       ["trainings", { account: "ERP-100", training: "LMS-7", topic: "Washer handling", starts_at: "2026-12-03T09:00:00Z", people: 6, place: "online", products: "WASH-8" }],
     ];
     for (const [kind, body] of posts) {
@@ -278,7 +279,7 @@ describeEachDatabase("HTTP API", (get, kind) => {
     expect(served.status).toBe(200);
     const doc = served.body as { openapi: string; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths).sort()).toEqual(["/accounts", "/cases", "/contracts", "/flags", "/invoices", "/milestones", "/openapi.json", "/orders", "/products", "/trainings"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/accounts", "/cases", "/contracts", "/flags", "/invoices", "/milestones", "/openapi.json", "/orders", "/products", "/programs", "/trainings"]);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
 
     const ajv = new Ajv2020({ strict: false, allErrors: true });

@@ -65,7 +65,7 @@ for (const kind of ["pglite", "postgres"] as const) {
       const posts = s.fake.callsOf("chat.postMessage").length;
       expect((await s.send(directMessage(s.who, "export spreadsheets"), "json")).status).toBe(200);
       const post = (await s.fake.waitFor("chat.postMessage", posts + 1, 20_000)).at(-1)!.args as { blocks: unknown };
-      expect(JSON.stringify(post.blocks)).toContain("accounts, products, orders, invoices, contracts, cases, milestones, trainings, flags");
+      expect(JSON.stringify(post.blocks)).toContain("accounts, products, orders, invoices, contracts, programs, cases, milestones, trainings, flags");
       expect(s.fake.callsOf("files.getUploadURLExternal")).toHaveLength(before);
     });
   });

@@ -4,6 +4,8 @@ import * as limits from "../../domain/limits.ts";
 import { clauses, joinTokens } from "../grammar/tokens.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
 import { accountRef, isWord, oneOf } from "./args.ts";
+import { runningProgramBlocks } from "./programs.ts";
+import { runningPrograms } from "../../domain/programs.ts";
 import { defineCommand, UsageError } from "./command.ts";
 import { upcomingTrainingBlocks } from "./trainings.ts";
 
@@ -88,6 +90,7 @@ export const accountShow = defineCommand({
   },
   async run(ctx, input) {
     const account = await showAccount(ctx.deps.db, ctx.actor, input.account);
+    const programs = await runningPrograms(ctx.deps.db, ctx.actor.organizationId, ctx.today, account.id);
     const c = account._count;
     return reply(account.name, [
       heading(account.name),
@@ -108,6 +111,7 @@ export const accountShow = defineCommand({
         ? [text(account.team.map((m) => `${m.member.displayName} (${ctx.t(`role.${m.role}`)})`).join(", "), "muted")]
         : []),
       ...(await upcomingTrainingBlocks(ctx, account.id)),
+      ...runningProgramBlocks(ctx, programs),
     ]);
   },
 });

@@ -3,7 +3,7 @@ import { joinTokens } from "../grammar/tokens.ts";
 import { heading, list, reply, text } from "../replies.ts";
 import { defineCommand, type Command } from "./command.ts";
 
-export const TOPICS = ["accounts", "team", "products", "orders", "projects", "invoices", "contracts", "cases", "flags", "insights", "settings", "link", "inbox", "history", "tokens", "import", "export", "trainings"] as const;
+export const TOPICS = ["accounts", "team", "products", "orders", "projects", "invoices", "contracts", "programs", "trainings", "cases", "flags", "insights", "settings", "link", "inbox", "history", "tokens", "import", "export"] as const;
 
 /** Filled in by the registry (index.ts) to avoid an import cycle. */
 export const registry: { commands: Command[] } = { commands: [] };

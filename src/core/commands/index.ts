@@ -9,6 +9,7 @@ import { deadlines, milestoneAdd, milestoneDone, milestoneList, projectAdd } fro
 import { invoiceAdd, invoiceList, invoicePaid, invoiceShow } from "./invoices.ts";
 import { contractAdd, contractList, contractShow } from "./contracts.ts";
 import { caseClose, caseList, caseOpen } from "./cases.ts";
+import { programAdd, programEnd, programList, programShow } from "./programs.ts";
 import { digest, digestBind, digestUnbind, suggest } from "./insights.ts";
 import { flagAck, flagMute, flagResolve, flagShow, flagSnooze, flags } from "./flags.ts";
 import { link } from "./link.ts";
@@ -36,6 +37,7 @@ export const COMMAND_LIST: Command[] = [
   projectAdd, milestoneAdd, milestoneDone, milestoneList, deadlines,
   invoiceAdd, invoicePaid, invoiceList, invoiceShow,
   contractAdd, contractList, contractShow,
+  programAdd, programList, programShow, programEnd,
   caseOpen, caseClose, caseList,
   flags, flagShow, flagAck, flagResolve, flagSnooze, flagMute,
   suggest, digest, digestBind, digestUnbind,
@@ -62,7 +64,7 @@ export const COMMANDS = { help: help as unknown as Command } as const;
 
 /** What a group word alone means: `order` opens the order form, `account` lists accounts. */
 const GROUP_DEFAULTS: Record<string, string> = {
-  order: "order.log", invoice: "invoice.add", contract: "contract.add", project: "project.add",
+  order: "order.log", invoice: "invoice.add", contract: "contract.add", project: "project.add", program: "program.add",
   account: "account.list", team: "team.list", product: "product.list", milestone: "milestone.list",
   case: "case.list", flag: "flags", training: "training.list",
 };

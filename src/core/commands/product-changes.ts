@@ -1,10 +1,22 @@
 import { editProduct, editProductInput, retireProduct, retireProductInput } from "../../domain/product-changes.ts";
 import { isCountedUnit, listPriceOn } from "../../domain/products.ts";
 import { dayToDate } from "../../domain/limits.ts";
-import { clauses, joinTokens } from "../grammar/tokens.ts";
+import { clauses, joinTokens, type Token } from "../grammar/tokens.ts";
 import { fields, reply, text } from "../replies.ts";
 import { day, money, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError } from "./command.ts";
+
+const TRAINING = ["training", "schulung"];
+const REQUIRED = ["required", "needed", "erforderlich", "nötig", "noetig"];
+const NOT = ["not", "no", "nicht", "keine"];
+
+/** "required" → true; "not required", "no", "nicht nötig", "keine" → false. */
+function trainingMark(tokens: Token[]): boolean {
+  const words = tokens.map((t) => t.text.toLowerCase());
+  if (words.length === 1 && REQUIRED.includes(words[0]!)) return true;
+  if ((words.length === 1 && NOT.includes(words[0]!)) || (words.length === 2 && NOT.includes(words[0]!) && REQUIRED.includes(words[1]!))) return false;
+  throw new UsageError("product.badTrainingMark", { text: joinTokens(tokens) });
+}
 
 export const productEdit = defineCommand({
   name: "product.edit",
@@ -13,12 +25,13 @@ export const productEdit = defineCommand({
   writes: true,
   schema: editProductInput,
   parse(args, ctx) {
-    const { head, parts } = clauses(args, ["name", "unit", "price", "from", "ab"]);
+    const { head, parts } = clauses(args, ["name", "unit", "price", "from", "ab", ...TRAINING]);
     if (head.length === 0) throw new UsageError("usage.missing", { what: "sku" });
     rejectExtra(head.slice(1));
     const from = parts.get("from") ?? parts.get("ab");
     if (from && !parts.has("price")) throw new UsageError("usage.missing", { what: "price" });
-    if (!parts.has("name") && !parts.has("unit") && !parts.has("price")) throw new UsageError("usage.missing", { what: "change" });
+    const training = TRAINING.map((w) => parts.get(w)).find((t) => t !== undefined);
+    if (!parts.has("name") && !parts.has("unit") && !parts.has("price") && !training) throw new UsageError("usage.missing", { what: "change" });
     const name = parts.has("name") ? joinTokens(parts.get("name")!) : undefined;
     const unit = parts.has("unit") ? joinTokens(parts.get("unit")!) : undefined;
     if (name === "") throw new UsageError("usage.missing", { what: "name" });
@@ -28,6 +41,7 @@ export const productEdit = defineCommand({
       today: ctx.today,
       ...(name !== undefined ? { name } : {}),
       ...(unit !== undefined ? { unit } : {}),
+      ...(training ? { trainingRequired: trainingMark(training) } : {}),
       ...(parts.has("price") ? { listPrice: { ...money(joinTokens(parts.get("price")!), ctx, undefined), ...(from ? { from: day(from, ctx) } : {}) } } : {}),
     };
   },
@@ -40,6 +54,7 @@ export const productEdit = defineCommand({
       text(summary, "success"),
       fields([
         { label: ctx.t("field.unit"), value: ctx.t(isCountedUnit(p.unit) ? "product.counted" : "product.measured", { unit: p.unit }) },
+        { label: ctx.t("field.trainingRequired"), value: ctx.t(p.trainingRequired ? "product.trainingRequired" : "product.trainingNotRequired") },
         current !== null && { label: ctx.t("field.listPrice"), value: ctx.fmt.money(current, p.currency) },
         p.nextListPriceMinor !== null && p.nextPriceStartsOn !== null && p.nextPriceStartsOn > today && {
           label: ctx.t("field.nextListPrice"),

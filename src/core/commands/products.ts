@@ -55,14 +55,14 @@ export const productList = defineCommand({
     return reply(title, [
       heading(title),
       table(
-        [ctx.t("field.sku"), ctx.t("field.product"), ctx.t("field.unit"), ctx.t("field.listPrice")],
+        [ctx.t("field.sku"), ctx.t("field.product"), ctx.t("field.unit"), ctx.t("field.listPrice"), ctx.t("field.training")],
         products.map((p) => {
           const price = listPriceOn(p, today);
           const shown = price === null ? "–" : ctx.fmt.money(price, p.currency);
           const next = p.nextListPriceMinor !== null && p.nextPriceStartsOn !== null && p.nextPriceStartsOn > today
             ? ` (${ctx.t("product.priceFrom", { price: ctx.fmt.money(p.nextListPriceMinor, p.currency), date: ctx.fmt.day(p.nextPriceStartsOn) })})`
             : "";
-          return [p.sku, p.retiredAt ? `${p.name} (${ctx.t("product.retiredMark")})` : p.name, p.unit, shown + next];
+          return [p.sku, p.retiredAt ? `${p.name} (${ctx.t("product.retiredMark")})` : p.name, p.unit, shown + next, p.trainingRequired ? ctx.t("product.trainingRequired") : "–"];
         }),
       ),
     ]);

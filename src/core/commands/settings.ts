@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { changeSettings, isTimeZone, settingsSchema } from "../../domain/organizations.ts";
 import { setMemberPreferences } from "../../domain/members.ts";
+import { checkSettings } from "../../domain/rules/settings.ts";
 import { joinTokens, type Token } from "../grammar/tokens.ts";
 import { fields, heading, reply, text } from "../replies.ts";
 import type { CommandContext } from "../context.ts";
@@ -69,6 +70,7 @@ function describe(ctx: CommandContext) {
     { label: ctx.t("field.quiet"), value: `${hh(o.quietStartHour)}–${hh(o.quietEndHour)} (${o.timeZone})` },
     { label: ctx.t("field.workdays"), value: o.workingDays.map((d) => weekdayName(ctx.locale, d)).join(", ") },
     { label: ctx.t("field.checks"), value: o.checkCron },
+    { label: ctx.t("field.enablement"), value: ctx.t("settings.enablementDays", { count: checkSettings(o.settings).enablementDays }) },
     { label: ctx.t("field.currency"), value: o.currency },
   ]);
 }
@@ -151,8 +153,11 @@ export const settingsOrg = defineCommand({
         return { setting: "workdays", days: weekdays(rest) };
       case "checks":
         return { setting: "checks", cron: joinTokens(rest) };
+      case "enablement":
+        rejectExtra(rest.slice(1).filter((t) => !["days", "day", "tage", "tag"].includes(t.text.toLowerCase())));
+        return { setting: "enablement", days: integer(rest[0]?.text, "days", 1, 365) };
       default:
-        throw new UsageError("usage.badChoice", { what: "setting", text: first?.text ?? "", choices: "timezone, language, currency, reminders, digest, quiet, workdays, checks" });
+        throw new UsageError("usage.badChoice", { what: "setting", text: first?.text ?? "", choices: "timezone, language, currency, reminders, digest, quiet, workdays, checks, enablement" });
     }
   },
   async run(ctx, input) {

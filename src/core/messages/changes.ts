@@ -5,7 +5,7 @@ import type { CommandContext } from "../context.ts";
  * Field-level changes as people read them: "Total: €25.00 → €100.00", "line 2: 10 BOLT-10 @ €2.50
  * → 40 BOLT-10 @ €2.50". Generic over every record's ChangeData: fields are named through
  * `history.field.<name>` (the field name itself when there is none) and values read by the
- * schema's naming (…On a day, …At an instant, …Minor money, …Id a record named through `labels`).
+ * schema's naming (…On or …Day a day, …At an instant, …Minor money, …Id a record named through `labels`).
  */
 export function changeLines(ctx: CommandContext, changes: FieldChanges, currency: string, labels: Record<string, string> = {}): string[] {
   const out: string[] = [];
@@ -28,7 +28,7 @@ const ENUM_FIELDS = new Set(["priority", "tier", "orgRole", "severity"]);
 
 export function formatValue(ctx: CommandContext, field: string, value: unknown, currency: string, labels: Record<string, string> = {}): string {
   if (value === null || value === undefined || value === "") return "—";
-  if (/On$/.test(field) && typeof value === "string") return ctx.fmt.day(new Date(value.length === 10 ? `${value}T00:00:00Z` : value));
+  if (/(On|Day)$/.test(field) && typeof value === "string") return ctx.fmt.day(new Date(value.length === 10 ? `${value}T00:00:00Z` : value));
   if (/At$/.test(field) && typeof value === "string") return ctx.fmt.dateTime(new Date(value));
   if (/Minor$/.test(field) && (typeof value === "number" || typeof value === "string")) return ctx.fmt.money(Number(value), currency);
   if (/Id$/.test(field) && typeof value === "string") return labels[value] ?? value;

@@ -22,6 +22,20 @@ function deadlineText(ctx: MessageContext, d: DigestAccount["deadlines"][number]
   return ctx.t("scheduler:digest.deadline", { day: ctx.f.day(new Date(`${d.day}T00:00:00Z`)), text }) as string;
 }
 
+/** The marketing programs running today, one line each. */
+function programBlocks(ctx: MessageContext, programs: DigestData["programs"]): Block[] {
+  if (programs.length === 0) return [];
+  const day = (d: string) => ctx.f.day(new Date(`${d}T00:00:00Z`));
+  return [
+    { kind: "heading", text: ctx.t("scheduler:digest.programsHeading", { count: programs.length }) as string },
+    {
+      kind: "list",
+      items: programs.slice(0, MAX_DEADLINES * 2).map((p) => ctx.t("scheduler:digest.program", { ref: `MP-${p.number}`, name: p.name, account: p.accountName, from: day(p.fromDay), to: day(p.toDay) }) as string),
+      ...(programs.length > MAX_DEADLINES * 2 ? { more: programs.length - MAX_DEADLINES * 2 } : {}),
+    },
+  ];
+}
+
 /**
  * The weekly digest (and the chat `digest` command's answer) as one platform-neutral Reply. Its
  * visibility is "channel" (it is posted to the managers' channel); the chat command answers only
@@ -55,6 +69,7 @@ export function digestReply(data: DigestData, locale: Locale, timeZone: string):
     }
   }
   blocks.push(...trainingDigestBlocks(ctx, locale, timeZone, data.trainings ?? []));
+  blocks.push(...programBlocks(ctx, data.programs));
   if (shown.some((a) => a.knownFlags > 0)) blocks.push({ kind: "text", text: ctx.t("scheduler:digest.knownNote") as string, tone: "muted" });
   if (shown.length > MAX_ACCOUNTS) {
     blocks.push({ kind: "list", items: shown.slice(MAX_ACCOUNTS, MAX_ACCOUNTS + 20).map((a) => a.name), ...(shown.length > MAX_ACCOUNTS + 20 ? { more: shown.length - MAX_ACCOUNTS - 20 } : {}) });

@@ -112,6 +112,7 @@ export const PLURAL_PARAM: Record<string, string> = {
   "rule.orderLate": "days",
   "rule.orderReorder": "days",
   "rule.caseSla": "hours",
+  "rule.enablementDue": "days",
   "reminder.milestoneDueIn": "days",
   "reminder.milestoneOverdue": "days",
 };

@@ -26,6 +26,7 @@ const ENUM_ALIASES: Record<string, string> = {
   versandt: "shipped", versendet: "shipped", geliefert: "delivered", berechnet: "invoiced", fakturiert: "invoiced", storniert: "cancelled",
   canceled: "cancelled", international: "international", regional: "regional",
   geplant: "planned", durchgeführt: "done", durchgefuehrt: "done", erledigt: "done", abgesagt: "cancelled",
+  läuft: "running", laeuft: "running", laufend: "running", beendet: "ended",
 };
 
 export function normalizeHeader(header: string): string {

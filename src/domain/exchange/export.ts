@@ -2,7 +2,9 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Actor } from "../actor.ts";
 import { InvalidInputError } from "../errors.ts";
 import * as limits from "../limits.ts";
+import { programStatus } from "../programs.ts";
 import { resolveAccount } from "../references.ts";
+import { localDay } from "../rules/time.ts";
 import type { Tx } from "../tx.ts";
 import { toMajor } from "./context.ts";
 import { COLUMNS, type ExchangeKind } from "./kinds.ts";
@@ -30,7 +32,7 @@ async function accountFilter(tx: Tx, organizationId: string, ref: string | undef
 /**
  * A kind's records as canonical rows (the import's columns and forms), so that exporting and
  * importing the result changes nothing. `since` keeps records dated on or after that day (ordered,
- * issued, opened, due; a contract still running); accounts and products ignore it.
+ * issued, opened, due; a contract or program still running); accounts and products ignore it.
  */
 export async function exportRows(
   db: PrismaClient,
@@ -166,6 +168,25 @@ export async function exportRows(
           rating: t.rating,
           notes: t.notes,
           products: t.products.map((p) => p.product.sku).sort().join(" ") || null,
+        }));
+      }
+      case "programs": {
+        const today = localDay(actor.now, (await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { timeZone: true } })).timeZone);
+        const programs = await tx.marketingProgram.findMany({
+          where: { organizationId, ...byAccount, ...(since ? { toDay: { gte: since } } : {}) },
+          include: { account: true, products: { include: { product: true } } },
+          orderBy: [{ fromDay: "asc" }, { number: "asc" }],
+        });
+        return programs.map((p) => ({
+          account: accountName(p.account),
+          program: p.externalRef ?? `MP-${p.number}`,
+          name: p.name,
+          starts_on: limits.dateToDay(p.fromDay),
+          ends_on: limits.dateToDay(p.toDay),
+          products: p.products.map((x) => x.product.sku).sort().join(" ") || null,
+          budget: p.budgetMinor === null ? null : toMajor(p.budgetMinor, p.currency),
+          currency: p.currency,
+          status: programStatus(p, today),
         }));
       }
       case "flags": {

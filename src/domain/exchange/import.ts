@@ -13,6 +13,7 @@ import { importProducts } from "./importers/products.ts";
 import { importOrders } from "./importers/orders.ts";
 import { importInvoices } from "./importers/invoices.ts";
 import { importContracts } from "./importers/contracts.ts";
+import { importPrograms } from "./importers/programs.ts";
 import { importCases } from "./importers/cases.ts";
 import { importMilestones } from "./importers/milestones.ts";
 import { importTrainings } from "./importers/trainings.ts";
@@ -43,6 +44,7 @@ const IMPORTERS: { [K in ExchangeKind]: Importer<K> } = {
   orders: importOrders,
   invoices: importInvoices,
   contracts: importContracts,
+  programs: importPrograms,
   cases: importCases,
   milestones: importMilestones,
   trainings: importTrainings,

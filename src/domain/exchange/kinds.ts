@@ -13,7 +13,7 @@ import * as limits from "../limits.ts";
  * (csv.ts) turns a file's own forms (`;`, decimal comma, `31.12.2026`, German headers) into these
  * rows; the API receives them as JSON.
  */
-export const EXCHANGE_KINDS = ["accounts", "products", "orders", "invoices", "contracts", "cases", "milestones", "trainings"] as const;
+export const EXCHANGE_KINDS = ["accounts", "products", "orders", "invoices", "contracts", "programs", "cases", "milestones", "trainings"] as const;
 export type ExchangeKind = (typeof EXCHANGE_KINDS)[number];
 
 export const COLUMNS: Record<ExchangeKind, readonly string[]> = {
@@ -22,6 +22,7 @@ export const COLUMNS: Record<ExchangeKind, readonly string[]> = {
   orders: ["account", "order", "ordered_on", "sku", "quantity", "unit_price", "currency", "requested_on", "po", "status"],
   invoices: ["account", "number", "amount", "currency", "issued_on", "due_on", "paid_on", "order"],
   contracts: ["account", "contract", "name", "starts_on", "ends_on", "notice_days", "terms_days", "sku", "price", "commit_quantity", "commit_period"],
+  programs: ["account", "program", "name", "starts_on", "ends_on", "products", "budget", "currency", "status"],
   cases: ["account", "case", "subject", "priority", "opened_at", "closed_at"],
   milestones: ["account", "project", "project_due", "milestone", "due_on", "owner", "done_on"],
   trainings: ["account", "training", "topic", "starts_at", "people", "trainer", "place", "status", "attended", "rating", "notes", "products"],
@@ -34,6 +35,7 @@ export const REQUIRED_COLUMNS: Record<ExchangeKind, readonly string[]> = {
   orders: ["account", "order", "ordered_on", "sku", "quantity"],
   invoices: ["account", "number", "amount", "issued_on"],
   contracts: ["account", "contract", "name", "starts_on", "ends_on"],
+  programs: ["account", "program", "name", "starts_on", "ends_on"],
   cases: ["account", "case", "subject", "opened_at"],
   milestones: ["account", "project", "project_due", "milestone", "due_on"],
   trainings: ["account", "training", "topic", "starts_at"],
@@ -58,6 +60,7 @@ export const GERMAN_HEADERS: Record<string, string> = {
   verantwortlich: "owner", erledigt_am: "done_on",
   schulung: "training", schulungsnummer: "training", thema: "topic", beginnt_am: "starts_at", termin: "starts_at", personen: "people",
   teilnehmer_geplant: "people", ort: "place", teilgenommen: "attended", bewertung: "rating", notizen: "notes", produkte: "products",
+  programm: "program", marketingprogramm: "program", budget: "budget",
 };
 
 export const TIERS = ["national", "international", "regional"] as const;
@@ -65,6 +68,7 @@ export const ORDER_STATUS_WORDS = ["received", "confirmed", "in_production", "sh
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 export const PERIODS = ["month", "quarter", "year"] as const;
 export const TRAINING_STATUS_WORDS = ["planned", "done", "cancelled"] as const;
+export const PROGRAM_STATUSES = ["planned", "running", "ended"] as const;
 
 /** The number of decimals an amount may have (cents); the currency's own minor unit decides on import. */
 const amount = z.number().min(0).max(limits.MAX_MINOR / 100).refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, "at most two decimals");
@@ -123,6 +127,18 @@ export const rowSchemas = {
     commit_quantity: opt(limits.quantity),
     commit_period: opt(z.enum(PERIODS)),
   }),
+  programs: z.object({
+    account: limits.reference,
+    program: externalRef,
+    name: limits.name,
+    starts_on: day,
+    ends_on: day,
+    /** SKUs separated by spaces (or commas); empty: all of the account's products count. */
+    products: opt(z.string().trim().max(2000)),
+    budget: opt(amount),
+    currency: opt(limits.currency),
+    status: opt(z.enum(PROGRAM_STATUSES)),
+  }),
   cases: z.object({
     account: limits.reference,
     case: externalRef,
@@ -159,7 +175,7 @@ export const rowSchemas = {
 export type CanonicalRow<K extends ExchangeKind> = z.infer<(typeof rowSchemas)[K]>;
 
 /** Which columns hold numbers, days and date-times: how the CSV layer reads and writes them. */
-export const NUMBER_COLUMNS = new Set(["list_price", "quantity", "unit_price", "amount", "notice_days", "terms_days", "price", "commit_quantity", "people", "attended", "rating"]);
+export const NUMBER_COLUMNS = new Set(["list_price", "quantity", "unit_price", "amount", "notice_days", "terms_days", "price", "commit_quantity", "people", "attended", "rating", "budget"]);
 export const DAY_COLUMNS = new Set(["ordered_on", "requested_on", "issued_on", "due_on", "paid_on", "starts_on", "ends_on", "project_due", "done_on"]);
 export const INSTANT_COLUMNS = new Set(["opened_at", "closed_at", "starts_at"]);
 export const ENUM_COLUMNS = new Set(["tier", "status", "priority", "commit_period"]);

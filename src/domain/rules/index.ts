@@ -12,6 +12,7 @@ import { invoiceTerms } from "./invoice-terms.ts";
 import { milestoneDue } from "./milestone-due.ts";
 import { orderLate } from "./order-late.ts";
 import { orderReorder } from "./order-reorder.ts";
+import { enablementDue } from "./enablement-due.ts";
 import type { CheckData } from "./load.ts";
 import type { Finding, Rule, RuleContext } from "./types.ts";
 
@@ -20,6 +21,7 @@ export const FLAG_RULES: Rule[] = [
   invoiceAmount, invoicePrice, invoiceDuplicate, invoiceOverdue, invoiceTerms, invoiceNoOrder,
   contractNotice, contractExpiredOrders, contractCommitment, contractMissing,
   orderLate, orderReorder, caseSla,
+  enablementDue,
 ];
 
 export const FLAG_RULE_BY_NAME = new Map(FLAG_RULES.map((r) => [r.name, r]));

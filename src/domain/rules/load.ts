@@ -3,6 +3,7 @@ import type { Tx } from "../tx.ts";
 import type { CheckSettings } from "./settings.ts";
 import { instant, jsonRows } from "./json-rows.ts";
 import { reorderStats } from "./reorder-stats.ts";
+import { untrainedDeliveries, type UntrainedDeliveryRow } from "./enablement-trainings.ts";
 import { addDays } from "./time.ts";
 
 /**
@@ -174,12 +175,15 @@ export interface CheckData {
   dailyVolumes: DailyVolumeRow[];
   milestones: MilestoneRow[];
   openCases: OpenCaseRow[];
+  /** Deliveries of products that need training, without a training since (the "enablement due" check). */
+  untrainedDeliveries: UntrainedDeliveryRow[];
 }
 
 export function emptyCheckData(): CheckData {
   return {
     invoices: [], invoiceTerms: [], duplicatePairs: [], priceLines: [], lateOrders: [], reorderStats: [],
     contracts: [], uncoveredOrders: [], commitments: [], dailyVolumes: [], milestones: [], openCases: [],
+    untrainedDeliveries: [],
   };
 }
 
@@ -331,16 +335,18 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
 
 async function loadOrders(db: Client, s: LoadScope, data: CheckData) {
   const soon = addDays(s.today, 1);
-  const [late, reorder] = await Promise.all([
+  const [late, reorder, untrained] = await Promise.all([
     timed(s, "lateOrders", jsonRows<LateOrderRow>(db, Prisma.sql`
       SELECT id, "accountId", number, status::text AS status, "requestedOn"::text AS "requestedOn", "createdById"
       FROM "Order"
       WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
         AND status IN ('RECEIVED', 'CONFIRMED', 'IN_PRODUCTION', 'SHIPPED') AND "requestedOn" <= ${soon}::date`)),
     timed(s, "reorderStats", reorderStats(db, s)),
+    timed(s, "untrainedDeliveries", untrainedDeliveries(db, s)),
   ]);
   data.lateOrders = late;
   data.reorderStats = reorder;
+  data.untrainedDeliveries = untrained;
 }
 
 async function loadContracts(db: Client, s: LoadScope, data: CheckData) {

@@ -22,6 +22,8 @@ export const checkSettingsSchema = z.object({
   orderLookbackDays: z.number().int().min(1).max(3650).default(90),
   /** An order this many days past its requested date becomes critical. */
   lateCriticalDays: z.number().int().min(1).max(365).default(7),
+  /** A product that needs training, delivered this many days ago without a training since, is "enablement due". */
+  enablementDays: z.number().int().min(1).max(365).default(30),
 });
 
 export type CheckSettings = z.infer<typeof checkSettingsSchema>;

@@ -112,6 +112,34 @@ export const FILES: Record<ExchangeKind, KindFiles> = {
     ].join("\n"),
     badErrors: [{ line: 2, field: "ends_on" }, { line: 3, field: "sku" }],
   },
+  programs: {
+    en: [
+      "account,program,name,starts_on,ends_on,products,budget,currency,status",
+      "ACME Holding GmbH,MKT-1,Autumn push,2026-11-01,2026-11-30,BOLT-10 NUT-10,1500,EUR,running",
+      "ACME Holding GmbH,MKT-2,Spring fair,2026-03-01,2026-03-31,,,,ended",
+      "",
+    ].join("\n"),
+    de: [
+      `${BOM}Kunde;Programm;Name;Beginn;Ende;Produkte;Budget;Währung;Status`,
+      "ACME Holding GmbH;MKT-1;Autumn push;01.11.2026;30.11.2026;BOLT-10 NUT-10;1.500,00;EUR;läuft",
+      "ACME Holding GmbH;MKT-2;Spring fair;01.03.2026;31.03.2026;;;;beendet",
+      "",
+    ].join("\n"),
+    records: 2,
+    changed: [
+      "account,program,name,starts_on,ends_on,products,budget,currency,status",
+      "ACME Holding GmbH,MKT-1,Autumn push,2026-11-01,2026-11-30,BOLT-10,2000,EUR,running",
+      "ACME Holding GmbH,MKT-2,Spring fair,2026-03-01,2026-03-31,,,,ended",
+      "",
+    ].join("\n"),
+    bad: [
+      "account,program,name,starts_on,ends_on,products",
+      "ACME Holding GmbH,MKT-8,Backwards,2026-12-31,2026-12-01,",
+      "ACME Holding GmbH,MKT-9,Unknown,2026-12-01,2026-12-31,BOLT-10 NOPE-1",
+      "",
+    ].join("\n"),
+    badErrors: [{ line: 2, field: "ends_on" }, { line: 3, field: "products" }],
+  },
   cases: {
     en: "account,case,subject,priority,opened_at,closed_at\nACME Holding GmbH,T-100,Late delivery,high,2026-11-30T09:00:00Z,\nACME Holding GmbH,T-101,Wrong invoice,normal,2026-11-02 10:30,2026-11-03 12:00\n",
     de: `${BOM}Kunde;Fall;Betreff;Priorität;Eröffnet am;Geschlossen am\nACME Holding GmbH;T-100;Late delivery;hoch;30.11.2026 09:00;\nACME Holding GmbH;T-101;Wrong invoice;normal;02.11.2026 10:30;03.11.2026 12:00\n`,
@@ -141,7 +169,7 @@ export const FILES: Record<ExchangeKind, KindFiles> = {
 /** Every record count of one organization: a failed or dry-run import must leave all of them as they were. */
 export async function everything(db: PrismaClient, organizationId: string) {
   const where = { organizationId };
-  const [accounts, products, orders, lines, invoices, contracts, prices, commitments, cases, projects, milestones, trainings, audit, counters] = await Promise.all([
+  const [accounts, products, orders, lines, invoices, contracts, prices, commitments, cases, projects, milestones, trainings, audit, counters, programs, programProducts] = await Promise.all([
     db.account.count({ where }),
     db.product.count({ where }),
     db.order.count({ where }),
@@ -156,6 +184,8 @@ export async function everything(db: PrismaClient, organizationId: string) {
     db.training.count({ where }),
     db.auditEvent.count({ where }),
     db.counter.findMany({ where, orderBy: { kind: "asc" }, select: { kind: true, value: true } }),
+    db.marketingProgram.count({ where }),
+    db.marketingProgramProduct.count({ where: { program: where } }),
   ]);
-  return { accounts, products, orders, lines, invoices, contracts, prices, commitments, cases, projects, milestones, trainings, audit, counters };
+  return { accounts, products, orders, lines, invoices, contracts, prices, commitments, cases, projects, milestones, trainings, audit, counters, programs, programProducts };
 }

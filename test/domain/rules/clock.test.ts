@@ -13,6 +13,7 @@ const scenes: Record<string, CheckData> = {
   "case.sla": data({ openCases: [{ id: "k1", number: 2, accountId: "acc-1", subject: "Broken pallet", priority: "NORMAL", slaDueAt: new Date("2026-03-02T08:30:00Z"), assigneeId: null }] }),
   "contract.notice": data({ contracts: [{ id: "c1", accountId: "acc-1", number: 3, name: "Frame", startsOn: "2025-01-01", endsOn: "2026-06-30", noticeDays: 90, paymentTermsDays: 30 }] }),
   "order.reorder": data({ reorderStats: [{ accountId: "acc-1", productId: "p1", sku: "BOLT", productName: "Bolt M10", lastDay: "2026-02-01", orders: 4, medianGapDays: 10 }] }),
+  "enablement.due": data({ untrainedDeliveries: [{ accountId: "acc-1", productId: "p1", sku: "ERP-1", productName: "ERP module", deliveredOn: "2026-01-10" }] }),
 };
 
 describe("rules whose params follow the clock", () => {
