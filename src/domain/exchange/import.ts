@@ -123,9 +123,13 @@ export async function importRows(
         }
         // The accounts' next sweep announces what it finds as one summary (checks.ts); and what it
         // will find is told now, from the rows just written (a dry run's too, before its rollback).
+        // Only the accounts whose records this import created or changed count as just imported.
         const accountIds = await stage(timings, "accounts", async () => {
           const ids = await importedAccountIds(ctx, kind, valid);
-          if (ids.length) await tx.account.updateMany({ where: { organizationId: actor.organizationId, id: { in: ids } }, data: { importedAt: actor.now } });
+          const { created, changed, unchanged } = ctx.counts;
+          const written = new Set(ctx.refs.filter((r) => r.outcome !== "unchanged").map((r) => r.line));
+          const imported = created + changed === 0 ? [] : unchanged === 0 ? ids : await importedAccountIds(ctx, kind, valid.filter((r) => written.has(r.line)));
+          if (imported.length) await tx.account.updateMany({ where: { organizationId: actor.organizationId, id: { in: imported } }, data: { importedAt: actor.now } });
           return ids;
         });
         const forecast = await stage(timings, "forecast", () => forecastChecks(tx, actor.organizationId, accountIds, actor.now, timings));

@@ -142,7 +142,7 @@ async function readExisting(tx: Tx, organizationId: string, numbers: string[]): 
   const found = await jsonRows<Existing & { number: string }>(tx, Prisma.sql`
     SELECT id, "accountId", "refNumber", number, "amountMinor"::text AS "amountMinor", currency::text AS currency,
            "issuedOn"::text AS "issuedOn", "dueOn"::text AS "dueOn", "paidOn"::text AS "paidOn", "orderId"
-    FROM "Invoice" WHERE "organizationId" = ${organizationId} AND number IN (SELECT json_array_elements_text(${JSON.stringify(numbers)}::json))`);
+    FROM "Invoice" WHERE "organizationId" = ${organizationId} AND number = ANY(ARRAY(SELECT json_array_elements_text(${JSON.stringify(numbers)}::json)))`);
   const existing = new Map<string, Existing[]>();
   for (const invoice of found) {
     const key = `${invoice.accountId}\u0000${invoice.number.toLowerCase()}`;
