@@ -58,7 +58,9 @@ export async function importInvoices(ctx: ImportContext, rows: Row<CanonicalRow<
   const { resolved, existing, termsOn, orders } = await stage(ctx.timings, "lookups", async () => {
     const accounts = new AccountLookup(ctx);
     const resolved = new Map<string, Account | DomainError>();
-    for (const ref of new Set(rows.map((r) => r.values.account))) {
+    const refs = new Set(rows.map((r) => r.values.account));
+    await accounts.preload([...refs]);
+    for (const ref of refs) {
       try {
         resolved.set(ref, await inField("account", accounts.resolve(ref)));
       } catch (error) {
