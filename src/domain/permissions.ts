@@ -49,3 +49,24 @@ export async function requireAccount(tx: Tx, actor: Actor, action: AccountAction
   if (!membership || membership.role === "VIEWER") throw new ForbiddenError(action);
   if (action === "team.change" && membership.role !== "ACCOUNT_MANAGER") throw new ForbiddenError(action);
 }
+
+/**
+ * `requireAccount` for many accounts at once (an import of a history that names hundreds): three
+ * queries whatever their number. Returns the refusal of each account refused; the others may be written.
+ */
+export async function accountRefusals(tx: Tx, actor: Actor, action: AccountAction, accountIds: string[]): Promise<Map<string, ConflictError | ForbiddenError>> {
+  const refusals = new Map<string, ConflictError | ForbiddenError>();
+  if (accountIds.length === 0) return refusals;
+  const role = await orgRole(tx, actor);
+  const archived = await tx.account.findMany({ where: { id: { in: accountIds }, archivedAt: { not: null } }, select: { id: true, name: true } });
+  for (const a of archived) refusals.set(a.id, new ConflictError("lifecycle.accountArchived", { account: a.name }));
+  if (role === "SYSTEM" || role === "ADMIN" || role === "MANAGER") return refusals;
+  const memberships = await tx.accountTeamMember.findMany({ where: { accountId: { in: accountIds }, memberId: actor.memberId! }, select: { accountId: true, role: true } });
+  const roles = new Map(memberships.map((m) => [m.accountId, m.role]));
+  for (const id of accountIds) {
+    if (refusals.has(id)) continue;
+    const memberRole = roles.get(id);
+    if (!memberRole || memberRole === "VIEWER" || (action === "team.change" && memberRole !== "ACCOUNT_MANAGER")) refusals.set(id, new ForbiddenError(action));
+  }
+  return refusals;
+}

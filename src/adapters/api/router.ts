@@ -144,9 +144,9 @@ export function apiRouter(deps: ApiDeps): Router {
     const { account, since, limit, cursor } = parsed.data;
     const offset = cursor === undefined ? 0 : decodeCursor(cursor);
     if (offset === null) throw new HttpProblem(problem("invalid-query", "This cursor is not one kam gave out.", [{ field: "cursor", detail: "unknown cursor" }]));
-    const rows = await exportRows(deps.db, actorFor(res, now), kind, { ...(account ? { account } : {}), ...(since ? { since } : {}) });
-    const page = rows.slice(offset, offset + limit);
-    res.json({ data: page, next_cursor: offset + limit < rows.length ? encodeCursor(offset + limit) : null });
+    // One row more than the page tells whether another page follows.
+    const rows = await exportRows(deps.db, actorFor(res, now), kind, { ...(account ? { account } : {}), ...(since ? { since } : {}), page: { skip: offset, take: limit + 1 } });
+    res.json({ data: rows.slice(0, limit), next_cursor: rows.length > limit ? encodeCursor(offset + limit) : null });
   };
 
   router.get("/flags", (req, res) => list(req, res, "flags"));

@@ -26,6 +26,19 @@ export interface ImportContext {
   errors: ImportError[];
   refs: ImportRef[];
   counts: Record<Outcome, number>;
+  /** When given, receives the milliseconds each stage took (benchmarks). */
+  timings?: Record<string, number>;
+}
+
+/** Runs one stage of an import, adding its milliseconds to `timings` when given. */
+export async function stage<T>(timings: Record<string, number> | undefined, name: string, work: () => Promise<T> | T): Promise<T> {
+  if (!timings) return work();
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    timings[name] = (timings[name] ?? 0) + Math.round(performance.now() - start);
+  }
 }
 
 export interface Row<T> {

@@ -107,13 +107,40 @@ function readInstant(cell: string): string | null {
   return null;
 }
 
+const OPTIONS = { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true } as const;
+
+/**
+ * The file's records with the line each starts on. csv-parse's `info` costs a third of the parse
+ * (an object per record); a file without quotes has one record per non-empty line, so its lines
+ * are counted here instead, and checked against the records (else `info` tells them).
+ */
+function parseRecords(text: string, delimiter: string): { record: string[]; info: { lines: number } }[] {
+  if (!text.includes('"') && !/^[ \t]+\r?$/m.test(text)) {
+    const records = parse(text, { ...OPTIONS, delimiter }) as string[][];
+    const lines: number[] = [];
+    let line = 1;
+    let start = 0;
+    for (;;) {
+      const end = text.indexOf("\n", start);
+      const stop = end < 0 ? text.length : end;
+      const length = stop - start - (stop > start && text.charCodeAt(stop - 1) === 13 ? 1 : 0);
+      if (length > 0 && !(line === 1 && length === 1 && text.charCodeAt(0) === 0xfeff)) lines.push(line);
+      if (end < 0) break;
+      start = end + 1;
+      line += 1;
+    }
+    if (lines.length === records.length) return records.map((record, i) => ({ record, info: { lines: lines[i]! } }));
+  }
+  return parse(text, { ...OPTIONS, delimiter, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+}
+
 /** Reads a CSV file's text into canonical rows of one kind (given, or told by the header). */
 export function readCsv(text: string, options: { kind?: ExchangeKind } = {}): ReadCsv {
   const delimiter = detectDelimiter(text);
   const errors: ImportError[] = [];
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, delimiter, info: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as unknown as typeof records;
+    records = parseRecords(text, delimiter);
   } catch (error) {
     const line = Number((error as { lines?: number }).lines ?? 1);
     return { kind: options.kind ?? null, rows: [], errors: [{ line, key: "import.unreadable", params: { reason: (error as Error).message.slice(0, 200) } }], delimiter, decimal: "." };
@@ -131,46 +158,58 @@ export function readCsv(text: string, options: { kind?: ExchangeKind } = {}): Re
 
   const numberCells: string[] = [];
   const cellLines: number[] = [];
+  const numberColumns = headers.flatMap((h, i) => (NUMBER_COLUMNS.has(h) ? [i] : []));
   for (const r of body) {
-    headers.forEach((h, i) => {
+    for (const i of numberColumns) {
       const cell = r.record[i];
-      if (NUMBER_COLUMNS.has(h) && cell) {
+      if (cell) {
         numberCells.push(cell);
         cellLines.push(r.info.lines);
       }
-    });
+    }
   }
   const { decimal, conflict } = detectDecimal(numberCells, delimiter);
   if (conflict !== undefined) errors.push({ line: cellLines[conflict]!, key: "import.mixedDecimals", params: { cell: numberCells[conflict]! } });
 
+  // What each column's cells are read as, decided once; a day seen before is not checked again.
+  const days = new Map<string, string | null>();
+  const readers = headers.map((h): ((cell: string) => unknown) | null => {
+    if (!COLUMNS[kind].includes(h)) return null;
+    if (NUMBER_COLUMNS.has(h)) return (cell) => readNumber(cell, decimal);
+    if (DAY_COLUMNS.has(h)) {
+      return (cell) => {
+        let d = days.get(cell);
+        if (d === undefined) days.set(cell, (d = readDay(cell)));
+        return d;
+      };
+    }
+    if (INSTANT_COLUMNS.has(h)) return readInstant;
+    if (ENUM_COLUMNS.has(h)) {
+      return (cell) => {
+        const word = cell.toLowerCase().replace(/[\s-]+/g, "_");
+        return ENUM_ALIASES[word] ?? word;
+      };
+    }
+    return (cell) => cell;
+  });
+  const problem = headers.map((h) => (NUMBER_COLUMNS.has(h) ? "import.notANumber" : "import.notADate"));
   const rows: ReadCsv["rows"] = [];
   for (const r of body) {
     const line = r.info.lines;
-    if (r.record.length > headers.length && r.record.slice(headers.length).some((c) => c !== "")) {
-      errors.push({ line, key: "import.tooManyCells", params: { count: r.record.length, columns: headers.length } });
+    const record = r.record;
+    if (record.length > headers.length && record.slice(headers.length).some((c) => c !== "")) {
+      errors.push({ line, key: "import.tooManyCells", params: { count: record.length, columns: headers.length } });
       continue;
     }
     const values: Record<string, unknown> = {};
-    headers.forEach((h, i) => {
-      const cell = r.record[i] ?? "";
-      if (cell === "" || !COLUMNS[kind].includes(h)) return;
-      if (NUMBER_COLUMNS.has(h)) {
-        const n = readNumber(cell, decimal);
-        if (n === null) errors.push({ line, field: h, key: "import.notANumber", params: { field: h, cell } });
-        else values[h] = n;
-      } else if (DAY_COLUMNS.has(h)) {
-        const d = readDay(cell);
-        if (d === null) errors.push({ line, field: h, key: "import.notADate", params: { field: h, cell } });
-        else values[h] = d;
-      } else if (INSTANT_COLUMNS.has(h)) {
-        const d = readInstant(cell);
-        if (d === null) errors.push({ line, field: h, key: "import.notADate", params: { field: h, cell } });
-        else values[h] = d;
-      } else if (ENUM_COLUMNS.has(h)) {
-        const word = cell.toLowerCase().replace(/[\s-]+/g, "_");
-        values[h] = ENUM_ALIASES[word] ?? word;
-      } else values[h] = cell;
-    });
+    for (let i = 0; i < headers.length; i++) {
+      const cell = record[i];
+      const read = readers[i];
+      if (!cell || !read) continue;
+      const value = read(cell);
+      if (value === null) errors.push({ line, field: headers[i]!, key: problem[i]!, params: { field: headers[i]!, cell } });
+      else values[headers[i]!] = value;
+    }
     rows.push({ line, values });
   }
   return { kind, rows, errors, delimiter, decimal };

@@ -32,14 +32,19 @@ async function accountFilter(tx: Tx, organizationId: string, ref: string | undef
 /**
  * A kind's records as canonical rows (the import's columns and forms), so that exporting and
  * importing the result changes nothing. `since` keeps records dated on or after that day (ordered,
- * issued, opened, due; a contract or program still running); accounts and products ignore it.
+ * issued, opened, due; a contract or program still running); accounts and products ignore it. `page` keeps
+ * `take` rows from row `skip` on (the API's pages): read as such from the database where a record
+ * is one row, cut from the whole export for orders and contracts (a row per line, price or commitment).
  */
 export async function exportRows(
   db: PrismaClient,
   actor: Actor,
   kind: ExchangeKind | "flags",
-  filter: { account?: string; since?: string },
+  filter: { account?: string; since?: string; page?: { skip: number; take: number } },
 ): Promise<ExportRow[]> {
+  const { page } = filter;
+  const window: { skip?: number; take?: number } = page ? { skip: page.skip, take: page.take } : {};
+  const cut = (rows: ExportRow[]) => (page ? rows.slice(page.skip, page.skip + page.take) : rows);
   if (filter.since !== undefined && !limits.isoDay.safeParse(filter.since).success) throw new InvalidInputError("since", "error.invalidField");
   const organizationId = actor.organizationId;
   return db.$transaction(async (tx) => {
@@ -49,11 +54,11 @@ export async function exportRows(
     const accountName = (a: { name: string; externalId: string | null }) => a.externalId ?? a.name;
     switch (kind) {
       case "accounts": {
-        const accounts = await tx.account.findMany({ where: { organizationId, ...(accountId ? { id: accountId } : {}) }, orderBy: { name: "asc" } });
+        const accounts = await tx.account.findMany({ where: { organizationId, ...(accountId ? { id: accountId } : {}) }, orderBy: { name: "asc" }, ...window });
         return accounts.map((a) => ({ name: a.name, tier: lower(a.tier), region: a.region, currency: a.currency, external_id: a.externalId }));
       }
       case "products": {
-        const products = await tx.product.findMany({ where: { organizationId }, orderBy: { sku: "asc" } });
+        const products = await tx.product.findMany({ where: { organizationId }, orderBy: { sku: "asc" }, ...window });
         return products.map((p) => ({ sku: p.sku, name: p.name, unit: p.unit, list_price: p.listPriceMinor === null ? null : toMajor(p.listPriceMinor, p.currency) }));
       }
       case "orders": {
@@ -62,7 +67,7 @@ export async function exportRows(
           include: { account: true, lines: { include: { product: true }, orderBy: { lineNo: "asc" } } },
           orderBy: [{ orderedAt: "asc" }, { number: "asc" }],
         });
-        return orders.flatMap((o) =>
+        return cut(orders.flatMap((o) =>
           o.lines.map((l) => ({
             account: accountName(o.account),
             order: o.externalRef ?? `O-${o.number}`,
@@ -75,13 +80,14 @@ export async function exportRows(
             po: o.poRef,
             status: lower(o.status),
           })),
-        );
+        ));
       }
       case "invoices": {
         const invoices = await tx.invoice.findMany({
           where: { organizationId, ...byAccount, ...(since ? { issuedOn: { gte: since } } : {}) },
           include: { account: true, order: true },
           orderBy: [{ issuedOn: "asc" }, { refNumber: "asc" }],
+          ...window,
         });
         return invoices.map((i) => ({
           account: accountName(i.account),
@@ -100,7 +106,7 @@ export async function exportRows(
           include: { account: true, prices: { include: { product: true } }, commitments: { include: { product: true } } },
           orderBy: [{ startsOn: "asc" }, { number: "asc" }],
         });
-        return contracts.flatMap((c) => {
+        return cut(contracts.flatMap((c) => {
           const head = {
             account: accountName(c.account),
             contract: c.externalRef ?? `K-${c.number}`,
@@ -116,13 +122,14 @@ export async function exportRows(
             ...c.commitments.map((m) => ({ ...head, ...none, sku: m.product.sku, commit_quantity: Number(m.quantity), commit_period: lower(m.period) })),
           ];
           return rows.length ? rows : [{ ...head, ...none }];
-        });
+        }));
       }
       case "cases": {
         const cases = await tx.case.findMany({
           where: { organizationId, ...byAccount, ...(since ? { openedAt: { gte: since } } : {}) },
           include: { account: true },
           orderBy: [{ openedAt: "asc" }, { number: "asc" }],
+          ...window,
         });
         return cases.map((c) => ({
           account: accountName(c.account),
@@ -138,6 +145,7 @@ export async function exportRows(
           where: { organizationId, project: byAccount, ...(since ? { dueOn: { gte: since } } : {}), status: { not: "CANCELLED" } },
           include: { project: { include: { account: true } }, owner: true },
           orderBy: [{ project: { number: "asc" } }, { dueOn: "asc" }, { number: "asc" }],
+          ...window,
         });
         return milestones.map((m) => ({
           account: accountName(m.project.account),
@@ -154,6 +162,7 @@ export async function exportRows(
           where: { organizationId, ...byAccount, ...(since ? { startsAt: { gte: since } } : {}) },
           include: { account: true, trainer: true, products: { include: { product: true } } },
           orderBy: [{ startsAt: "asc" }, { number: "asc" }],
+          ...window,
         });
         return trainings.map((t) => ({
           account: accountName(t.account),
@@ -176,6 +185,7 @@ export async function exportRows(
           where: { organizationId, ...byAccount, ...(since ? { toDay: { gte: since } } : {}) },
           include: { account: true, products: { include: { product: true } } },
           orderBy: [{ fromDay: "asc" }, { number: "asc" }],
+          ...window,
         });
         return programs.map((p) => ({
           account: accountName(p.account),
@@ -194,6 +204,7 @@ export async function exportRows(
           where: { organizationId, ...byAccount, ...(since ? { lastSeenAt: { gte: since } } : {}) },
           include: { account: true },
           orderBy: { number: "asc" },
+          ...window,
         });
         return flags.map((f) => ({
           flag: `F-${f.number}`,

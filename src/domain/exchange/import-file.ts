@@ -17,14 +17,17 @@ export async function importFile(
   db: PrismaClient,
   actor: Actor,
   text: string,
-  options: { kind?: ExchangeKind; dryRun: boolean } & Pick<Parameters<typeof importRows>[4], "expect" | "alsoWrite">,
+  options: { kind?: ExchangeKind; dryRun: boolean } & Pick<Parameters<typeof importRows>[4], "expect" | "alsoWrite" | "timings">,
 ): Promise<ImportFileResult> {
+  const parseStart = performance.now();
   const file = readCsv(text, options.kind ? { kind: options.kind } : {});
+  if (options.timings) options.timings.parse = Math.round(performance.now() - parseStart);
   if (!file.kind) return { kind: null, created: 0, changed: 0, unchanged: 0, errors: file.errors, refs: [], dryRun: options.dryRun };
   const result = await importRows(db, actor, file.kind, file.rows, {
     dryRun: options.dryRun || file.errors.length > 0,
     ...(options.expect ? { expect: options.expect } : {}),
     ...(options.alsoWrite ? { alsoWrite: options.alsoWrite } : {}),
+    ...(options.timings ? { timings: options.timings } : {}),
   });
   // A cell the file layer could not read is left out of its row: the row's "missing" is the same problem.
   const told = new Set(file.errors.map((e) => `${e.line}:${e.field}`));

@@ -6,7 +6,7 @@ import { issueKey } from "../validate.ts";
 import { forecastChecks, type CheckForecast } from "../check-forecast.ts";
 import { importedAccountIds } from "./imported-accounts.ts";
 import type { ImportContext, ImportError, ImportRef, Row } from "./context.ts";
-import { fromDomainError } from "./context.ts";
+import { fromDomainError, stage } from "./context.ts";
 import { rowSchemas, type CanonicalRow, type ExchangeKind } from "./kinds.ts";
 import { importAccounts } from "./importers/accounts.ts";
 import { importProducts } from "./importers/products.ts";
@@ -79,11 +79,15 @@ export async function importRows(
     expect?: { created: number; changed: number; unchanged: number };
     /** More work in the same transaction when the rows are applied (marking a preview used). */
     alsoWrite?: (tx: Tx) => Promise<void>;
+    /** When given, receives the milliseconds each stage took (benchmarks). */
+    timings?: Record<string, number>;
   },
 ): Promise<ImportResult> {
+  const { timings } = options;
   const errors: ImportError[] = [];
   const valid: Row<CanonicalRow<ExchangeKind>>[] = [];
   const schema = rowSchemas[kind];
+  const validateStart = performance.now();
   for (const row of rows) {
     const parsed = schema.safeParse(row.values);
     if (parsed.success) {
@@ -96,6 +100,7 @@ export async function importRows(
       errors.push({ line: row.line, field, key: issueKey(issue), params: { field, ...(maximum ? { max: maximum } : {}) } });
     }
   }
+  if (timings) timings.validate = Math.round(performance.now() - validateStart);
   const result = (ctx: ImportContext): ImportResult => ({
     kind,
     ...ctx.counts,
@@ -107,9 +112,9 @@ export async function importRows(
     return await db.$transaction(
       async (tx) => {
         const org = await tx.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { currency: true, timeZone: true } });
-        const ctx: ImportContext = { tx, actor, org, errors, refs: [], counts: { created: 0, changed: 0, unchanged: 0 } };
+        const ctx: ImportContext = { tx, actor, org, errors, refs: [], counts: { created: 0, changed: 0, unchanged: 0 }, ...(timings ? { timings } : {}) };
         try {
-          await (IMPORTERS[kind] as Importer<ExchangeKind>)(ctx, valid);
+          await stage(timings, "importer", () => (IMPORTERS[kind] as Importer<ExchangeKind>)(ctx, valid));
         } catch (error) {
           // A refusal of the whole import (not allowed to create accounts…): on the first line.
           if (!(error instanceof DomainError)) throw error;
@@ -122,9 +127,17 @@ export async function importRows(
         }
         // The accounts' next sweep announces what it finds as one summary (checks.ts); and what it
         // will find is told now, from the rows just written (a dry run's too, before its rollback).
-        const accountIds = await importedAccountIds(ctx, kind, valid);
-        if (accountIds.length) await tx.account.updateMany({ where: { organizationId: actor.organizationId, id: { in: accountIds } }, data: { importedAt: actor.now } });
-        const done = { ...result(ctx), forecast: await forecastChecks(tx, actor.organizationId, accountIds, actor.now) };
+        // Only the accounts whose records this import created or changed count as just imported.
+        const accountIds = await stage(timings, "accounts", async () => {
+          const ids = await importedAccountIds(ctx, kind, valid);
+          const { created, changed, unchanged } = ctx.counts;
+          const written = new Set(ctx.refs.filter((r) => r.outcome !== "unchanged").map((r) => r.line));
+          const imported = created + changed === 0 ? [] : unchanged === 0 ? ids : await importedAccountIds(ctx, kind, valid.filter((r) => written.has(r.line)));
+          if (imported.length) await tx.account.updateMany({ where: { organizationId: actor.organizationId, id: { in: imported } }, data: { importedAt: actor.now } });
+          return ids;
+        });
+        const forecast = await stage(timings, "forecast", () => forecastChecks(tx, actor.organizationId, accountIds, actor.now, timings));
+        const done = { ...result(ctx), forecast };
         if (options.dryRun) throw new RolledBack(done);
         await options.alsoWrite?.(tx);
         return done;

@@ -1,5 +1,6 @@
 import { NotFoundError } from "../errors.ts";
-import { requireAccount } from "../permissions.ts";
+import { accountRefusals, requireAccount } from "../permissions.ts";
+import type { DomainError } from "../errors.ts";
 import type { ImportContext } from "./context.ts";
 
 interface AccountRow {
@@ -18,11 +19,43 @@ export class AccountLookup {
   private byExternal = new Map<string, AccountRow>();
   private byName = new Map<string, AccountRow>();
   private allowed = new Set<string>();
+  private refused = new Map<string, DomainError>();
   private loaded = false;
 
   constructor(private ctx: ImportContext) {}
 
+  /** The accounts these rows name, and the caller's right to write each, read at once (not per account). */
+  async preload(refs: string[]): Promise<void> {
+    await this.load();
+    const ids = new Set<string>();
+    for (const ref of refs) {
+      const account = this.find(ref);
+      if (account && !this.allowed.has(account.id)) ids.add(account.id);
+    }
+    const refused = await accountRefusals(this.ctx.tx, this.ctx.actor, "account.write", [...ids]);
+    for (const id of ids) if (!refused.has(id)) this.allowed.add(id);
+    for (const [id, error] of refused) this.refused.set(id, error);
+  }
+
   async resolve(ref: string): Promise<AccountRow> {
+    await this.load();
+    const account = this.find(ref);
+    if (!account) throw new NotFoundError("account", ref.trim());
+    const refusal = this.refused.get(account.id);
+    if (refusal) throw refusal;
+    if (!this.allowed.has(account.id)) {
+      await requireAccount(this.ctx.tx, this.ctx.actor, "account.write", account.id);
+      this.allowed.add(account.id);
+    }
+    return account;
+  }
+
+  private find(ref: string): AccountRow | undefined {
+    const wanted = ref.trim();
+    return this.byExternal.get(wanted) ?? this.byName.get(wanted.toLowerCase());
+  }
+
+  private async load(): Promise<void> {
     if (!this.loaded) {
       const accounts = await this.ctx.tx.account.findMany({
         where: { organizationId: this.ctx.actor.organizationId },
@@ -34,14 +67,6 @@ export class AccountLookup {
       }
       this.loaded = true;
     }
-    const wanted = ref.trim();
-    const account = this.byExternal.get(wanted) ?? this.byName.get(wanted.toLowerCase());
-    if (!account) throw new NotFoundError("account", wanted);
-    if (!this.allowed.has(account.id)) {
-      await requireAccount(this.ctx.tx, this.ctx.actor, "account.write", account.id);
-      this.allowed.add(account.id);
-    }
-    return account;
   }
 }
 

@@ -38,6 +38,11 @@ export class OrderLookup {
   }
 
   async resolve(ref: string, accountId: string): Promise<OrderRow> {
+    return this.get(ref, accountId);
+  }
+
+  /** `resolve` without a promise, once `preload` has read the orders (a file of 100,000 invoices calls it per row). */
+  get(ref: string, accountId: string): OrderRow {
     const wanted = ref.trim();
     let order = this.byExternal.get(wanted);
     if (!order) {

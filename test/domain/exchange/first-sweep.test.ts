@@ -112,6 +112,37 @@ describeEachDatabase("the first sweep after an import", (get) => {
     expect(((row.payload as unknown as OutboxPayload).announcement as { items: unknown[] }).items).toHaveLength(5);
   });
 
+  it("forecasts duplicates (by number across accounts, by amount, old unpaid ones too) and overdue invoices as the sweep then flags them; a re-import changing nothing leaves the accounts' import time", async () => {
+    const db = get().prisma;
+    const { actor, org, account } = await importedAccount(db);
+    await db.account.create({ data: { organizationId: org.id, name: "Second GmbH", currency: "EUR" } });
+    const file = [
+      "account,number,amount,currency,issued_on,due_on,paid_on",
+      // Same number at two accounts: the later one is a duplicate.
+      `${account.name},SAME-1,100.00,EUR,2026-11-02,,2026-11-10`,
+      "Second GmbH,SAME-1,200.00,EUR,2026-11-05,,2026-11-12",
+      // Same account, currency and amount within the window: the later one; a third one far apart is not.
+      `${account.name},AMT-1,500.00,EUR,2026-11-01,,2026-11-20`,
+      `${account.name},AMT-2,500.00,EUR,2026-11-04,,2026-11-20`,
+      `${account.name},AMT-3,500.00,EUR,2026-10-01,,2026-10-20`,
+      // Old and unpaid (overdue, always checked), two of them duplicates by amount.
+      `${account.name},OLD-1,75.50,EUR,2025-01-10,2025-02-09,`,
+      `${account.name},OLD-2,75.50,EUR,2025-01-12,2025-02-11,`,
+    ].join("\n") + "\n";
+    const applied = await importFile(db, actor, file, { dryRun: false });
+    expect(applied).toMatchObject({ created: 7, errors: [] });
+    const byCount = Object.fromEntries(applied.forecast!.map((f) => [f.rule, f.count]));
+    expect(byCount).toMatchObject({ "invoice.duplicate": 3, "invoice.overdue": 2 });
+
+    const later = { ...actor, now: new Date(actor.now.getTime() + HOUR) };
+    const again = await importFile(db, later, file, { dryRun: false });
+    expect(again).toMatchObject({ created: 0, changed: 0, unchanged: 7 });
+    expect((await db.account.findUniqueOrThrow({ where: { id: account.id } })).importedAt).toEqual(actor.now);
+
+    const sweep = await runChecks(db, org.id, { now: new Date(actor.now.getTime() + 2 * HOUR) });
+    expect(byRule(sweep.openedItems)).toEqual(byCount);
+  });
+
   it("an import that adds nothing to flag says so", async () => {
     const db = get().prisma;
     const { actor }: { actor: Actor } = await importedAccount(db);

@@ -7,7 +7,7 @@ import { importRows } from "../../../src/domain/exchange/import.ts";
 import { importFile } from "../../../src/domain/exchange/import-file.ts";
 import { EXCHANGE_KINDS, type ExchangeKind } from "../../../src/domain/exchange/kinds.ts";
 import { describeEachDatabase } from "../../support/databases.ts";
-import { accountWithProducts } from "../../support/fixtures.ts";
+import { accountWithProducts, newMember } from "../../support/fixtures.ts";
 import { everything, FILES } from "./fixtures.ts";
 
 async function importCsv(db: PrismaClient, actor: Actor, text: string, dryRun = false, kind?: ExchangeKind) {
@@ -29,6 +29,32 @@ async function exported(db: PrismaClient, actor: Actor, kind: ExchangeKind) {
 }
 
 describeEachDatabase("import and export", (get) => {
+  it("refuses the rows of accounts the member may not write (not on the team, a viewer, archived) on their lines, writing nothing", async () => {
+    const db = get().prisma;
+    const { org, account } = await accountWithProducts(db);
+    const { member, actor } = await newMember(db, org.id, "Mia Member");
+    const viewed = await db.account.create({ data: { organizationId: org.id, name: "Viewed AG", currency: "EUR" } });
+    const archived = await db.account.create({ data: { organizationId: org.id, name: "Old GmbH", currency: "EUR", archivedAt: actor.now } });
+    await db.accountTeamMember.create({ data: { accountId: account.id, memberId: member.id, role: "SALES" } });
+    await db.accountTeamMember.create({ data: { accountId: viewed.id, memberId: member.id, role: "VIEWER" } });
+    await db.accountTeamMember.create({ data: { accountId: archived.id, memberId: member.id, role: "SALES" } });
+    await db.account.create({ data: { organizationId: org.id, name: "Elsewhere KG", currency: "EUR" } });
+    const file = [
+      "account,number,amount,issued_on",
+      `${account.name},R-1,10.00,2026-11-01`,
+      "Viewed AG,R-2,10.00,2026-11-01",
+      "Old GmbH,R-3,10.00,2026-11-01",
+      "Elsewhere KG,R-4,10.00,2026-11-01",
+    ].join("\n");
+    const result = await importFile(db, actor, file, { dryRun: false });
+    expect(result.errors.map((e) => [e.line, e.field, e.key])).toEqual([
+      [3, "account", "error.forbidden"],
+      [4, "account", "lifecycle.accountArchived"],
+      [5, "account", "error.forbidden"],
+    ]);
+    expect(await db.invoice.count({ where: { organizationId: org.id } })).toBe(0);
+  });
+
   for (const kind of EXCHANGE_KINDS) {
     const files = FILES[kind];
 

@@ -15,6 +15,7 @@ export async function importCases(ctx: ImportContext, rows: Row<CanonicalRow<"ca
   const { tx, actor } = ctx;
   const organizationId = actor.organizationId;
   const accounts = new AccountLookup(ctx);
+  await accounts.preload(rows.map((r) => r.values.account));
   const refs = rows.map((r) => r.values.case);
   const numbers = refs.map((r) => kamNumber(r, "C")).filter((n) => n !== null);
   const existing = new Map(

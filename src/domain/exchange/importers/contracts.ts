@@ -28,6 +28,7 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
   const { tx, actor } = ctx;
   const organizationId = actor.organizationId;
   const accounts = new AccountLookup(ctx);
+  await accounts.preload(rows.map((r) => r.values.account));
   const products = new ProductLookup(ctx);
   const groups = groupBy(rows, (row) => row.values.contract);
   const refs = [...groups.keys()];

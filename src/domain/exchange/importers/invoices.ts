@@ -1,151 +1,222 @@
 import { randomUUID } from "node:crypto";
-import { auditChange, diffFields } from "../../changes.ts";
-import { InvalidInputError } from "../../errors.ts";
+import { Prisma } from "../../../generated/prisma/client.ts";
+import { diffFields, type ChangeData, type FieldChanges } from "../../changes.ts";
+import { DomainError, InvalidInputError } from "../../errors.ts";
 import type { Actor } from "../../actor.ts";
 import { DEFAULT_PAYMENT_TERMS_DAYS } from "../../invoices.ts";
+import { jsonRows } from "../../rules/json-rows.ts";
 import type { Tx } from "../../tx.ts";
 import * as limits from "../../limits.ts";
-import { inField, onLine, record, toMinor, type ImportContext, type Row } from "../context.ts";
+import { fromDomainError, inField, record, stage, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup } from "../lookups.ts";
 import { OrderLookup } from "../order-lookup.ts";
 import { reserveNumbers } from "../numbers.ts";
 
 const DAY_MS = 86_400_000;
-const CHUNK = 5_000;
+/** Rows per statement: one JSON document each (a file of an ERP's history holds tens of thousands). */
+const CHUNK = 25_000;
 const FIELDS = ["amountMinor", "currency", "issuedOn", "dueOn", "paidOn", "orderId"] as const;
 
+/** An invoice as a row asks for it; days as ISO text, the amount in minor units. */
 interface Wanted {
   accountId: string;
   number: string;
   amountMinor: bigint;
   currency: string;
-  issuedOn: Date;
-  dueOn: Date;
-  paidOn: Date | null;
+  issuedOn: string;
+  dueOn: string;
+  paidOn: string | null;
   orderId: string | null;
 }
 
+/** An existing invoice as read by `readExisting`: what a row is compared with. */
+interface Existing {
+  id: string;
+  accountId: string;
+  refNumber: number;
+  amountMinor: string;
+  currency: string;
+  issuedOn: string;
+  dueOn: string;
+  paidOn: string | null;
+  orderId: string | null;
+}
+
+type Account = Awaited<ReturnType<AccountLookup["resolve"]>>;
+
 /**
  * Invoices by account and supplier's number. An invoice's currency may differ from its order's
- * (the ERP billed it so): it is taken as given and the currency check flags it. New invoices are
- * written in batches (a file of an ERP's history holds tens of thousands).
+ * (the ERP billed it so): it is taken as given and the currency check flags it. A file of an ERP's
+ * history holds tens of thousands of rows: its accounts and orders are looked up once each, its
+ * invoices are read with one query and written set-based (new ones with their audit events in one
+ * statement per chunk, changed ones likewise), never one statement per row.
  */
 export async function importInvoices(ctx: ImportContext, rows: Row<CanonicalRow<"invoices">>[]): Promise<void> {
   const { tx, actor } = ctx;
   const organizationId = actor.organizationId;
-  const accounts = new AccountLookup(ctx);
-  const orders = new OrderLookup(ctx);
-  await orders.preload(rows.map((r) => r.values.order).filter((o): o is string => !!o));
-
-  const existing = new Map<string, Awaited<ReturnType<typeof tx.invoice.findMany>>>();
-  const numbers = [...new Set(rows.map((r) => r.values.number))];
-  for (let i = 0; i < numbers.length; i += CHUNK) {
-    const found = await tx.invoice.findMany({ where: { organizationId, number: { in: numbers.slice(i, i + CHUNK) } } });
-    for (const invoice of found) {
-      const key = `${invoice.accountId}\u0000${invoice.number.toLowerCase()}`;
-      existing.set(key, [...(existing.get(key) ?? []), invoice]);
+  const { resolved, existing, termsOn, orders } = await stage(ctx.timings, "lookups", async () => {
+    const accounts = new AccountLookup(ctx);
+    const resolved = new Map<string, Account | DomainError>();
+    const refs = new Set(rows.map((r) => r.values.account));
+    await accounts.preload([...refs]);
+    for (const ref of refs) {
+      try {
+        resolved.set(ref, await inField("account", accounts.resolve(ref)));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        resolved.set(ref, error);
+      }
     }
-  }
-  const contracts = await tx.contract.findMany({
-    where: { organizationId },
-    select: { accountId: true, startsOn: true, endsOn: true, paymentTermsDays: true },
-    orderBy: { startsOn: "desc" },
+    const orders = new OrderLookup(ctx);
+    await orders.preload(rows.map((r) => r.values.order).filter((o): o is string => !!o));
+    const existing = await readExisting(tx, organizationId, [...new Set(rows.map((r) => r.values.number))]);
+    return { resolved, existing, termsOn: await paymentTerms(tx, organizationId), orders };
   });
-  const termsOn = (accountId: string, day: Date) =>
-    contracts.find((c) => c.accountId === accountId && c.startsOn <= day && c.endsOn >= day)?.paymentTermsDays ?? DEFAULT_PAYMENT_TERMS_DAYS;
 
-  const seen = new Map<string, number>();
   const creations: { line: number; wanted: Wanted }[] = [];
-  for (const { line, values } of rows) {
-    await onLine(ctx, line, undefined, async () => {
-      const account = await inField("account", accounts.resolve(values.account));
-      const key = `${account.id}\u0000${values.number.toLowerCase()}`;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        ctx.errors.push({ line, field: "number", key: "import.duplicateRow", params: { first } });
-        return;
+  const updates: { line: number; invoice: Existing; wanted: Wanted; changes: FieldChanges }[] = [];
+  await stage(ctx.timings, "match", () => {
+    const seen = new Map<string, number>();
+    for (const { line, values } of rows) {
+      try {
+        const account = resolved.get(values.account)!;
+        if (account instanceof DomainError) throw account;
+        const key = `${account.id}\u0000${values.number.toLowerCase()}`;
+        const first = seen.get(key);
+        if (first !== undefined) {
+          ctx.errors.push({ line, field: "number", key: "import.duplicateRow", params: { first } });
+          continue;
+        }
+        seen.set(key, line);
+        const order = values.order ? orders.get(values.order, account.id) : null;
+        if (order?.status === "CANCELLED") throw new InvalidInputError("order", "error.invoiceCancelledOrder", { order: `O-${order.number}` });
+        const currency = values.currency ?? account.currency;
+        const issuedOn = values.issued_on;
+        const dueOn = values.due_on ?? limits.dateToDay(new Date(limits.dayToDate(issuedOn).getTime() + termsOn(account.id, issuedOn) * DAY_MS));
+        if (dueOn < issuedOn) throw new InvalidInputError("due_on", "error.dateTooEarly", { min: values.issued_on });
+        const paidOn = values.paid_on ?? null;
+        if (paidOn && paidOn < issuedOn) throw new InvalidInputError("paid_on", "error.dateTooEarly", { min: values.issued_on });
+        const wanted: Wanted = {
+          accountId: account.id,
+          number: values.number,
+          amountMinor: toMinor(values.amount, currency),
+          currency,
+          issuedOn,
+          dueOn,
+          paidOn,
+          orderId: order?.id ?? null,
+        };
+        const found = existing.get(key);
+        if (found && found.length > 1) {
+          throw new InvalidInputError("number", "import.ambiguousInvoice", { number: values.number, refs: found.map((f) => `I-${f.refNumber}`).join(", ") });
+        }
+        const invoice = found?.[0];
+        if (!invoice) creations.push({ line, wanted });
+        else if (sameInvoice(invoice, wanted)) record(ctx, line, `I-${invoice.refNumber}`, "unchanged");
+        else updates.push({ line, invoice, wanted, changes: diffFields(asRecord(invoice), asRecord(wanted), FIELDS) });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        // An unknown order is the order column's problem, as inField says for the other lookups.
+        ctx.errors.push(fromDomainError(line, error, error instanceof InvalidInputError ? undefined : "order"));
       }
-      seen.set(key, line);
-      const order = values.order ? await inField("order", orders.resolve(values.order, account.id)) : null;
-      if (order?.status === "CANCELLED") throw new InvalidInputError("order", "error.invoiceCancelledOrder", { order: `O-${order.number}` });
-      const currency = values.currency ?? account.currency;
-      const issuedOn = limits.dayToDate(values.issued_on);
-      const dueOn = values.due_on ? limits.dayToDate(values.due_on) : new Date(issuedOn.getTime() + termsOn(account.id, issuedOn) * DAY_MS);
-      if (dueOn < issuedOn) throw new InvalidInputError("due_on", "error.dateTooEarly", { min: values.issued_on });
-      const paidOn = values.paid_on ? limits.dayToDate(values.paid_on) : null;
-      if (paidOn && paidOn < issuedOn) throw new InvalidInputError("paid_on", "error.dateTooEarly", { min: values.issued_on });
-      const wanted: Wanted = {
-        accountId: account.id,
-        number: values.number,
-        amountMinor: toMinor(values.amount, currency),
-        currency,
-        issuedOn,
-        dueOn,
-        paidOn,
-        orderId: order?.id ?? null,
-      };
-      const found = existing.get(key) ?? [];
-      if (found.length > 1) {
-        throw new InvalidInputError("number", "import.ambiguousInvoice", { number: values.number, refs: found.map((f) => `I-${f.refNumber}`).join(", ") });
-      }
-      const invoice = found[0];
-      if (!invoice) {
-        creations.push({ line, wanted });
-        return;
-      }
-      const changes = diffFields(invoice, wanted, FIELDS);
-      if (Object.keys(changes).length === 0) {
-        record(ctx, line, `I-${invoice.refNumber}`, "unchanged");
-        return;
-      }
-      const updated = await tx.invoice.update({ where: { id: invoice.id }, data: { ...wanted, version: { increment: 1 } } });
-      await auditChange(tx, actor, "invoice.import", "Invoice", invoice.id, updated.version, changes, { ref: `I-${invoice.refNumber}` });
-      record(ctx, line, `I-${invoice.refNumber}`, "changed");
-    });
-  }
-  if (creations.length === 0 || ctx.errors.length > 0) {
-    // With errors nothing is written anyway: count what would be created, for the preview.
+    }
+  });
+  if (ctx.errors.length > 0) {
+    // Nothing is written anyway: count what would be created and changed, for the preview.
     for (const c of creations) record(ctx, c.line, "", "created");
+    for (const u of updates) record(ctx, u.line, `I-${u.invoice.refNumber}`, "changed");
     return;
   }
-  const firstNumber = await reserveNumbers(tx, organizationId, "invoice", creations.length);
-  const records = creations.map((c, i) => ({ id: randomUUID(), organizationId, refNumber: firstNumber + i, ...c.wanted }));
-  for (let i = 0; i < records.length; i += CHUNK) await insertChunk(tx, actor, records.slice(i, i + CHUNK));
-  records.forEach((r, i) => record(ctx, creations[i]!.line, `I-${r.refNumber}`, "created"));
+  await stage(ctx.timings, "writes", async () => {
+    for (let i = 0; i < updates.length; i += CHUNK) await updateChunk(tx, actor, updates.slice(i, i + CHUNK));
+    for (const u of updates) record(ctx, u.line, `I-${u.invoice.refNumber}`, "changed");
+    if (creations.length === 0) return;
+    const firstNumber = await reserveNumbers(tx, organizationId, "invoice", creations.length);
+    const records = creations.map((c, i) => ({ id: randomUUID(), refNumber: firstNumber + i, ...c.wanted }));
+    for (let i = 0; i < records.length; i += CHUNK) await insertChunk(tx, actor, records.slice(i, i + CHUNK));
+    records.forEach((r, i) => record(ctx, creations[i]!.line, `I-${r.refNumber}`, "created"));
+  });
 }
 
-type NewInvoice = Wanted & { id: string; organizationId: string; refNumber: number };
+/** The organization's invoices with these numbers, by account and number in any case (one query, no object mapping). */
+async function readExisting(tx: Tx, organizationId: string, numbers: string[]): Promise<Map<string, Existing[]>> {
+  const found = await jsonRows<Existing & { number: string }>(tx, Prisma.sql`
+    SELECT id, "accountId", "refNumber", number, "amountMinor"::text AS "amountMinor", currency::text AS currency,
+           "issuedOn"::text AS "issuedOn", "dueOn"::text AS "dueOn", "paidOn"::text AS "paidOn", "orderId"
+    FROM "Invoice" WHERE "organizationId" = ${organizationId} AND number = ANY(ARRAY(SELECT json_array_elements_text(${JSON.stringify(numbers)}::json)))`);
+  const existing = new Map<string, Existing[]>();
+  for (const invoice of found) {
+    const key = `${invoice.accountId}\u0000${invoice.number.toLowerCase()}`;
+    const same = existing.get(key);
+    if (same) same.push(invoice);
+    else existing.set(key, [invoice]);
+  }
+  return existing;
+}
 
-const isoDay = (d: Date | null) => (d ? limits.dateToDay(d) : null);
+/** The payment terms of the contract in force on a day (the latest-starting one), else the default. */
+async function paymentTerms(tx: Tx, organizationId: string): Promise<(accountId: string, day: string) => number> {
+  const contracts = await jsonRows<{ accountId: string; startsOn: string; endsOn: string; paymentTermsDays: number }>(tx, Prisma.sql`
+    SELECT "accountId", "startsOn"::text AS "startsOn", "endsOn"::text AS "endsOn", "paymentTermsDays"
+    FROM "Contract" WHERE "organizationId" = ${organizationId} ORDER BY "startsOn" DESC`);
+  const byAccount = new Map<string, typeof contracts>();
+  for (const c of contracts) byAccount.set(c.accountId, [...(byAccount.get(c.accountId) ?? []), c]);
+  return (accountId, day) => byAccount.get(accountId)?.find((c) => c.startsOn <= day && c.endsOn >= day)?.paymentTermsDays ?? DEFAULT_PAYMENT_TERMS_DAYS;
+}
+
+function sameInvoice(invoice: Existing, wanted: Wanted): boolean {
+  return invoice.amountMinor === String(wanted.amountMinor) && invoice.currency === wanted.currency && invoice.issuedOn === wanted.issuedOn
+    && invoice.dueOn === wanted.dueOn && invoice.paidOn === wanted.paidOn && invoice.orderId === wanted.orderId;
+}
+
+/** The compared fields as the record holds them (Dates, bigint): what diffFields and history show. */
+function asRecord(i: Existing | Wanted) {
+  const day = (d: string | null) => (d === null ? null : limits.dayToDate(d));
+  return { amountMinor: BigInt(i.amountMinor), currency: i.currency, issuedOn: day(i.issuedOn), dueOn: day(i.dueOn), paidOn: day(i.paidOn), orderId: i.orderId };
+}
+
+type NewInvoice = Wanted & { id: string; refNumber: number };
+
+const json = (rows: object[]) => JSON.stringify(rows, (_k, v) => (typeof v === "bigint" ? String(v) : v));
 
 /**
- * One INSERT of many invoices (and one of their audit events) from column arrays: Prisma's
- * createMany builds a statement with a parameter per cell, which costs far more at this size.
+ * Many new invoices and their audit events (the created record, as history shows it) in one
+ * statement from one JSON document: Prisma's createMany builds a statement with a parameter per
+ * cell, and array parameters cost the driver a conversion per element.
  */
 async function insertChunk(tx: Tx, actor: Actor, chunk: NewInvoice[]): Promise<void> {
-  const col = <T>(f: (r: NewInvoice) => T) => chunk.map(f);
   await tx.$executeRaw`
-    INSERT INTO "Invoice" (id, "organizationId", "refNumber", "accountId", number, "amountMinor", currency, "issuedOn", "dueOn", "paidOn", "orderId")
-    SELECT * FROM unnest(
-      ${col((r) => r.id)}::text[], ${col((r) => r.organizationId)}::text[], ${col((r) => r.refNumber)}::int[], ${col((r) => r.accountId)}::text[],
-      ${col((r) => r.number)}::text[], ${col((r) => String(r.amountMinor))}::bigint[], ${col((r) => r.currency)}::text[],
-      ${col((r) => isoDay(r.issuedOn))}::date[], ${col((r) => isoDay(r.dueOn))}::date[], ${col((r) => isoDay(r.paidOn))}::date[], ${col((r) => r.orderId)}::text[])`;
-  const data = col((r) =>
-    JSON.stringify({
-      ref: `I-${r.refNumber}`,
-      number: r.number,
-      account: r.accountId,
-      amountMinor: Number(r.amountMinor),
-      currency: r.currency,
-      orderId: r.orderId,
-      issuedOn: isoDay(r.issuedOn),
-      dueOn: isoDay(r.dueOn),
-      paidOn: isoDay(r.paidOn),
-    }),
-  );
+    WITH r AS (
+      SELECT * FROM json_to_recordset(${json(chunk)}::json) AS r(id text, "refNumber" int, "accountId" text, number text, "amountMinor" bigint,
+        currency text, "issuedOn" date, "dueOn" date, "paidOn" date, "orderId" text)),
+    created AS (
+      INSERT INTO "Invoice" (id, "organizationId", "refNumber", "accountId", number, "amountMinor", currency, "issuedOn", "dueOn", "paidOn", "orderId")
+      SELECT id, ${actor.organizationId}, "refNumber", "accountId", number, "amountMinor", currency, "issuedOn", "dueOn", "paidOn", "orderId" FROM r)
+    INSERT INTO "AuditEvent" (id, "organizationId", "actorId", platform, action, "entityType", "entityId", data, "createdAt")
+    SELECT gen_random_uuid()::text, ${actor.organizationId}, ${actor.memberId}, ${actor.platform}::"Platform", 'invoice.import', 'Invoice', r.id,
+      jsonb_build_object('ref', 'I-' || r."refNumber", 'number', r.number, 'account', r."accountId", 'amountMinor', r."amountMinor",
+        'currency', r.currency, 'orderId', r."orderId", 'issuedOn', r."issuedOn", 'dueOn', r."dueOn", 'paidOn', r."paidOn"),
+      ${actor.now}
+    FROM r`;
+}
+
+/** Changed invoices in one statement (version bumped), then their field-level changes (changes.ts) in another. */
+async function updateChunk(tx: Tx, actor: Actor, chunk: { invoice: Existing; wanted: Wanted; changes: FieldChanges }[]): Promise<void> {
+  const versions = await tx.$queryRaw<{ id: string; version: number }[]>`
+    UPDATE "Invoice" i SET number = r.number, "amountMinor" = r."amountMinor", currency = r.currency, "issuedOn" = r."issuedOn", "dueOn" = r."dueOn",
+      "paidOn" = r."paidOn", "orderId" = r."orderId", version = i.version + 1
+    FROM json_to_recordset(${json(chunk.map((u) => ({ id: u.invoice.id, ...u.wanted })))}::json) AS r(id text, number text, "amountMinor" bigint,
+      currency text, "issuedOn" date, "dueOn" date, "paidOn" date, "orderId" text)
+    WHERE i.id = r.id
+    RETURNING i.id, i.version`;
+  const version = new Map(versions.map((v) => [v.id, v.version]));
+  const events = chunk.map((u) => {
+    const data: ChangeData = { ref: `I-${u.invoice.refNumber}`, changes: u.changes, version: version.get(u.invoice.id)! };
+    return { id: u.invoice.id, data };
+  });
   await tx.$executeRaw`
     INSERT INTO "AuditEvent" (id, "organizationId", "actorId", platform, action, "entityType", "entityId", data, "createdAt")
     SELECT gen_random_uuid()::text, ${actor.organizationId}, ${actor.memberId}, ${actor.platform}::"Platform", 'invoice.import', 'Invoice', e.id, e.data, ${actor.now}
-    FROM unnest(${col((r) => r.id)}::text[], ${data}::jsonb[]) AS e(id, data)`;
+    FROM json_to_recordset(${json(events)}::json) AS e(id text, data jsonb)`;
 }

@@ -18,6 +18,7 @@ export async function importMilestones(ctx: ImportContext, rows: Row<CanonicalRo
   const { tx, actor } = ctx;
   const organizationId = actor.organizationId;
   const accounts = new AccountLookup(ctx);
+  await accounts.preload(rows.map((r) => r.values.account));
   const projects = await tx.project.findMany({ where: { organizationId }, include: { milestones: true } });
   const projectKey = (accountId: string, name: string) => `${accountId}\u0000${name.toLowerCase()}`;
   const byName = new Map(projects.map((p) => [projectKey(p.accountId, p.name), p]));

@@ -37,6 +37,7 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
   const { tx, actor } = ctx;
   const organizationId = actor.organizationId;
   const accounts = new AccountLookup(ctx);
+  await accounts.preload(rows.map((r) => r.values.account));
   const products = new ProductLookup(ctx);
   const groups = groupBy(rows, (row) => row.values.order);
   const refs = [...groups.keys()];
