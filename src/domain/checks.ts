@@ -133,28 +133,27 @@ function flagColumns(alias: string): Prisma.Sql {
 async function flagsToReview(tx: Tx, organizationId: string, accountId: string | null, findings: Finding[], hashes: string[]) {
   // Arrays, not objects, and json, not jsonb: the server parses the document once, in half the time.
   const json = JSON.stringify(findings.map((f, i) => [f.dedupeKey, f.severity, hashes[i]]));
-  const rows = await jsonRows<FlagRow & { key: string | null }>(tx, Prisma.sql`
-    WITH f AS (SELECT e->>0 AS fkey, e->>1 AS fseverity, e->>2 AS fhash FROM json_array_elements(${json}::json) e),
-    fl AS (SELECT * FROM "Flag" WHERE "organizationId" = ${organizationId} AND (${accountId}::text IS NULL OR "accountId" = ${accountId}) AND status <> 'RESOLVED'),
+  const acct = accountId;
+  // Unheld findings come back as their positions (a first sweep: 16k numbers, not 16k rows of nulls).
+  const [result] = await tx.$queryRaw<{ unheld: number[] | string; rows: (FlagRow & { key: string | null })[] | string }[]>`
+    WITH f AS (SELECT t.e->>0 AS fkey, t.e->>1 AS fseverity, t.e->>2 AS fhash, t.n::int - 1 AS fi FROM json_array_elements(${json}::json) WITH ORDINALITY AS t(e, n)),
+    fl AS (SELECT * FROM "Flag" WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct}) AND status <> 'RESOLVED'),
     m AS MATERIALIZED (
-      SELECT f.fkey, fl.* FROM fl FULL JOIN f ON f.fkey = fl."dedupeKey"
+      SELECT f.fkey, f.fi, fl.* FROM fl FULL JOIN f ON f.fkey = fl."dedupeKey"
       WHERE NOT coalesce(fl.status IN ('OPEN', 'ACKNOWLEDGED') AND fl.severity::text = f.fseverity AND fl."notifiedSeverity"::text = f.fseverity
-                         AND fl."paramsHash" = f.fhash, false))
-    SELECT m.fkey AS key, ${flagColumns("m")} FROM m WHERE m.id IS NOT NULL
-    UNION ALL
-    SELECT m.fkey, ${flagColumns("r")} FROM m LEFT JOIN "Flag" r
-      ON r."organizationId" = ${organizationId} AND r."dedupeKey" = m.fkey AND r.status = 'RESOLVED' AND (${accountId}::text IS NULL OR r."accountId" = ${accountId})
-    WHERE m.id IS NULL`);
-  const existing: FlagRow[] = [];
-  const unheld: string[] = [];
-  for (const row of rows) {
-    if (row.id === null) unheld.push(row.key!);
-    else {
-      // Resolved: no flag in force holds the key.
-      if (row.status === "RESOLVED") unheld.push(row.key!);
-      existing.push(withInstants(row));
-    }
-  }
+                         AND fl."paramsHash" = f.fhash, false)),
+    resolved AS MATERIALIZED (
+      SELECT m.fkey AS key, ${flagColumns("r")} FROM m JOIN "Flag" r
+        ON r."organizationId" = ${organizationId} AND r."dedupeKey" = m.fkey AND r.status = 'RESOLVED' AND (${acct}::text IS NULL OR r."accountId" = ${acct})
+      WHERE m.id IS NULL)
+    SELECT (SELECT coalesce(json_agg(m.fi), '[]'::json) FROM m WHERE m.id IS NULL) AS unheld,
+           (SELECT coalesce(json_agg(q), '[]'::json) FROM (
+              SELECT m.fkey AS key, ${flagColumns("m")} FROM m WHERE m.id IS NOT NULL
+              UNION ALL SELECT * FROM resolved) q) AS rows`;
+  const parse = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
+  const unheld = parse(result!.unheld).map((i) => findings[i]!.dedupeKey);
+  // Resolved flags are unheld too: no flag in force holds their key.
+  const existing = parse(result!.rows).map(withInstants);
   return { existing, unheld };
 }
 

@@ -243,14 +243,13 @@ export async function enqueue(tx: Tx, rows: OutboxRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   // One statement with one JSON parameter (Prisma's createMany, and text[] parameters that escape
   // every quote of every payload, are slow for thousands of messages); existing keys are skipped.
-  const json = JSON.stringify(
-    rows.map((r) => ({ org: r.organizationId, key: r.dedupeKey, platform: r.message.platform, target: r.message.target, account: r.accountId, payload: r.message, at: r.notBefore.toISOString() })),
-  );
+  // Rows as arrays: objects repeat their keys and take the server twice as long to unpack.
+  const json = JSON.stringify(rows.map((r) => [r.organizationId, r.dedupeKey, r.message.platform, r.message.target, r.accountId, r.message, r.notBefore.toISOString()]));
   return tx.$executeRaw`
     INSERT INTO "Notification" (id, "organizationId", "dedupeKey", platform, target, "accountId", payload, status, attempts, "nextAttemptAt", "createdAt")
-    SELECT gen_random_uuid()::text, u.org, u.key, u.platform::"Platform", u.target, u.account, u.payload, 'PENDING', 0,
-           (u.at AT TIME ZONE 'UTC'), now()
-    FROM jsonb_to_recordset(${json}::jsonb) AS u(org text, key text, platform text, target text, account text, payload jsonb, at timestamptz)
+    SELECT gen_random_uuid()::text, u.e->>0, u.e->>1, (u.e->>2)::"Platform", u.e->>3, u.e->>4, u.e->5, 'PENDING', 0,
+           ((u.e->>6)::timestamptz AT TIME ZONE 'UTC'), now()
+    FROM jsonb_array_elements(${json}::jsonb) AS u(e)
     ON CONFLICT ("dedupeKey") DO NOTHING`;
 }
 
