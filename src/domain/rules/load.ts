@@ -217,9 +217,10 @@ export async function loadCheckData(db: Client, scope: LoadScope, parts: LoadPar
   const data = emptyCheckData();
   const want = new Set(parts);
   const tasks: Promise<void>[] = [];
-  // PGlite serializes queries anyway; PostgreSQL runs these on separate pool connections.
-  if (want.has("invoices")) tasks.push(loadInvoices(db, scope, data));
+  // PGlite serializes queries anyway; PostgreSQL runs these on separate pool connections. Orders
+  // first: the reorder statistics are a chain of queries, the longest of a first sweep.
   if (want.has("orders")) tasks.push(loadOrders(db, scope, data));
+  if (want.has("invoices")) tasks.push(loadInvoices(db, scope, data));
   if (want.has("contracts")) tasks.push(loadContracts(db, scope, data));
   if (want.has("milestones")) tasks.push(loadMilestones(db, scope, data));
   if (want.has("cases")) tasks.push(loadCases(db, scope, data));
@@ -335,13 +336,14 @@ async function loadInvoices(db: Client, s: LoadScope, data: CheckData) {
 
 async function loadOrders(db: Client, s: LoadScope, data: CheckData) {
   const soon = addDays(s.today, 1);
-  const [late, reorder, untrained] = await Promise.all([
+  // The reorder statistics first: the longest chain of queries of a first sweep.
+  const [reorder, late, untrained] = await Promise.all([
+    timed(s, "reorderStats", reorderStats(db, s)),
     timed(s, "lateOrders", jsonRows<LateOrderRow>(db, Prisma.sql`
       SELECT id, "accountId", number, status::text AS status, "requestedOn"::text AS "requestedOn", "createdById"
       FROM "Order"
       WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
         AND status IN ('RECEIVED', 'CONFIRMED', 'IN_PRODUCTION', 'SHIPPED') AND "requestedOn" <= ${soon}::date`)),
-    timed(s, "reorderStats", reorderStats(db, s)),
     timed(s, "untrainedDeliveries", untrainedDeliveries(db, s)),
   ]);
   data.lateOrders = late;
