@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { staleBuild } from "../bin/build-stamp.js";
 import { benchPostgres } from "./support.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -59,6 +60,9 @@ async function startOnce(args: string[], env: Record<string, string>): Promise<{
   return { ms, rssMb: rssKb / 1024 };
 }
 
+// bin/kam.js runs the build only when it is current: say which one these figures are of.
+const stale = staleBuild();
+console.log(stale ? `WARNING: kam runs src/ through tsx, not dist/ (${stale}): npm run build first` : "kam runs dist/cli.js (the build is current)");
 const runs = Number(process.env.RUNS ?? 3);
 const cold: number[] = [];
 const warm: number[] = [];

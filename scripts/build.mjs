@@ -6,10 +6,11 @@
 // INLINED are bundled in, because loading them file by file costs more than kam's own code
 // (chrono-node alone is some 900 modules, zod 200).
 // Run by `npm install` (postinstall, after the Prisma client is generated) and `npm run build`.
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { STAMP, stampSources } from "../bin/build-stamp.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = resolve(ROOT, "dist");
@@ -35,6 +36,8 @@ const external = Object.keys({ ...manifest.dependencies, ...manifest.devDependen
 
 await rm(OUT, { recursive: true, force: true });
 const started = performance.now();
+// Taken before the build reads the sources: an edit during the build leaves the stamp stale.
+const stamp = stampSources();
 await build({
   absWorkingDir: ROOT,
   entryPoints: ["src/cli.ts"],
@@ -50,4 +53,5 @@ await build({
   logLevel: "warning",
   plugins: [sourceUrls],
 });
+await writeFile(STAMP, JSON.stringify(stamp));
 console.log(`kam: built dist/ in ${Math.round(performance.now() - started)} ms`);
