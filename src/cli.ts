@@ -71,9 +71,12 @@ program
     process.on("SIGTERM", () => void stop("SIGTERM"));
     process.on("SIGHUP", () => void stop("SIGHUP"));
     watchParent(() => void stop("parent exited"));
-    // Loaded here so that `kam chat` and `kam migrate` do not load the Slack and Teams SDKs.
+    // The database starts opening (PGlite's start-up, Prisma's query compiler) while the server's
+    // modules load: loaded here so that `kam chat` and `kam migrate` do not load them.
+    const database = openDatabase(databaseOptions(config));
+    database.catch(() => {}); // reported by startKam
     const { startKam } = await import("./runtime.ts");
-    kam = await startKam(config, logger).catch(fail);
+    kam = await startKam(config, logger, { database }).catch(fail);
     if (stopping) {
       await kam.stop();
       process.exit(0);
