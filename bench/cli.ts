@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { staleBuild } from "../bin/build-stamp.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin/kam.js");
@@ -28,6 +29,9 @@ function run(args: string[], env: Record<string, string>): Promise<number> {
   );
 }
 
+// bin/kam.js runs the build only when it is current: say which one these figures are of.
+const stale = staleBuild();
+console.log(stale ? `WARNING: kam runs src/ through tsx, not dist/ (${stale}): npm run build first` : "kam runs dist/cli.js (the build is current)");
 const runs = Number(process.env.RUNS ?? 7);
 const dir = mkdtempSync(join(tmpdir(), "kam-bench-cli-"));
 const env = { DATA_DIR: dir };

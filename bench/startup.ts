@@ -9,10 +9,15 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { staleBuild } from "../bin/build-stamp.js";
 import { benchPostgres } from "./support.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin/kam.js");
+// kam serve is started as `npm start` starts it, with the same Node options (README, "Footprint").
+const START = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start as string;
+const NODE_FLAGS = /\bnode((?: --[\w-]+(?:=\S+)?)*) bin\/kam\.js/.exec(START)?.[1]?.trim().split(" ").filter(Boolean) ?? [];
+const SERVE = [...NODE_FLAGS, BIN, "serve"];
 const PORT = 39000 + Math.floor(Math.random() * 1000);
 const IDLE_MS = 3000;
 const BARE = `
@@ -59,6 +64,9 @@ async function startOnce(args: string[], env: Record<string, string>): Promise<{
   return { ms, rssMb: rssKb / 1024 };
 }
 
+// bin/kam.js runs the build only when it is current: say which one these figures are of.
+const stale = staleBuild();
+console.log(stale ? `WARNING: kam runs src/ through tsx, not dist/ (${stale}): npm run build first` : "kam runs dist/cli.js (the build is current)");
 const runs = Number(process.env.RUNS ?? 3);
 const cold: number[] = [];
 const warm: number[] = [];
@@ -68,8 +76,8 @@ const bareRss: number[] = [];
 for (let i = 0; i < runs; i++) {
   const dir = mkdtempSync(join(tmpdir(), "kam-bench-"));
   try {
-    const c = await startOnce([BIN, "serve"], { DATA_DIR: dir });
-    const w = await startOnce([BIN, "serve"], { DATA_DIR: dir });
+    const c = await startOnce(SERVE, { DATA_DIR: dir });
+    const w = await startOnce(SERVE, { DATA_DIR: dir });
     const b = await startOnce(["--input-type=module", "-e", BARE], { DATA_DIR: dir });
     cold.push(c.ms);
     warm.push(w.ms);
@@ -86,7 +94,7 @@ const server = await benchPostgres();
 if (server) {
   try {
     for (let i = 0; i < runs; i++) {
-      const r = await startOnce([BIN, "serve"], { DATABASE_URL: server.url });
+      const r = await startOnce(SERVE, { DATABASE_URL: server.url });
       pgRss.push(r.rssMb);
       pgMs.push(r.ms);
     }
@@ -96,7 +104,7 @@ if (server) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const list = (xs: number[], digits = 0) => xs.map((x) => x.toFixed(digits)).join(", ");
-console.log(`kam serve → healthy /healthz, ${runs} runs (median) [each run]:`);
+console.log(`node ${SERVE.map((a) => a.replace(ROOT, "")).join(" ")} → healthy /healthz, ${runs} runs (median) [each run]:`);
 console.log(`  PGlite, cold data directory (migrations applied): ${median(cold).toFixed(0)} ms   [${list(cold)}]`);
 console.log(`  PGlite, warm data directory:                      ${median(warm).toFixed(0)} ms   [${list(warm)}]`);
 console.log(`  bare PGlite script + bare Express listen (warm):  ${median(bareMs).toFixed(0)} ms   [${list(bareMs)}]`);

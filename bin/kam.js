@@ -1,33 +1,18 @@
 #!/usr/bin/env node
-// Runs dist/cli.js, the JavaScript that `npm install` builds (scripts/build.mjs), when it is there
-// and newer than every file in src/; otherwise (a fresh edit, a checkout without the build, or
-// KAM_TSX=1) the TypeScript sources through tsx, as development and the tests do.
-import { existsSync, readdirSync, statSync } from "node:fs";
+// Runs dist/cli.js, the JavaScript that `npm install` builds (scripts/build.mjs), when it was built
+// from the sources as they are (bin/build-stamp.js); otherwise (a fresh edit, a checkout without
+// the build, or KAM_TSX=1) the TypeScript sources through tsx, as development and the tests do.
+// KAM_WHY=1 says on stderr which of the two runs, and why.
 import module from "node:module";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { staleBuild } from "./build-stamp.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const built = join(root, "dist", "cli.js");
-
-function newestSource(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function buildIsCurrent() {
-  if (process.env.KAM_TSX === "1" || !existsSync(built)) return false;
-  return statSync(built).mtimeMs >= newestSource(join(root, "src"));
-}
+const stale = process.env.KAM_TSX === "1" ? "KAM_TSX=1" : staleBuild();
+if (process.env.KAM_WHY === "1") process.stderr.write(stale ? `kam: running src/ through tsx: ${stale}\n` : "kam: running dist/cli.js\n");
 
 // Node 22.1+ keeps compiled JavaScript on disk between runs (a no-op where it is missing, Node 20).
 module.enableCompileCache?.();
 
-if (buildIsCurrent()) {
+if (!stale) {
   await import("../dist/cli.js");
 } else {
   const { register } = await import("tsx/esm/api");

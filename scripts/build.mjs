@@ -6,10 +6,11 @@
 // INLINED are bundled in, because loading them file by file costs more than kam's own code
 // (chrono-node alone is some 900 modules, zod 200).
 // Run by `npm install` (postinstall, after the Prisma client is generated) and `npm run build`.
-import { readFile, rm } from "node:fs/promises";
-import { dirname, relative, resolve } from "node:path";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { STAMP, stampSources } from "../bin/build-stamp.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = resolve(ROOT, "dist");
@@ -21,13 +22,40 @@ const sourceUrls = {
   name: "source-import-meta-url",
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, async (args) => {
-      const text = await readFile(args.path, "utf8");
-      if (!text.includes("import.meta.url")) return { contents: text, loader: "ts" };
-      const fromOut = relative(OUT, args.path).split("\\").join("/");
-      return { contents: text.replaceAll("import.meta.url", `new URL(${JSON.stringify(fromOut)}, import.meta.url).href`), loader: "ts" };
+      let text = await readFile(args.path, "utf8");
+      if (text.includes("import.meta.url")) {
+        const fromOut = relative(OUT, args.path).split("\\").join("/");
+        text = text.replaceAll("import.meta.url", `new URL(${JSON.stringify(fromOut)}, import.meta.url).href`);
+      }
+      if (args.path.endsWith(COMPILER_LOADER)) text = await compilerFromFile(text);
+      return { contents: text, loader: "ts" };
     });
   },
 };
+
+// The generated Prisma client loads its query compiler from a JavaScript module holding the
+// WebAssembly as a 4.5 MB base64 string, parsed, decoded and compiled synchronously at every
+// start. The build decodes it once into dist/ and the client reads that file and compiles it
+// with WebAssembly.compile (off the main thread). Should a Prisma release generate something
+// else, the build says so and keeps Prisma's own loader.
+const COMPILER_LOADER = "src/generated/prisma/internal/class.ts".split("/").join(sep);
+const BASE64_LOADER =
+  /const \{ wasm \} = await import\("(@prisma\/client\/runtime\/(query_compiler_\w+)\.(\w+)\.wasm-base64\.mjs)"\)\s*return await decodeBase64AsWasm\(wasm\)/;
+async function compilerFromFile(text) {
+  const found = BASE64_LOADER.exec(text);
+  if (!found) {
+    console.warn("kam: the generated Prisma client does not load its query compiler as expected; dist/ keeps the base64 module");
+    return text;
+  }
+  const [loader, specifier, build, provider] = found;
+  const file = `${build}.${provider}.wasm`;
+  const { wasm } = await import(specifier);
+  await mkdir(OUT, { recursive: true });
+  await writeFile(resolve(OUT, file), Buffer.from(wasm, "base64"));
+  const read = `const { readFile } = await import("node:fs/promises")
+    return await WebAssembly.compile(await readFile(new URL(${JSON.stringify("./" + file)}, import.meta.url)))`;
+  return text.replace(loader, read);
+}
 
 const INLINED = ["chrono-node", "zod", "i18next", "fflate"];
 const manifest = JSON.parse(await readFile(resolve(ROOT, "package.json"), "utf8"));
@@ -35,6 +63,8 @@ const external = Object.keys({ ...manifest.dependencies, ...manifest.devDependen
 
 await rm(OUT, { recursive: true, force: true });
 const started = performance.now();
+// Taken before the build reads the sources: an edit during the build leaves the stamp stale.
+const stamp = stampSources();
 await build({
   absWorkingDir: ROOT,
   entryPoints: ["src/cli.ts"],
@@ -50,4 +80,5 @@ await build({
   logLevel: "warning",
   plugins: [sourceUrls],
 });
+await writeFile(STAMP, JSON.stringify(stamp));
 console.log(`kam: built dist/ in ${Math.round(performance.now() - started)} ms`);

@@ -71,9 +71,12 @@ program
     process.on("SIGTERM", () => void stop("SIGTERM"));
     process.on("SIGHUP", () => void stop("SIGHUP"));
     watchParent(() => void stop("parent exited"));
-    // Loaded here so that `kam chat` and `kam migrate` do not load the Slack and Teams SDKs.
+    // The database starts opening (PGlite's start-up, Prisma's query compiler) while the server's
+    // modules load: loaded here so that `kam chat` and `kam migrate` do not load them.
+    const database = openDatabase(databaseOptions(config));
+    database.catch(() => {}); // reported by startKam
     const { startKam } = await import("./runtime.ts");
-    kam = await startKam(config, logger).catch(fail);
+    kam = await startKam(config, logger, { database }).catch(fail);
     if (stopping) {
       await kam.stop();
       process.exit(0);
@@ -87,7 +90,7 @@ program
     const { config } = setup();
     const db = await openDatabase(databaseOptions(config)).catch(fail);
     try {
-      const report = await db.migrate();
+      const report = await db.migrate({ verify: true });
       console.log(
         report.applied.length
           ? `Applied ${report.applied.length} migration(s): ${report.applied.join(", ")}`
@@ -127,10 +130,12 @@ program
   .action(async (options: { command?: string }) => {
     const { config } = setup();
     const logger = createLogger({ level: config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, pretty: false, destination: 2 });
+    // The command language (every command, chrono-node, the catalogues) loads while the database starts.
+    const chat = Promise.all([import("./adapters/terminal/render.ts"), import("./adapters/terminal/chat.ts")]);
+    chat.catch(() => {});
     const db = await openDatabase(databaseOptions(config)).catch(fail);
     await db.migrate();
-    const { renderText } = await import("./adapters/terminal/render.ts");
-    const { deliverPending, newNotifications, repl, runOnce } = await import("./adapters/terminal/chat.ts");
+    const [{ renderText }, { deliverPending, newNotifications, repl, runOnce }] = await chat;
     const deps = { db: db.prisma, logger, now: systemClock };
     if (options.command !== undefined) {
       await deliverPending(deps);

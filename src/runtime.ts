@@ -50,14 +50,26 @@ function notConfigured(detail: string): PlatformHandle {
   return { status: () => ({ status: "not_configured", detail }), notifier: null, stop: async () => {} };
 }
 
-/** Each platform's SDK (Bolt, botbuilder) is loaded only when that platform is configured. */
-async function mountPlatforms(app: Parameters<typeof mountMetrics>[0], deps: AdapterDeps): Promise<{ slack: PlatformHandle; teams: PlatformHandle }> {
-  const { config } = deps;
-  const slack =
-    slackConfigured(config) && config.SLACK_BOT_TOKEN
-      ? await (await import("./adapters/slack/index.ts")).mountSlack(app, deps)
-      : notConfigured(translator("en")("slack:status.notConfigured"));
-  const teams = config.KAM_TEAMS === "on" ? await (await import("./adapters/teams/index.ts")).mountTeams(app, deps) : notConfigured("KAM_TEAMS=off");
+/**
+ * Each platform's SDK (Bolt, botbuilder) is loaded only when that platform is configured; the
+ * loading starts before the database opens, so the two overlap.
+ */
+function loadPlatforms(config: Config) {
+  const slack = slackConfigured(config) && config.SLACK_BOT_TOKEN ? import("./adapters/slack/index.ts") : null;
+  const teams = config.KAM_TEAMS === "on" ? import("./adapters/teams/index.ts") : null;
+  // Awaited in mountPlatforms; a failure to load is reported there, not as an unhandled rejection.
+  slack?.catch(() => {});
+  teams?.catch(() => {});
+  return { slack, teams };
+}
+
+async function mountPlatforms(
+  app: Parameters<typeof mountMetrics>[0],
+  deps: AdapterDeps,
+  loading: ReturnType<typeof loadPlatforms>,
+): Promise<{ slack: PlatformHandle; teams: PlatformHandle }> {
+  const slack = loading.slack ? await (await loading.slack).mountSlack(app, deps) : notConfigured(translator("en")("slack:status.notConfigured"));
+  const teams = loading.teams ? await (await loading.teams).mountTeams(app, deps) : notConfigured("KAM_TEAMS=off");
   return { slack, teams };
 }
 
@@ -67,9 +79,14 @@ async function mountPlatforms(app: Parameters<typeof mountMetrics>[0], deps: Ada
  */
 export const SHUTDOWN_GRACE_MS = 10_000;
 
-/** Starts everything `kam serve` runs: database (migrated), HTTP server, platform adapters, scheduler. */
-export async function startKam(config: Config, logger: Logger, options: { now?: () => Date } = {}): Promise<Kam> {
-  const db = await openDatabase(databaseOptions(config));
+/**
+ * Starts everything `kam serve` runs: database (migrated), HTTP server, platform adapters,
+ * scheduler. `database` is the database already being opened (`kam serve` starts opening it
+ * while this module loads).
+ */
+export async function startKam(config: Config, logger: Logger, options: { now?: () => Date; database?: Promise<Database> } = {}): Promise<Kam> {
+  const platforms = loadPlatforms(config);
+  const db = await (options.database ?? openDatabase(databaseOptions(config)));
   try {
     const report = await db.migrate();
     if (report.applied.length) logger.info({ applied: report.applied }, "migrations applied");
@@ -85,7 +102,7 @@ export async function startKam(config: Config, logger: Logger, options: { now?: 
     );
     const deps = { config, db, logger, core: { db: db.prisma, logger, now: options.now ?? systemClock } };
     mountMetrics(app, config, db, logger);
-    const { slack, teams } = await mountPlatforms(app, deps);
+    const { slack, teams } = await mountPlatforms(app, deps, platforms);
     mountApi(app, deps);
     const http = await listen(app, config.PORT, logger, listenHost(config));
     scheduler =

@@ -1,10 +1,7 @@
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
-import pg from "pg";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
-import { applyMigrations, type MigrationReport, type SqlSession } from "./migrate.ts";
+import { applyMigrations, migrationsUpToDate, type MigrationReport, type SqlSession } from "./migrate.ts";
 
 export type Db = PrismaClient;
 
@@ -13,9 +10,23 @@ export interface Database {
   kind: "pglite" | "postgres";
   /** Where the data lives, without credentials. */
   location: string;
-  migrate(): Promise<MigrationReport>;
+  /**
+   * Applies the migrations not applied yet. When the database already has exactly the committed
+   * ones, this is one query (see migrationsUpToDate); `verify` checks every applied migration's
+   * checksum against its file even then (`kam migrate`).
+   */
+  migrate(options?: MigrateOptions): Promise<MigrationReport>;
   /** Runs raw SQL on a connection of its own (benchmarks, health checks). */
   close(): Promise<void>;
+}
+
+export interface MigrateOptions {
+  verify?: boolean;
+}
+
+async function migrateSession(session: SqlSession, options: MigrateOptions = {}): Promise<MigrationReport> {
+  const current = options.verify ? null : await migrationsUpToDate(session);
+  return current === null ? applyMigrations(session) : { applied: [], alreadyApplied: current };
 }
 
 export type DatabaseOptions =
@@ -31,6 +42,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 /**
+ * Loads Prisma's query compiler (a WebAssembly module: compiled, instantiated, handed the schema)
+ * now, in the background, rather than at the first query: it overlaps with PGlite's start-up or
+ * the migrations. A failure here is not lost: the first query tries again and reports it.
+ */
+function connectEarly(prisma: PrismaClient): PrismaClient {
+  prisma.$connect().catch(() => {});
+  return prisma;
+}
+
+/**
  * PostgreSQL's settings for one embedded database of a small team: PGlite starts with
  * PostgreSQL's server defaults (shared_buffers=128MB, sized for a machine-wide server), and the
  * buffers it touches grow its WebAssembly heap past the 128 MiB the module needs anyway
@@ -38,24 +59,29 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
  * after one query fell from 357 to 241 MiB here. Command-line options (startParams), not
  * `postgresqlconf`, which would rewrite the data directory's postgresql.conf.
  */
-const PGLITE_OPTIONS = {
+const pgliteOptions = (defaults: string[]) => ({
   startParams: [
-    ...PGlite.defaultStartParams,
+    ...defaults,
     ...["shared_buffers=16MB", "temp_buffers=2MB", "maintenance_work_mem=16MB", "max_connections=10"].flatMap((setting) => ["-c", setting]),
   ],
-};
+});
 
+// Each kind loads only its own driver: `kam` on PGlite never loads pg, on PostgreSQL never PGlite.
 async function openPglite(dataDir: string): Promise<Database> {
   const release = dataDir === "memory" ? () => {} : await lockDataDir(dataDir);
   let pglite: PGlite;
+  let prisma: PrismaClient;
   try {
-    pglite = dataDir === "memory" ? new PGlite(PGLITE_OPTIONS) : new PGlite(dataDir, PGLITE_OPTIONS);
+    const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import("@electric-sql/pglite"), import("pglite-prisma-adapter")]);
+    const options = pgliteOptions(PGlite.defaultStartParams);
+    pglite = dataDir === "memory" ? new PGlite(options) : new PGlite(dataDir, options);
+    // The adapter only keeps the PGlite object: the query compiler loads while PGlite starts.
+    prisma = connectEarly(new PrismaClient({ adapter: new PrismaPGlite(pglite) }));
     await pglite.waitReady;
   } catch (error) {
     release();
     throw error;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const session: SqlSession = {
     exec: async (sql) => void (await pglite.exec(sql)),
     query: async (sql, params) => (await pglite.query(sql, params)).rows as Record<string, unknown>[],
@@ -64,7 +90,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     prisma,
     kind: "pglite",
     location: dataDir === "memory" ? "in memory" : dataDir,
-    migrate: () => applyMigrations(session),
+    migrate: (options) => migrateSession(session, options),
     async close() {
       await prisma.$disconnect();
       await pglite.close();
@@ -74,23 +100,27 @@ async function openPglite(dataDir: string): Promise<Database> {
 }
 
 async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const [{ PrismaPg }, { default: pg }] = await Promise.all([import("@prisma/adapter-pg"), import("pg")]);
   // JIT off: kam's statements are short, and the sweep's larger ones spent more compiling than
   // running (bench/checks.ts: one 1.5 s query, 1.3 s of it JIT; the load stage 1.9 s → 1.0 s).
   // An `options` parameter in the URL overrides this.
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize, options: "-c jit=off" }) });
+  const prisma = connectEarly(new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize, options: "-c jit=off" }) }));
   return {
     prisma,
     kind: "postgres",
     location: redactUrl(url),
-    async migrate() {
+    async migrate(options) {
       // Migrations run on a connection of their own so the advisory lock is held by one session.
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        return await applyMigrations({
-          exec: async (sql) => void (await client.query(sql)),
-          query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
-        });
+        return await migrateSession(
+          {
+            exec: async (sql) => void (await client.query(sql)),
+            query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+          },
+          options,
+        );
       } finally {
         await client.end();
       }

@@ -1,7 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { applyMigrations, readMigrations, type SqlSession } from "../../src/db/migrate.ts";
+import { applyMigrations, migrationNames, migrationsUpToDate, readMigrations, type SqlSession } from "../../src/db/migrate.ts";
 import { pendingSchemaDiff } from "../../scripts/schema-engine.ts";
 import { createPostgresDatabase, TEST_DATABASE_URL } from "../support/databases.ts";
 
@@ -62,6 +62,22 @@ describe("migrations", () => {
     await expect(applyMigrations(session, tampered)).rejects.toThrow(/was changed after it was applied/);
     const rows = (await db.query(`SELECT * FROM "_prisma_migrations"`)).rows;
     expect(rows).toHaveLength(readMigrations().length);
+    await db.close();
+  });
+
+  it("are found up to date by one query only when exactly the committed ones are applied and finished", async () => {
+    const db = new PGlite();
+    const session = pgliteSession(db);
+    const names = migrationNames();
+    expect(await migrationsUpToDate(session)).toBeNull(); // no bookkeeping table
+    await applyMigrations(session);
+    expect(await migrationsUpToDate(session)).toBe(names.length);
+    // A migration committed after the last start is not applied yet.
+    expect(await migrationsUpToDate(session, [...names, "20990101000000_next"])).toBeNull();
+    // One that failed half-way earlier goes to applyMigrations, which refuses it.
+    await db.query(`UPDATE "_prisma_migrations" SET finished_at = NULL WHERE migration_name = $1`, [names.at(-1)]);
+    expect(await migrationsUpToDate(session)).toBeNull();
+    await expect(applyMigrations(session)).rejects.toThrow(/failed half-way/);
     await db.close();
   });
 
