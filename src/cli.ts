@@ -71,11 +71,13 @@ program
     process.on("SIGTERM", () => void stop("SIGTERM"));
     process.on("SIGHUP", () => void stop("SIGHUP"));
     watchParent(() => void stop("parent exited"));
-    // The database starts opening (PGlite's start-up, Prisma's query compiler) while the server's
-    // modules load: loaded here so that `kam chat` and `kam migrate` do not load them.
+    // The server's modules first (loaded here so that `kam chat` and `kam migrate` do not load
+    // them), then the database opens while startKam loads the configured platforms. Opening PGlite
+    // on a directory a killed kam left behind while the server's CommonJS packages were still
+    // being imported gave them empty exports (prom-client's `Registry` undefined, in dist/ only).
+    const { startKam } = await import("./runtime.ts");
     const database = openDatabase(databaseOptions(config));
     database.catch(() => {}); // reported by startKam
-    const { startKam } = await import("./runtime.ts");
     kam = await startKam(config, logger, { database }).catch(fail);
     if (stopping) {
       await kam.stop();

@@ -75,6 +75,25 @@ export async function startReplica(fake: FakeSlack, database: Record<string, str
   return replica;
 }
 
+/** The signed-to-be body of `/kam order log ACME 1 BOLT-10 po <id>`, as Slack sends it. */
+export function commandPayload(fake: FakeSlack, id: string): Record<string, string> {
+  return {
+    token: "x",
+    team_id: fake.teamId,
+    team_domain: "chaos",
+    channel_id: "C0CHAOS01",
+    channel_name: "chaos",
+    user_id: USER,
+    user_name: "chaos",
+    command: "/kam",
+    text: `order log ACME 1 BOLT-10 po ${id}`,
+    api_app_id: "A0CHAOS",
+    is_enterprise_install: "false",
+    response_url: fake.responseUrl(id),
+    trigger_id: `${id}.1.chaos`,
+  };
+}
+
 /** SIGTERM, and the exit. */
 export async function stopReplica(replica: Replica): Promise<void> {
   if (replica.alive) replica.child.process.kill("SIGTERM");
@@ -105,21 +124,7 @@ export async function burst(
   const failures: Record<string, number> = {};
   let sent = 0;
   let done = false;
-  const payload = (id: string) => ({
-    token: "x",
-    team_id: fake.teamId,
-    team_domain: "chaos",
-    channel_id: "C0CHAOS01",
-    channel_name: "chaos",
-    user_id: USER,
-    user_name: "chaos",
-    command: "/kam",
-    text: `order log ACME 1 BOLT-10 po ${id}`,
-    api_app_id: "A0CHAOS",
-    is_enterprise_install: "false",
-    response_url: fake.responseUrl(id),
-    trigger_id: `${id}.1.chaos`,
-  });
+  const payload = (id: string) => commandPayload(fake, id);
 
   const attempt = async (id: string, retryNum: number): Promise<boolean> => {
     tries++;
