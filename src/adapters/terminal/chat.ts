@@ -21,6 +21,10 @@ export async function localIdentity(deps: CoreDeps, user: string) {
 
 /** Delivers the outbox's due messages for kam chat users into their inboxes. */
 export async function deliverPending(deps: CoreDeps): Promise<void> {
+  // Most prompts have nothing waiting: one indexed look instead of a dispatcher's claim round.
+  const waiting = await deps.db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Notification" WHERE status IN ('PENDING', 'SENDING') AND platform = 'TERMINAL' LIMIT 1`;
+  if (waiting.length === 0) return;
   // A failure here must not end the chat: the messages stay in the outbox for the next prompt.
   await new Dispatcher({ db: deps.db, notifiers: [inboxNotifier(deps.db, deps.now)], owner: `chat-${process.pid}`, now: deps.now, channelIntervalMs: 0 })
     .drain()
