@@ -3,7 +3,7 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 /**
  * Bookkeeping rows that would otherwise grow without end: delivered outbox messages, job runs,
  * the idempotency records of handled platform events, expired link codes, read inbox messages of
- * `kam chat` users, the remembered answers of API requests, and the pacing rows of targets nothing was sent to for a day. Business data, flags,
+ * `kam chat` users, the remembered answers of API requests, chat imports' previews, and the pacing rows of targets nothing was sent to for a day. Business data, flags,
  * failed messages (shown in `flags` and /healthz) and audit events are never removed here. The
  * latest run of every job is kept whatever its age: catch-up and `kam jobs list` read it.
  */
@@ -21,6 +21,8 @@ export const RETENTION_DAYS = {
   idleChannelPaces: 1,
   /** The remembered answers of API requests with an Idempotency-Key: ERP retries come within hours. */
   apiRequests: 7,
+  /** Chat imports' previews (with the file's content) are confirmed within 24 hours or never. */
+  importPreviews: 2,
 } as const;
 
 export interface PruneSummary {
@@ -31,6 +33,7 @@ export interface PruneSummary {
   inboxMessages: number;
   channelPaces: number;
   apiRequests: number;
+  importPreviews: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -52,5 +55,9 @@ export async function pruneBookkeeping(db: PrismaClient, now: Date): Promise<Pru
     DELETE FROM "ChannelPace" WHERE holder IS NULL AND "nextAt" < ${before(RETENTION_DAYS.idleChannelPaces)}::timestamp`;
   const apiRequests = await db.$executeRaw`
     DELETE FROM "ApiRequest" WHERE "createdAt" < ${before(RETENTION_DAYS.apiRequests)}::timestamp`;
-  return { notifications, jobRuns, processedEvents, linkCodes, inboxMessages, channelPaces, apiRequests };
+  // Also those of an organization that is gone (a preview has no foreign key to it).
+  const importPreviews = await db.$executeRaw`
+    DELETE FROM "ImportPreview" p WHERE p."createdAt" < ${before(RETENTION_DAYS.importPreviews)}::timestamp
+      OR NOT EXISTS (SELECT 1 FROM "Organization" o WHERE o.id = p."organizationId")`;
+  return { notifications, jobRuns, processedEvents, linkCodes, inboxMessages, channelPaces, apiRequests, importPreviews };
 }

@@ -38,7 +38,13 @@ describeEachDatabase("pruning bookkeeping rows", (get) => {
     await db.apiRequest.create({ data: { organizationId: s.organizationId, key: "old-key", fingerprint: "f", status: 201, response: {}, createdAt: daysAgo(8) } });
     await db.apiRequest.create({ data: { organizationId: s.organizationId, key: "new-key", fingerprint: "f", status: 201, response: {}, createdAt: daysAgo(1) } });
 
-    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 1, jobRuns: 1, processedEvents: 1, linkCodes: 1, inboxMessages: 1, channelPaces: 1, apiRequests: 1 });
+    const preview = (id: string, organizationId: string, createdAt: Date) =>
+      db.importPreview.create({ data: { id, organizationId, memberId: member.id, fileName: "f.csv", kind: "invoices", content: "x", summary: {}, createdAt } });
+    await preview("old-preview", s.organizationId, daysAgo(3));
+    await preview("new-preview", s.organizationId, daysAgo(1));
+    await preview("orphan-preview", "an-organization-that-is-gone", daysAgo(1));
+
+    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 1, jobRuns: 1, processedEvents: 1, linkCodes: 1, inboxMessages: 1, channelPaces: 1, apiRequests: 1, importPreviews: 2 });
     expect((await db.notification.findMany({ orderBy: { dedupeKey: "asc" } })).map((n) => n.dedupeKey)).toEqual(["old-failed", "old-pending", "recent-sent"]);
     expect((await db.jobRun.findMany({ orderBy: { key: "asc" } })).map((r) => r.key)).toEqual(["a-40", "b-90", "c-2"]);
     expect((await db.processedEvent.findMany()).map((e) => e.key)).toEqual(["new-event"]);
@@ -46,7 +52,8 @@ describeEachDatabase("pruning bookkeeping rows", (get) => {
     expect((await db.inboxMessage.findMany({ orderBy: { id: "asc" } })).map((m) => m.id)).toEqual(["never-read", "read-lately"]);
     expect((await db.channelPace.findMany({ orderBy: { target: "asc" } })).map((p) => p.target)).toEqual(["C-held", "C-recent"]);
     expect((await db.apiRequest.findMany()).map((r) => r.key)).toEqual(["new-key"]);
+    expect((await db.importPreview.findMany()).map((p) => p.id)).toEqual(["new-preview"]);
     // Again: nothing more to remove.
-    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 0, jobRuns: 0, processedEvents: 0, linkCodes: 0, inboxMessages: 0, channelPaces: 0, apiRequests: 0 });
+    expect(await pruneBookkeeping(db, now)).toEqual({ notifications: 0, jobRuns: 0, processedEvents: 0, linkCodes: 0, inboxMessages: 0, channelPaces: 0, apiRequests: 0, importPreviews: 0 });
   });
 });
