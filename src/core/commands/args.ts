@@ -164,6 +164,12 @@ export function accountRef(tokens: Token[], ctx: CommandContext): string {
   throw new UsageError("usage.missing", { what: "account" });
 }
 
+/** For lists of one account or all: the account named, else the channel's bound one, else none. */
+export function optionalAccount(tokens: Token[], ctx: CommandContext): { account?: string } {
+  const account = joinTokens(tokens) || ctx.boundAccount?.id;
+  return account ? { account } : {};
+}
+
 /**
  * For commands shaped "[<account>] <rest…>": in a channel bound to an account the account may be
  * left out. `restFits` says whether the tokens could be the rest on their own.

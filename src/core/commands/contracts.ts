@@ -5,7 +5,7 @@ import { clauses, isWord, joinTokens, type Token } from "../grammar/tokens.ts";
 import type { Form } from "../reply.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
 import type { CommandContext } from "../context.ts";
-import { accountAndText, accountRef, day, integer, money, oneOf, quantity, rejectExtra } from "./args.ts";
+import { accountAndText, accountRef, day, integer, money, oneOf, optionalAccount, quantity, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, value } from "./form-helpers.ts";
 import { pricesTable } from "./corrections.ts";
@@ -133,10 +133,7 @@ export const contractList = defineCommand({
   topic: "contracts",
   writes: false,
   schema: z.object({ account: limits.reference.optional() }),
-  parse(args, ctx) {
-    const account = joinTokens(args) || ctx.boundAccount?.id;
-    return account ? { account } : {};
-  },
+  parse: optionalAccount,
   async run(ctx, input) {
     const { account, contracts } = await listContracts(ctx.deps.db, ctx.actor, input);
     const title = account

@@ -3,10 +3,9 @@ import { suggestForAccount } from "../../domain/suggestions.ts";
 import { bindDigestChannel, buildDigest, unbindDigestChannel } from "../../domain/digest.ts";
 import { resolveAccount } from "../../domain/references.ts";
 import { digestReply } from "../messages/digest.ts";
-import { joinTokens } from "../grammar/tokens.ts";
 import * as limits from "../../domain/limits.ts";
 import { heading, list, reply, text } from "../replies.ts";
-import { accountRef, rejectExtra } from "./args.ts";
+import { accountRef, optionalAccount, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError } from "./command.ts";
 import { plainQuantity } from "./orders.ts";
 
@@ -50,10 +49,7 @@ export const digest = defineCommand({
   topic: "insights",
   writes: false,
   schema: z.object({ account: limits.reference.optional() }),
-  parse(args, ctx) {
-    const account = joinTokens(args) || ctx.boundAccount?.id;
-    return account ? { account } : {};
-  },
+  parse: optionalAccount,
   async run(ctx, input) {
     const account = input.account
       ? await ctx.deps.db.$transaction((tx) => resolveAccount(tx, ctx.organization.id, input.account!))

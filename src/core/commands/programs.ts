@@ -7,7 +7,7 @@ import type { Block, Button, Form } from "../reply.ts";
 import { fields, heading, list, reply, table, text } from "../replies.ts";
 import type { CommandContext } from "../context.ts";
 import { percent, weekdayDay } from "../messages/format.ts";
-import { accountAndText, day, money, rejectExtra } from "./args.ts";
+import { accountAndText, day, money, optionalAccount, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { takeVersion } from "./corrections.ts";
 import { accountOptions, value } from "./form-helpers.ts";
@@ -150,10 +150,7 @@ export const programList = defineCommand({
   topic: "programs",
   writes: false,
   schema: z.object({ account: limits.reference.optional() }),
-  parse(args, ctx) {
-    const account = joinTokens(args) || ctx.boundAccount?.id;
-    return account ? { account } : {};
-  },
+  parse: optionalAccount,
   async run(ctx, input) {
     const { account, programs } = await listPrograms(ctx.deps.db, ctx.actor, input);
     const title = account

@@ -60,7 +60,8 @@ export function messageContext(locale: Locale, timeZone: string): MessageContext
 }
 
 const WEEKDAY_DAYS = new Map<Locale, Intl.DateTimeFormat>();
-const INTL_LOCALE: Record<Locale, string> = { en: "en-GB", de: "de-DE" };
+/** The Intl locale each of kam's languages is written in. */
+export const INTL_LOCALE: Record<Locale, string> = { en: "en-GB", de: "de-DE" };
 
 /**
  * A calendar day (stored as UTC midnight) with its weekday, as confirmations show what was

@@ -1,6 +1,6 @@
 import type { Locale } from "../i18n/index.ts";
+import { INTL_LOCALE } from "./format.ts";
 
-const INTL_LOCALE: Record<Locale, string> = { en: "en-GB", de: "de-DE" };
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 /**
