@@ -1,9 +1,9 @@
-import { validate as validCron } from "node-cron";
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Platform } from "../generated/prisma/enums.ts";
 import type { Actor } from "./actor.ts";
 import { InvalidInputError } from "./errors.ts";
+import { nodeCron } from "./node-cron.ts";
 import { requireOrg } from "./permissions.ts";
 import { audit, inTransaction } from "./tx.ts";
 
@@ -70,7 +70,7 @@ export const settingsSchema = z.discriminatedUnion("setting", [
   }),
   z.object({ setting: z.literal("quiet"), startHour: z.number().int().min(0).max(23), endHour: z.number().int().min(0).max(23) }),
   z.object({ setting: z.literal("workdays"), days: z.array(z.number().int().min(0).max(6)).min(1).max(7) }),
-  z.object({ setting: z.literal("checks"), cron: z.string().min(9).max(100).refine((c) => validCron(c), "cron") }),
+  z.object({ setting: z.literal("checks"), cron: z.string().min(9).max(100).refine((c) => nodeCron().validate(c), "cron") }),
   /** Days after a delivery of a product that needs training before "enablement due" flags it (checks.enablementDays). */
   z.object({ setting: z.literal("enablement"), days: z.number().int().min(1).max(365) }),
 ]);

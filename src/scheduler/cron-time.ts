@@ -1,4 +1,4 @@
-import cron from "node-cron";
+import { nodeCron } from "../domain/node-cron.ts";
 
 /**
  * Fire times of a cron expression in a time zone, computed with node-cron's own parser, so that
@@ -21,7 +21,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function matcher(expression: string): Matcher {
   let m = matchers.get(expression);
   if (!m) {
-    const f = cron.parse(expression);
+    const f = nodeCron().parse(expression);
     const nums = (xs: (number | string)[]) => new Set(xs.filter((x): x is number => typeof x === "number"));
     m = { minute: nums(f.minute), hour: nums(f.hour), dayOfMonth: nums(f.dayOfMonth), month: nums(f.month), dayOfWeek: new Set([...nums(f.dayOfWeek)].map((d) => d % 7)) };
     matchers.set(expression, m);
@@ -104,7 +104,7 @@ export function nextFire(expression: string, timeZone: string, now: Date, within
 
 export function isValidCron(expression: string): boolean {
   try {
-    return cron.validate(expression) && expression.trim().split(/\s+/).length === 5;
+    return nodeCron().validate(expression) && expression.trim().split(/\s+/).length === 5;
   } catch {
     return false;
   }

@@ -1,4 +1,4 @@
-import cron, { type ScheduledTask } from "node-cron";
+import type { ScheduledTask } from "node-cron";
 import type { Config } from "../config.ts";
 import type { Notifier } from "../core/notifier.ts";
 import type { Database } from "../db/client.ts";
@@ -9,6 +9,7 @@ import type { Clock } from "../core/clock.ts";
 import { inboxNotifier } from "./inbox-notifier.ts";
 import { RunCoordinator } from "./coordinator.ts";
 import { previousFire } from "./cron-time.ts";
+import { nodeCron } from "../domain/node-cron.ts";
 import { Dispatcher, type DispatcherOptions } from "./dispatcher.ts";
 import { pruneBookkeeping } from "./housekeeping.ts";
 import { loadJobSpecs, runJob, type JobSpec, type JobSummary } from "./jobs.ts";
@@ -96,7 +97,7 @@ export class Scheduler {
       const existing = this.tasks.get(spec.name);
       if (existing?.signature === signature) continue;
       if (existing) await existing.task.destroy();
-      const task = cron.schedule(
+      const task = nodeCron().schedule(
         spec.expression,
         async (ctx) => {
           // node-cron asked the coordinator (shouldRun) before calling: this replica won the fire.

@@ -1,5 +1,4 @@
-import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
+import { createRequire } from "node:module";
 import type { ImportError } from "./context.ts";
 import {
   COLUMNS, DAY_COLUMNS, ENUM_COLUMNS, EXCHANGE_KINDS, GERMAN_HEADERS, INSTANT_COLUMNS, NUMBER_COLUMNS, REQUIRED_COLUMNS, type ExchangeKind,
@@ -18,6 +17,12 @@ export interface ReadCsv {
   delimiter: string;
   decimal: "." | ",";
 }
+
+// csv-parse and csv-stringify (some 30 ms of modules) load with the first file read or written,
+// not with every command that merely could (`kam chat -c help` loads this module).
+const require = createRequire(import.meta.url);
+const parse = () => (require("csv-parse/sync") as typeof import("csv-parse/sync")).parse;
+const stringify = () => (require("csv-stringify/sync") as typeof import("csv-stringify/sync")).stringify;
 
 /** Spellings of enumeration cells beside the canonical lower-case words. */
 const ENUM_ALIASES: Record<string, string> = {
@@ -116,7 +121,7 @@ const OPTIONS = { bom: true, skip_empty_lines: true, relax_column_count: true, t
  */
 function parseRecords(text: string, delimiter: string): { record: string[]; info: { lines: number } }[] {
   if (!text.includes('"') && !/^[ \t]+\r?$/m.test(text)) {
-    const records = parse(text, { ...OPTIONS, delimiter }) as string[][];
+    const records = parse()(text, { ...OPTIONS, delimiter }) as string[][];
     const lines: number[] = [];
     let line = 1;
     let start = 0;
@@ -131,7 +136,7 @@ function parseRecords(text: string, delimiter: string): { record: string[]; info
     }
     if (lines.length === records.length) return records.map((record, i) => ({ record, info: { lines: lines[i]! } }));
   }
-  return parse(text, { ...OPTIONS, delimiter, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  return parse()(text, { ...OPTIONS, delimiter, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
 }
 
 /** Reads a CSV file's text into canonical rows of one kind (given, or told by the header). */
@@ -217,7 +222,7 @@ export function readCsv(text: string, options: { kind?: ExchangeKind } = {}): Re
 
 /** Canonical rows as a CSV file (English: `,` and a decimal point), with the documented header. */
 export function writeCsv(columns: readonly string[], rows: Record<string, string | number | null>[]): string {
-  return stringify(rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? "" : String(r[c])))), { header: true, columns: [...columns] });
+  return stringify()(rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? "" : String(r[c])))), { header: true, columns: [...columns] });
 }
 
 /** The header row of a kind: what `kam import --template <kind>` prints. */
