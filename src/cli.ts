@@ -1,7 +1,7 @@
 import "dotenv/config";
 import { Command } from "commander";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { databaseOptions, openDatabase } from "./db/client.ts";
+import { databaseOptions, openDatabase, type Db } from "./db/client.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { systemClock } from "./core/clock.ts";
 import { registerJobCommands } from "./scheduler/cli.ts";
@@ -9,6 +9,7 @@ import { registerExchangeCommands } from "./exchange-cli.ts";
 import { registerSlackManifestCommand } from "./adapters/slack/manifest-command.ts";
 import { registerTeamsManifestCommand } from "./adapters/teams/manifest-command.ts";
 import type { Kam } from "./runtime.ts";
+import type { LocalIdentity } from "./adapters/terminal/chat.ts";
 
 function setup(): { config: Config; logger: Logger } {
   let config: Config;
@@ -135,16 +136,22 @@ program
     // The command language (every command, chrono-node, the catalogues) loads while the database starts.
     const chat = Promise.all([import("./adapters/terminal/render.ts"), import("./adapters/terminal/chat.ts")]);
     chat.catch(() => {});
-    const db = await openDatabase(databaseOptions(config)).catch(fail);
+    // Who the user is, asked while the database starts (see OpenHooks); asked again should it fail.
+    let known: Promise<LocalIdentity | null> = Promise.resolve(null);
+    const whileStarting = (prisma: Db) => {
+      known = chat.then(([, c]) => c.findLocalIdentity(prisma, config.KAM_CHAT_USER)).catch(() => null);
+    };
+    const db = await openDatabase(databaseOptions(config), { whileStarting }).catch(fail);
     await db.migrate();
-    const [{ renderText }, { deliverPending, newNotifications, repl, runOnce }] = await chat;
+    const [{ renderText }, { deliverPending, localIdentity, newNotifications, repl, runOnce }] = await chat;
     const deps = { db: db.prisma, logger, now: systemClock };
     if (options.command !== undefined) {
+      const identity = await localIdentity(deps, config.KAM_CHAT_USER, await known);
       await deliverPending(deps);
-      const reply = await runOnce(deps, config.KAM_CHAT_USER, options.command);
+      const reply = await runOnce(deps, identity, options.command);
       process.stdout.write(renderText(reply) + "\n");
       // As the prompt would: what arrived for the user (reminders, alerts) follows the answer.
-      const arrived = await newNotifications(deps, config.KAM_CHAT_USER);
+      const arrived = await newNotifications(deps, identity);
       if (arrived) process.stdout.write(arrived + "\n");
       await db.close();
       process.exit(reply.ok ? 0 : 1);

@@ -36,9 +36,22 @@ function cacheOf(deps: CoreDeps): Map<string, Loaded> {
   return cache;
 }
 
+type Who = Pick<ChatRequest, "organizationId" | "memberId" | "platform" | "channelId">;
+const keyOf = (request: Who) => `${request.organizationId}|${request.memberId}|${request.platform}|${request.channelId ?? ""}`;
+
+/**
+ * An adapter that has just loaded who asks, organization included, hands it over rather than have
+ * the handler load it again (kam chat -c: a query fewer at a cold start, where each costs most).
+ * Outside a channel only: a channel's bound account is the handler's to look up.
+ */
+export function knownMember(deps: CoreDeps, request: Who, member: Member & { organization: Organization }, now: Date): void {
+  if (request.channelId || member.id !== request.memberId || member.organizationId !== request.organizationId) return;
+  cacheOf(deps).set(keyOf(request), { member, boundAccount: null, expires: now.getTime() + CONTEXT_TTL_MS });
+}
+
 async function load(deps: CoreDeps, request: ChatRequest, now: Date): Promise<Loaded | null> {
   const cache = cacheOf(deps);
-  const key = `${request.organizationId}|${request.memberId}|${request.platform}|${request.channelId ?? ""}`;
+  const key = keyOf(request);
   const hit = cache.get(key);
   if (hit && hit.expires > now.getTime()) return hit;
   const member = await deps.db.member.findFirst({

@@ -37,8 +37,19 @@ export function databaseOptions(config: { DATABASE_URL?: string | undefined; DAT
   return config.DATABASE_URL ? { kind: "postgres", url: config.DATABASE_URL } : { kind: "pglite", dataDir: config.DATA_DIR };
 }
 
-export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.kind === "pglite" ? openPglite(options.dataDir) : openPostgres(options.url, options.poolSize);
+export interface OpenHooks {
+  /**
+   * Called with the client as soon as it exists, before the database is ready and before any
+   * migration: for reads a command knows it will make. Prisma compiles a query's plan the first
+   * time it meets its shape (on a cold start some 100 ms for a nested one, on the main thread);
+   * asked now, that happens while PGlite starts. What it asks may fail (the tables are not there
+   * yet): it must treat a failure as "not known yet" and ask again after migrating.
+   */
+  whileStarting?: (prisma: PrismaClient) => void;
+}
+
+export async function openDatabase(options: DatabaseOptions, hooks: OpenHooks = {}): Promise<Database> {
+  return options.kind === "pglite" ? openPglite(options.dataDir, hooks) : openPostgres(options.url, options.poolSize, hooks);
 }
 
 /**
@@ -67,7 +78,7 @@ const pgliteOptions = (defaults: string[]) => ({
 });
 
 // Each kind loads only its own driver: `kam` on PGlite never loads pg, on PostgreSQL never PGlite.
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, hooks: OpenHooks): Promise<Database> {
   const release = dataDir === "memory" ? () => {} : await lockDataDir(dataDir);
   let pglite: PGlite;
   let prisma: PrismaClient;
@@ -77,6 +88,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     pglite = dataDir === "memory" ? new PGlite(options) : new PGlite(dataDir, options);
     // The adapter only keeps the PGlite object: the query compiler loads while PGlite starts.
     prisma = connectEarly(new PrismaClient({ adapter: new PrismaPGlite(pglite) }));
+    hooks.whileStarting?.(prisma);
     await pglite.waitReady;
   } catch (error) {
     release();
@@ -99,12 +111,13 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+async function openPostgres(url: string, poolSize: number | undefined, hooks: OpenHooks): Promise<Database> {
   const [{ PrismaPg }, { default: pg }] = await Promise.all([import("@prisma/adapter-pg"), import("pg")]);
   // JIT off: kam's statements are short, and the sweep's larger ones spent more compiling than
   // running (bench/checks.ts: one 1.5 s query, 1.3 s of it JIT; the load stage 1.9 s → 1.0 s).
   // An `options` parameter in the URL overrides this.
-  const prisma = connectEarly(new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize, options: "-c jit=off" }) }));
+  const prisma = connectEarly(new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize ?? 10, options: "-c jit=off" }) }));
+  hooks.whileStarting?.(prisma);
   return {
     prisma,
     kind: "postgres",

@@ -58,20 +58,20 @@ describeEachDatabase("kam jobs, reminders and the kam chat inbox", (get) => {
     expect(out.text()).toMatch(/dispatch: [1-9]\d* sent/);
     expect(await db.inboxMessage.count({ where: { memberId: member.id } })).toBe(1);
 
-    const arrived = await newNotifications(deps, user);
+    const arrived = await newNotifications(deps, await localIdentity(deps, user));
     expect(arrived).toMatch(/1 new notification for you:/);
     expect(arrived).toMatch(/Milestone M-77 “Pilot” of project P-\d+ Rollout is due in 1 day/);
     // Shown once.
-    expect(await newNotifications(deps, user)).toBeNull();
+    expect(await newNotifications(deps, await localIdentity(deps, user))).toBeNull();
 
-    const inbox = renderText(await runOnce(deps, user, "inbox"));
+    const inbox = renderText(await runOnce(deps, await localIdentity(deps, user), "inbox"));
     expect(inbox).toMatch(/Your inbox \(1 message\)/);
     expect(inbox).toMatch(/Milestone M-77 “Pilot”/);
     expect(inbox).toMatch(/\[.*\] → milestone done 77/);
 
-    await runOnce(deps, user, "settings language de");
-    expect(renderText(await runOnce(deps, user, "inbox"))).toMatch(/Dein Posteingang \(1 Nachricht\)/);
-    expect(renderText(await runOnce(deps, user, "help inbox"))).toMatch(/inbox/);
+    await runOnce(deps, await localIdentity(deps, user), "settings language de");
+    expect(renderText(await runOnce(deps, await localIdentity(deps, user), "inbox"))).toMatch(/Dein Posteingang \(1 Nachricht\)/);
+    expect(renderText(await runOnce(deps, await localIdentity(deps, user), "help inbox"))).toMatch(/inbox/);
   });
 
   it("kam chat delivers what waits in the outbox itself (no kam serve beside it on the embedded database)", async () => {
@@ -85,7 +85,7 @@ describeEachDatabase("kam jobs, reminders and the kam chat inbox", (get) => {
     expect(await db.notification.count({ where: { platform: "TERMINAL", target: member.id, status: "PENDING" } })).toBe(1);
     await deliverPending(deps);
     expect(await db.notification.count({ where: { platform: "TERMINAL", target: member.id, status: "SENT" } })).toBe(1);
-    expect(await newNotifications(deps, user)).toMatch(/Milestone M-78 “Pilot”/);
+    expect(await newNotifications(deps, await localIdentity(deps, user))).toMatch(/Milestone M-78 “Pilot”/);
   });
 
   it("`kam jobs list` shows the next run in the organization's time, with its offset", async () => {
