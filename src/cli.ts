@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { databaseOptions, openDatabase, type Db } from "./db/client.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { systemClock } from "./core/clock.ts";
-import { registerJobCommands } from "./scheduler/cli.ts";
+import { registerJobCommands } from "./scheduler/jobs-command.ts";
 import { registerExchangeCommands } from "./exchange-cli.ts";
 import { registerSlackManifestCommand } from "./adapters/slack/manifest-command.ts";
 import { registerTeamsManifestCommand } from "./adapters/teams/manifest-command.ts";
@@ -133,17 +133,18 @@ program
   .action(async (options: { command?: string }) => {
     const { config } = setup();
     const logger = createLogger({ level: config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, pretty: false, destination: 2 });
-    // The command language (every command, chrono-node, the catalogues) loads while the database starts.
-    const chat = Promise.all([import("./adapters/terminal/render.ts"), import("./adapters/terminal/chat.ts")]);
-    chat.catch(() => {});
-    // Who the user is, asked while the database starts (see OpenHooks); asked again should it fail.
+    // Once PGlite has begun to start, the command language (every command, chrono-node, the
+    // catalogues) loads while it does, and who the user is is asked (see OpenHooks; asked again
+    // after migrating should that fail).
+    let chat: Promise<[typeof import("./adapters/terminal/render.ts"), typeof import("./adapters/terminal/chat.ts")]> | undefined;
     let known: Promise<LocalIdentity | null> = Promise.resolve(null);
     const whileStarting = (prisma: Db) => {
+      chat = Promise.all([import("./adapters/terminal/render.ts"), import("./adapters/terminal/chat.ts")]);
       known = chat.then(([, c]) => c.findLocalIdentity(prisma, config.KAM_CHAT_USER)).catch(() => null);
     };
     const db = await openDatabase(databaseOptions(config), { whileStarting }).catch(fail);
     await db.migrate();
-    const [{ renderText }, { deliverPending, localIdentity, newNotifications, repl, runOnce }] = await chat;
+    const [{ renderText }, { deliverPending, localIdentity, newNotifications, repl, runOnce }] = await chat!;
     const deps = { db: db.prisma, logger, now: systemClock };
     if (options.command !== undefined) {
       const identity = await localIdentity(deps, config.KAM_CHAT_USER, await known);

@@ -1,5 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { applyMigrations, migrationsUpToDate, type MigrationReport, type SqlSession } from "./migrate.ts";
 
@@ -83,9 +83,12 @@ async function openPglite(dataDir: string, hooks: OpenHooks): Promise<Database> 
   let pglite: PGlite;
   let prisma: PrismaClient;
   try {
-    const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import("@electric-sql/pglite"), import("pglite-prisma-adapter")]);
+    const { PGlite } = await import("@electric-sql/pglite");
     const options = pgliteOptions(PGlite.defaultStartParams);
+    // PGlite first: while it reads its files and compiles its WebAssembly off the main thread, the
+    // Prisma client (some 300 KB of JavaScript and its query compiler) loads.
     pglite = dataDir === "memory" ? new PGlite(options) : new PGlite(dataDir, options);
+    const [{ PrismaClient }, { PrismaPGlite }] = await Promise.all([import("../generated/prisma/client.ts"), import("pglite-prisma-adapter")]);
     // The adapter only keeps the PGlite object: the query compiler loads while PGlite starts.
     prisma = connectEarly(new PrismaClient({ adapter: new PrismaPGlite(pglite) }));
     hooks.whileStarting?.(prisma);
@@ -112,7 +115,7 @@ async function openPglite(dataDir: string, hooks: OpenHooks): Promise<Database> 
 }
 
 async function openPostgres(url: string, poolSize: number | undefined, hooks: OpenHooks): Promise<Database> {
-  const [{ PrismaPg }, { default: pg }] = await Promise.all([import("@prisma/adapter-pg"), import("pg")]);
+  const [{ PrismaClient }, { PrismaPg }, { default: pg }] = await Promise.all([import("../generated/prisma/client.ts"), import("@prisma/adapter-pg"), import("pg")]);
   // JIT off: kam's statements are short, and the sweep's larger ones spent more compiling than
   // running (bench/checks.ts: one 1.5 s query, 1.3 s of it JIT; the load stage 1.9 s → 1.0 s).
   // An `options` parameter in the URL overrides this.

@@ -1,20 +1,15 @@
-import type { Command } from "commander";
 import { renderPlain } from "../adapters/terminal/log-notifier.ts";
 import type { OutgoingMessage } from "../core/notifier.ts";
 import { inboxNotifier } from "./inbox-notifier.ts";
-import type { Config } from "../config.ts";
 import { toLocale } from "../core/i18n/index.ts";
 import { findingText, messageContext } from "../core/messages/format.ts";
-import type { Database } from "../db/client.ts";
 import type { AnnouncedItem } from "../domain/checks.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import type { Logger } from "../logger.ts";
 import { RunCoordinator } from "./coordinator.ts";
 import { nextFire } from "./cron-time.ts";
 import { Dispatcher, type DispatchSummary } from "./dispatcher.ts";
-import { JOB_KINDS, loadJobSpecs, runJob, type JobSpec, type JobSummary } from "./jobs.ts";
-
-export type OpenForCli = () => Promise<{ config: Config; db: Database; logger: Logger }>;
+import { JOB_KINDS } from "./job-kinds.ts";
+import { loadJobSpecs, runJob, type JobSpec, type JobSummary } from "./jobs.ts";
 
 type Print = (line: string) => void;
 
@@ -107,36 +102,4 @@ export async function runJobsNow(db: PrismaClient, job: string, print: Print, op
     else print("  already run for this moment by another process");
   }
   if (kinds.includes("dispatch")) await dispatchNow(db, print, () => options.now ?? new Date());
-}
-
-/** `kam jobs list`, `kam jobs run <job>|all`. */
-export function registerJobCommands(program: Command, open: OpenForCli): void {
-  const jobs = program.command("jobs").description("scheduled jobs: checks, reminders, digest, dispatch");
-  const print = (line: string) => process.stdout.write(line + "\n");
-  jobs
-    .command("list")
-    .description("list the jobs of every organization with their next run")
-    .action(async () => {
-      const { db } = await open();
-      try {
-        await listJobs(db.prisma, print);
-      } finally {
-        await db.close();
-      }
-    });
-  jobs
-    .command("run <job>")
-    .description(`run a job now: ${[...JOB_KINDS, "dispatch"].join(", ")}, or all`)
-    .option("--org <organization>", "only this organization (id or name)")
-    .action(async (job: string, options: { org?: string }) => {
-      const { db } = await open();
-      try {
-        await runJobsNow(db.prisma, job, print, options.org ? { organization: options.org } : {});
-      } catch (error) {
-        process.stderr.write(`kam: ${(error as Error).message}\n`);
-        process.exitCode = 1;
-      } finally {
-        await db.close();
-      }
-    });
 }

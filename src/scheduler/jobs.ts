@@ -4,9 +4,9 @@ import type { Organization, PrismaClient } from "../generated/prisma/client.ts";
 import { isValidCron } from "./cron-time.ts";
 import { runDigestJob, type DigestRunSummary } from "./digest-job.ts";
 import { runTrainingReminders, withTrainingReminders } from "../domain/training-reminders.ts";
+import { JOB_KINDS, type JobKind } from "./job-kinds.ts";
 
-export const JOB_KINDS = ["checks", "reminders", "digest"] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
+export { JOB_KINDS, type JobKind };
 
 /** One scheduled job of one organization, with its cron expression in the organization's zone. */
 export interface JobSpec {
