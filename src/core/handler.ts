@@ -76,6 +76,7 @@ async function context(deps: CoreDeps, request: ChatRequest): Promise<CommandCon
   const organization = member.organization;
   const locale = toLocale(member.locale) ?? toLocale(request.locale) ?? toLocale(organization.locale) ?? "en";
   const timeZone = [member.timeZone, organization.timeZone].find((z): z is string => !!z && isTimeZone(z)) ?? "UTC";
+  let today: string | undefined;
   return {
     deps,
     request,
@@ -88,7 +89,11 @@ async function context(deps: CoreDeps, request: ChatRequest): Promise<CommandCon
     t: translator(locale),
     fmt: formats(locale, timeZone),
     now,
-    today: todayIn(timeZone, now),
+    // Worked out when a command asks: the first Intl date format of a process costs tens of
+    // milliseconds (ICU), which `help` and other replies without a date need not pay.
+    get today() {
+      return (today ??= todayIn(timeZone, now));
+    },
   };
 }
 

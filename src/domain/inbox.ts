@@ -41,11 +41,10 @@ export async function deliverToInbox(db: PrismaClient, memberId: string, reply: 
 export async function takeUnread(db: PrismaClient, actor: Actor): Promise<InboxEntry[]> {
   if (!actor.memberId) return [];
   const memberId = actor.memberId;
-  return db.$transaction(async (tx) => {
-    const rows = await tx.inboxMessage.findMany({ where: { memberId, readAt: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 50 });
-    if (rows.length) await tx.inboxMessage.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { readAt: actor.now } });
-    return rows.map(toEntry);
-  });
+  // Most prompts find nothing: one query, no transaction (which would not lock what it read either).
+  const rows = await db.inboxMessage.findMany({ where: { memberId, readAt: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 50 });
+  if (rows.length) await db.inboxMessage.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { readAt: actor.now } });
+  return rows.map(toEntry);
 }
 
 /** The latest messages of a member, newest first (read or not; those unread become read). */

@@ -11,9 +11,15 @@ export const SUPPORTED_LOCALES = ["en", "de"] as const;
 
 // Every request checks its zones; building an Intl.DateTimeFormat each time cost ~0.2 ms (bench:teams).
 const zoneChecks = new Map<string, boolean>();
+// ICU's own list (and UTC, which every implementation accepts) answers for canonical names in 2 ms;
+// the first Intl.DateTimeFormat of a process costs 20–80 ms (ICU's start), which a reply without a
+// date (`kam chat -c help`) need not pay. Other names (aliases, names newer than the ICU, typos)
+// are tried as before.
+let canonicalZones: Set<string> | undefined;
 
 export function isTimeZone(value: string): boolean {
   let valid = zoneChecks.get(value);
+  if (valid === undefined && (canonicalZones ??= new Set([...Intl.supportedValuesOf("timeZone"), "UTC"])).has(value)) valid = true;
   if (valid === undefined) {
     try {
       new Intl.DateTimeFormat("en", { timeZone: value });
