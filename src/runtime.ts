@@ -1,3 +1,4 @@
+import type { Router } from "express";
 import type { AdapterDeps, PlatformHandle } from "./adapters/platform.ts";
 import { listenHost, slackConfigured, type Config } from "./config.ts";
 import { translator } from "./core/i18n/index.ts";
@@ -7,7 +8,7 @@ import type { Logger } from "./logger.ts";
 import { systemClock } from "./core/clock.ts";
 import { startScheduler, type SchedulerHandle } from "./scheduler/index.ts";
 import { mountMetrics } from "./metrics.ts";
-import { createHttpApp, listen, type Health, type HttpServer } from "./server.ts";
+import { createHttpApp, gatedRoutes, listen, type ComponentStatus, type Health, type HttpServer } from "./server.ts";
 
 export interface Kam {
   config: Config;
@@ -51,27 +52,24 @@ function notConfigured(detail: string): PlatformHandle {
 }
 
 /**
- * Each platform's SDK (Bolt, botbuilder) is loaded only when that platform is configured; the
- * loading starts before the database opens, so the two overlap.
+ * Each platform's SDK (Bolt, botbuilder) is loaded only when that platform is configured, and only
+ * once the server listens: loading botbuilder while PGlite opens slowed the open by as much as the
+ * loading took (both are work on this one thread), and /healthz waited for both.
  */
-function loadPlatforms(config: Config) {
+async function mountPlatforms(routes: Router, deps: AdapterDeps): Promise<{ slack: PlatformHandle; teams: PlatformHandle }> {
+  const { config } = deps;
   const slack = slackConfigured(config) && config.SLACK_BOT_TOKEN ? import("./adapters/slack/index.ts") : null;
   const teams = config.KAM_TEAMS === "on" ? import("./adapters/teams/index.ts") : null;
-  // Awaited in mountPlatforms; a failure to load is reported there, not as an unhandled rejection.
+  // Both load at once; a failure is reported below, not as an unhandled rejection.
   slack?.catch(() => {});
   teams?.catch(() => {});
-  return { slack, teams };
+  return {
+    slack: slack ? await (await slack).mountSlack(routes, deps) : notConfigured(translator("en")("slack:status.notConfigured")),
+    teams: teams ? await (await teams).mountTeams(routes, deps) : notConfigured("KAM_TEAMS=off"),
+  };
 }
 
-async function mountPlatforms(
-  app: Parameters<typeof mountMetrics>[0],
-  deps: AdapterDeps,
-  loading: ReturnType<typeof loadPlatforms>,
-): Promise<{ slack: PlatformHandle; teams: PlatformHandle }> {
-  const slack = loading.slack ? await (await loading.slack).mountSlack(app, deps) : notConfigured(translator("en")("slack:status.notConfigured"));
-  const teams = loading.teams ? await (await loading.teams).mountTeams(app, deps) : notConfigured("KAM_TEAMS=off");
-  return { slack, teams };
-}
+const STARTING: ComponentStatus = { status: "degraded", detail: "starting" };
 
 /**
  * How long a stop waits for HTTP requests already being answered. Within Slack's 3 seconds and
@@ -80,31 +78,36 @@ async function mountPlatforms(
 export const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
- * Starts everything `kam serve` runs: database (migrated), HTTP server, platform adapters,
- * scheduler. `database` is the database already being opened (`kam serve` starts opening it
- * while this module loads).
+ * Starts everything `kam serve` runs, in this order: database (migrated), HTTP server (/healthz,
+ * /metrics and the API answer from here on), platform adapters, scheduler; resolves when all are
+ * up. `database` is the database already being opened (`kam serve` starts opening it while this
+ * module loads).
  */
 export async function startKam(config: Config, logger: Logger, options: { now?: () => Date; database?: Promise<Database> } = {}): Promise<Kam> {
-  const platforms = loadPlatforms(config);
   const db = await (options.database ?? openDatabase(databaseOptions(config)));
+  let http: HttpServer | undefined;
   try {
     const report = await db.migrate();
     if (report.applied.length) logger.info({ applied: report.applied }, "migrations applied");
+    let platforms: { slack: PlatformHandle; teams: PlatformHandle } | undefined;
     let scheduler: SchedulerHandle | undefined;
     const app = createHttpApp(
       () =>
         health(db, {
-          slack: slack.status(),
-          teams: teams.status(),
+          slack: platforms?.slack.status() ?? STARTING,
+          teams: platforms?.teams.status() ?? STARTING,
           scheduler: scheduler?.status() ?? { status: "not_configured" },
         }),
       logger,
     );
     const deps = { config, db, logger, core: { db: db.prisma, logger, now: options.now ?? systemClock } };
     mountMetrics(app, config, db, logger);
-    const { slack, teams } = await mountPlatforms(app, deps, platforms);
     mountApi(app, deps);
-    const http = await listen(app, config.PORT, logger, listenHost(config));
+    const gate = gatedRoutes(app);
+    http = await listen(app, config.PORT, logger, listenHost(config));
+    platforms = await mountPlatforms(gate.routes, deps);
+    gate.open();
+    const { slack, teams } = platforms;
     scheduler =
       config.KAM_SCHEDULER === "on"
         ? await startScheduler({
@@ -117,10 +120,11 @@ export async function startKam(config: Config, logger: Logger, options: { now?: 
         : { status: () => ({ status: "not_configured", detail: "KAM_SCHEDULER=off" }), stop: async () => {} };
     logger.info({ url: http.url, database: `${db.kind} (${db.location})` }, "kam is listening");
     const running = scheduler;
+    const server = http;
     return {
       config,
       db,
-      http,
+      http: server,
       slack,
       teams,
       scheduler: running,
@@ -129,7 +133,7 @@ export async function startKam(config: Config, logger: Logger, options: { now?: 
       // cron (a job running finishes) and the dispatcher (its claims are sent and recorded); last
       // the database.
       async stop() {
-        await http.close(SHUTDOWN_GRACE_MS);
+        await server.close(SHUTDOWN_GRACE_MS);
         logger.info("stop: HTTP server closed, requests in flight answered");
         await slack.stop();
         await teams.stop();
@@ -140,6 +144,7 @@ export async function startKam(config: Config, logger: Logger, options: { now?: 
       },
     };
   } catch (error) {
+    await http?.close();
     await db.close();
     throw error;
   }

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import express, { type Express } from "express";
+import express, { type Express, type Router } from "express";
 import type { Logger } from "./logger.ts";
 
 export type ComponentStatus = { status: "ok" | "degraded" | "down" | "not_configured"; detail?: string };
@@ -37,6 +37,28 @@ export function createHttpApp(health: () => Promise<Health>, logger: Logger): Ex
     }
   });
   return app;
+}
+
+/**
+ * Routes mounted on `app` behind a gate (`kam serve` mounts the platforms on them once it
+ * listens): requests that reach them before `open()` wait, then get their route (or the 404 after
+ * them). A Router, not a sub-app: a mounted app swaps every request's prototypes, which cost the
+ * Teams p99 a third (bench:teams).
+ */
+export function gatedRoutes(app: Express): { routes: Router; open(): void } {
+  const routes = express.Router();
+  let opened = false;
+  let open!: () => void;
+  const ready = new Promise<void>((resolve) => (open = resolve));
+  app.use((_req, _res, next) => (opened ? next() : void ready.then(() => next())));
+  app.use(routes);
+  return {
+    routes,
+    open: () => {
+      opened = true;
+      open();
+    },
+  };
 }
 
 export function listen(app: Express, port: number, logger: Logger, host = "0.0.0.0"): Promise<HttpServer> {

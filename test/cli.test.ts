@@ -109,4 +109,22 @@ describe("the kam command", () => {
     expect({ code, output: kam.output() }).toMatchObject({ code: 0, output: expect.stringMatching(/shutting down/) });
     expect(existsSync(join(dir, "kam.lock"))).toBe(false);
   }, 120_000);
+  it("answers a Teams request sent the moment /healthz first answers with Teams' own answer, not a 404", async () => {
+    const dir = dataDir();
+    const port = await freePort();
+    const kam = startChild([KAM_BIN, "serve"], { ...serveEnv(dir, port), KAM_TEAMS: "on" });
+    started.push(kam.process.pid!);
+    await until("/healthz", () => healthz(port), 60_000, 1);
+    const [health, teams] = await Promise.all([
+      fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json() as Promise<{ database: { status: string }; teams: { status: string; detail?: string } }>),
+      // Not an activity: Teams' route refuses it with 400; an unmounted route would give 404.
+      fetch(`http://127.0.0.1:${port}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }),
+    ]);
+    expect(health.database.status).toBe("ok");
+    // Still loading ("starting") or mounted (unauthenticated here): never down.
+    expect(["starting", "unauthenticated"]).toContain(health.teams.detail);
+    expect(teams.status).toBe(400);
+    kam.process.kill("SIGTERM");
+    expect(await kam.exited).toBe(0);
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import type { Express } from "express";
+import type { Router } from "express";
 import type { Config } from "../config.ts";
 import type { CoreDeps } from "../core/deps.ts";
 import type { Notifier } from "../core/notifier.ts";
@@ -21,5 +21,5 @@ export interface PlatformHandle {
   stop(): Promise<void>;
 }
 
-/** Mounts an adapter's routes on the app before the server listens. */
-export type MountPlatform = (app: Express, deps: AdapterDeps) => Promise<PlatformHandle>;
+/** Mounts an adapter's routes (`kam serve` mounts them once it listens, see runtime.ts). */
+export type MountPlatform = (routes: Router, deps: AdapterDeps) => Promise<PlatformHandle>;

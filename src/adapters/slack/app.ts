@@ -1,6 +1,6 @@
 import { App, ExpressReceiver, LogLevel, type Authorize, type Logger as BoltLogger } from "@slack/bolt";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
-import type { Express } from "express";
+import type { Router } from "express";
 import type { Logger } from "../../logger.ts";
 import * as actions from "./actions/index.ts";
 import * as commands from "./commands/index.ts";
@@ -84,8 +84,8 @@ export interface SlackAppOptions {
   logger: Logger;
   context: SlackContext;
   auth: AuthState;
-  /** HTTP mode: the express app to mount POST /slack/events on. */
-  express?: Express;
+  /** HTTP mode: the routes to mount POST /slack/events on. */
+  routes?: Router;
   /** The app's clock, which request timestamps are checked against. */
   now?: () => Date;
 }
@@ -117,16 +117,16 @@ export function createSlackApp(options: SlackAppOptions): App {
   if (options.appToken) {
     app = new App({ ...common, socketMode: true, appToken: options.appToken });
   } else {
-    if (!options.express || !options.signingSecret) throw new Error("HTTP mode needs the express app and SLACK_SIGNING_SECRET");
+    if (!options.routes || !options.signingSecret) throw new Error("HTTP mode needs the routes and SLACK_SIGNING_SECRET");
     // Mounted first: every request is verified here, against the app's clock, before Bolt sees it.
-    options.express.post(
+    options.routes.post(
       EVENTS_PATH,
       ...slackRequestVerifier({ signingSecret: options.signingSecret, now: options.now ?? (() => new Date()), logger: options.logger.child({ component: "slack" }) }),
     );
     const receiver = new ExpressReceiver({
       signingSecret: options.signingSecret,
       signatureVerification: false,
-      app: options.express,
+      router: options.routes,
       endpoints: EVENTS_PATH,
       logger,
       // Acknowledge as soon as a listener calls ack(): the listener decides when (after the write).

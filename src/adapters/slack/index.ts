@@ -20,11 +20,11 @@ import { SlackNotifier } from "./notifier.ts";
 export const ACK_BUDGET_MS = 1000;
 
 /**
- * Slack: Bolt at POST /slack/events on the shared express app (HTTP mode, signed requests), or
+ * Slack: Bolt at POST /slack/events on kam serve's routes (HTTP mode, signed requests), or
  * Socket Mode when SLACK_APP_TOKEN is set. Without Slack settings nothing is mounted and
  * /healthz reports Slack as not configured.
  */
-export const mountSlack: MountPlatform = async (app, deps) => {
+export const mountSlack: MountPlatform = async (routes, deps) => {
   const { config, logger } = deps;
   if (!slackConfigured(config) || !config.SLACK_BOT_TOKEN) {
     const detail = translator("en")("slack:status.notConfigured");
@@ -67,7 +67,7 @@ export const mountSlack: MountPlatform = async (app, deps) => {
     logger: log,
     context,
     auth,
-    express: app,
+    routes,
     ...(deps.core.now ? { now: deps.core.now } : {}),
   });
   // Commands a previous process acknowledged but did not run (it died): run and answer them now.

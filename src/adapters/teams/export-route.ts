@@ -1,4 +1,4 @@
-import type { Express } from "express";
+import type { Router } from "express";
 import { toLocale, translator } from "../../core/i18n/index.ts";
 import { exportFileName } from "../../core/commands/export.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
@@ -14,8 +14,8 @@ import { EXPORT_LINK_MINUTES, verifyExportLink } from "./export-links.ts";
  * organization, the member, the kind and the filter; the export runs again as that member, so the
  * file is what `kam export` writes at that moment. A forged token gets 403, an expired one 410.
  */
-export function mountExportRoute(app: Express, deps: { db: PrismaClient; logger: Logger; now: () => Date; secret: Buffer }): void {
-  app.get("/exports/:token", async (req, res) => {
+export function mountExportRoute(routes: Router, deps: { db: PrismaClient; logger: Logger; now: () => Date; secret: Buffer }): void {
+  routes.get("/exports/:token", async (req, res) => {
     const t = translator(toLocale(String(req.headers["accept-language"] ?? "").split(/[,;]/)[0]) ?? "en");
     const refuse = (status: number, message: string) => {
       res.status(status).set({ "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }).send(`${message}\n`);

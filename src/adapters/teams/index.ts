@@ -76,7 +76,7 @@ export function createAdapter(config: AdapterConfig): KamAdapter {
   return new KamAdapter(auth);
 }
 
-export const mountTeams: MountPlatform = async (app, deps) => {
+export const mountTeams: MountPlatform = async (routes, deps) => {
   const { config } = deps;
   const logger = deps.logger.child({ platform: "teams" });
   if (config.KAM_TEAMS === "off") {
@@ -96,7 +96,7 @@ export const mountTeams: MountPlatform = async (app, deps) => {
   };
   const exportSecret = exportLinkSecret(config);
   const bot = createBot(deps, { exportSecret });
-  mountExportRoute(app, { db: deps.db.prisma, logger, now: deps.core.now, secret: exportSecret });
+  mountExportRoute(routes, { db: deps.db.prisma, logger, now: deps.core.now, secret: exportSecret });
   const tokens = new TokenCheck({
     channel: config.ToBotFromChannelOpenIdMetadataUrl ?? CHANNEL_OPENID_URL,
     emulator: config.ToBotFromEmulatorOpenIdMetadataUrl ?? EMULATOR_OPENID_URL,
@@ -104,7 +104,7 @@ export const mountTeams: MountPlatform = async (app, deps) => {
   let inFlight = 0;
   let stopping = false;
 
-  app.post("/api/messages", express.json({ limit: "1mb" }), async (req, res) => {
+  routes.post("/api/messages", express.json({ limit: "1mb" }), async (req, res) => {
     if (stopping) {
       res.status(503).json({ error: "shutting down" });
       return;
