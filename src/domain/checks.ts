@@ -131,9 +131,13 @@ function flagColumns(alias: string): Prisma.Sql {
  * cost a sweep ~100 ms per 16k flags). One statement: a first sweep sends 16k keys once, not twice.
  */
 async function flagsToReview(tx: Tx, organizationId: string, accountId: string | null, findings: Finding[], hashes: string[]) {
+  const acct = accountId;
+  // No flag at all yet (an organization's first sweep): every finding is new, nothing to compare.
+  const [some] = await tx.$queryRaw<{ any: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM "Flag" WHERE "organizationId" = ${organizationId} AND (${acct}::text IS NULL OR "accountId" = ${acct})) AS any`;
+  if (!some?.any) return { existing: [] as FlagRow[], unheld: findings.map((f) => f.dedupeKey) };
   // Arrays, not objects, and json, not jsonb: the server parses the document once, in half the time.
   const json = JSON.stringify(findings.map((f, i) => [f.dedupeKey, f.severity, hashes[i]]));
-  const acct = accountId;
   // Unheld findings come back as their positions (a first sweep: 16k numbers, not 16k rows of nulls).
   const [result] = await tx.$queryRaw<{ unheld: number[] | string; rows: (FlagRow & { key: string | null })[] | string }[]>`
     WITH f AS (SELECT t.e->>0 AS fkey, t.e->>1 AS fseverity, t.e->>2 AS fhash, t.n::int - 1 AS fi FROM json_array_elements(${json}::json) WITH ORDINALITY AS t(e, n)),
