@@ -1,4 +1,5 @@
 import "dotenv/config";
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { databaseOptions, openDatabase, type Db } from "./db/client.ts";
@@ -48,7 +49,9 @@ function watchParent(onGone: () => void) {
   timer.unref();
 }
 
-const program = new Command("kam").description("kam, the key-account assistant for Slack and Microsoft Teams");
+// src/cli.ts and dist/cli.js both sit one folder below package.json.
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+const program = new Command("kam").description("kam, the key-account assistant for Slack and Microsoft Teams").version(version, "-V, --version", "print kam's version");
 
 program
   .command("serve")

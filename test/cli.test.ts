@@ -68,6 +68,14 @@ describe("the kam command", () => {
     expect(output).not.toMatch(/too many arguments|serve'/);
   });
 
+  it("prints its version with --version and -V, exit 0", async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) {
+      const { code, output } = await runKam([flag], { DATA_DIR: dataDir() });
+      expect({ code, output: output.trim() }).toEqual({ code: 0, output: version });
+    }
+  });
+
   it("stops kam cleanly when the process manager sends SIGTERM to `npm start`: no kam left, data directory unlocked", async () => {
     const dir = dataDir();
     const port = await freePort();
