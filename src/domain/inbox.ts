@@ -41,10 +41,15 @@ export async function deliverToInbox(db: PrismaClient, memberId: string, reply: 
 export async function takeUnread(db: PrismaClient, actor: Actor): Promise<InboxEntry[]> {
   if (!actor.memberId) return [];
   const memberId = actor.memberId;
-  // Most prompts find nothing: one query, no transaction (which would not lock what it read either).
+  // Most prompts find nothing: one query, no transaction.
   const rows = await db.inboxMessage.findMany({ where: { memberId, readAt: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 50 });
-  if (rows.length) await db.inboxMessage.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { readAt: actor.now } });
-  return rows.map(toEntry);
+  if (rows.length === 0) return [];
+  // Two prompts of one member at once (two terminals) read the same rows: each row goes to the one
+  // whose update marks it read (the other's waits on the row lock, then finds it read).
+  const taken = await db.$queryRaw<{ id: string }[]>`
+    UPDATE "InboxMessage" SET "readAt" = ${actor.now} WHERE id = ANY(${rows.map((r) => r.id)}::text[]) AND "readAt" IS NULL RETURNING id`;
+  const mine = new Set(taken.map((t) => t.id));
+  return rows.filter((r) => mine.has(r.id)).map(toEntry);
 }
 
 /** The latest messages of a member, newest first (read or not; those unread become read). */

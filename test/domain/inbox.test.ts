@@ -21,4 +21,19 @@ describeEachDatabase("inbox", (get) => {
       ["row-2", "Reminder: Rollout due tomorrow"],
     ]);
   });
+
+  it("hands each unread message to one of three prompts that ask at once, never to two", async () => {
+    const db = get().prisma;
+    const { actor } = await newOrganization(db);
+    const notifier = inboxNotifier(db, () => TEST_NOW);
+    const reply = { ok: true, visibility: "caller" as const, summary: "Order O-1 is late", blocks: [] };
+    const message = { platform: "TERMINAL" as const, organizationId: actor.organizationId, target: actor.memberId!, mentions: [], reply };
+    const run = crypto.randomUUID();
+    for (let i = 0; i < 20; i++) await notifier.send(message, { key: `${run}-${i}` });
+    const rounds = await Promise.all([takeUnread(db, actor), takeUnread(db, actor), takeUnread(db, actor)]);
+    const ids = rounds.flat().map((m) => m.id);
+    expect(ids).toHaveLength(20);
+    expect(new Set(ids).size).toBe(20);
+    expect(await takeUnread(db, actor)).toEqual([]);
+  });
 });
