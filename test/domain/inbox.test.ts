@@ -6,12 +6,17 @@ import { newOrganization } from "../support/fixtures.ts";
 import { TEST_NOW } from "../support/clock.ts";
 
 describeEachDatabase("inbox", (get) => {
-  it("stores a delivery repeated after a crash once: the outbox row's key is the message's id", async () => {
+  /** A new member's inbox notifier, and a message with this summary addressed to that member. */
+  async function memberInbox(summary: string) {
     const db = get().prisma;
     const { actor } = await newOrganization(db);
-    const notifier = inboxNotifier(db, () => TEST_NOW);
-    const reply = { ok: true, visibility: "caller" as const, summary: "Reminder: Rollout due tomorrow", blocks: [] };
+    const reply = { ok: true, visibility: "caller" as const, summary, blocks: [] };
     const message = { platform: "TERMINAL" as const, organizationId: actor.organizationId, target: actor.memberId!, mentions: [], reply };
+    return { db, actor, notifier: inboxNotifier(db, () => TEST_NOW), message };
+  }
+
+  it("stores a delivery repeated after a crash once: the outbox row's key is the message's id", async () => {
+    const { db, actor, notifier, message } = await memberInbox("Reminder: Rollout due tomorrow");
     // The first attempt stored it and died before the outbox marked it sent; the retry comes with the same key.
     expect(await notifier.send(message, { key: "row-1" })).toEqual({ ok: true });
     expect(await notifier.send(message, { key: "row-1" })).toEqual({ ok: true });
@@ -23,11 +28,7 @@ describeEachDatabase("inbox", (get) => {
   });
 
   it("hands each unread message to one of three prompts that ask at once, never to two", async () => {
-    const db = get().prisma;
-    const { actor } = await newOrganization(db);
-    const notifier = inboxNotifier(db, () => TEST_NOW);
-    const reply = { ok: true, visibility: "caller" as const, summary: "Order O-1 is late", blocks: [] };
-    const message = { platform: "TERMINAL" as const, organizationId: actor.organizationId, target: actor.memberId!, mentions: [], reply };
+    const { db, actor, notifier, message } = await memberInbox("Order O-1 is late");
     const run = crypto.randomUUID();
     for (let i = 0; i < 20; i++) await notifier.send(message, { key: `${run}-${i}` });
     const rounds = await Promise.all([takeUnread(db, actor), takeUnread(db, actor), takeUnread(db, actor)]);
