@@ -42,8 +42,8 @@ export function createHttpApp(health: () => Promise<Health>, logger: Logger): Ex
 /**
  * Routes mounted on `app` behind a gate (`kam serve` mounts the platforms on them once it
  * listens): requests that reach them before `open()` wait, then get their route (or the 404 after
- * them). A Router, not a sub-app: a mounted app swaps every request's prototypes, which cost the
- * Teams p99 a third (bench:teams).
+ * them). A Router, not a sub-app: a mounted app swaps every request's prototypes (req and res) on
+ * the way in and out.
  */
 export function gatedRoutes(app: Express): { routes: Router; open(): void } {
   const routes = express.Router();
