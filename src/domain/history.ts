@@ -4,6 +4,7 @@ import type { Platform } from "../generated/prisma/enums.ts";
 import type { Actor } from "./actor.ts";
 import type { FieldChanges } from "./changes.ts";
 import * as limits from "./limits.ts";
+import { coversNumber, isImportedRange, type ImportedRange, RANGE_AUDITED, rangeLabel } from "./import-events.ts";
 import { loadRecord, resolveRecordRef } from "./records.ts";
 import { resolveAccount } from "./references.ts";
 import { inTransaction, type Tx } from "./tx.ts";
@@ -24,6 +25,8 @@ export interface HistoryEntry {
   changes: FieldChanges;
   /** The rest of the event's data: a reason, the currency of money fields. */
   extra: Record<string, unknown>;
+  /** Set for an import's one event for the records it created in bulk (import-events.ts). */
+  imported?: ImportedRange;
 }
 
 export const historyInput = z.object({
@@ -54,14 +57,7 @@ export async function recordHistory(db: PrismaClient, actor: Actor, input: z.inp
         ids = await accountEventIds(tx, actor.organizationId, subject.id, skip);
         data.scope = "account";
       } else {
-        const events = await tx.auditEvent.findMany({
-          where: { organizationId: actor.organizationId, entityId: subject.id },
-          orderBy: [{ createdAt: "desc" }, { seq: "desc" }],
-          skip,
-          take: HISTORY_PAGE_SIZE + 1,
-          select: { id: true },
-        });
-        ids = events.map((e) => e.id);
+        ids = await recordEventIds(tx, actor.organizationId, subject, skip);
       }
     }
     const events = await tx.auditEvent.findMany({ where: { id: { in: ids.slice(0, HISTORY_PAGE_SIZE) } }, orderBy: [{ createdAt: "desc" }, { seq: "desc" }] });
@@ -73,7 +69,8 @@ export async function recordHistory(db: PrismaClient, actor: Actor, input: z.inp
     for (const event of events) {
       const { changes, ...extra } = (event.data ?? {}) as { changes?: FieldChanges } & Record<string, unknown>;
       const key = event.entityId ?? "";
-      if (!refs.has(key) && event.entityId) {
+      if (!event.entityId && isImportedRange(event.data)) refs.set(key, rangeLabel(event.entityType, event.data));
+      else if (!refs.has(key) && event.entityId) {
         const loaded = await loadRecord(tx, actor.organizationId, event.entityType, event.entityId);
         refs.set(key, loaded ? loaded.kind.ref(loaded.row) : await otherRef(tx, event.entityType, event.entityId));
       }
@@ -87,6 +84,7 @@ export async function recordHistory(db: PrismaClient, actor: Actor, input: z.inp
         at: event.createdAt,
         changes: changes && typeof changes === "object" ? changes : {},
         extra,
+        ...(!event.entityId && isImportedRange(event.data) ? { imported: event.data } : {}),
       });
     }
     return { subject, scope: data.scope, page: data.page, entries, more: ids.length > HISTORY_PAGE_SIZE, labels: await idLabels(tx, actor.organizationId, entries) };
@@ -99,6 +97,20 @@ async function otherRef(tx: Tx, entityType: string, id: string): Promise<string>
     if (flag) return `F-${flag.number}`;
   }
   return entityType;
+}
+
+/** The ids of a record's events, with the import that created it in bulk (import-events.ts), newest first. */
+async function recordEventIds(tx: Tx, organizationId: string, subject: { model: string; id: string }, skip: number): Promise<string[]> {
+  const audited = RANGE_AUDITED[subject.model];
+  const imported = audited
+    ? coversNumber(subject.model, Prisma.sql`(SELECT ${Prisma.raw(`"${audited.numberColumn}"`)} FROM ${Prisma.raw(`"${subject.model}"`)} WHERE id = ${subject.id})`)
+    : Prisma.sql`false`;
+  const rows = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+    SELECT e.id FROM "AuditEvent" e
+    WHERE e."organizationId" = ${organizationId} AND (e."entityId" = ${subject.id} OR ${imported})
+    ORDER BY e."createdAt" DESC, e.seq DESC
+    OFFSET ${skip} LIMIT ${HISTORY_PAGE_SIZE + 1}`);
+  return rows.map((r) => r.id);
 }
 
 /** The ids of an account's events and of its records' events, newest first (one page and one more). */
@@ -116,6 +128,8 @@ async function accountEventIds(tx: Tx, organizationId: string, accountId: string
       UNION ALL SELECT id FROM "Training" WHERE "accountId" = ${accountId}
       UNION ALL SELECT id FROM "MarketingProgram" WHERE "accountId" = ${accountId}
       UNION ALL SELECT id FROM "Flag" WHERE "accountId" = ${accountId})
+      OR (e."entityId" IS NULL AND EXISTS (
+        SELECT 1 FROM "Invoice" i WHERE i."organizationId" = ${organizationId} AND i."accountId" = ${accountId} AND ${coversNumber("Invoice", Prisma.sql`i."refNumber"`)}))
     ORDER BY e."createdAt" DESC, e.seq DESC
     OFFSET ${skip} LIMIT ${HISTORY_PAGE_SIZE + 1}`);
   return rows.map((r) => r.id);

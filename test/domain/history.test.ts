@@ -3,6 +3,9 @@ import { describeEachDatabase } from "../support/databases.ts";
 import { chat, replyText } from "../support/chat.ts";
 import { twoOrganizations } from "../support/domain-fixtures.ts";
 import { TEST_NOW } from "../support/clock.ts";
+import { accountWithProducts } from "../support/fixtures.ts";
+import { importFile } from "../../src/domain/exchange/import-file.ts";
+import { addInvoice } from "../../src/domain/invoices.ts";
 
 const at = (minutes: number) => new Date(TEST_NOW.getTime() + minutes * 60_000);
 
@@ -131,5 +134,39 @@ describeEachDatabase("history and undo", (get) => {
     const history = replyText(await ada(48).say("history O-2"));
     expect(history).toMatch(/rückgängig gemacht/);
     expect(history).toMatch(/Status: storniert → eingegangen/);
+  });
+  it("audits an import's new invoices as one event, shown in each invoice's history and once in the account's; a changed row has its own", async () => {
+    const db = get().prisma;
+    const { actor, org, account } = await accountWithProducts(db);
+    const rows = (amount: string) => ["account,number,amount,currency,issued_on", ...[1, 2, 3].map((i) => `${account.name},R-${i},${i === 2 ? amount : "10.00"},EUR,2026-11-0${i}`)];
+    await addInvoice(db, actor, { account: account.name, number: "R-0", amount: { minor: 500 }, issuedOn: "2026-10-01" });
+    const first = await importFile(db, actor, rows("10.00").join("\n"), { dryRun: false });
+    expect(first).toMatchObject({ created: 3, errors: [] });
+    const events = await db.auditEvent.findMany({ where: { organizationId: org.id, action: "invoice.import" } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ entityType: "Invoice", entityId: null, data: { count: 3, firstNumber: 2, lastNumber: 4 } });
+
+    for (const ref of ["I-2", "I-4"]) {
+      const shown = replyText(await chat(db, actor, { now: at(1) }).say(`history ${ref}`));
+      expect(shown).toMatch(/Ada Admin · Slack — invoice imported/);
+      expect(shown).toContain("3 records created by this import: I-2 – I-4");
+    }
+    // Not the invoice entered by hand before the import.
+    expect(replyText(await chat(db, actor, { now: at(1) }).say("history I-1"))).not.toMatch(/imported/);
+
+    const changed = await importFile(db, { ...actor, now: at(2) }, rows("12.00").join("\n"), { dryRun: false });
+    expect(changed).toMatchObject({ created: 0, changed: 1, unchanged: 2 });
+    const i3 = replyText(await chat(db, actor, { now: at(3) }).say("history I-3"));
+    expect(i3).toMatch(/Amount: €10.00 → €12.00/);
+    expect(i3).toContain("3 records created by this import: I-2 – I-4");
+    expect(i3.indexOf("€12.00")).toBeLessThan(i3.indexOf("records created by this import"));
+
+    const accountWide = replyText(await chat(db, actor, { now: at(3) }).say(`history "${account.name}"`));
+    expect(accountWide.match(/invoice imported I-2 – I-4/g)).toHaveLength(1);
+    expect(accountWide).toMatch(/invoice imported I-3/);
+    expect(accountWide).toContain("3 records created by this import");
+    // Another organization's account history never shows this import.
+    const other = await accountWithProducts(db);
+    expect(replyText(await chat(db, other.actor, { now: at(3) }).say(`history "${other.account.name}"`))).not.toMatch(/imported/);
   });
 });

@@ -19,6 +19,8 @@ function entryBlocks(ctx: CommandContext, e: HistoryEntry, labels: Record<string
   const currency = typeof e.extra.currency === "string" ? e.extra.currency : ctx.organization.currency;
   const details = changeLines(ctx, e.changes, currency, labels);
   if (typeof e.extra.reason === "string" && !("voidReason" in e.changes)) details.push(ctx.t("history.reason", { reason: e.extra.reason }));
+  // The range is the entry's ref: on an account's history the line shows it already.
+  if (e.imported) details.push(ctx.t(withRef ? "history.importedRecords" : "history.importedRecordsRange", { n: ctx.fmt.number(e.imported.count), range: e.ref }));
   if (typeof e.extra.amountMinor === "number" && e.action === "invoice.credit") details.push(ctx.t("history.creditNote", { amount: ctx.fmt.money(e.extra.amountMinor, currency) }));
   return [text(line), ...(details.length ? [{ kind: "list" as const, items: details }] : [])];
 }
