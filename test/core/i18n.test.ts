@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formats, loadCatalogs, toLocale } from "../../src/core/i18n/index.ts";
 
@@ -27,6 +29,22 @@ describe("i18n", () => {
         expect({ ns, key, p: placeholders(get(catalogs.de[ns])) }).toEqual({ ns, key, p: placeholders(get(catalogs.en[ns])) });
       }
     }
+  });
+
+  it("names every action the audit log records, for history and undo", () => {
+    // The actions are the literals the domain passes to audit()/auditChange(), or names in a const.
+    const source = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? source(join(dir, e.name)) : e.name.endsWith(".ts") ? [readFileSync(join(dir, e.name), "utf8")] : []));
+    const actions = new Set<string>();
+    for (const text of source("src/domain")) {
+      for (const m of text.matchAll(/audit(?:Change)?\(\s*\w+,\s*[^,]+,\s*"([a-z]+\.[a-zA-Z]+)"/g)) actions.add(m[1]!);
+      for (const m of text.matchAll(/_ACTION = "([a-z]+\.[a-zA-Z]+)"/g)) actions.add(m[1]!);
+    }
+    expect(actions.size).toBeGreaterThan(40);
+    expect(actions).toContain("invoice.import");
+    const label = (lang: "en" | "de", action: string) =>
+      Object.values(catalogs[lang]).some((ns) => typeof (ns as { history?: { action?: Record<string, unknown> } }).history?.action?.[action] === "string");
+    expect([...actions].filter((a) => !label("en", a) || !label("de", a))).toEqual([]);
   });
 
   it("maps platform locales and formats money, numbers and days with Intl", () => {
