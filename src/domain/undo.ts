@@ -2,6 +2,7 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Actor } from "./actor.ts";
 import { auditChange, type ChangeData, type FieldChanges } from "./changes.ts";
 import { ConflictError, NotFoundError } from "./errors.ts";
+import { isImportedRange, rangeLabel } from "./import-events.ts";
 import { delegateOf, loadRecord, type RecordKind, type RecordRow } from "./records.ts";
 import { inTransaction, type Tx } from "./tx.ts";
 import { customUndos } from "./undo-registry.ts";
@@ -62,7 +63,7 @@ export async function undoLastChange(db: PrismaClient, actor: Actor) {
     if (!event) throw new ConflictError("undo.nothing");
     const data = event.data as unknown;
     const record = event.entityId ? await loadRecord(tx, actor.organizationId, event.entityType, event.entityId) : null;
-    const ref = record ? record.kind.ref(record.row) : event.entityType;
+    const ref = record ? record.kind.ref(record.row) : !event.entityId && isImportedRange(data) ? rangeLabel(event.entityType, data) : event.entityType;
     if (!isChangeData(data) || !record) throw new ConflictError("undo.notChange", { action: event.action, ref });
     if (data.undoable === false) {
       throw new ConflictError("undo.notUndoable", { action: event.action, ref, reason: String(data.undoReason ?? "undo.reason.default") });

@@ -151,6 +151,8 @@ describeEachDatabase("history and undo", (get) => {
       expect(shown).toMatch(/Ada Admin · Slack — invoice imported/);
       expect(shown).toContain("3 records created by this import: I-2 – I-4");
     }
+    // An import is no change undo takes back; it says which records it means.
+    expect(replyText(await chat(db, actor, { now: at(1) }).say("undo"))).toContain("Your last change (invoice imported, I-2 – I-4) cannot be taken back with undo.");
     // Not the invoice entered by hand before the import.
     expect(replyText(await chat(db, actor, { now: at(1) }).say("history I-1"))).not.toMatch(/imported/);
 
