@@ -69,7 +69,8 @@ export async function recordHistory(db: PrismaClient, actor: Actor, input: z.inp
     for (const event of events) {
       const { changes, ...extra } = (event.data ?? {}) as { changes?: FieldChanges } & Record<string, unknown>;
       const key = event.entityId ?? "";
-      if (!event.entityId && isImportedRange(event.data)) refs.set(key, rangeLabel(event.entityType, event.data));
+      const imported = !event.entityId && isImportedRange(event.data) ? event.data : undefined;
+      if (imported) refs.set(key, rangeLabel(event.entityType, imported));
       else if (!refs.has(key) && event.entityId) {
         const loaded = await loadRecord(tx, actor.organizationId, event.entityType, event.entityId);
         refs.set(key, loaded ? loaded.kind.ref(loaded.row) : await otherRef(tx, event.entityType, event.entityId));
@@ -84,7 +85,7 @@ export async function recordHistory(db: PrismaClient, actor: Actor, input: z.inp
         at: event.createdAt,
         changes: changes && typeof changes === "object" ? changes : {},
         extra,
-        ...(!event.entityId && isImportedRange(event.data) ? { imported: event.data } : {}),
+        ...(imported ? { imported } : {}),
       });
     }
     return { subject, scope: data.scope, page: data.page, entries, more: ids.length > HISTORY_PAGE_SIZE, labels: await idLabels(tx, actor.organizationId, entries) };

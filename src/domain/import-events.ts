@@ -21,9 +21,11 @@ export function isImportedRange(data: unknown): data is ImportedRange {
   return typeof d?.firstNumber === "number" && typeof d.lastNumber === "number" && typeof d.count === "number";
 }
 
+export const INVOICE_IMPORT_ACTION = "invoice.import";
+
 /** The models whose imports are audited by range, with the action and the number column. */
 export const RANGE_AUDITED: Record<string, { action: string; numberColumn: string; prefix: string }> = {
-  Invoice: { action: "invoice.import", numberColumn: "refNumber", prefix: "I-" },
+  Invoice: { action: INVOICE_IMPORT_ACTION, numberColumn: "refNumber", prefix: "I-" },
 };
 
 /** "I-7" for one record, "I-7 – I-100006" for more. */

@@ -6,7 +6,7 @@ import type { Actor } from "../../actor.ts";
 import { DEFAULT_PAYMENT_TERMS_DAYS } from "../../invoices.ts";
 import { jsonRows } from "../../rules/json-rows.ts";
 import { audit, type Tx } from "../../tx.ts";
-import { importedRange } from "../../import-events.ts";
+import { importedRange, INVOICE_IMPORT_ACTION as IMPORT_ACTION } from "../../import-events.ts";
 import * as limits from "../../limits.ts";
 import { fromDomainError, inField, record, stage, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
@@ -45,8 +45,6 @@ interface Existing {
 }
 
 type Account = Awaited<ReturnType<AccountLookup["resolve"]>>;
-
-const IMPORT_ACTION = "invoice.import";
 
 /**
  * Invoices by account and supplier's number. An invoice's currency may differ from its order's
