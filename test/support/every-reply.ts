@@ -10,6 +10,7 @@ import type { Reply } from "../../src/core/reply.ts";
 import type { ChatRequest } from "../../src/core/request.ts";
 import { runChecks, runReminders, type AnnouncedItem } from "../../src/domain/checks.ts";
 import { buildDigest } from "../../src/domain/digest.ts";
+import { importFile } from "../../src/domain/exchange/import-file.ts";
 import { seedDemo } from "../../src/db/seed-demo.ts";
 import { silentLogger } from "./chat.ts";
 import { TEST_NOW } from "./clock.ts";
@@ -264,6 +265,18 @@ export async function everyReply(db: PrismaClient, options: { platform?: Platfor
     out.push({ name: "trainingReminder", locale, command: "reminders", input: "", refusal: false, reply: trainingReminderSample(locale, timeZone, seed.mentionMemberId) });
     const data = await buildDigest(db, seed.organizationId, { now: TEST_NOW });
     out.push({ name: "digest.job", locale, command: "digest.job", input: "", refusal: false, reply: digestReply(data, locale, timeZone) });
+  }
+  // Last, so that no other reply sees them: invoices brought in by an import, which history shows
+  // as one event for all of them (import-events.ts).
+  const actor = { organizationId: seed.organizationId, memberId: seed.memberId, platform: "SLACK" as const, now: TEST_NOW };
+  const file = ["account,number,amount,currency,issued_on,paid_on", ...[1, 2, 3].map((i) => `Danube Bau GmbH,HIST-${i},${i * 120}.50,EUR,2026-10-0${i},2026-10-2${i}`)].join("\n");
+  const imported = await importFile(db, actor, file, { dryRun: false });
+  const say = (locale: Locale, text: string) => handle({ db, logger: silentLogger, now: () => TEST_NOW }, { ...actor, channelId: null, locale, idempotencyKey: randomUUID(), text });
+  for (const locale of EVERY_REPLY_LOCALES) {
+    await say(locale, `settings language ${locale}`);
+    const text = `history ${imported.refs[0]!.ref}`;
+    const reply = await say(locale, text);
+    out.push({ name: "history.imported", locale, command: "history", input: text, refusal: false, reply });
   }
   results.set(db, out);
   return out;
