@@ -31,6 +31,19 @@ export async function audit(
   });
 }
 
+/**
+ * Many audit events of one action in one statement (an import's records): the same rows as
+ * `audit` writes one by one, from one JSON document.
+ */
+export async function auditMany(tx: Tx, actor: Actor, action: string, entityType: string, events: { entityId: string; data: object }[]): Promise<void> {
+  if (events.length === 0) return;
+  const json = JSON.stringify(events, (_k, v) => (typeof v === "bigint" ? Number(v) : v));
+  await tx.$executeRaw`
+    INSERT INTO "AuditEvent" (id, "organizationId", "actorId", platform, action, "entityType", "entityId", data, "createdAt")
+    SELECT gen_random_uuid()::text, ${actor.organizationId}, ${actor.memberId}, ${actor.platform}::"Platform", ${action}, ${entityType}, e."entityId", e.data, ${actor.now}
+    FROM json_to_recordset(${json}::json) AS e("entityId" text, data jsonb)`;
+}
+
 /** Next human reference number (order 17, flag 4) of one kind in one organization. */
 export async function nextNumber(tx: Tx, organizationId: string, kind: string): Promise<number> {
   const rows = await tx.$queryRaw<{ value: number }[]>`

@@ -1,4 +1,6 @@
+import { Prisma } from "../../generated/prisma/client.ts";
 import { NotFoundError } from "../errors.ts";
+import { jsonRows } from "../rules/json-rows.ts";
 import { accountRefusals, requireAccount } from "../permissions.ts";
 import type { DomainError } from "../errors.ts";
 import type { ImportContext } from "./context.ts";
@@ -50,7 +52,8 @@ export class AccountLookup {
     return account;
   }
 
-  private find(ref: string): AccountRow | undefined {
+  /** The account a file names, whatever the caller's right to it (after `preload`). */
+  find(ref: string): AccountRow | undefined {
     const wanted = ref.trim();
     return this.byExternal.get(wanted) ?? this.byName.get(wanted.toLowerCase());
   }
@@ -95,5 +98,51 @@ export class ProductLookup {
     const product = this.bySku.get(sku.trim().toLowerCase());
     if (!product) throw new NotFoundError("product", sku.trim());
     return product;
+  }
+}
+
+interface PriceRow {
+  accountId: string;
+  productId: string;
+  startsOn: string;
+  endsOn: string;
+  validFrom: string | null;
+  validTo: string | null;
+  priceMinor: string;
+}
+
+/**
+ * The contract prices of the file's accounts, read once: the price in force on a day is what
+ * `contractPrice` (orders.ts) finds, the latest-starting contract first, then the latest price amendment.
+ */
+export class ContractPriceLookup {
+  private byPair = new Map<string, PriceRow[]>();
+
+  constructor(private ctx: ImportContext) {}
+
+  async preload(accountIds: string[]): Promise<void> {
+    const rows = await jsonRows<PriceRow>(this.ctx.tx, Prisma.sql`
+      SELECT c."accountId", cp."productId", c."startsOn"::text AS "startsOn", c."endsOn"::text AS "endsOn",
+             cp."validFrom"::text AS "validFrom", cp."validTo"::text AS "validTo", cp."priceMinor"::text AS "priceMinor"
+      FROM "ContractPrice" cp JOIN "Contract" c ON c.id = cp."contractId"
+      WHERE c."organizationId" = ${this.ctx.actor.organizationId}
+        AND c."accountId" = ANY(ARRAY(SELECT json_array_elements_text(${JSON.stringify([...new Set(accountIds)])}::json)))
+`);
+    for (const row of rows) {
+      const key = `${row.accountId}\u0000${row.productId}`;
+      const same = this.byPair.get(key);
+      if (same) same.push(row);
+      else this.byPair.set(key, [row]);
+    }
+    // Latest-starting contract first, then the latest amendment, the undated price last.
+    const desc = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? 1 : -1);
+    for (const list of this.byPair.values()) list.sort((a, b) => desc(a.startsOn, b.startsOn) || desc(a.validFrom, b.validFrom));
+  }
+
+  /** The price in force on `day` (YYYY-MM-DD), or null. */
+  on(accountId: string, productId: string, day: string): bigint | null {
+    const price = this.byPair.get(`${accountId}\u0000${productId}`)?.find((p) =>
+      p.startsOn <= day && p.endsOn >= day && (p.validFrom === null || p.validFrom <= day) && (p.validTo === null || p.validTo >= day));
+    return price ? BigInt(price.priceMinor) : null;
   }
 }

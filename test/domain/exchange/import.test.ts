@@ -5,6 +5,7 @@ import { readCsv, writeCsv } from "../../../src/domain/exchange/csv.ts";
 import { exportColumns, exportRows } from "../../../src/domain/exchange/export.ts";
 import { importRows } from "../../../src/domain/exchange/import.ts";
 import { importFile } from "../../../src/domain/exchange/import-file.ts";
+import { contractPrice } from "../../../src/domain/orders.ts";
 import { EXCHANGE_KINDS, type ExchangeKind } from "../../../src/domain/exchange/kinds.ts";
 import { describeEachDatabase } from "../../support/databases.ts";
 import { accountWithProducts, newMember } from "../../support/fixtures.ts";
@@ -53,6 +54,33 @@ describeEachDatabase("import and export", (get) => {
       [5, "account", "error.forbidden"],
     ]);
     expect(await db.invoice.count({ where: { organizationId: org.id } })).toBe(0);
+  });
+
+  it("orders: a line without unit_price takes the contract price in force on the day ordered, as an order logged in chat does", async () => {
+    const db = get().prisma;
+    const { org, actor, account, bolts } = await accountWithProducts(db);
+    const contract = (number: number, startsOn: string, endsOn: string) => db.contract.create({
+      data: { organizationId: org.id, number, accountId: account.id, name: `Frame ${number}`, startsOn: new Date(startsOn), endsOn: new Date(endsOn), currency: "EUR" },
+    });
+    const frame = await contract(1, "2026-01-01", "2026-12-31");
+    const next = await contract(2, "2026-10-01", "2027-09-30");
+    await db.contractPrice.createMany({
+      data: [
+        { contractId: frame.id, productId: bolts.id, priceMinor: 200n, validTo: new Date("2026-06-30") },
+        { contractId: frame.id, productId: bolts.id, priceMinor: 210n, validFrom: new Date("2026-07-01") },
+        { contractId: next.id, productId: bolts.id, priceMinor: 190n },
+      ],
+    });
+    // Before both contracts, the frame's first and amended price, the later-starting contract, after both.
+    const days = ["2025-12-15", "2026-03-01", "2026-06-30", "2026-07-01", "2026-09-30", "2026-10-01", "2027-10-01"];
+    const file = ["account,order,ordered_on,sku,quantity", ...days.map((d, i) => `${account.name},SO-${i},${d},BOLT-10,1`)].join("\n");
+    expect(await importFile(db, actor, file, { dryRun: false })).toMatchObject({ created: days.length, errors: [] });
+    const orders = await db.order.findMany({ where: { organizationId: org.id }, include: { lines: true }, orderBy: { number: "asc" } });
+    expect(orders.map((o) => Number(o.lines[0]!.unitPriceMinor))).toEqual([250, 200, 200, 210, 210, 190, 250]);
+    for (const [i, order] of orders.entries()) {
+      const inForce = await contractPrice(db, account.id, bolts.id, new Date(days[i]!));
+      expect(order.lines[0]!.unitPriceMinor).toBe(inForce ?? bolts.listPriceMinor);
+    }
   });
 
   for (const kind of EXCHANGE_KINDS) {

@@ -5,7 +5,7 @@ import { DomainError, InvalidInputError } from "../../errors.ts";
 import type { Actor } from "../../actor.ts";
 import { DEFAULT_PAYMENT_TERMS_DAYS } from "../../invoices.ts";
 import { jsonRows } from "../../rules/json-rows.ts";
-import { audit, type Tx } from "../../tx.ts";
+import { audit, auditMany, type Tx } from "../../tx.ts";
 import { importedRange, INVOICE_IMPORT_ACTION as IMPORT_ACTION } from "../../import-events.ts";
 import * as limits from "../../limits.ts";
 import { fromDomainError, inField, record, stage, toMinor, type ImportContext, type Row } from "../context.ts";
@@ -206,12 +206,8 @@ async function updateChunk(tx: Tx, actor: Actor, chunk: { invoice: Existing; wan
     WHERE i.id = r.id
     RETURNING i.id, i.version`;
   const version = new Map(versions.map((v) => [v.id, v.version]));
-  const events = chunk.map((u) => {
+  await auditMany(tx, actor, IMPORT_ACTION, "Invoice", chunk.map((u) => {
     const data: ChangeData = { ref: `I-${u.invoice.refNumber}`, changes: u.changes, version: version.get(u.invoice.id)! };
-    return { id: u.invoice.id, data };
-  });
-  await tx.$executeRaw`
-    INSERT INTO "AuditEvent" (id, "organizationId", "actorId", platform, action, "entityType", "entityId", data, "createdAt")
-    SELECT gen_random_uuid()::text, ${actor.organizationId}, ${actor.memberId}, ${actor.platform}::"Platform", ${IMPORT_ACTION}, 'Invoice', e.id, e.data, ${actor.now}
-    FROM json_to_recordset(${json(events)}::json) AS e(id text, data jsonb)`;
+    return { entityId: u.invoice.id, data };
+  }));
 }

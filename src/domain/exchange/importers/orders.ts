@@ -1,19 +1,25 @@
-import { auditChange, diffFields } from "../../changes.ts";
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "../../../generated/prisma/client.ts";
+import type { Actor } from "../../actor.ts";
+import { auditChange, diffFields, type FieldChanges } from "../../changes.ts";
 import { InvalidInputError } from "../../errors.ts";
 import type { OrderStatus } from "../../../generated/prisma/enums.ts";
 import * as limits from "../../limits.ts";
-import { contractPrice } from "../../orders.ts";
 import { requireWholeIfCounted } from "../../products.ts";
-import { audit, nextNumber } from "../../tx.ts";
-import { inField, kamNumber, onLine, record, toMinor, type ImportContext, type Row } from "../context.ts";
+import { auditMany, type Tx } from "../../tx.ts";
+import { inField, kamNumber, onLine, record, stage, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
-import { AccountLookup, ProductLookup } from "../lookups.ts";
+import { AccountLookup, ContractPriceLookup, ProductLookup } from "../lookups.ts";
+import { reserveNumbers } from "../numbers.ts";
 import { groupBy } from "../../group-by.ts";
 
 type OrderRowValues = CanonicalRow<"orders">;
 
 /** The columns every row of one order repeats; they must agree. */
 const HEADER = ["account", "ordered_on", "currency", "requested_on", "po", "status"] as const;
+const IMPORT_ACTION = "order.import";
+/** Orders per statement (each a JSON document of orders, one of their lines). */
+const CHUNK = 10_000;
 const FIELDS = ["accountId", "currency", "orderedAt", "requestedOn", "poRef", "status", "totalMinor", "lines"] as const;
 
 interface LineWanted {
@@ -27,98 +33,151 @@ function linesText(lines: { sku: string; quantity: number | string; unitPriceMin
   return lines.map((l) => `${Number(l.quantity)} ${l.sku} @ ${Number(l.unitPriceMinor)}`).join("; ");
 }
 
+interface Wanted {
+  accountId: string;
+  currency: string;
+  orderedAt: Date;
+  requestedOn: Date | null;
+  poRef: string | null;
+  status: OrderStatus;
+  totalMinor: bigint;
+}
+
+/** An order already in kam, as a row is compared with it. */
+type Found = Prisma.OrderGetPayload<{ include: { lines: { include: { product: true } } } }>;
+
 /**
  * Orders by the ERP's order number (`order`), one row per line: the rows with the same number form
  * one order, in file order. A line without `unit_price` takes the contract price in force on the
  * day ordered, else the list price. An existing order whose rows changed is rewritten (lines
- * replaced, version bumped, the change audited); its status is taken as the ERP has it.
+ * replaced, version bumped, the change audited); its status is taken as the ERP has it. Years of
+ * an ERP's orders come in one file: lookups are read once and new orders, their lines and their
+ * audit events are written set-based, a few statements per chunk, never a statement per row.
  */
 export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>[]): Promise<void> {
   const { tx, actor } = ctx;
   const organizationId = actor.organizationId;
-  const accounts = new AccountLookup(ctx);
-  await accounts.preload(rows.map((r) => r.values.account));
-  const products = new ProductLookup(ctx);
   const groups = groupBy(rows, (row) => row.values.order);
-  const refs = [...groups.keys()];
-  const numbers = refs.map((r) => kamNumber(r, "O")).filter((n) => n !== null);
-  const found = await tx.order.findMany({
-    where: { organizationId, OR: [{ externalRef: { in: refs } }, { number: { in: numbers }, externalRef: null }] },
-    include: { lines: { include: { product: true }, orderBy: { lineNo: "asc" } } },
+  const { accounts, products, prices, existing } = await stage(ctx.timings, "lookups", async () => {
+    const accounts = new AccountLookup(ctx);
+    await accounts.preload(rows.map((r) => r.values.account));
+    const prices = new ContractPriceLookup(ctx);
+    await prices.preload(rows.map((r) => accounts.find(r.values.account)?.id).filter((id): id is string => !!id));
+    return { accounts, products: new ProductLookup(ctx), prices, existing: await readExisting(ctx, [...groups.keys()]) };
   });
-  const existing = new Map(found.map((o) => [o.externalRef ?? `O-${o.number}`, o]));
-  for (const [ref, group] of groups) {
-    const first = group[0]!;
-    await onLine(ctx, first.line, undefined, async () => {
-      const head = first.values;
-      for (const row of group.slice(1)) {
-        const differs = HEADER.find((c) => (row.values[c] ?? null) !== (head[c] ?? null));
-        if (differs) throw new InvalidInputError(differs, "import.orderRowsDiffer", { order: ref, column: differs, first: first.line, line: row.line });
-      }
-      const account = await inField("account", accounts.resolve(head.account));
-      const currency = head.currency ?? account.currency;
-      const day = limits.dayToDate(head.ordered_on);
-      const lines: LineWanted[] = [];
-      for (const row of group) {
-        await onLine(ctx, row.line, undefined, async () => {
-          const product = await inField("sku", products.resolve(row.values.sku));
-          requireWholeIfCounted(product, row.values.quantity, "quantity");
-          const price =
-            row.values.unit_price !== undefined && row.values.unit_price !== null ? toMinor(row.values.unit_price, currency)
-            : currency === account.currency ? (await contractPrice(tx, account.id, product.id, day)) ?? (product.currency === currency ? product.listPriceMinor : null)
-            : null;
-          if (price === null) throw new InvalidInputError("unit_price", "import.priceNeeded", { product: product.sku });
-          lines.push({ productId: product.id, sku: product.sku, quantity: row.values.quantity, unitPriceMinor: price });
-        });
-      }
-      if (lines.length !== group.length) return;
-      const total = lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * l.quantity)), 0n);
-      const wanted = {
-        accountId: account.id,
-        currency,
-        orderedAt: day,
-        requestedOn: head.requested_on ? limits.dayToDate(head.requested_on) : null,
-        poRef: head.po ?? null,
-        status: (head.status?.toUpperCase() ?? "RECEIVED") as OrderStatus,
-        totalMinor: total,
-      };
-      const found = existing.get(kamNumber(ref, "O") === null ? ref : `O-${kamNumber(ref, "O")}`);
-      if (!found && kamNumber(ref, "O") !== null) throw new InvalidInputError("order", "error.notFound", { kind: "order", ref });
-      if (!found) {
-        const number = await nextNumber(tx, organizationId, "order");
-        const order = await tx.order.create({
-          data: {
-            organizationId,
-            number,
-            externalRef: ref,
-            ...wanted,
-            createdById: actor.memberId,
-            statusChangedAt: actor.now,
-            lines: { create: lines.map((l, i) => ({ lineNo: i + 1, productId: l.productId, quantity: l.quantity.toFixed(3), unitPriceMinor: l.unitPriceMinor })) },
-          },
-        });
-        await audit(tx, actor, "order.import", "Order", order.id, { number, externalRef: ref, ...wanted, lines: linesText(lines) });
-        record(ctx, first.line, `O-${number}`, "created");
-        return;
-      }
-      const before = { ...found, lines: linesText(found.lines.map((l) => ({ sku: l.product.sku, quantity: Number(l.quantity), unitPriceMinor: l.unitPriceMinor }))) };
-      const changes = diffFields(before, { ...wanted, lines: linesText(lines) }, FIELDS);
-      if (Object.keys(changes).length === 0) {
-        record(ctx, first.line, `O-${found.number}`, "unchanged");
-        return;
-      }
-      if (changes.lines) {
-        await tx.orderLine.deleteMany({ where: { orderId: found.id } });
-        await tx.orderLine.createMany({
-          data: lines.map((l, i) => ({ orderId: found.id, lineNo: i + 1, productId: l.productId, quantity: l.quantity.toFixed(3), unitPriceMinor: l.unitPriceMinor })),
-        });
+
+  const creations: { line: number; ref: string; wanted: Wanted; lines: LineWanted[] }[] = [];
+  const updates: { line: number; ref: string; found: Found; wanted: Wanted; lines: LineWanted[]; changes: FieldChanges }[] = [];
+  await stage(ctx.timings, "match", async () => {
+    for (const [ref, group] of groups) {
+      const first = group[0]!;
+      await onLine(ctx, first.line, undefined, async () => {
+        const head = first.values;
+        for (const row of group.slice(1)) {
+          const differs = HEADER.find((c) => (row.values[c] ?? null) !== (head[c] ?? null));
+          if (differs) throw new InvalidInputError(differs, "import.orderRowsDiffer", { order: ref, column: differs, first: first.line, line: row.line });
+        }
+        const account = await inField("account", accounts.resolve(head.account));
+        const currency = head.currency ?? account.currency;
+        const lines: LineWanted[] = [];
+        for (const row of group) {
+          await onLine(ctx, row.line, undefined, async () => {
+            const product = await inField("sku", products.resolve(row.values.sku));
+            requireWholeIfCounted(product, row.values.quantity, "quantity");
+            const price =
+              row.values.unit_price !== undefined && row.values.unit_price !== null ? toMinor(row.values.unit_price, currency)
+              : currency === account.currency ? prices.on(account.id, product.id, head.ordered_on) ?? (product.currency === currency ? product.listPriceMinor : null)
+              : null;
+            if (price === null) throw new InvalidInputError("unit_price", "import.priceNeeded", { product: product.sku });
+            lines.push({ productId: product.id, sku: product.sku, quantity: row.values.quantity, unitPriceMinor: price });
+          });
+        }
+        if (lines.length !== group.length) return;
+        const wanted: Wanted = {
+          accountId: account.id,
+          currency,
+          orderedAt: limits.dayToDate(head.ordered_on),
+          requestedOn: head.requested_on ? limits.dayToDate(head.requested_on) : null,
+          poRef: head.po ?? null,
+          status: (head.status?.toUpperCase() ?? "RECEIVED") as OrderStatus,
+          totalMinor: lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * l.quantity)), 0n),
+        };
+        const number = kamNumber(ref, "O");
+        const found = existing.get(number === null ? ref : `O-${number}`);
+        if (!found && number !== null) throw new InvalidInputError("order", "error.notFound", { kind: "order", ref });
+        if (!found) {
+          creations.push({ line: first.line, ref, wanted, lines });
+          return;
+        }
+        const before = { ...found, lines: linesText(found.lines.map((l) => ({ sku: l.product.sku, quantity: Number(l.quantity), unitPriceMinor: l.unitPriceMinor }))) };
+        const changes = diffFields(before, { ...wanted, lines: linesText(lines) }, FIELDS);
+        if (Object.keys(changes).length === 0) record(ctx, first.line, `O-${found.number}`, "unchanged");
+        else updates.push({ line: first.line, ref, found, wanted, lines, changes });
+      });
+    }
+  });
+  if (ctx.errors.length > 0) {
+    // Nothing is written anyway: count what would be created and changed, for the preview.
+    for (const c of creations) record(ctx, c.line, "", "created");
+    for (const u of updates) record(ctx, u.line, `O-${u.found.number}`, "changed");
+    return;
+  }
+  await stage(ctx.timings, "writes", async () => {
+    // Changed orders are few (an ERP corrects a handful): one by one, as an edit in chat.
+    for (const u of updates) {
+      if (u.changes.lines) {
+        await tx.orderLine.deleteMany({ where: { orderId: u.found.id } });
+        await tx.orderLine.createMany({ data: lineRecords(u.found.id, u.lines) });
       }
       const updated = await tx.order.update({
-        where: { id: found.id },
-        data: { ...wanted, version: { increment: 1 }, ...(changes.status ? { statusChangedAt: actor.now } : {}) },
+        where: { id: u.found.id },
+        data: { ...u.wanted, version: { increment: 1 }, ...(u.changes.status ? { statusChangedAt: actor.now } : {}) },
       });
-      await auditChange(tx, actor, "order.import", "Order", found.id, updated.version, changes, { externalRef: ref });
-      record(ctx, first.line, `O-${found.number}`, "changed");
-    });
-  }
+      await auditChange(tx, actor, IMPORT_ACTION, "Order", u.found.id, updated.version, u.changes, { externalRef: u.ref });
+      record(ctx, u.line, `O-${u.found.number}`, "changed");
+    }
+    if (creations.length === 0) return;
+    const firstNumber = await reserveNumbers(tx, organizationId, "order", creations.length);
+    const orders = creations.map((c, i) => ({ ...c, id: randomUUID(), number: firstNumber + i }));
+    for (let i = 0; i < orders.length; i += CHUNK) {
+      const chunk = orders.slice(i, i + CHUNK);
+      await insertOrders(tx, actor, chunk);
+      await auditMany(tx, actor, IMPORT_ACTION, "Order", chunk.map((o) => ({
+        entityId: o.id,
+        data: { number: o.number, externalRef: o.ref, ...o.wanted, lines: linesText(o.lines) },
+      })));
+    }
+    for (const o of orders) record(ctx, o.line, `O-${o.number}`, "created");
+  });
+}
+
+/** The file's orders already in kam, by ERP number or by kam's O-number (export writes those), with their lines. */
+async function readExisting(ctx: ImportContext, refs: string[]): Promise<Map<string, Found>> {
+  const numbers = refs.map((r) => kamNumber(r, "O")).filter((n) => n !== null);
+  const found = await ctx.tx.order.findMany({
+    where: { organizationId: ctx.actor.organizationId, OR: [{ externalRef: { in: refs } }, { number: { in: numbers }, externalRef: null }] },
+    include: { lines: { include: { product: true }, orderBy: { lineNo: "asc" } } },
+  });
+  return new Map(found.map((o) => [o.externalRef ?? `O-${o.number}`, o]));
+}
+
+function lineRecords(orderId: string, lines: LineWanted[]) {
+  return lines.map((l, i) => ({ orderId, lineNo: i + 1, productId: l.productId, quantity: l.quantity.toFixed(3), unitPriceMinor: l.unitPriceMinor }));
+}
+
+const json = (rows: object[]) => JSON.stringify(rows, (_k, v) => (typeof v === "bigint" ? String(v) : v));
+
+/** New orders and their lines, two statements from two JSON documents (see importers/invoices.ts). */
+async function insertOrders(tx: Tx, actor: Actor, orders: { id: string; number: number; ref: string; wanted: Wanted; lines: LineWanted[] }[]): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO "Order" (id, "organizationId", number, "externalRef", "accountId", currency, "orderedAt", "requestedOn", "poRef", status, "totalMinor", "createdById", "statusChangedAt")
+    SELECT id, ${actor.organizationId}, number, "externalRef", "accountId", currency, "orderedAt", "requestedOn", "poRef", status::"OrderStatus", "totalMinor", ${actor.memberId}, ${actor.now}
+    FROM json_to_recordset(${json(orders.map((o) => ({ id: o.id, number: o.number, externalRef: o.ref, ...o.wanted })))}::json)
+      AS r(id text, number int, "externalRef" text, "accountId" text, currency text, "orderedAt" timestamp(3), "requestedOn" date, "poRef" text,
+           status text, "totalMinor" bigint)`;
+  await tx.$executeRaw`
+    INSERT INTO "OrderLine" (id, "orderId", "lineNo", "productId", quantity, "unitPriceMinor")
+    SELECT gen_random_uuid()::text, "orderId", "lineNo", "productId", quantity, "unitPriceMinor"
+    FROM json_to_recordset(${json(orders.flatMap((o) => lineRecords(o.id, o.lines)))}::json)
+      AS r("orderId" text, "lineNo" int, "productId" text, quantity numeric(14, 3), "unitPriceMinor" bigint)`;
 }
