@@ -3,9 +3,10 @@
  * their audit events in one transaction) on PostgreSQL, against a plain `COPY` of the same file
  * into a bare table in the same run. Target: under 10x. Then the same on PGlite (reported).
  * `--kind orders` does the same with order lines, four per order, half of them without a price
- * (those take the contract price in force on the day ordered, or the list price): reported.
+ * (those take the contract price in force on the day ordered, or the list price), and `--kind cases`
+ * with a helpdesk's cases: years of an ERP's history, reported.
  *
- *   npx tsx bench/import.ts [--rows 100000] [--kind invoices|orders] [--postgres-only]
+ *   npx tsx bench/import.ts [--rows 100000] [--kind invoices|orders|cases] [--postgres-only]
  *     (BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test)
  *
  * The PostgreSQL COPY reads the file server-side (the server runs on this machine); PGlite's reads
@@ -26,8 +27,9 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const ROWS = Number(arg("--rows") ?? 100_000);
-const KIND = arg("--kind") ?? "invoices";
-if (KIND !== "invoices" && KIND !== "orders") throw new Error(`--kind: invoices or orders, not ${KIND}`);
+const KINDS = ["invoices", "orders", "cases"] as const;
+const KIND = (arg("--kind") ?? "invoices") as (typeof KINDS)[number];
+if (!KINDS.includes(KIND)) throw new Error(`--kind: ${KINDS.join(", ")}, not ${KIND}`);
 const ACCOUNTS = 200;
 const PRODUCTS = 100;
 const LINES_PER_ORDER = 4;
@@ -51,6 +53,13 @@ const FILES = {
     },
     records: Math.ceil(ROWS / LINES_PER_ORDER),
   },
+  cases: {
+    bare: `(account text, "case" text, subject text, priority text, opened_at timestamp, closed_at timestamp)`,
+    header: "account,case,subject,priority,opened_at,closed_at",
+    row: (i: number) =>
+      `ERP-${i % ACCOUNTS},HD-${i},Delivery question ${i},${["low", "normal", "high"][i % 3]},${day(Date.UTC(2024, 0, 1), i)} 09:30,${i % 10 ? `${day(Date.UTC(2024, 0, 3), i)} 16:00` : ""}`,
+    records: ROWS,
+  },
 }[KIND];
 const TABLE = `bare_${KIND}`;
 const BARE = `CREATE TABLE ${TABLE} ${FILES.bare}`;
@@ -63,7 +72,7 @@ for (let i = 0; i < ROWS; i++) lines.push(FILES.row(i));
 writeFileSync(file, lines.join("\n") + "\n");
 chmodSync(file, 0o644);
 const text = readFileSync(file, "utf8");
-console.log(`${ROWS} ${KIND === "orders" ? `order lines (${FILES.records} orders)` : "invoice rows"}, ${(text.length / 1e6).toFixed(1)} MB, ${ACCOUNTS} accounts`);
+console.log(`${ROWS} ${{ invoices: "invoice rows", orders: `order lines (${FILES.records} orders)`, cases: "cases" }[KIND]}, ${(text.length / 1e6).toFixed(1)} MB, ${ACCOUNTS} accounts`);
 
 async function seed(db: Database): Promise<Actor> {
   const org = await db.prisma.organization.create({ data: { name: "Bench Org" } });

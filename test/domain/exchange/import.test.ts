@@ -5,6 +5,7 @@ import { readCsv, writeCsv } from "../../../src/domain/exchange/csv.ts";
 import { exportColumns, exportRows } from "../../../src/domain/exchange/export.ts";
 import { importRows } from "../../../src/domain/exchange/import.ts";
 import { importFile } from "../../../src/domain/exchange/import-file.ts";
+import { SLA_HOURS } from "../../../src/domain/cases.ts";
 import { contractPrice } from "../../../src/domain/orders.ts";
 import { EXCHANGE_KINDS, type ExchangeKind } from "../../../src/domain/exchange/kinds.ts";
 import { describeEachDatabase } from "../../support/databases.ts";
@@ -77,10 +78,25 @@ describeEachDatabase("import and export", (get) => {
     expect(await importFile(db, actor, file, { dryRun: false })).toMatchObject({ created: days.length, errors: [] });
     const orders = await db.order.findMany({ where: { organizationId: org.id }, include: { lines: true }, orderBy: { number: "asc" } });
     expect(orders.map((o) => Number(o.lines[0]!.unitPriceMinor))).toEqual([250, 200, 200, 210, 210, 190, 250]);
+    expect(orders.map((o) => o.orderedAt.toISOString().slice(0, 10))).toEqual(days);
     for (const [i, order] of orders.entries()) {
       const inForce = await contractPrice(db, account.id, bolts.id, new Date(days[i]!));
       expect(order.lines[0]!.unitPriceMinor).toBe(inForce ?? bolts.listPriceMinor);
     }
+  });
+
+  it("cases: times without a zone are the organization's wall clock, kept to the minute with the SLA from them, as a case opened in chat", async () => {
+    const db = get().prisma;
+    const { org, actor } = await accountWithProducts(db);
+    await db.organization.update({ where: { id: org.id }, data: { timeZone: "Europe/Berlin" } });
+    const file = "account,case,subject,priority,opened_at,closed_at\nACME Holding GmbH,T-1,Late,high,2026-11-02 10:30,2026-11-03 12:00\nACME Holding GmbH,T-2,Open,normal,2026-07-01T09:00:00Z,\n";
+    expect(await importFile(db, actor, file, { dryRun: false })).toMatchObject({ created: 2, errors: [] });
+    const cases = await db.case.findMany({ where: { organizationId: org.id }, orderBy: { number: "asc" } });
+    const at = (d: Date | null) => d?.toISOString() ?? null;
+    expect(cases.map((c) => [c.externalRef, c.status, at(c.openedAt), at(c.closedAt), (c.slaDueAt.getTime() - c.openedAt.getTime()) / 3_600_000])).toEqual([
+      ["T-1", "CLOSED", "2026-11-02T09:30:00.000Z", "2026-11-03T11:00:00.000Z", SLA_HOURS.HIGH],
+      ["T-2", "OPEN", "2026-07-01T09:00:00.000Z", null, SLA_HOURS.NORMAL],
+    ]);
   });
 
   for (const kind of EXCHANGE_KINDS) {

@@ -1,14 +1,26 @@
+import { randomUUID } from "node:crypto";
 import { auditChange, diffFields } from "../../changes.ts";
 import { SLA_HOURS } from "../../cases.ts";
 import { InvalidInputError } from "../../errors.ts";
 import type { CasePriority } from "../../../generated/prisma/enums.ts";
-import { audit, nextNumber } from "../../tx.ts";
+import { auditMany } from "../../tx.ts";
 import { inField, kamNumber, onLine, record, type ImportContext, type Row } from "../context.ts";
 import { parseInstant } from "../instants.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup } from "../lookups.ts";
+import { reserveNumbers } from "../numbers.ts";
 
 const FIELDS = ["accountId", "subject", "priority", "status", "openedAt", "slaDueAt", "closedAt"] as const;
+
+interface Wanted {
+  accountId: string;
+  subject: string;
+  priority: CasePriority;
+  status: "OPEN" | "CLOSED";
+  openedAt: Date;
+  slaDueAt: Date;
+  closedAt: Date | null;
+}
 
 /** Cases by their ERP or helpdesk number (`case`); a `closed_at` closes the case. */
 export async function importCases(ctx: ImportContext, rows: Row<CanonicalRow<"cases">>[]): Promise<void> {
@@ -23,6 +35,7 @@ export async function importCases(ctx: ImportContext, rows: Row<CanonicalRow<"ca
       .map((c) => [c.externalRef ?? `C-${c.number}`, c]),
   );
   const seen = new Map<string, number>();
+  const creations: { line: number; externalRef: string; wanted: Wanted }[] = [];
   for (const { line, values } of rows) {
     await onLine(ctx, line, undefined, async () => {
       const first = seen.get(values.case);
@@ -33,7 +46,7 @@ export async function importCases(ctx: ImportContext, rows: Row<CanonicalRow<"ca
       const openedAt = parseInstant(values.opened_at, ctx.org.timeZone);
       const closedAt = values.closed_at ? parseInstant(values.closed_at, ctx.org.timeZone) : null;
       if (closedAt && closedAt < openedAt) throw new InvalidInputError("closed_at", "error.dateTooEarly", { min: values.opened_at });
-      const wanted = {
+      const wanted: Wanted = {
         accountId: account.id,
         subject: values.subject,
         priority,
@@ -46,10 +59,7 @@ export async function importCases(ctx: ImportContext, rows: Row<CanonicalRow<"ca
       const found = existing.get(kam === null ? values.case : `C-${kam}`);
       if (!found && kam !== null) throw new InvalidInputError("case", "error.notFound", { kind: "case", ref: values.case });
       if (!found) {
-        const number = await nextNumber(tx, organizationId, "case");
-        const created = await tx.case.create({ data: { organizationId, number, externalRef: values.case, ...wanted } });
-        await audit(tx, actor, "case.import", "Case", created.id, { number, externalRef: values.case, ...wanted });
-        record(ctx, line, `C-${number}`, "created");
+        creations.push({ line, externalRef: values.case, wanted });
         return;
       }
       const changes = diffFields(found, wanted, FIELDS);
@@ -62,4 +72,21 @@ export async function importCases(ctx: ImportContext, rows: Row<CanonicalRow<"ca
       record(ctx, line, `C-${found.number}`, "changed");
     });
   }
+  if (ctx.errors.length > 0) {
+    // Nothing is written anyway: count what would be created, for the preview.
+    for (const c of creations) record(ctx, c.line, "", "created");
+    return;
+  }
+  if (creations.length === 0) return;
+  // New cases (a helpdesk's years of them) in one statement from one JSON document (Prisma's
+  // createMany took 7 s for 20,000), their audit events in another.
+  const firstNumber = await reserveNumbers(tx, organizationId, "case", creations.length);
+  const cases = creations.map((c, i) => ({ id: randomUUID(), number: firstNumber + i, externalRef: c.externalRef, ...c.wanted }));
+  await tx.$executeRaw`
+    INSERT INTO "Case" (id, "organizationId", number, "externalRef", "accountId", subject, priority, status, "openedAt", "slaDueAt", "closedAt")
+    SELECT id, ${organizationId}, number, "externalRef", "accountId", subject, priority::"CasePriority", status::"CaseStatus", "openedAt", "slaDueAt", "closedAt"
+    FROM json_to_recordset(${JSON.stringify(cases)}::json) AS r(id text, number int, "externalRef" text, "accountId" text, subject text,
+      priority text, status text, "openedAt" timestamp(3), "slaDueAt" timestamp(3), "closedAt" timestamp(3))`;
+  await auditMany(tx, actor, "case.import", "Case", cases.map(({ id, ...data }) => ({ entityId: id, data })));
+  cases.forEach((c, i) => record(ctx, creations[i]!.line, `C-${c.number}`, "created"));
 }
