@@ -4,9 +4,9 @@
  * into a bare table in the same run. Target: under 10x. Then the same on PGlite (reported).
  * `--kind orders` does the same with order lines, four per order, half of them without a price
  * (those take the contract price in force on the day ordered, or the list price), and `--kind cases`
- * with a helpdesk's cases: years of an ERP's history, reported.
+ * with a helpdesk's cases, `--kind products` with a catalog: an ERP's history and master data, reported.
  *
- *   npx tsx bench/import.ts [--rows 100000] [--kind invoices|orders|cases] [--postgres-only]
+ *   npx tsx bench/import.ts [--rows 100000] [--kind invoices|orders|cases|products] [--postgres-only]
  *     (BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test)
  *
  * The PostgreSQL COPY reads the file server-side (the server runs on this machine); PGlite's reads
@@ -27,7 +27,7 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const ROWS = Number(arg("--rows") ?? 100_000);
-const KINDS = ["invoices", "orders", "cases"] as const;
+const KINDS = ["invoices", "orders", "cases", "products"] as const;
 const KIND = (arg("--kind") ?? "invoices") as (typeof KINDS)[number];
 if (!KINDS.includes(KIND)) throw new Error(`--kind: ${KINDS.join(", ")}, not ${KIND}`);
 const ACCOUNTS = 200;
@@ -60,6 +60,12 @@ const FILES = {
       `ERP-${i % ACCOUNTS},HD-${i},Delivery question ${i},${["low", "normal", "high"][i % 3]},${day(Date.UTC(2024, 0, 1), i)} 09:30,${i % 10 ? `${day(Date.UTC(2024, 0, 3), i)} 16:00` : ""}`,
     records: ROWS,
   },
+  products: {
+    bare: `(sku text, name text, unit text, list_price numeric)`,
+    header: "sku,name,unit,list_price",
+    row: (i: number) => `ART-${100000 + i},Article ${i},${i % 4 ? "pcs" : "kg"},${(i % 500) + 1}.${String(i % 100).padStart(2, "0")}`,
+    records: ROWS,
+  },
 }[KIND];
 const TABLE = `bare_${KIND}`;
 const BARE = `CREATE TABLE ${TABLE} ${FILES.bare}`;
@@ -72,7 +78,7 @@ for (let i = 0; i < ROWS; i++) lines.push(FILES.row(i));
 writeFileSync(file, lines.join("\n") + "\n");
 chmodSync(file, 0o644);
 const text = readFileSync(file, "utf8");
-console.log(`${ROWS} ${{ invoices: "invoice rows", orders: `order lines (${FILES.records} orders)`, cases: "cases" }[KIND]}, ${(text.length / 1e6).toFixed(1)} MB, ${ACCOUNTS} accounts`);
+console.log(`${ROWS} ${{ invoices: "invoice rows", orders: `order lines (${FILES.records} orders)`, cases: "cases", products: "products" }[KIND]}, ${(text.length / 1e6).toFixed(1)} MB, ${ACCOUNTS} accounts`);
 
 async function seed(db: Database): Promise<Actor> {
   const org = await db.prisma.organization.create({ data: { name: "Bench Org" } });

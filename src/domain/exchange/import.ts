@@ -105,7 +105,8 @@ export async function importRows(
     kind,
     ...ctx.counts,
     errors: [...ctx.errors].sort((a, b) => a.line - b.line),
-    refs: ctx.refs,
+    // In file order: importers write new records after matching every row.
+    refs: [...ctx.refs].sort((a, b) => a.line - b.line),
     dryRun: options.dryRun,
   });
   try {

@@ -99,6 +99,16 @@ describeEachDatabase("import and export", (get) => {
     ]);
   });
 
+  it("a file of new, unchanged and changed records answers in file order, with kam's reference for each", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const file = "sku,name,unit,list_price\nNEW-1,New one,pcs,1.00\nBOLT-10,Bolt M10,pcs,2.50\nNEW-2,New two,kg,3.00\nNUT-10,Nut M10 (zinc),pcs,0.80\n";
+    const result = await importFile(db, actor, file, { dryRun: false });
+    expect(result.refs.map((r) => [r.line, r.ref, r.outcome])).toEqual([
+      [2, "NEW-1", "created"], [3, "BOLT-10", "unchanged"], [4, "NEW-2", "created"], [5, "NUT-10", "changed"],
+    ]);
+  });
+
   for (const kind of EXCHANGE_KINDS) {
     const files = FILES[kind];
 
