@@ -96,6 +96,18 @@ export function same(a: unknown, b: unknown): boolean {
   return (a ?? null) === (b ?? null);
 }
 
+/**
+ * The rows of one record (an order's lines, a contract's prices) repeat the record's own columns:
+ * they must agree with the first row. The error names the column and both lines.
+ */
+export function requireAgreeing<T extends object>(group: Row<T>[], columns: readonly (keyof T & string)[], key: string, params: Record<string, string | number>): void {
+  const [first, ...rest] = group;
+  for (const row of rest) {
+    const differs = columns.find((c) => (row.values[c] ?? null) !== (first!.values[c] ?? null));
+    if (differs) throw new InvalidInputError(differs, key, { ...params, column: differs, first: first!.line, line: row.line });
+  }
+}
+
 /** Names the field a lookup failed on (the account, the order, the SKU of a row). */
 export async function inField<T>(field: string, work: Promise<T>): Promise<T> {
   try {

@@ -109,6 +109,19 @@ describeEachDatabase("import and export", (get) => {
     ]);
   });
 
+  it("the rows of one order or contract must agree on its own columns: the error names the column and both lines, and nothing is written", async () => {
+    const db = get().prisma;
+    const { actor, org } = await accountWithProducts(db);
+    const orders = "account,order,ordered_on,sku,quantity\nACME Holding GmbH,SO-1,2026-10-15,BOLT-10,1\nACME Holding GmbH,SO-1,2026-10-16,NUT-10,1\n";
+    const contracts = "account,contract,name,starts_on,ends_on,sku,price\nACME Holding GmbH,FV-1,Frame,2026-01-01,2026-12-31,BOLT-10,2\nACME Holding GmbH,FV-1,Frame,2026-01-01,2027-12-31,NUT-10,1\n";
+    for (const [file, key, field] of [[orders, "import.orderRowsDiffer", "ordered_on"], [contracts, "import.contractRowsDiffer", "ends_on"]] as const) {
+      const result = await importFile(db, actor, file, { dryRun: false });
+      expect(result.errors).toEqual([{ line: 2, field, key, params: expect.objectContaining({ column: field, first: 2, line: 3 }) }]);
+    }
+    expect(await db.order.count({ where: { organizationId: org.id } })).toBe(0);
+    expect(await db.contract.count({ where: { organizationId: org.id } })).toBe(0);
+  });
+
   for (const kind of EXCHANGE_KINDS) {
     const files = FILES[kind];
 

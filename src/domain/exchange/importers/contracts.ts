@@ -4,7 +4,7 @@ import type { CommitmentPeriod } from "../../../generated/prisma/enums.ts";
 import * as limits from "../../limits.ts";
 import { requireWholeIfCounted } from "../../products.ts";
 import { audit, nextNumber } from "../../tx.ts";
-import { inField, kamNumber, onLine, record, toMinor, type ImportContext, type Row } from "../context.ts";
+import { inField, kamNumber, onLine, record, requireAgreeing, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ProductLookup } from "../lookups.ts";
 import { groupBy } from "../../group-by.ts";
@@ -43,10 +43,7 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
     const first = group[0]!;
     await onLine(ctx, first.line, undefined, async () => {
       const head = first.values;
-      for (const row of group.slice(1)) {
-        const differs = HEADER.find((c) => (row.values[c] ?? null) !== (head[c] ?? null));
-        if (differs) throw new InvalidInputError(differs, "import.contractRowsDiffer", { contract: ref, column: differs, first: first.line, line: row.line });
-      }
+      requireAgreeing(group, HEADER, "import.contractRowsDiffer", { contract: ref });
       if (head.ends_on <= head.starts_on) throw new InvalidInputError("ends_on", "error.dateTooEarly", { min: head.starts_on });
       const account = await inField("account", accounts.resolve(head.account));
       const prices: { productId: string; sku: string; priceMinor: bigint }[] = [];

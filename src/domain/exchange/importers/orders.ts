@@ -7,7 +7,7 @@ import type { OrderStatus } from "../../../generated/prisma/enums.ts";
 import * as limits from "../../limits.ts";
 import { requireWholeIfCounted } from "../../products.ts";
 import { auditMany, type Tx } from "../../tx.ts";
-import { inField, kamNumber, onLine, record, stage, toMinor, type ImportContext, type Row } from "../context.ts";
+import { inField, kamNumber, onLine, record, requireAgreeing, stage, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ContractPriceLookup, ProductLookup } from "../lookups.ts";
 import { reserveNumbers } from "../numbers.ts";
@@ -73,10 +73,7 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
       const first = group[0]!;
       await onLine(ctx, first.line, undefined, async () => {
         const head = first.values;
-        for (const row of group.slice(1)) {
-          const differs = HEADER.find((c) => (row.values[c] ?? null) !== (head[c] ?? null));
-          if (differs) throw new InvalidInputError(differs, "import.orderRowsDiffer", { order: ref, column: differs, first: first.line, line: row.line });
-        }
+        requireAgreeing(group, HEADER, "import.orderRowsDiffer", { order: ref });
         const account = await inField("account", accounts.resolve(head.account));
         const currency = head.currency ?? account.currency;
         const lines: LineWanted[] = [];
