@@ -6,7 +6,7 @@ import { exportColumns, exportRows } from "../../../src/domain/exchange/export.t
 import { importRows } from "../../../src/domain/exchange/import.ts";
 import { importFile } from "../../../src/domain/exchange/import-file.ts";
 import { SLA_HOURS } from "../../../src/domain/cases.ts";
-import { contractPrice } from "../../../src/domain/orders.ts";
+import { contractPrice, logOrder } from "../../../src/domain/orders.ts";
 import { EXCHANGE_KINDS, type ExchangeKind } from "../../../src/domain/exchange/kinds.ts";
 import { describeEachDatabase } from "../../support/databases.ts";
 import { accountWithProducts, newMember } from "../../support/fixtures.ts";
@@ -120,6 +120,24 @@ describeEachDatabase("import and export", (get) => {
     }
     expect(await db.order.count({ where: { organizationId: org.id } })).toBe(0);
     expect(await db.contract.count({ where: { organizationId: org.id } })).toBe(0);
+  });
+
+  it("orders entered in chat export with kam's O-n and import back unchanged; a changed line rewrites that order; an unknown O-n is an error", async () => {
+    const db = get().prisma;
+    const { actor, org } = await accountWithProducts(db);
+    await logOrder(db, actor, { account: "ACME", lines: [{ product: "BOLT-10", quantity: 10 }], orderedOn: "2026-10-01" });
+    await logOrder(db, actor, { account: "ACME", lines: [{ product: "BOLT-10", quantity: 5 }, { product: "NUT-10", quantity: 20 }], orderedOn: "2026-10-02" });
+    const csv = writeCsv(exportColumns("orders"), await exportRows(db, actor, "orders", {}));
+    expect(csv).toMatch(/,O-1,/);
+    expect(await importCsv(db, actor, csv, false, "orders")).toMatchObject({ created: 0, changed: 0, unchanged: 2, errors: [] });
+    const changed = csv.replace(/(,O-2,[^\n]*NUT-10,)20(,)/, "$125$2");
+    expect(changed).not.toBe(csv);
+    const result = await importCsv(db, actor, changed, false, "orders");
+    expect(result).toMatchObject({ created: 0, changed: 1, unchanged: 1, errors: [] });
+    const o2 = await db.order.findFirstOrThrow({ where: { organizationId: org.id, number: 2 }, include: { lines: { orderBy: { lineNo: "asc" } } } });
+    expect([o2.version, o2.lines.map((l) => Number(l.quantity))]).toEqual([2, [5, 25]]);
+    const unknown = await importFile(db, actor, "account,order,ordered_on,sku,quantity\nACME Holding GmbH,O-99,2026-10-15,BOLT-10,1\n", { dryRun: false });
+    expect(unknown.errors.map((e) => [e.line, e.field, e.key])).toEqual([[2, "order", "error.notFound"]]);
   });
 
   for (const kind of EXCHANGE_KINDS) {

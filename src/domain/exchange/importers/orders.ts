@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "../../../generated/prisma/client.ts";
+import { Prisma } from "../../../generated/prisma/client.ts";
 import type { Actor } from "../../actor.ts";
 import { auditChange, diffFields, type FieldChanges } from "../../changes.ts";
 import { InvalidInputError } from "../../errors.ts";
 import type { OrderStatus } from "../../../generated/prisma/enums.ts";
 import * as limits from "../../limits.ts";
 import { requireWholeIfCounted } from "../../products.ts";
+import { instant, jsonRows } from "../../rules/json-rows.ts";
 import { auditMany, type Tx } from "../../tx.ts";
 import { inField, kamNumber, onLine, record, requireAgreeing, stage, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
@@ -43,8 +44,13 @@ interface Wanted {
   totalMinor: bigint;
 }
 
-/** An order already in kam, as a row is compared with it. */
-type Found = Prisma.OrderGetPayload<{ include: { lines: { include: { product: true } } } }>;
+/** An order already in kam, as a row is compared with it: its lines as `linesText` writes them. */
+interface Found extends Wanted {
+  id: string;
+  number: number;
+  externalRef: string | null;
+  lines: string;
+}
 
 /**
  * Orders by the ERP's order number (`order`), one row per line: the rows with the same number form
@@ -106,8 +112,7 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
           creations.push({ line: first.line, ref, wanted, lines });
           return;
         }
-        const before = { ...found, lines: linesText(found.lines.map((l) => ({ sku: l.product.sku, quantity: Number(l.quantity), unitPriceMinor: l.unitPriceMinor }))) };
-        const changes = diffFields(before, { ...wanted, lines: linesText(lines) }, FIELDS);
+        const changes = diffFields(found, { ...wanted, lines: linesText(lines) }, FIELDS);
         if (Object.keys(changes).length === 0) record(ctx, first.line, `O-${found.number}`, "unchanged");
         else updates.push({ line: first.line, ref, found, wanted, lines, changes });
       });
@@ -148,14 +153,35 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
   });
 }
 
-/** The file's orders already in kam, by ERP number or by kam's O-number (export writes those), with their lines. */
+/**
+ * The file's orders already in kam, by ERP number or by kam's O-number (export writes those), with
+ * their lines: one query, one JSON document (Prisma's nested include took 1.4 s for 25,000 orders).
+ */
 async function readExisting(ctx: ImportContext, refs: string[]): Promise<Map<string, Found>> {
   const numbers = refs.map((r) => kamNumber(r, "O")).filter((n) => n !== null);
-  const found = await ctx.tx.order.findMany({
-    where: { organizationId: ctx.actor.organizationId, OR: [{ externalRef: { in: refs } }, { number: { in: numbers }, externalRef: null }] },
-    include: { lines: { include: { product: true }, orderBy: { lineNo: "asc" } } },
-  });
-  return new Map(found.map((o) => [o.externalRef ?? `O-${o.number}`, o]));
+  const rows = await jsonRows<Omit<Found, "orderedAt" | "requestedOn" | "totalMinor" | "lines"> & {
+    orderedAt: string; requestedOn: string | null; totalMinor: string; lines: [string, string, string][] | null;
+  }>(ctx.tx, Prisma.sql`
+    WITH o AS (
+      SELECT o.* FROM "Order" o JOIN json_array_elements_text(${JSON.stringify(refs)}::json) r(ref)
+        ON o."organizationId" = ${ctx.actor.organizationId} AND o."externalRef" = r.ref
+      UNION ALL
+      SELECT o.* FROM "Order" o JOIN json_array_elements_text(${JSON.stringify(numbers)}::json) n(number)
+        ON o."organizationId" = ${ctx.actor.organizationId} AND o."externalRef" IS NULL AND o.number = n.number::int),
+    l AS (
+      SELECT l."orderId", json_agg(json_build_array(p.sku, l.quantity::text, l."unitPriceMinor"::text) ORDER BY l."lineNo") AS lines
+      FROM o JOIN "OrderLine" l ON l."orderId" = o.id JOIN "Product" p ON p.id = l."productId"
+      GROUP BY l."orderId")
+    SELECT o.id, o.number, o."externalRef", o."accountId", o.currency::text AS currency, o."orderedAt", o."requestedOn"::text AS "requestedOn",
+           o."poRef", o.status::text AS status, o."totalMinor"::text AS "totalMinor", l.lines
+    FROM o LEFT JOIN l ON l."orderId" = o.id`);
+  return new Map(rows.map((o) => [o.externalRef ?? `O-${o.number}`, {
+    ...o,
+    orderedAt: instant(o.orderedAt),
+    requestedOn: o.requestedOn === null ? null : limits.dayToDate(o.requestedOn),
+    totalMinor: BigInt(o.totalMinor),
+    lines: linesText((o.lines ?? []).map(([sku, quantity, unitPriceMinor]) => ({ sku, quantity, unitPriceMinor: Number(unitPriceMinor) }))),
+  }]));
 }
 
 function lineRecords(orderId: string, lines: LineWanted[]) {
