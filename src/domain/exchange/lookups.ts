@@ -1,9 +1,8 @@
 import { Prisma } from "../../generated/prisma/client.ts";
-import { NotFoundError } from "../errors.ts";
+import { DomainError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors.ts";
 import { jsonRows } from "../rules/json-rows.ts";
 import { accountRefusals, requireAccount } from "../permissions.ts";
-import type { DomainError } from "../errors.ts";
-import type { ImportContext } from "./context.ts";
+import { inField, type ImportContext } from "./context.ts";
 
 interface AccountRow {
   id: string;
@@ -20,6 +19,7 @@ interface AccountRow {
 export class AccountLookup {
   private byExternal = new Map<string, AccountRow>();
   private byName = new Map<string, AccountRow>();
+  private byId = new Map<string, AccountRow>();
   private allowed = new Set<string>();
   private refused = new Map<string, DomainError>();
   private loaded = false;
@@ -43,13 +43,34 @@ export class AccountLookup {
     await this.load();
     const account = this.find(ref);
     if (!account) throw new NotFoundError("account", ref.trim());
-    const refusal = this.refused.get(account.id);
-    if (refusal) throw refusal;
-    if (!this.allowed.has(account.id)) {
-      await requireAccount(this.ctx.tx, this.ctx.actor, "account.write", account.id);
-      this.allowed.add(account.id);
-    }
+    await this.requireWrite(account.id);
     return account;
+  }
+
+  /**
+   * The caller's right to write an account, checked once per account: a row's, and the account of
+   * a record a row names by its reference when the row moves it to another (the ERP's numbers are
+   * the organization's, so a row may name any account's record).
+   */
+  async requireWrite(accountId: string): Promise<void> {
+    const refusal = this.refused.get(accountId);
+    if (refusal) throw refusal;
+    if (this.allowed.has(accountId)) return;
+    try {
+      await requireAccount(this.ctx.tx, this.ctx.actor, "account.write", accountId);
+    } catch (error) {
+      if (error instanceof DomainError) this.refused.set(accountId, error);
+      throw error;
+    }
+    this.allowed.add(accountId);
+  }
+
+  /** A record the file names moves from its account to the row's: the caller must be able to write both. */
+  async requireMove(record: { accountId: string }, to: { id: string }, field: string, ref: string): Promise<void> {
+    if (record.accountId === to.id) return;
+    await inField(field, this.requireWrite(record.accountId).catch((error: unknown) => {
+      throw error instanceof ForbiddenError ? new InvalidInputError(field, "import.otherAccountRecord", { ref, account: this.byId.get(record.accountId)?.name ?? "?" }) : error;
+    }));
   }
 
   /** The account a file names, whatever the caller's right to it (after `preload`). */
@@ -67,6 +88,7 @@ export class AccountLookup {
       for (const a of accounts) {
         if (a.externalId) this.byExternal.set(a.externalId, a);
         this.byName.set(a.name.toLowerCase(), a);
+        this.byId.set(a.id, a);
       }
       this.loaded = true;
     }

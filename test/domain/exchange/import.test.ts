@@ -140,6 +140,28 @@ describeEachDatabase("import and export", (get) => {
     expect(unknown.errors.map((e) => [e.line, e.field, e.key])).toEqual([[2, "order", "error.notFound"]]);
   });
 
+  for (const [kind, field] of [["orders", "order"], ["contracts", "contract"], ["cases", "case"], ["trainings", "training"], ["programs", "program"]] as const) {
+    it(`${kind}: a row that names another account's record by its ERP number needs the right to write that account too (else nothing changes)`, async () => {
+      const db = get().prisma;
+      const { actor, org } = await organization(db, kind);
+      await importCsv(db, actor, FILES[kind].en);
+      const other = await db.account.create({ data: { organizationId: org.id, name: "Other AG", currency: "EUR" } });
+      const { member, actor: sales } = await newMember(db, org.id, "Sam Sales");
+      await db.accountTeamMember.create({ data: { accountId: other.id, memberId: member.id, role: "SALES" } });
+      const before = await everything(db, org.id);
+      // The same records, moved to the account Sam may write: ACME's are not Sam's to change.
+      const moved = FILES[kind].en.replaceAll("ACME Holding GmbH", "Other AG");
+      const result = await importFile(db, sales, moved, { dryRun: false });
+      expect(result.errors.length).toBe(FILES[kind].records);
+      for (const e of result.errors) expect([e.field, e.key, e.params.account]).toEqual([field, "import.otherAccountRecord", "ACME Holding GmbH"]);
+      expect(await everything(db, org.id)).toEqual(before);
+      // On both teams, Sam may move them.
+      const acme = await db.account.findFirstOrThrow({ where: { organizationId: org.id, name: "ACME Holding GmbH" } });
+      await db.accountTeamMember.create({ data: { accountId: acme.id, memberId: member.id, role: "SALES" } });
+      expect(await importFile(db, sales, moved, { dryRun: false })).toMatchObject({ errors: [], changed: FILES[kind].records });
+    });
+  }
+
   for (const kind of EXCHANGE_KINDS) {
     const files = FILES[kind];
 

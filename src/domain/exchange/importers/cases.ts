@@ -58,6 +58,7 @@ export async function importCases(ctx: ImportContext, rows: Row<CanonicalRow<"ca
       const kam = kamNumber(values.case, "C");
       const found = existing.get(kam === null ? values.case : `C-${kam}`);
       if (!found && kam !== null) throw new InvalidInputError("case", "error.notFound", { kind: "case", ref: values.case });
+      if (found) await accounts.requireMove(found, account, "case", values.case);
       if (!found) {
         creations.push({ line, externalRef: values.case, wanted });
         return;

@@ -88,6 +88,7 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
       const commitmentRows = commitments.map((c) => ({ productId: c.productId, quantity: c.quantity.toFixed(3), period: c.period }));
       const found = existing.get(kamNumber(ref, "K") === null ? ref : `K-${kamNumber(ref, "K")}`);
       if (!found && kamNumber(ref, "K") !== null) throw new InvalidInputError("contract", "error.notFound", { kind: "contract", ref });
+      if (found) await accounts.requireMove(found, account, "contract", ref);
       if (!found) {
         const number = await nextNumber(tx, organizationId, "contract");
         const contract = await tx.contract.create({

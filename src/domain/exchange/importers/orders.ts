@@ -108,6 +108,7 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
         const number = kamNumber(ref, "O");
         const found = existing.get(number === null ? ref : `O-${number}`);
         if (!found && number !== null) throw new InvalidInputError("order", "error.notFound", { kind: "order", ref });
+        if (found) await accounts.requireMove(found, account, "order", ref);
         if (!found) {
           creations.push({ line: first.line, ref, wanted, lines });
           return;

@@ -50,6 +50,7 @@ export async function importPrograms(ctx: ImportContext, rows: Row<CanonicalRow<
       const kam = kamNumber(values.program, "MP");
       const found = existing.get(kam === null ? values.program : `MP-${kam}`);
       if (!found && kam !== null) throw new InvalidInputError("program", "error.notFound", { kind: "program", ref: values.program });
+      if (found) await accounts.requireMove(found, account, "program", values.program);
       const currency = values.currency ?? found?.currency ?? account.currency;
       const ended = values.status === "ended" && values.ends_on >= today;
       const wanted = {

@@ -69,6 +69,7 @@ export async function importTrainings(ctx: ImportContext, rows: Row<CanonicalRow
       const kam = kamNumber(values.training, "T");
       const found = existing.get(kam === null ? values.training : `T-${kam}`);
       if (!found && kam !== null) throw new InvalidInputError("training", "error.notFound", { kind: "training", ref: values.training });
+      if (found) await accounts.requireMove(found, account, "training", values.training);
       const marks = (before: TrainingStatus | null) => ({
         ...(status === "DONE" && before !== "DONE" ? { doneAt: startsAt } : {}),
         ...(status === "CANCELLED" && before !== "CANCELLED" ? { cancelledAt: actor.now } : {}),
