@@ -125,7 +125,8 @@ describeEachDatabase("import and export", (get) => {
   it("orders entered in chat export with kam's O-n and import back unchanged; a changed line rewrites that order; an unknown O-n is an error", async () => {
     const db = get().prisma;
     const { actor, org } = await accountWithProducts(db);
-    await logOrder(db, actor, { account: "ACME", lines: [{ product: "BOLT-10", quantity: 10 }], orderedOn: "2026-10-01" });
+    // One logged now (at the request's time of day), one dated.
+    await logOrder(db, actor, { account: "ACME", lines: [{ product: "BOLT-10", quantity: 10 }] });
     await logOrder(db, actor, { account: "ACME", lines: [{ product: "BOLT-10", quantity: 5 }, { product: "NUT-10", quantity: 20 }], orderedOn: "2026-10-02" });
     const csv = writeCsv(exportColumns("orders"), await exportRows(db, actor, "orders", {}));
     expect(csv).toMatch(/,O-1,/);

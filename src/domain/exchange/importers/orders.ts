@@ -96,19 +96,20 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
           });
         }
         if (lines.length !== group.length) return;
+        const number = kamNumber(ref, "O");
+        const found = existing.get(number === null ? ref : `O-${number}`);
+        if (!found && number !== null) throw new InvalidInputError("order", "error.notFound", { kind: "order", ref });
+        if (found) await accounts.requireMove(found, account, "order", ref);
         const wanted: Wanted = {
           accountId: account.id,
           currency,
-          orderedAt: limits.dayToDate(head.ordered_on),
+          // The file has the day (export writes it); an order logged in chat on that day keeps its time.
+          orderedAt: found && limits.dateToDay(found.orderedAt) === head.ordered_on ? found.orderedAt : limits.dayToDate(head.ordered_on),
           requestedOn: head.requested_on ? limits.dayToDate(head.requested_on) : null,
           poRef: head.po ?? null,
           status: (head.status?.toUpperCase() ?? "RECEIVED") as OrderStatus,
           totalMinor: lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * l.quantity)), 0n),
         };
-        const number = kamNumber(ref, "O");
-        const found = existing.get(number === null ? ref : `O-${number}`);
-        if (!found && number !== null) throw new InvalidInputError("order", "error.notFound", { kind: "order", ref });
-        if (found) await accounts.requireMove(found, account, "order", ref);
         if (!found) {
           creations.push({ line: first.line, ref, wanted, lines });
           return;
