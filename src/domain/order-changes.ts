@@ -4,11 +4,12 @@ import type { Actor } from "./actor.ts";
 import { assertVersion, auditChange, diffFields } from "./changes.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
-import { changeOrderStatus, contractPrice } from "./orders.ts";
+import { changeOrderStatus, contractPrice, organizationTimeZone } from "./orders.ts";
 import { requireAccount } from "./permissions.ts";
 import { listPriceOn, requireOrderable, requireWholeIfCounted } from "./products.ts";
 import { recordNumber, resolveProduct } from "./references.ts";
 import { inTransaction, type Tx } from "./tx.ts";
+import { localDay } from "./rules/time.ts";
 import { registerUndo } from "./undo-registry.ts";
 import { validate } from "./validate.ts";
 
@@ -77,7 +78,7 @@ export async function editOrder(db: PrismaClient, actor: Actor, input: EditOrder
     const before = snapshot(order.lines);
     const lines = before.map((l) => ({ ...l }));
     let next = Math.max(0, ...lines.map((l) => l.lineNo)) + 1;
-    const orderDay = order.orderedAt;
+    const orderDay = limits.dayToDate(localDay(order.orderedAt, await organizationTimeZone(tx, actor.organizationId)));
     for (const [i, edit] of data.lines.entries()) {
       const price = "unitPrice" in edit ? edit.unitPrice : undefined;
       if (price?.currency && price.currency !== order.currency) {

@@ -10,6 +10,8 @@ import { recordNumber, resolveAccount, resolveProduct } from "./references.ts";
 import { assertVersion, auditChange, diffFields } from "./changes.ts";
 import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
+import { startOfDay } from "./exchange/instants.ts";
+import { localDay } from "./rules/time.ts";
 
 export const ORDER_STATUSES = ["RECEIVED", "CONFIRMED", "IN_PRODUCTION", "SHIPPED", "DELIVERED", "INVOICED", "CANCELLED"] as const;
 export const OPEN_STATUSES: OrderStatus[] = ["RECEIVED", "CONFIRMED", "IN_PRODUCTION", "SHIPPED"];
@@ -32,7 +34,15 @@ export const logOrderInput = z.object({
 });
 export type LogOrderInput = z.input<typeof logOrderInput>;
 
-/** The contract price of a product for an account on a day, if a contract in force sets one in force that day. */
+/** An order's day is its day in the organization's time zone (see `startOfDay`). */
+export async function organizationTimeZone(tx: Tx, organizationId: string): Promise<string> {
+  return (await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { timeZone: true } })).timeZone;
+}
+
+/**
+ * The contract price of a product for an account on a day, if a contract in force sets one in
+ * force that day (`day`: the day's UTC midnight, as date columns compare).
+ */
 export async function contractPrice(tx: Tx, accountId: string, productId: string, day: Date) {
   const price = await tx.contractPrice.findFirst({
     where: {
@@ -50,7 +60,7 @@ async function writeOrder(
   actor: Actor,
   account: { id: string; currency: string },
   lines: { productId: string; quantity: number; unitPriceMinor: bigint }[],
-  extra: { requestedOn?: string; poRef?: string; orderedOn?: string; reorderOfId?: string },
+  extra: { requestedOn?: string; poRef?: string; orderedAt?: Date; reorderOfId?: string },
 ) {
   const number = await nextNumber(tx, actor.organizationId, "order");
   const total = lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * l.quantity)), 0n);
@@ -63,7 +73,7 @@ async function writeOrder(
       totalMinor: total,
       poRef: extra.poRef ?? null,
       requestedOn: extra.requestedOn ? limits.dayToDate(extra.requestedOn) : null,
-      orderedAt: extra.orderedOn ? limits.dayToDate(extra.orderedOn) : actor.now,
+      orderedAt: extra.orderedAt ?? actor.now,
       // The request's moment, not the database's clock: checks measure how long an order sits in a status.
       statusChangedAt: actor.now,
       createdAt: actor.now,
@@ -94,7 +104,9 @@ export async function logOrder(db: PrismaClient, actor: Actor, input: LogOrderIn
   return inTransaction(db, async (tx) => {
     const account = await resolveAccount(tx, actor.organizationId, data.account);
     await requireAccount(tx, actor, "account.write", account.id);
-    const day = data.orderedOn ? limits.dayToDate(data.orderedOn) : actor.now;
+    // The order's day where the organization is: the contract and list price in force that day.
+    const timeZone = await organizationTimeZone(tx, actor.organizationId);
+    const day = limits.dayToDate(data.orderedOn ?? localDay(actor.now, timeZone));
     const lines = [];
     for (const [i, line] of data.lines.entries()) {
       const product = await resolveProduct(tx, actor.organizationId, line.product);
@@ -113,7 +125,8 @@ export async function logOrder(db: PrismaClient, actor: Actor, input: LogOrderIn
       if (price === null) throw new InvalidInputError(`lines.${i}.unitPrice`, "error.priceNeeded", { product: product.sku });
       lines.push({ productId: product.id, quantity: line.quantity, unitPriceMinor: price });
     }
-    return writeOrder(tx, actor, account, lines, data);
+    const { orderedOn, ...extra } = data;
+    return writeOrder(tx, actor, account, lines, { ...extra, ...(orderedOn ? { orderedAt: startOfDay(orderedOn, timeZone) } : {}) });
   });
 }
 
@@ -143,9 +156,10 @@ export async function reorder(db: PrismaClient, actor: Actor, input: z.input<typ
     if (!original) throw new NotFoundError("order", data.order ?? account.name);
     const retired = await tx.product.findFirst({ where: { id: { in: original.lines.map((l) => l.productId) }, retiredAt: { not: null } } });
     if (retired) requireOrderable(retired, "order");
+    const today = limits.dayToDate(localDay(actor.now, await organizationTimeZone(tx, actor.organizationId)));
     const lines = [];
     for (const line of original.lines) {
-      const price = (await contractPrice(tx, account.id, line.productId, actor.now)) ?? line.unitPriceMinor;
+      const price = (await contractPrice(tx, account.id, line.productId, today)) ?? line.unitPriceMinor;
       lines.push({ productId: line.productId, quantity: Number(line.quantity), unitPriceMinor: price });
     }
     return writeOrder(tx, actor, account, lines, {

@@ -11,6 +11,7 @@ import { accountRef, comingDay, pastDay, day, money, quantity, rejectExtra, oneO
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, productOptions, value } from "./form-helpers.ts";
 import { orderButtons } from "./edit-forms.ts";
+import { localDay } from "../../domain/rules/time.ts";
 
 type FullOrder = Order & { account: Account; lines: (OrderLine & { product: Product })[] };
 
@@ -206,7 +207,7 @@ export const orderList = defineCommand({
         [ctx.t("field.order"), ctx.t("field.date"), ctx.t("field.status"), ctx.t("field.total"), ctx.t("field.lines")],
         orders.map((o) => [
           o.externalRef ? `${orderRef(o)} · ${o.externalRef}` : orderRef(o),
-          ctx.fmt.day(new Date(o.orderedAt.toISOString().slice(0, 10))),
+          ctx.fmt.day(new Date(localDay(o.orderedAt, ctx.organization.timeZone))),
           ctx.t(`status.${o.status}`),
           ctx.fmt.money(o.totalMinor, o.currency),
           o.lines.map((l) => `${ctx.fmt.number(Number(l.quantity))} ${l.product.sku}`).join(", "),

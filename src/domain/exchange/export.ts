@@ -2,11 +2,13 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Actor } from "../actor.ts";
 import { InvalidInputError } from "../errors.ts";
 import * as limits from "../limits.ts";
+import { organizationTimeZone } from "../orders.ts";
 import { programStatus } from "../programs.ts";
 import { resolveAccount } from "../references.ts";
 import { localDay } from "../rules/time.ts";
 import type { Tx } from "../tx.ts";
 import { toMajor } from "./context.ts";
+import { startOfDay } from "./instants.ts";
 import { COLUMNS, type ExchangeKind } from "./kinds.ts";
 import { ONLINE_PLACE } from "./importers/trainings.ts";
 
@@ -62,8 +64,10 @@ export async function exportRows(
         return products.map((p) => ({ sku: p.sku, name: p.name, unit: p.unit, list_price: p.listPriceMinor === null ? null : toMajor(p.listPriceMinor, p.currency) }));
       }
       case "orders": {
+        // An order's day is its day where the organization is (orders.ts, startOfDay).
+        const timeZone = await organizationTimeZone(tx, organizationId);
         const orders = await tx.order.findMany({
-          where: { organizationId, ...byAccount, ...(since ? { orderedAt: { gte: since } } : {}) },
+          where: { organizationId, ...byAccount, ...(filter.since ? { orderedAt: { gte: startOfDay(filter.since, timeZone) } } : {}) },
           include: { account: true, lines: { include: { product: true }, orderBy: { lineNo: "asc" } } },
           orderBy: [{ orderedAt: "asc" }, { number: "asc" }],
         });
@@ -71,7 +75,7 @@ export async function exportRows(
           o.lines.map((l) => ({
             account: accountName(o.account),
             order: o.externalRef ?? `O-${o.number}`,
-            ordered_on: limits.dateToDay(o.orderedAt),
+            ordered_on: localDay(o.orderedAt, timeZone),
             sku: l.product.sku,
             quantity: Number(l.quantity),
             unit_price: toMajor(l.unitPriceMinor, o.currency),
@@ -180,7 +184,7 @@ export async function exportRows(
         }));
       }
       case "programs": {
-        const today = localDay(actor.now, (await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { timeZone: true } })).timeZone);
+        const today = localDay(actor.now, await organizationTimeZone(tx, organizationId));
         const programs = await tx.marketingProgram.findMany({
           where: { organizationId, ...byAccount, ...(since ? { toDay: { gte: since } } : {}) },
           include: { account: true, products: { include: { product: true } } },

@@ -11,6 +11,14 @@ export function parseInstant(text: string, timeZone: string): Date {
   return new Date(instant);
 }
 
+/**
+ * The first instant of a calendar day in a time zone: what kam stores for an order dated a day, so
+ * that its day is that day where the organization is (the checks and every view read it there).
+ */
+export function startOfDay(day: string, timeZone: string): Date {
+  return parseInstant(`${day}T00:00`, timeZone);
+}
+
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 function offsetAt(instant: number, timeZone: string): number {
