@@ -195,7 +195,7 @@ export function readCsv(text: string, options: { kind?: ExchangeKind } = {}): Re
         return ENUM_ALIASES[word] ?? word;
       };
     }
-    return (cell) => cell;
+    return unescapeFormula;
   });
   const problem = headers.map((h) => (NUMBER_COLUMNS.has(h) ? "import.notANumber" : "import.notADate"));
   const rows: ReadCsv["rows"] = [];
@@ -220,9 +220,21 @@ export function readCsv(text: string, options: { kind?: ExchangeKind } = {}): Re
   return { kind, rows, errors, delimiter, decimal };
 }
 
+/**
+ * A text a spreadsheet would take for a formula (=, +, -, @, tab or CR first: CSV injection, a
+ * case subject written by a customer) is written with an apostrophe in front, as OWASP advises, and
+ * read back without it. Apostrophes already in front count in, so that the two are each other's
+ * inverse and export → import still changes nothing. Numbers are written as they are.
+ */
+const FORMULA = /^'*[=+\-@\t\r]/;
+const ESCAPED_FORMULA = /^'+[=+\-@\t\r]/;
+const escapeFormula = (text: string) => (FORMULA.test(text) ? `'${text}` : text);
+const unescapeFormula = (text: string) => (ESCAPED_FORMULA.test(text) ? text.slice(1) : text);
+
 /** Canonical rows as a CSV file (English: `,` and a decimal point), with the documented header. */
 export function writeCsv(columns: readonly string[], rows: Record<string, string | number | null>[]): string {
-  return stringify()(rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? "" : String(r[c])))), { header: true, columns: [...columns] });
+  const cell = (v: string | number | null | undefined) => (v === null || v === undefined ? "" : typeof v === "string" ? escapeFormula(v) : String(v));
+  return stringify()(rows.map((r) => columns.map((c) => cell(r[c]))), { header: true, columns: [...columns] });
 }
 
 /** The header row of a kind: what `kam import --template <kind>` prints. */

@@ -7,8 +7,10 @@ import { importRows } from "../../../src/domain/exchange/import.ts";
 import { importFile } from "../../../src/domain/exchange/import-file.ts";
 import { SLA_HOURS } from "../../../src/domain/cases.ts";
 import { contractPrice, logOrder } from "../../../src/domain/orders.ts";
+import { addProduct } from "../../../src/domain/products.ts";
 import { EXCHANGE_KINDS, type ExchangeKind } from "../../../src/domain/exchange/kinds.ts";
 import { describeEachDatabase } from "../../support/databases.ts";
+import { parse as readCsvCells } from "csv-parse/sync";
 import { accountWithProducts, newMember } from "../../support/fixtures.ts";
 import { everything, FILES } from "./fixtures.ts";
 
@@ -162,6 +164,20 @@ describeEachDatabase("import and export", (get) => {
       expect(await importFile(db, sales, moved, { dryRun: false })).toMatchObject({ errors: [], changed: FILES[kind].records });
     });
   }
+
+  it("a text a spreadsheet would run as a formula is exported behind an apostrophe, and imported back as it was", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const names = ['=HYPERLINK("https://example.invalid","Open")', "+49 89 1234", "-20% promo", "@SUM(A1)", "'=already quoted", "Plain 'quote'", "x=y"];
+    // As chat or the API take them: a product's name is anything.
+    for (const [i, name] of names.entries()) await addProduct(db, actor, { sku: `P-${i}`, name, listPrice: { minor: 100 } });
+    const csv = writeCsv(exportColumns("products"), await exportRows(db, actor, "products", {}));
+    const cells = readCsvCells(csv).filter((r) => r[0]!.startsWith("P-")).map((r) => r[1]);
+    expect(cells).toEqual([`'${names[0]}`, `'${names[1]}`, `'${names[2]}`, `'${names[3]}`, `''=already quoted`, "Plain 'quote'", "x=y"]);
+    expect(await importCsv(db, actor, csv, false, "products")).toMatchObject({ created: 0, changed: 0, errors: [] });
+    const stored = await db.product.findMany({ where: { organizationId: actor.organizationId, sku: { startsWith: "P-" } }, orderBy: { sku: "asc" } });
+    expect(stored.map((p) => p.name)).toEqual(names);
+  });
 
   for (const kind of EXCHANGE_KINDS) {
     const files = FILES[kind];
