@@ -117,7 +117,8 @@ try {
   console.log(`third sweep, next day (${third.findings} findings, ${third.opened} new, ${third.resolved} resolved, ${third.notifications} messages): ${thirdMs.toFixed(0)} ms = ${(thirdMs / count).toFixed(1)}x count(*)`);
   const stages = (t: Record<string, number>) => JSON.stringify(Object.fromEntries(Object.entries(t).filter(([k]) => !k.startsWith("load."))));
   console.log(`stages (ms) of the first sweep: ${stages(first.timings)}; second: ${stages(second.timings)}; third: ${stages(third.timings)}`);
-  console.log(`queries of the second sweep (ms, run together): ${JSON.stringify(Object.fromEntries(Object.entries(second.timings).filter(([k]) => k.startsWith("load."))))}`);
+  const queries = (t: Record<string, number>) => JSON.stringify(Object.fromEntries(Object.entries(t).filter(([k]) => k.startsWith("load."))));
+  console.log(`queries (ms, run together) of the first sweep: ${queries(first.timings)}; second: ${queries(second.timings)}`);
   const kinds = await sql.query(`SELECT payload->'announcement'->>'kind' AS kind, count(*)::int AS n FROM "Notification" GROUP BY 1 ORDER BY 1`);
   console.log(`outbox messages by kind (all sweeps): ${kinds.rows.map((r: { kind: string | null; n: number }) => `${r.kind ?? "reply"} ${r.n}`).join(", ")}`);
   console.log(`findings by rule: ${[...byRule].map(([r, n]) => `${r} ${n}`).join(", ")}`);
