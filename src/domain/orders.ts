@@ -261,7 +261,7 @@ export async function listOrders(db: PrismaClient, actor: Actor, input: z.input<
         organizationId: actor.organizationId,
         accountId: account.id,
         ...(data.scope === "open" ? { status: { in: OPEN_STATUSES } } : {}),
-        ...(data.since ? { orderedAt: { gte: limits.dayToDate(data.since) } } : {}),
+        ...(data.since ? { orderedAt: { gte: startOfDay(data.since, await organizationTimeZone(tx, actor.organizationId)) } } : {}),
       },
       include: { lines: { include: { product: true }, orderBy: { lineNo: "asc" } } },
       orderBy: [{ orderedAt: "desc" }, { number: "desc" }],

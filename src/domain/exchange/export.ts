@@ -51,7 +51,10 @@ export async function exportRows(
   const organizationId = actor.organizationId;
   return db.$transaction(async (tx) => {
     const accountId = await accountFilter(tx, organizationId, filter.account);
+    // Days are the organization's: `since` for day columns, `from` (the day's first instant there) for instants.
+    const timeZone = await organizationTimeZone(tx, organizationId);
     const since = filter.since ? limits.dayToDate(filter.since) : undefined;
+    const from = filter.since ? startOfDay(filter.since, timeZone) : undefined;
     const byAccount = accountId ? { accountId } : {};
     const accountName = (a: { name: string; externalId: string | null }) => a.externalId ?? a.name;
     switch (kind) {
@@ -64,10 +67,8 @@ export async function exportRows(
         return products.map((p) => ({ sku: p.sku, name: p.name, unit: p.unit, list_price: p.listPriceMinor === null ? null : toMajor(p.listPriceMinor, p.currency) }));
       }
       case "orders": {
-        // An order's day is its day where the organization is (orders.ts, startOfDay).
-        const timeZone = await organizationTimeZone(tx, organizationId);
         const orders = await tx.order.findMany({
-          where: { organizationId, ...byAccount, ...(filter.since ? { orderedAt: { gte: startOfDay(filter.since, timeZone) } } : {}) },
+          where: { organizationId, ...byAccount, ...(from ? { orderedAt: { gte: from } } : {}) },
           include: { account: true, lines: { include: { product: true }, orderBy: { lineNo: "asc" } } },
           orderBy: [{ orderedAt: "asc" }, { number: "asc" }],
         });
@@ -130,7 +131,7 @@ export async function exportRows(
       }
       case "cases": {
         const cases = await tx.case.findMany({
-          where: { organizationId, ...byAccount, ...(since ? { openedAt: { gte: since } } : {}) },
+          where: { organizationId, ...byAccount, ...(from ? { openedAt: { gte: from } } : {}) },
           include: { account: true },
           orderBy: [{ openedAt: "asc" }, { number: "asc" }],
           ...window,
@@ -158,12 +159,12 @@ export async function exportRows(
           milestone: m.name,
           due_on: limits.dateToDay(m.dueOn),
           owner: m.owner ? (m.owner.email ?? m.owner.displayName) : null,
-          done_on: m.status === "DONE" && m.doneAt ? limits.dateToDay(m.doneAt) : null,
+          done_on: m.status === "DONE" && m.doneAt ? localDay(m.doneAt, timeZone) : null,
         }));
       }
       case "trainings": {
         const trainings = await tx.training.findMany({
-          where: { organizationId, ...byAccount, ...(since ? { startsAt: { gte: since } } : {}) },
+          where: { organizationId, ...byAccount, ...(from ? { startsAt: { gte: from } } : {}) },
           include: { account: true, trainer: true, products: { include: { product: true } } },
           orderBy: [{ startsAt: "asc" }, { number: "asc" }],
           ...window,
@@ -184,7 +185,7 @@ export async function exportRows(
         }));
       }
       case "programs": {
-        const today = localDay(actor.now, await organizationTimeZone(tx, organizationId));
+        const today = localDay(actor.now, timeZone);
         const programs = await tx.marketingProgram.findMany({
           where: { organizationId, ...byAccount, ...(since ? { toDay: { gte: since } } : {}) },
           include: { account: true, products: { include: { product: true } } },
@@ -205,7 +206,7 @@ export async function exportRows(
       }
       case "flags": {
         const flags = await tx.flag.findMany({
-          where: { organizationId, ...byAccount, ...(since ? { lastSeenAt: { gte: since } } : {}) },
+          where: { organizationId, ...byAccount, ...(from ? { lastSeenAt: { gte: from } } : {}) },
           include: { account: true },
           orderBy: { number: "asc" },
           ...window,

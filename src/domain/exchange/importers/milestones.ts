@@ -2,8 +2,10 @@ import { auditChange, diffFields } from "../../changes.ts";
 import { InvalidInputError } from "../../errors.ts";
 import * as limits from "../../limits.ts";
 import { resolveMember } from "../../references.ts";
+import { localDay } from "../../rules/time.ts";
 import { audit, nextNumber } from "../../tx.ts";
 import { inField, onLine, record, type ImportContext, type Row } from "../context.ts";
+import { startOfDay } from "../instants.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup } from "../lookups.ts";
 
@@ -57,14 +59,17 @@ export async function importMilestones(ctx: ImportContext, rows: Row<CanonicalRo
         ownerId = owners.get(values.owner) ?? (await inField("owner", resolveMember(tx, organizationId, values.owner))).id;
         owners.set(values.owner, ownerId);
       }
+      const found = project.milestones.find((m) => m.name.toLowerCase() === values.milestone.toLowerCase());
+      const { done_on: doneOn } = values;
       const wanted = {
         name: values.milestone,
         dueOn: limits.dayToDate(values.due_on),
         ownerId,
-        status: values.done_on ? ("DONE" as const) : ("OPEN" as const),
-        doneAt: values.done_on ? limits.dayToDate(values.done_on) : null,
+        status: doneOn ? ("DONE" as const) : ("OPEN" as const),
+        // The file has the day where the organization is (export writes it); a milestone done in
+        // chat that day keeps its time, else it is done from the day's first instant there.
+        doneAt: !doneOn ? null : found?.doneAt && localDay(found.doneAt, ctx.org.timeZone) === doneOn ? found.doneAt : startOfDay(doneOn, ctx.org.timeZone),
       };
-      const found = project.milestones.find((m) => m.name.toLowerCase() === values.milestone.toLowerCase());
       if (!found) {
         const number = await nextNumber(tx, organizationId, "milestone");
         const created = await tx.milestone.create({ data: { organizationId, number, projectId: project.id, ...wanted } });
