@@ -9,14 +9,25 @@ export const currency = z.string().regex(/^[A-Z]{3}$/);
 /** Money in minor units (cents); up to 10^13 minor units, far above any single invoice. */
 export const MAX_MINOR = 10_000_000_000_000;
 export const minorAmount = z.number().int().min(0).max(MAX_MINOR);
+/**
+ * Years kam takes (PostgreSQL has no year 0, and JavaScript reads years 0–99 as 1900–1999): a
+ * business record of 1899 or 10000 is a typing error.
+ */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 9999;
+const inYears = (text: string) => Number(text.slice(0, 4)) >= MIN_YEAR && Number(text.slice(0, 4)) <= MAX_YEAR;
+
 /** A calendar day as YYYY-MM-DD, read in the organization's time zone by the caller. */
 export const isoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
   .refine((d) => {
     const date = new Date(`${d}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(d);
+    return inYears(d) && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(d);
   }, "not a calendar day");
+
+/** A date-time as ISO text (with or without an offset), in the years kam takes. */
+export const isoInstant = z.iso.datetime({ offset: true, local: true }).refine(inYears, "not a calendar day");
 /** The largest quantity of one order line or commitment, and how many decimals it may have. */
 export const MAX_QUANTITY = 1_000_000_000;
 export const QUANTITY_DECIMALS = 3;

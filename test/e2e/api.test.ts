@@ -187,6 +187,19 @@ describeEachDatabase("HTTP API", (get, kind) => {
     // Every detail is a sentence for people, never a message key.
     for (const e of [...errors, ...german]) expect(e.detail).not.toMatch(/^[a-z]+(\.[a-zA-Z]+)+$/);
     expect(await get().prisma.invoice.count({ where: { organizationId: fixture.org.id } })).toBe(before);
+
+    // Years PostgreSQL has not (0) or JavaScript misreads (0–99): a field error, not a 500.
+    const ancient = [
+      ["/invoices", { account: "ACME Holding GmbH", number: "RE-0", amount: 10, issued_on: "0000-01-01" }, "issued_on"],
+      ["/orders", { account: "ACME Holding GmbH", order: "SO-0", ordered_on: "0099-05-01", sku: "BOLT-10", quantity: 1 }, "ordered_on"],
+      ["/cases", { account: "ACME Holding GmbH", case: "T-0", subject: "Old", opened_at: "0050-01-01T10:00:00" }, "opened_at"],
+    ] as const;
+    for (const [path, body, field] of ancient) {
+      const answer = await call("POST", path, { body });
+      expectProblem(answer, 422, "invalid-rows");
+      expect((answer.body as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ index: 0, field })]);
+    }
+    expectProblem(await call("GET", "/invoices?since=0000-01-01"), 400, "invalid-query");
   });
 
   it("writes a retried request once and answers it with the first response", async () => {

@@ -75,7 +75,7 @@ const amount = z.number().min(0).max(limits.MAX_MINOR / 100).refine((n) => Math.
 const externalRef = z.string().trim().min(1).max(60);
 const text = z.string().trim().min(1);
 const day = limits.isoDay;
-const instant = z.iso.datetime({ offset: true, local: true });
+const instant = limits.isoInstant;
 const opt = <T extends z.ZodType>(schema: T) => schema.nullish();
 
 export const rowSchemas = {
