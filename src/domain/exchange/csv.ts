@@ -102,11 +102,12 @@ function isCalendarDay(day: string): boolean {
 
 function readInstant(cell: string): string | null {
   const c = cell.trim();
-  const iso = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(c);
+  const iso = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(c);
   const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(c);
   if (iso) {
-    const zone = iso[5] ? (iso[5].toUpperCase() === "Z" ? "Z" : iso[5].replace(/^([+-]\d{2})(\d{2})$/, "$1:$2")) : "";
-    return `${iso[1]}T${pad(iso[2] ?? "0")}:${iso[3] ?? "00"}:${iso[4] ?? "00"}${zone}`;
+    const zone = iso[6] ? (iso[6].toUpperCase() === "Z" ? "Z" : iso[6].replace(/^([+-]\d{2})(\d{2})$/, "$1:$2")) : "";
+    // Milliseconds kept: export writes them (a case opened in chat), and the round trip changes nothing.
+    return `${iso[1]}T${pad(iso[2] ?? "0")}:${iso[3] ?? "00"}:${iso[4] ?? "00"}${iso[4] ? (iso[5] ?? "") : ""}${zone}`;
   }
   if (german) return `${german[3]}-${pad(german[2]!)}-${pad(german[1]!)}T${pad(german[4] ?? "0")}:${german[5] ?? "00"}:${german[6] ?? "00"}`;
   return null;

@@ -5,7 +5,8 @@ import { readCsv, writeCsv } from "../../../src/domain/exchange/csv.ts";
 import { exportColumns, exportRows } from "../../../src/domain/exchange/export.ts";
 import { importRows } from "../../../src/domain/exchange/import.ts";
 import { importFile } from "../../../src/domain/exchange/import-file.ts";
-import { SLA_HOURS } from "../../../src/domain/cases.ts";
+import { closeCase, openCase, SLA_HOURS } from "../../../src/domain/cases.ts";
+import { reopenCase } from "../../../src/domain/case-changes.ts";
 import { contractPrice, logOrder } from "../../../src/domain/orders.ts";
 import { addProduct } from "../../../src/domain/products.ts";
 import { EXCHANGE_KINDS, type ExchangeKind } from "../../../src/domain/exchange/kinds.ts";
@@ -164,6 +165,20 @@ describeEachDatabase("import and export", (get) => {
       expect(await importFile(db, sales, moved, { dryRun: false })).toMatchObject({ errors: [], changed: FILES[kind].records });
     });
   }
+
+  it("cases opened and reopened in chat export and import back unchanged: their instants to the millisecond, their SLA as it is", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const at = (iso: string) => ({ ...actor, now: new Date(iso) });
+    const kase = await openCase(db, at("2026-11-20T09:15:42.123Z"), { account: "ACME", subject: "Late pallet" });
+    await closeCase(db, at("2026-11-21T10:00:00.456Z"), { case: `C-${kase.number}` });
+    await reopenCase(db, at("2026-11-22T11:30:00.789Z"), { case: `C-${kase.number}` });
+    await openCase(db, at("2026-11-23T08:00:00.001Z"), { account: "ACME", subject: "Wrong invoice" });
+    const before = await db.case.findMany({ where: { organizationId: actor.organizationId }, orderBy: { number: "asc" } });
+    const csv = writeCsv(exportColumns("cases"), await exportRows(db, actor, "cases", {}));
+    expect(await importCsv(db, actor, csv, false, "cases")).toMatchObject({ created: 0, changed: 0, unchanged: 2, errors: [] });
+    expect(await db.case.findMany({ where: { organizationId: actor.organizationId }, orderBy: { number: "asc" } })).toEqual(before);
+  });
 
   it("a text a spreadsheet would run as a formula is exported behind an apostrophe, and imported back as it was", async () => {
     const db = get().prisma;

@@ -46,17 +46,19 @@ export async function importCases(ctx: ImportContext, rows: Row<CanonicalRow<"ca
       const openedAt = parseInstant(values.opened_at, ctx.org.timeZone);
       const closedAt = values.closed_at ? parseInstant(values.closed_at, ctx.org.timeZone) : null;
       if (closedAt && closedAt < openedAt) throw new InvalidInputError("closed_at", "error.dateTooEarly", { min: values.opened_at });
+      const kam = kamNumber(values.case, "C");
+      const found = existing.get(kam === null ? values.case : `C-${kam}`);
       const wanted: Wanted = {
         accountId: account.id,
         subject: values.subject,
         priority,
         status: closedAt ? ("CLOSED" as const) : ("OPEN" as const),
         openedAt,
-        slaDueAt: new Date(openedAt.getTime() + SLA_HOURS[priority] * 3_600_000),
+        // A case reopened in chat has its SLA from the reopening: kept while priority and opening stay.
+        slaDueAt: found && found.priority === priority && found.openedAt.getTime() === openedAt.getTime() ? found.slaDueAt
+          : new Date(openedAt.getTime() + SLA_HOURS[priority] * 3_600_000),
         closedAt,
       };
-      const kam = kamNumber(values.case, "C");
-      const found = existing.get(kam === null ? values.case : `C-${kam}`);
       if (!found && kam !== null) throw new InvalidInputError("case", "error.notFound", { kind: "case", ref: values.case });
       if (found) await accounts.requireMove(found, account, "case", values.case);
       if (!found) {
