@@ -10,7 +10,8 @@ interface OrderRow {
   externalRef: string | null;
 }
 
-const KAM_NUMBER = /^(?:O-?|#)?(\d{1,9})$/i;
+/** kam's own reference as export writes it: a bare "1001" in a file is the ERP's number, never kam's O-1001. */
+const KAM_NUMBER = /^O-(\d{1,9})$/i;
 
 /** Orders named by the ERP's number (external reference) or kam's own (O-12), within one account. */
 export class OrderLookup {

@@ -180,6 +180,20 @@ describeEachDatabase("import and export", (get) => {
     expect(await db.case.findMany({ where: { organizationId: actor.organizationId }, orderBy: { number: "asc" } })).toEqual(before);
   });
 
+  it("invoices: a number in other letter case is the same invoice; a bare number in the order column is the ERP's, never kam's O-n", async () => {
+    const db = get().prisma;
+    const { actor, org } = await accountWithProducts(db);
+    await logOrder(db, actor, { account: "ACME", lines: [{ product: "BOLT-10", quantity: 10 }] });
+    await importFile(db, actor, "account,number,amount,issued_on\nACME Holding GmbH,R-100,25,2026-10-20\n", { dryRun: false });
+    expect(await importFile(db, actor, "account,number,amount,issued_on\nACME Holding GmbH,r-100,25,2026-10-20\n", { dryRun: false }))
+      .toMatchObject({ created: 0, unchanged: 1, errors: [] });
+    expect(await db.invoice.count({ where: { organizationId: org.id } })).toBe(1);
+    const bare = await importFile(db, actor, "account,number,amount,issued_on,order\nACME Holding GmbH,R-101,25,2026-10-20,1\nACME Holding GmbH,R-102,25,2026-10-20,#1\n", { dryRun: false });
+    expect(bare.errors.map((e) => [e.line, e.field, e.key])).toEqual([[2, "order", "error.notFound"], [3, "order", "error.notFound"]]);
+    expect(await importFile(db, actor, "account,number,amount,issued_on,order\nACME Holding GmbH,R-101,25,2026-10-20,O-1\n", { dryRun: false }))
+      .toMatchObject({ created: 1, errors: [] });
+  });
+
   it("a text a spreadsheet would run as a formula is exported behind an apostrophe, and imported back as it was", async () => {
     const db = get().prisma;
     const { actor } = await accountWithProducts(db);

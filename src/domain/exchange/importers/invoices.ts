@@ -143,12 +143,17 @@ export async function importInvoices(ctx: ImportContext, rows: Row<CanonicalRow<
   });
 }
 
-/** The organization's invoices with these numbers, by account and number in any case (one query, no object mapping). */
+/**
+ * The organization's invoices with these numbers in any case (R-100 is r-100), by account and
+ * number (one query, no object mapping; a scan of the organization's invoices, not an index lookup).
+ */
 async function readExisting(tx: Tx, organizationId: string, numbers: string[]): Promise<Map<string, Existing[]>> {
   const found = await jsonRows<Existing & { number: string }>(tx, Prisma.sql`
-    SELECT id, "accountId", "refNumber", number, "amountMinor"::text AS "amountMinor", currency::text AS currency,
-           "issuedOn"::text AS "issuedOn", "dueOn"::text AS "dueOn", "paidOn"::text AS "paidOn", "orderId"
-    FROM "Invoice" WHERE "organizationId" = ${organizationId} AND number = ANY(ARRAY(SELECT json_array_elements_text(${JSON.stringify(numbers)}::json)))`);
+    SELECT i.id, i."accountId", i."refNumber", i.number, i."amountMinor"::text AS "amountMinor", i.currency::text AS currency,
+           i."issuedOn"::text AS "issuedOn", i."dueOn"::text AS "dueOn", i."paidOn"::text AS "paidOn", i."orderId"
+    FROM "Invoice" i JOIN (SELECT DISTINCT lower(n) AS number FROM json_array_elements_text(${JSON.stringify(numbers)}::json) n) w
+      ON lower(i.number) = w.number
+    WHERE i."organizationId" = ${organizationId}`);
   const existing = new Map<string, Existing[]>();
   for (const invoice of found) {
     const key = `${invoice.accountId}\u0000${invoice.number.toLowerCase()}`;
