@@ -126,3 +126,12 @@ export function kamNumber(ref: string, prefix: string): number | null {
   const m = new RegExp(`^${prefix}-(\\d{1,9})$`, "i").exec(ref.trim());
   return m ? Number(m[1]) : null;
 }
+
+/**
+ * The record a file's reference names, as one key: kam's references in one spelling (o-2, O-02
+ * and O-2 are one order), ERP numbers as written. Rows are grouped and repeats found by it.
+ */
+export function recordKey(ref: string, prefix: string): string {
+  const n = kamNumber(ref, prefix);
+  return n === null ? ref.trim() : `${prefix}-${n}`;
+}

@@ -194,6 +194,21 @@ describeEachDatabase("import and export", (get) => {
       .toMatchObject({ created: 1, errors: [] });
   });
 
+  it("kam's references in any spelling name one record: an order's rows as O-1 and o-01 are one order; a case as C-1 and c-1 repeats", async () => {
+    const db = get().prisma;
+    const { actor, org } = await accountWithProducts(db);
+    const order = await logOrder(db, actor, { account: "ACME", lines: [{ product: "BOLT-10", quantity: 10 }], orderedOn: "2026-10-01" });
+    const file = "account,order,ordered_on,sku,quantity,unit_price\nACME Holding GmbH,O-1,2026-10-01,BOLT-10,5,2.50\nACME Holding GmbH,o-01,2026-10-01,NUT-10,3,0.80\n";
+    expect(await importFile(db, actor, file, { dryRun: false })).toMatchObject({ changed: 1, errors: [] });
+    const after = await db.order.findUniqueOrThrow({ where: { id: order.id }, include: { lines: { include: { product: true }, orderBy: { lineNo: "asc" } } } });
+    expect([after.version, after.lines.map((l) => [l.product.sku, Number(l.quantity)])]).toEqual([2, [["BOLT-10", 5], ["NUT-10", 3]]]);
+    const kase = await openCase(db, actor, { account: "ACME", subject: "Late pallet" });
+    const cases = `account,case,subject,priority,opened_at\nACME Holding GmbH,C-${kase.number},Late pallet,normal,2026-11-26T10:00:00Z\nACME Holding GmbH,c-${kase.number},Late pallet,high,2026-11-26T10:00:00Z\n`;
+    const repeated = await importFile(db, actor, cases, { dryRun: false });
+    expect(repeated.errors.map((e) => [e.line, e.field, e.key])).toEqual([[3, "case", "import.duplicateRow"]]);
+    expect(await db.order.count({ where: { organizationId: org.id } })).toBe(1);
+  });
+
   it("a text a spreadsheet would run as a formula is exported behind an apostrophe, and imported back as it was", async () => {
     const db = get().prisma;
     const { actor } = await accountWithProducts(db);

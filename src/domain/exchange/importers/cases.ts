@@ -4,7 +4,7 @@ import { SLA_HOURS } from "../../cases.ts";
 import { InvalidInputError } from "../../errors.ts";
 import type { CasePriority } from "../../../generated/prisma/enums.ts";
 import { auditMany } from "../../tx.ts";
-import { inField, kamNumber, onLine, record, type ImportContext, type Row } from "../context.ts";
+import { inField, kamNumber, onLine, record, recordKey, type ImportContext, type Row } from "../context.ts";
 import { parseInstant } from "../instants.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup } from "../lookups.ts";
@@ -38,9 +38,9 @@ export async function importCases(ctx: ImportContext, rows: Row<CanonicalRow<"ca
   const creations: { line: number; externalRef: string; wanted: Wanted }[] = [];
   for (const { line, values } of rows) {
     await onLine(ctx, line, undefined, async () => {
-      const first = seen.get(values.case);
+      const first = seen.get(recordKey(values.case, "C"));
       if (first !== undefined) throw new InvalidInputError("case", "import.duplicateRow", { first });
-      seen.set(values.case, line);
+      seen.set(recordKey(values.case, "C"), line);
       const account = await inField("account", accounts.resolve(values.account));
       const priority = (values.priority?.toUpperCase() ?? "NORMAL") as CasePriority;
       const openedAt = parseInstant(values.opened_at, ctx.org.timeZone);

@@ -4,7 +4,7 @@ import type { CommitmentPeriod } from "../../../generated/prisma/enums.ts";
 import * as limits from "../../limits.ts";
 import { requireWholeIfCounted } from "../../products.ts";
 import { audit, nextNumber } from "../../tx.ts";
-import { inField, kamNumber, onLine, record, requireAgreeing, toMinor, type ImportContext, type Row } from "../context.ts";
+import { inField, kamNumber, onLine, record, recordKey, requireAgreeing, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ProductLookup } from "../lookups.ts";
 import { groupBy } from "../../group-by.ts";
@@ -30,7 +30,7 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
   const accounts = new AccountLookup(ctx);
   await accounts.preload(rows.map((r) => r.values.account));
   const products = new ProductLookup(ctx);
-  const groups = groupBy(rows, (row) => row.values.contract);
+  const groups = groupBy(rows, (row) => recordKey(row.values.contract, "K"));
   const refs = [...groups.keys()];
   const numbers = refs.map((r) => kamNumber(r, "K")).filter((n) => n !== null);
   const existing = new Map(

@@ -9,7 +9,7 @@ import { requireWholeIfCounted } from "../../products.ts";
 import { instant, jsonRows } from "../../rules/json-rows.ts";
 import { localDay } from "../../rules/time.ts";
 import { auditMany, type Tx } from "../../tx.ts";
-import { inField, kamNumber, onLine, record, requireAgreeing, stage, toMinor, type ImportContext, type Row } from "../context.ts";
+import { inField, kamNumber, onLine, record, recordKey, requireAgreeing, stage, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ContractPriceLookup, ProductLookup } from "../lookups.ts";
 import { startOfDay } from "../instants.ts";
@@ -65,7 +65,7 @@ interface Found extends Wanted {
 export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>[]): Promise<void> {
   const { tx, actor } = ctx;
   const organizationId = actor.organizationId;
-  const groups = groupBy(rows, (row) => row.values.order);
+  const groups = groupBy(rows, (row) => recordKey(row.values.order, "O"));
   const { accounts, products, prices, existing } = await stage(ctx.timings, "lookups", async () => {
     const accounts = new AccountLookup(ctx);
     await accounts.preload(rows.map((r) => r.values.account));

@@ -3,7 +3,7 @@ import { InvalidInputError } from "../../errors.ts";
 import * as limits from "../../limits.ts";
 import { localDay } from "../../rules/time.ts";
 import { audit, nextNumber } from "../../tx.ts";
-import { inField, kamNumber, onLine, record, toMinor, type ImportContext, type Row } from "../context.ts";
+import { inField, kamNumber, onLine, record, recordKey, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ProductLookup } from "../lookups.ts";
 
@@ -37,9 +37,9 @@ export async function importPrograms(ctx: ImportContext, rows: Row<CanonicalRow<
   const seen = new Map<string, number>();
   for (const { line, values } of rows) {
     await onLine(ctx, line, undefined, async () => {
-      const first = seen.get(values.program);
+      const first = seen.get(recordKey(values.program, "MP"));
       if (first !== undefined) throw new InvalidInputError("program", "import.duplicateRow", { first });
-      seen.set(values.program, line);
+      seen.set(recordKey(values.program, "MP"), line);
       if (values.ends_on < values.starts_on) throw new InvalidInputError("ends_on", "error.dateTooEarly", { min: values.starts_on });
       const account = await inField("account", accounts.resolve(values.account));
       const wantedProducts: { id: string; sku: string }[] = [];

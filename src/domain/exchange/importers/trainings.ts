@@ -3,7 +3,7 @@ import { InvalidInputError } from "../../errors.ts";
 import type { TrainingStatus } from "../../../generated/prisma/enums.ts";
 import { resolveMember } from "../../references.ts";
 import { audit, nextNumber } from "../../tx.ts";
-import { inField, kamNumber, onLine, record, type ImportContext, type Row } from "../context.ts";
+import { inField, kamNumber, onLine, record, recordKey, type ImportContext, type Row } from "../context.ts";
 import { parseInstant } from "../instants.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ProductLookup } from "../lookups.ts";
@@ -34,9 +34,9 @@ export async function importTrainings(ctx: ImportContext, rows: Row<CanonicalRow
   const seen = new Map<string, number>();
   for (const { line, values } of rows) {
     await onLine(ctx, line, undefined, async () => {
-      const first = seen.get(values.training);
+      const first = seen.get(recordKey(values.training, "T"));
       if (first !== undefined) throw new InvalidInputError("training", "import.duplicateRow", { first });
-      seen.set(values.training, line);
+      seen.set(recordKey(values.training, "T"), line);
       const account = await inField("account", accounts.resolve(values.account));
       let trainerId: string | null = null;
       if (values.trainer) {
