@@ -82,9 +82,17 @@ export function minorPerMajor(currency: string): number {
   return 10 ** d;
 }
 
-/** A canonical amount (major units, a JSON number) in minor units of its currency. */
-export function toMinor(amount: number, currency: string): bigint {
-  return BigInt(Math.round(amount * minorPerMajor(currency)));
+/**
+ * A canonical amount (major units, a JSON number) in minor units of its currency; more decimals
+ * than the currency has (1234.56 JPY) are refused on `field`, as chat refuses them, not rounded.
+ */
+export function toMinor(amount: number, currency: string, field: string): bigint {
+  const perMajor = minorPerMajor(currency);
+  const digits = Math.round(Math.log10(perMajor));
+  if ((/\.(\d+)$/.exec(String(amount))?.[1]?.length ?? 0) > digits) {
+    throw new InvalidInputError(field, "usage.amountDecimals", { text: String(amount), currency, decimals: digits });
+  }
+  return BigInt(Math.round(amount * perMajor));
 }
 
 export function toMajor(minor: bigint | number, currency: string): number {

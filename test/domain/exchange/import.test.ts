@@ -209,6 +209,16 @@ describeEachDatabase("import and export", (get) => {
     expect(await db.order.count({ where: { organizationId: org.id } })).toBe(1);
   });
 
+  it("an amount with more decimals than its currency has is refused on its line, not rounded (1234.56 JPY)", async () => {
+    const db = get().prisma;
+    const { actor, org } = await accountWithProducts(db);
+    const file = "account,number,amount,currency,issued_on\nACME Holding GmbH,R-1,1234.56,JPY,2026-10-20\nACME Holding GmbH,R-2,1234,JPY,2026-10-20\n";
+    const result = await importFile(db, actor, file, { dryRun: false });
+    expect(result.errors).toEqual([{ line: 2, field: "amount", key: "usage.amountDecimals", params: expect.objectContaining({ text: "1234.56", currency: "JPY", decimals: 0 }) }]);
+    expect(await db.invoice.count({ where: { organizationId: org.id } })).toBe(0);
+    expect(await importFile(db, actor, file.split("\n").filter((l) => !l.includes("R-1,")).join("\n"), { dryRun: false })).toMatchObject({ created: 1, errors: [] });
+  });
+
   it("a text a spreadsheet would run as a formula is exported behind an apostrophe, and imported back as it was", async () => {
     const db = get().prisma;
     const { actor } = await accountWithProducts(db);

@@ -61,7 +61,7 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
           const product = await inField("sku", products.resolve(values.sku));
           if (values.price != null) {
             if (prices.some((p) => p.productId === product.id)) throw new InvalidInputError("sku", "error.duplicateProduct", { product: product.sku });
-            prices.push({ productId: product.id, sku: product.sku, priceMinor: toMinor(values.price, account.currency) });
+            prices.push({ productId: product.id, sku: product.sku, priceMinor: toMinor(values.price, account.currency, "price") });
           }
           if (values.commit_quantity != null) {
             const period = (values.commit_period ?? "year").toUpperCase() as CommitmentPeriod;

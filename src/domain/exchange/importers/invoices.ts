@@ -101,7 +101,7 @@ export async function importInvoices(ctx: ImportContext, rows: Row<CanonicalRow<
         const wanted: Wanted = {
           accountId: account.id,
           number: values.number,
-          amountMinor: toMinor(values.amount, currency),
+          amountMinor: toMinor(values.amount, currency, "amount"),
           currency,
           issuedOn,
           dueOn,

@@ -90,7 +90,7 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
             const product = await inField("sku", products.resolve(row.values.sku));
             requireWholeIfCounted(product, row.values.quantity, "quantity");
             const price =
-              row.values.unit_price !== undefined && row.values.unit_price !== null ? toMinor(row.values.unit_price, currency)
+              row.values.unit_price !== undefined && row.values.unit_price !== null ? toMinor(row.values.unit_price, currency, "unit_price")
               : currency === account.currency ? prices.on(account.id, product.id, head.ordered_on) ?? (product.currency === currency ? product.listPriceMinor : null)
               : null;
             if (price === null) throw new InvalidInputError("unit_price", "import.priceNeeded", { product: product.sku });

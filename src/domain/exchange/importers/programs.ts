@@ -58,7 +58,7 @@ export async function importPrograms(ctx: ImportContext, rows: Row<CanonicalRow<
         name: values.name,
         fromDay: limits.dayToDate(values.starts_on),
         toDay: limits.dayToDate(values.ends_on),
-        budgetMinor: values.budget == null ? null : toMinor(values.budget, currency),
+        budgetMinor: values.budget == null ? null : toMinor(values.budget, currency, "budget"),
         currency,
         endedAt: ended ? (found?.endedAt ?? actor.now) : values.status === "ended" ? (found?.endedAt ?? null) : null,
       };
