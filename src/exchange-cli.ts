@@ -33,8 +33,9 @@ export function registerExchangeCommands(program: Command, open: OpenForExchange
       if (options.kind !== undefined && !isExchangeKind(options.kind)) refuse(`unknown kind "${options.kind}": one of ${kinds}`);
       if (!file) refuse("say which file to import: kam import <file.csv> [--kind <kind>] [--dry-run], or kam import --template <kind>");
       let text = "";
+      const { decodeCsv } = await import("./domain/exchange/csv.ts");
       try {
-        text = readFileSync(file!, "utf8");
+        text = decodeCsv(readFileSync(file!));
       } catch (error) {
         refuse(`cannot read ${file}: ${(error as Error).message}`);
       }

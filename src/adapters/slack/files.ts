@@ -1,4 +1,5 @@
 import type { WebClient } from "@slack/web-api";
+import { decodeCsv } from "../../domain/exchange/csv.ts";
 import { MAX_CHAT_FILE_BYTES } from "../../domain/exchange/previews.ts";
 
 export type SlackFileRead = { ok: true; name: string; text: string } | { ok: false; reason: "tooLarge" | "unreadable"; detail: string };
@@ -17,5 +18,5 @@ export async function readSlackFile(client: WebClient, fileId: string): Promise<
   if (response.status !== 200) return { ok: false, reason: "unreadable", detail: `HTTP ${response.status}` };
   const bytes = Buffer.from(await response.arrayBuffer());
   if (bytes.length > MAX_CHAT_FILE_BYTES) return { ok: false, reason: "tooLarge", detail: String(bytes.length) };
-  return { ok: true, name: file.name ?? fileId, text: bytes.toString("utf8") };
+  return { ok: true, name: file.name ?? fileId, text: decodeCsv(bytes) };
 }

@@ -1,4 +1,5 @@
 import type { Activity } from "botbuilder";
+import { decodeCsv } from "../../domain/exchange/csv.ts";
 import { MAX_CHAT_FILE_BYTES } from "../../domain/exchange/previews.ts";
 import { isLoopbackHost } from "./service-url.ts";
 
@@ -71,5 +72,5 @@ export async function readTeamsFile(file: TeamsFile, authenticated: boolean): Pr
     if (size > MAX_CHAT_FILE_BYTES) return { ok: false, reason: "tooLarge", detail: `over ${MAX_CHAT_FILE_BYTES}` };
     chunks.push(chunk);
   }
-  return { ok: true, name: file.name, text: Buffer.concat(chunks).toString("utf8") };
+  return { ok: true, name: file.name, text: decodeCsv(Buffer.concat(chunks)) };
 }

@@ -140,6 +140,18 @@ function parseRecords(text: string, delimiter: string): { record: string[]; info
   return parse()(text, { ...OPTIONS, delimiter, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
 }
 
+/**
+ * A file's bytes as text: UTF-8 (with or without a BOM), else Windows-1252, what Excel's
+ * "CSV" (not "CSV UTF-8") writes in Germany and Western Europe, so that "Südhafen" stays Südhafen.
+ */
+export function decodeCsv(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder("windows-1252").decode(bytes);
+  }
+}
+
 /** Reads a CSV file's text into canonical rows of one kind (given, or told by the header). */
 export function readCsv(text: string, options: { kind?: ExchangeKind } = {}): ReadCsv {
   const delimiter = detectDelimiter(text);

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import type { PrismaClient } from "../../../src/generated/prisma/client.ts";
 import type { Actor } from "../../../src/domain/actor.ts";
-import { readCsv, writeCsv } from "../../../src/domain/exchange/csv.ts";
+import { decodeCsv, readCsv, writeCsv } from "../../../src/domain/exchange/csv.ts";
 import { exportColumns, exportRows } from "../../../src/domain/exchange/export.ts";
 import { importRows } from "../../../src/domain/exchange/import.ts";
 import { importFile } from "../../../src/domain/exchange/import-file.ts";
@@ -217,6 +217,19 @@ describeEachDatabase("import and export", (get) => {
     expect(result.errors).toEqual([{ line: 2, field: "amount", key: "usage.amountDecimals", params: expect.objectContaining({ text: "1234.56", currency: "JPY", decimals: 0 }) }]);
     expect(await db.invoice.count({ where: { organizationId: org.id } })).toBe(0);
     expect(await importFile(db, actor, file.split("\n").filter((l) => !l.includes("R-1,")).join("\n"), { dryRun: false })).toMatchObject({ created: 1, errors: [] });
+  });
+
+  it("a file saved by Excel as plain CSV (Windows-1252) reads as a UTF-8 one does: Südhafen stays Südhafen", async () => {
+    const db = get().prisma;
+    const { actor, org } = await accountWithProducts(db);
+    const text = "name,currency\nSüdhafen Logistik GmbH,EUR\nCafé Crème SARL,EUR\n";
+    const cp1252 = Uint8Array.from([...text].map((c) => c.charCodeAt(0)));
+    expect(cp1252.includes(0xfc)).toBe(true);
+    expect(await importFile(db, actor, decodeCsv(cp1252), { dryRun: false })).toMatchObject({ created: 2, errors: [] });
+    const utf8 = new TextEncoder().encode(`\uFEFF${text.replace("Südhafen", "Nordhafen").replace("Café", "Thé")}`);
+    expect(await importFile(db, actor, decodeCsv(utf8), { dryRun: false })).toMatchObject({ created: 2, errors: [] });
+    const names = (await db.account.findMany({ where: { organizationId: org.id }, orderBy: { name: "asc" } })).map((a) => a.name);
+    expect(names).toEqual(["ACME Holding GmbH", "Café Crème SARL", "Nordhafen Logistik GmbH", "Südhafen Logistik GmbH", "Thé Crème SARL"]);
   });
 
   it("a text a spreadsheet would run as a formula is exported behind an apostrophe, and imported back as it was", async () => {
