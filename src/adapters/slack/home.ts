@@ -3,6 +3,8 @@ import type { WebClient } from "@slack/web-api";
 import { formats, toLocale, translator } from "../../core/i18n/index.ts";
 import { findingText, messageContext, severityTone } from "../../core/messages/format.ts";
 import { splitParams } from "../../domain/checks.ts";
+import { dayToDate } from "../../domain/limits.ts";
+import { localDay } from "../../domain/rules/time.ts";
 import { SEVERITY_RANK } from "../../domain/rules/types.ts";
 import type { Block, Reply } from "../../core/reply.ts";
 import { renderReply } from "./blocks.ts";
@@ -16,12 +18,13 @@ export const HOME_CALLBACK = "kam.home";
  * The App Home of one member: their accounts, next deadlines, open flags (with an acknowledge
  * button) and recent orders. Read-only queries; every change goes through the core's commands.
  */
-export async function homeReply(ctx: SlackContext, who: SlackIdentity, now = new Date()): Promise<Reply> {
+export async function homeReply(ctx: SlackContext, who: SlackIdentity, now: Date = ctx.core.now()): Promise<Reply> {
   const db = ctx.db;
   const member = await db.member.findUnique({ where: { id: who.memberId }, include: { organization: true } });
   const locale = toLocale(member?.locale ?? who.locale) ?? toLocale(member?.organization.locale) ?? "en";
   const t = translator(locale);
-  const f = formats(locale, member?.timeZone ?? member?.organization.timeZone ?? "UTC");
+  const timeZone = member?.timeZone ?? member?.organization.timeZone ?? "UTC";
+  const f = formats(locale, timeZone);
   const accounts = await db.account.findMany({
     where: { organizationId: who.organizationId, archivedAt: null, team: { some: { memberId: who.memberId } } },
     orderBy: { name: "asc" },
@@ -39,7 +42,8 @@ export async function homeReply(ctx: SlackContext, who: SlackIdentity, now = new
   blocks.push({ kind: "list", items: accounts.map((a) => `${a.name}${a.region ? ` · ${a.region}` : ""}`) });
   const ids = accounts.map((a) => a.id);
   const names = new Map(accounts.map((a) => [a.id, a.name]));
-  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  // Today where the member is, as the deadlines around it are shown (a due day is a date column: its UTC midnight).
+  const today = dayToDate(localDay(now, timeZone));
 
   const [milestones, projects, flags, orders] = await Promise.all([
     db.milestone.findMany({
