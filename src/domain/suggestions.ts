@@ -3,6 +3,7 @@ import type { PrismaClient, Product } from "../generated/prisma/client.ts";
 import type { Actor } from "./actor.ts";
 import { ConflictError } from "./errors.ts";
 import * as limits from "./limits.ts";
+import { organizationTimeZone } from "./orders.ts";
 import { resolveAccount } from "./references.ts";
 import { inTransaction } from "./tx.ts";
 import { validate } from "./validate.ts";
@@ -70,8 +71,11 @@ export async function suggestForAccount(db: PrismaClient, actor: Actor, input: z
       GROUP BY b."productId", p.sku
       ORDER BY share DESC, buyers DESC, p.sku ASC
       LIMIT ${TOP}`;
+    // Order days where the organization is, as the reorder check counts them.
+    const timeZone = await organizationTimeZone(tx, actor.organizationId);
     const history = await tx.$queryRaw<{ productId: string; day: Date; quantity: number }[]>`
-      SELECT l."productId", date_trunc('day', o."orderedAt") AS day, sum(l.quantity)::float8 AS quantity
+      SELECT l."productId", (o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${timeZone})::date AS day,
+             sum(l.quantity)::float8 AS quantity
       FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o.id
       WHERE o."accountId" = ${account.id} AND o."organizationId" = ${actor.organizationId} AND o.status <> 'CANCELLED'
       GROUP BY 1, 2

@@ -125,3 +125,19 @@ describeEachDatabase("suggestions", (get) => {
     expect(viewerView).toMatchObject({ products: [], dueReorders: [] });
   });
 });
+
+describeEachDatabase("suggestions, far from UTC", (get) => {
+  it("counts order days where the organization is, as the reorder check does (Auckland)", async () => {
+    const db = get().prisma;
+    const { actor } = await twoOrganizations(db);
+    await db.organization.update({ where: { id: actor.organizationId }, data: { timeZone: "Pacific/Auckland" } });
+    await products(db, actor, ["A"]);
+    // Every 30 days; on 5 June the last order is 36 days old: not yet more than 1.2 times the usual 30.
+    for (const day of ["2027-03-01", "2027-03-31", "2027-04-30"]) {
+      await logOrder(db, actor, { account: "acme", lines: [{ product: "A", quantity: 1 }], orderedOn: day });
+    }
+    expect((await suggestForAccount(db, actor, { account: "acme", today: "2027-06-05" })).dueReorders).toEqual([]);
+    const due = (await suggestForAccount(db, actor, { account: "acme", today: "2027-06-06" })).dueReorders;
+    expect(due.map((d) => [d.product.sku, d.lastOrderedOn.toISOString().slice(0, 10), d.usualIntervalDays])).toEqual([["A", "2027-04-30", 30]]);
+  });
+});
