@@ -55,6 +55,19 @@ export const editAccountInput = z
   })
   .refine((d) => d.tier !== undefined || d.region !== undefined || d.currency !== undefined, { message: "nothing to change", path: ["tier"] });
 
+/** An account's currency may change only while nothing is priced in it: no orders, invoices or contracts. */
+export async function requireCurrencyFree(tx: Tx, account: { id: string; name: string; currency: string }, currency: string): Promise<void> {
+  if (currency === account.currency) return;
+  const [orders, invoices, contracts] = await Promise.all([
+    tx.order.count({ where: { accountId: account.id } }),
+    tx.invoice.count({ where: { accountId: account.id } }),
+    tx.contract.count({ where: { accountId: account.id } }),
+  ]);
+  if (orders + invoices + contracts > 0) {
+    throw new ConflictError("lifecycle.currencyInUse", { account: account.name, currency: account.currency, orders, invoices, contracts });
+  }
+}
+
 /**
  * Tier, region and currency of an account. The currency only while nothing is priced in the old
  * one: no orders, invoices or contracts (their amounts would silently change meaning).
@@ -65,16 +78,7 @@ export async function editAccount(db: PrismaClient, actor: Actor, input: z.input
     const account = await resolveAccount(tx, actor.organizationId, data.account);
     await requireAccount(tx, actor, "account.write", account.id);
     await assertVersion(tx, actor.organizationId, account, account.name, data.expectedVersion);
-    if (data.currency !== undefined && data.currency !== account.currency) {
-      const [orders, invoices, contracts] = await Promise.all([
-        tx.order.count({ where: { accountId: account.id } }),
-        tx.invoice.count({ where: { accountId: account.id } }),
-        tx.contract.count({ where: { accountId: account.id } }),
-      ]);
-      if (orders + invoices + contracts > 0) {
-        throw new ConflictError("lifecycle.currencyInUse", { account: account.name, currency: account.currency, orders, invoices, contracts });
-      }
-    }
+    if (data.currency !== undefined) await requireCurrencyFree(tx, account, data.currency);
     return changeAccount(tx, actor, "account.edit", account, {
       ...(data.tier !== undefined ? { tier: data.tier } : {}),
       ...(data.region !== undefined ? { region: data.region } : {}),

@@ -232,6 +232,25 @@ describeEachDatabase("import and export", (get) => {
     expect(names).toEqual(["ACME Holding GmbH", "Café Crème SARL", "Nordhafen Logistik GmbH", "Südhafen Logistik GmbH", "Thé Crème SARL"]);
   });
 
+  it("accounts: a file changes no currency already priced in, no archived account and no ERP number an account has", async () => {
+    const db = get().prisma;
+    const { actor, org } = await accountWithProducts(db);
+    await logOrder(db, actor, { account: "ACME", lines: [{ product: "BOLT-10", quantity: 1 }] });
+    await importFile(db, actor, "name,currency,external_id\nMüller GmbH,EUR,100\nOld AG,EUR,\n", { dryRun: false });
+    await db.account.updateMany({ where: { organizationId: org.id, name: "Old AG" }, data: { archivedAt: actor.now } });
+    const before = await everything(db, org.id);
+    const file = "name,currency,external_id\nACME Holding GmbH,USD,\nMüller GmbH,EUR,200\nOld AG,EUR,300\n";
+    const result = await importFile(db, actor, file, { dryRun: false });
+    expect(result.errors.map((e) => [e.line, e.field, e.key])).toEqual([
+      [2, "currency", "lifecycle.currencyInUse"],
+      [3, "external_id", "import.externalIdTaken"],
+      [4, "name", "lifecycle.accountArchived"],
+    ]);
+    expect(await everything(db, org.id)).toEqual(before);
+    // Unchanged, an archived account imports back as exported.
+    expect(await importFile(db, actor, "name,currency\nOld AG,EUR\n", { dryRun: false })).toMatchObject({ unchanged: 1, errors: [] });
+  });
+
   it("a text a spreadsheet would run as a formula is exported behind an apostrophe, and imported back as it was", async () => {
     const db = get().prisma;
     const { actor } = await accountWithProducts(db);

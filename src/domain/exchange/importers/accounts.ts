@@ -1,7 +1,9 @@
+import { requireCurrencyFree } from "../../account-changes.ts";
 import { auditChange, diffFields } from "../../changes.ts";
+import { InvalidInputError } from "../../errors.ts";
 import { requireOrg } from "../../permissions.ts";
 import { audit } from "../../tx.ts";
-import { onLine, record, type ImportContext, type Row } from "../context.ts";
+import { inField, onLine, record, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 
 type AccountRowValues = CanonicalRow<"accounts">;
@@ -38,6 +40,13 @@ export async function importAccounts(ctx: ImportContext, rows: Row<AccountRowVal
         ctx.errors.push({ line, field: "name", key: "error.accountExists", params: { name: clash.name } });
         return;
       }
+      if (found) {
+        // Found by name, an account keeps the ERP number it has: the row's other number is another account.
+        if (values.external_id && found.externalId && found.externalId !== values.external_id) {
+          throw new InvalidInputError("external_id", "import.externalIdTaken", { name: found.name, current: found.externalId, given: values.external_id });
+        }
+        await inField("currency", requireCurrencyFree(tx, found, wanted.currency));
+      }
       if (!found) {
         const account = await tx.account.create({ data: { organizationId: actor.organizationId, ...wanted } });
         await audit(tx, actor, "account.import", "Account", account.id, wanted);
@@ -51,6 +60,8 @@ export async function importAccounts(ctx: ImportContext, rows: Row<AccountRowVal
         record(ctx, line, found.name, "unchanged");
         return;
       }
+      // An archived account is exported as it is, and imports back unchanged; it takes no change.
+      if (found.archivedAt) throw new InvalidInputError("name", "lifecycle.accountArchived", { account: found.name });
       const updated = await tx.account.update({ where: { id: found.id }, data: { ...wanted, version: { increment: 1 } } });
       await auditChange(tx, actor, "account.import", "Account", found.id, updated.version, changes);
       byName.delete(found.name.toLowerCase());
