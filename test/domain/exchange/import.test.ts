@@ -6,6 +6,7 @@ import { exportColumns, exportRows } from "../../../src/domain/exchange/export.t
 import { importRows } from "../../../src/domain/exchange/import.ts";
 import { importFile } from "../../../src/domain/exchange/import-file.ts";
 import { closeCase, openCase, SLA_HOURS } from "../../../src/domain/cases.ts";
+import { endContract } from "../../../src/domain/contract-changes.ts";
 import { reopenCase } from "../../../src/domain/case-changes.ts";
 import { contractPrice, logOrder } from "../../../src/domain/orders.ts";
 import { addProduct } from "../../../src/domain/products.ts";
@@ -249,6 +250,19 @@ describeEachDatabase("import and export", (get) => {
     expect(await everything(db, org.id)).toEqual(before);
     // Unchanged, an archived account imports back as exported.
     expect(await importFile(db, actor, "name,currency\nOld AG,EUR\n", { dryRun: false })).toMatchObject({ unchanged: 1, errors: [] });
+  });
+
+  it("contracts: one ended on its first day in chat exports and imports back unchanged; a new one must run a day", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const file = "account,contract,name,starts_on,ends_on\nACME Holding GmbH,RV-1,Frame,2026-01-01,2026-12-31\n";
+    await importFile(db, actor, file, { dryRun: false });
+    const contract = await db.contract.findFirstOrThrow({ where: { organizationId: actor.organizationId, externalRef: "RV-1" } });
+    await endContract(db, actor, { contract: `K-${contract.number}`, endsOn: "2026-01-01" });
+    const csv = writeCsv(exportColumns("contracts"), await exportRows(db, actor, "contracts", {}));
+    expect(await importCsv(db, actor, csv, false, "contracts")).toMatchObject({ changed: 0, unchanged: 1, errors: [] });
+    const oneDay = await importFile(db, actor, "account,contract,name,starts_on,ends_on\nACME Holding GmbH,RV-2,Frame,2026-01-01,2026-01-01\n", { dryRun: false });
+    expect(oneDay.errors.map((e) => [e.line, e.field, e.key])).toEqual([[2, "ends_on", "error.dateTooEarly"]]);
   });
 
   it("a text a spreadsheet would run as a formula is exported behind an apostrophe, and imported back as it was", async () => {

@@ -44,7 +44,7 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
     await onLine(ctx, first.line, undefined, async () => {
       const head = first.values;
       requireAgreeing(group, HEADER, "import.contractRowsDiffer", { contract: ref });
-      if (head.ends_on <= head.starts_on) throw new InvalidInputError("ends_on", "error.dateTooEarly", { min: head.starts_on });
+      if (head.ends_on < head.starts_on) throw new InvalidInputError("ends_on", "error.dateTooEarly", { min: head.starts_on });
       const account = await inField("account", accounts.resolve(head.account));
       const prices: { productId: string; sku: string; priceMinor: bigint }[] = [];
       const commitments: { productId: string; sku: string; quantity: number; period: CommitmentPeriod }[] = [];
@@ -89,6 +89,8 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
       const found = existing.get(kamNumber(ref, "K") === null ? ref : `K-${kamNumber(ref, "K")}`);
       if (!found && kamNumber(ref, "K") !== null) throw new InvalidInputError("contract", "error.notFound", { kind: "contract", ref });
       if (found) await accounts.requireMove(found, account, "contract", ref);
+      // A new contract runs a day at least; one ended on its first day (`contract end`) imports back as it is.
+      if (!found && head.ends_on === head.starts_on) throw new InvalidInputError("ends_on", "error.dateTooEarly", { min: head.starts_on });
       if (!found) {
         const number = await nextNumber(tx, organizationId, "contract");
         const contract = await tx.contract.create({
