@@ -147,6 +147,19 @@ describeEachDatabase("accounts change from chat", (get) => {
 });
 
 describeEachDatabase("products and roles change from chat", (get) => {
+  it("a list price announced from tomorrow waits for the organization's tomorrow, wherever the member is", async () => {
+    const db = get().prisma;
+    const a = await twoOrganizations(db);
+    await db.organization.update({ where: { id: a.actor.organizationId }, data: { timeZone: "America/New_York" } });
+    await db.member.update({ where: { id: a.actor.memberId! }, data: { timeZone: "Pacific/Auckland" } });
+    // 31 May, 18:00 in New York; already 1 June in Auckland, where the member is.
+    const kam = chat(db, { ...a.actor, now: new Date("2027-05-31T22:00:00Z") });
+    expect(replyText(await kam.say("product edit BOLT-10 price 2.00 from 2027-06-01"))).toMatch(/Announced list price: €2\.00/);
+    expect((await kam.say("order log acme 1 BOLT-10")).ok).toBe(true);
+    const line = await db.orderLine.findFirstOrThrow({ where: { productId: a.bolts.id } });
+    expect(Number(line.unitPriceMinor)).toBe(250);
+  });
+
   it("edits a product's name, unit and list price; a price announced from a coming day applies to orders from that day", async () => {
     const db = get().prisma;
     const a = await twoOrganizations(db);

@@ -4,6 +4,7 @@ import { dayToDate } from "../../domain/limits.ts";
 import { clauses, joinTokens, type Token } from "../grammar/tokens.ts";
 import { fields, reply, text } from "../replies.ts";
 import { day, money, rejectExtra } from "./args.ts";
+import { localDay } from "../../domain/rules/time.ts";
 import { defineCommand, UsageError } from "./command.ts";
 
 const TRAINING = ["training", "schulung"];
@@ -38,7 +39,8 @@ export const productEdit = defineCommand({
     if (unit === "") throw new UsageError("usage.missing", { what: "unit" });
     return {
       product: head[0]!.text,
-      today: ctx.today,
+      // The organization's today: orders are priced by their day there.
+      today: localDay(ctx.now, ctx.organization.timeZone),
       ...(name !== undefined ? { name } : {}),
       ...(unit !== undefined ? { unit } : {}),
       ...(training ? { trainingRequired: trainingMark(training) } : {}),
@@ -48,7 +50,8 @@ export const productEdit = defineCommand({
   async run(ctx, input) {
     const p = await editProduct(ctx.deps.db, ctx.actor, input);
     const summary = ctx.t("product.edited", { sku: p.sku, name: p.name });
-    const today = dayToDate(ctx.today);
+    // The price in force on the organization's day, as orders take it.
+    const today = dayToDate(localDay(ctx.now, ctx.organization.timeZone));
     const current = listPriceOn(p, today);
     return reply(summary, [
       text(summary, "success"),
