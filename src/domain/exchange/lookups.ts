@@ -148,8 +148,7 @@ export class ContractPriceLookup {
              cp."validFrom"::text AS "validFrom", cp."validTo"::text AS "validTo", cp."priceMinor"::text AS "priceMinor"
       FROM "ContractPrice" cp JOIN "Contract" c ON c.id = cp."contractId"
       WHERE c."organizationId" = ${this.ctx.actor.organizationId}
-        AND c."accountId" = ANY(ARRAY(SELECT json_array_elements_text(${JSON.stringify([...new Set(accountIds)])}::json)))
-`);
+        AND c."accountId" = ANY(ARRAY(SELECT json_array_elements_text(${JSON.stringify([...new Set(accountIds)])}::json)))`);
     for (const row of rows) {
       const key = `${row.accountId}\u0000${row.productId}`;
       const same = this.byPair.get(key);
