@@ -143,3 +143,14 @@ export function recordKey(ref: string, prefix: string): string {
   const n = kamNumber(ref, prefix);
   return n === null ? ref.trim() : `${prefix}-${n}`;
 }
+
+/**
+ * The record already in kam that a file's reference names, from the importer's records keyed by
+ * ERP number or kam's reference (`recordKey`); undefined for a new ERP number. kam's own reference
+ * of no record is an error on the column named `kind` (order, contract, case, …).
+ */
+export function existingRecord<T>(existing: Map<string, T>, ref: string, prefix: string, kind: string): T | undefined {
+  const found = existing.get(recordKey(ref, prefix));
+  if (!found && kamNumber(ref, prefix) !== null) throw new InvalidInputError(kind, "error.notFound", { kind, ref });
+  return found;
+}

@@ -4,7 +4,7 @@ import { SLA_HOURS } from "../../cases.ts";
 import { InvalidInputError } from "../../errors.ts";
 import type { CasePriority } from "../../../generated/prisma/enums.ts";
 import { auditMany } from "../../tx.ts";
-import { inField, kamNumber, onLine, record, recordKey, type ImportContext, type Row } from "../context.ts";
+import { existingRecord, inField, kamNumber, onLine, record, recordKey, type ImportContext, type Row } from "../context.ts";
 import { parseInstant } from "../instants.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup } from "../lookups.ts";
@@ -38,16 +38,16 @@ export async function importCases(ctx: ImportContext, rows: Row<CanonicalRow<"ca
   const creations: { line: number; externalRef: string; wanted: Wanted }[] = [];
   for (const { line, values } of rows) {
     await onLine(ctx, line, undefined, async () => {
-      const first = seen.get(recordKey(values.case, "C"));
+      const key = recordKey(values.case, "C");
+      const first = seen.get(key);
       if (first !== undefined) throw new InvalidInputError("case", "import.duplicateRow", { first });
-      seen.set(recordKey(values.case, "C"), line);
+      seen.set(key, line);
       const account = await inField("account", accounts.resolve(values.account));
       const priority = (values.priority?.toUpperCase() ?? "NORMAL") as CasePriority;
       const openedAt = parseInstant(values.opened_at, ctx.org.timeZone);
       const closedAt = values.closed_at ? parseInstant(values.closed_at, ctx.org.timeZone) : null;
       if (closedAt && closedAt < openedAt) throw new InvalidInputError("closed_at", "error.dateTooEarly", { min: values.opened_at });
-      const kam = kamNumber(values.case, "C");
-      const found = existing.get(kam === null ? values.case : `C-${kam}`);
+      const found = existingRecord(existing, values.case, "C", "case");
       const wanted: Wanted = {
         accountId: account.id,
         subject: values.subject,
@@ -59,7 +59,6 @@ export async function importCases(ctx: ImportContext, rows: Row<CanonicalRow<"ca
           : new Date(openedAt.getTime() + SLA_HOURS[priority] * 3_600_000),
         closedAt,
       };
-      if (!found && kam !== null) throw new InvalidInputError("case", "error.notFound", { kind: "case", ref: values.case });
       if (found) await accounts.requireMove(found, account, "case", values.case);
       if (!found) {
         creations.push({ line, externalRef: values.case, wanted });

@@ -4,7 +4,7 @@ import type { CommitmentPeriod } from "../../../generated/prisma/enums.ts";
 import * as limits from "../../limits.ts";
 import { requireWholeIfCounted } from "../../products.ts";
 import { audit, nextNumber } from "../../tx.ts";
-import { inField, kamNumber, onLine, record, recordKey, requireAgreeing, toMinor, type ImportContext, type Row } from "../context.ts";
+import { existingRecord, inField, kamNumber, onLine, record, recordKey, requireAgreeing, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ProductLookup } from "../lookups.ts";
 import { groupBy } from "../../group-by.ts";
@@ -86,8 +86,7 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
       const terms = { prices: pricesText(prices), commitments: commitmentsText(commitments) };
       const priceRows = prices.map((p) => ({ productId: p.productId, priceMinor: p.priceMinor }));
       const commitmentRows = commitments.map((c) => ({ productId: c.productId, quantity: c.quantity.toFixed(3), period: c.period }));
-      const found = existing.get(kamNumber(ref, "K") === null ? ref : `K-${kamNumber(ref, "K")}`);
-      if (!found && kamNumber(ref, "K") !== null) throw new InvalidInputError("contract", "error.notFound", { kind: "contract", ref });
+      const found = existingRecord(existing, ref, "K", "contract");
       if (found) await accounts.requireMove(found, account, "contract", ref);
       // A new contract runs a day at least; one ended on its first day (`contract end`) imports back as it is.
       if (!found && head.ends_on === head.starts_on) throw new InvalidInputError("ends_on", "error.dateTooEarly", { min: head.starts_on });

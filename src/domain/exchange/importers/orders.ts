@@ -9,7 +9,7 @@ import { requireWholeIfCounted } from "../../products.ts";
 import { instant, jsonRows } from "../../rules/json-rows.ts";
 import { localDay } from "../../rules/time.ts";
 import { auditMany, type Tx } from "../../tx.ts";
-import { inField, kamNumber, onLine, record, recordKey, requireAgreeing, stage, toMinor, type ImportContext, type Row } from "../context.ts";
+import { existingRecord, inField, kamNumber, onLine, record, recordKey, requireAgreeing, stage, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ContractPriceLookup, ProductLookup } from "../lookups.ts";
 import { startOfDay } from "../instants.ts";
@@ -98,9 +98,7 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
           });
         }
         if (lines.length !== group.length) return;
-        const number = kamNumber(ref, "O");
-        const found = existing.get(number === null ? ref : `O-${number}`);
-        if (!found && number !== null) throw new InvalidInputError("order", "error.notFound", { kind: "order", ref });
+        const found = existingRecord(existing, ref, "O", "order");
         if (found) await accounts.requireMove(found, account, "order", ref);
         const wanted: Wanted = {
           accountId: account.id,

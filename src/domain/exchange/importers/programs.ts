@@ -3,7 +3,7 @@ import { InvalidInputError } from "../../errors.ts";
 import * as limits from "../../limits.ts";
 import { localDay } from "../../rules/time.ts";
 import { audit, nextNumber } from "../../tx.ts";
-import { inField, kamNumber, onLine, record, recordKey, toMinor, type ImportContext, type Row } from "../context.ts";
+import { existingRecord, inField, kamNumber, onLine, record, recordKey, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ProductLookup } from "../lookups.ts";
 
@@ -37,9 +37,10 @@ export async function importPrograms(ctx: ImportContext, rows: Row<CanonicalRow<
   const seen = new Map<string, number>();
   for (const { line, values } of rows) {
     await onLine(ctx, line, undefined, async () => {
-      const first = seen.get(recordKey(values.program, "MP"));
+      const key = recordKey(values.program, "MP");
+      const first = seen.get(key);
       if (first !== undefined) throw new InvalidInputError("program", "import.duplicateRow", { first });
-      seen.set(recordKey(values.program, "MP"), line);
+      seen.set(key, line);
       if (values.ends_on < values.starts_on) throw new InvalidInputError("ends_on", "error.dateTooEarly", { min: values.starts_on });
       const account = await inField("account", accounts.resolve(values.account));
       const wantedProducts: { id: string; sku: string }[] = [];
@@ -47,9 +48,7 @@ export async function importPrograms(ctx: ImportContext, rows: Row<CanonicalRow<
         const product = await inField("products", products.resolve(sku));
         if (!wantedProducts.some((p) => p.id === product.id)) wantedProducts.push({ id: product.id, sku: product.sku });
       }
-      const kam = kamNumber(values.program, "MP");
-      const found = existing.get(kam === null ? values.program : `MP-${kam}`);
-      if (!found && kam !== null) throw new InvalidInputError("program", "error.notFound", { kind: "program", ref: values.program });
+      const found = existingRecord(existing, values.program, "MP", "program");
       if (found) await accounts.requireMove(found, account, "program", values.program);
       const currency = values.currency ?? found?.currency ?? account.currency;
       const ended = values.status === "ended" && values.ends_on >= today;

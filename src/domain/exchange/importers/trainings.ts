@@ -3,7 +3,7 @@ import { InvalidInputError } from "../../errors.ts";
 import type { TrainingStatus } from "../../../generated/prisma/enums.ts";
 import { resolveMember } from "../../references.ts";
 import { audit, nextNumber } from "../../tx.ts";
-import { inField, kamNumber, onLine, record, recordKey, type ImportContext, type Row } from "../context.ts";
+import { existingRecord, inField, kamNumber, onLine, record, recordKey, type ImportContext, type Row } from "../context.ts";
 import { parseInstant } from "../instants.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ProductLookup } from "../lookups.ts";
@@ -34,9 +34,10 @@ export async function importTrainings(ctx: ImportContext, rows: Row<CanonicalRow
   const seen = new Map<string, number>();
   for (const { line, values } of rows) {
     await onLine(ctx, line, undefined, async () => {
-      const first = seen.get(recordKey(values.training, "T"));
+      const key = recordKey(values.training, "T");
+      const first = seen.get(key);
       if (first !== undefined) throw new InvalidInputError("training", "import.duplicateRow", { first });
-      seen.set(recordKey(values.training, "T"), line);
+      seen.set(key, line);
       const account = await inField("account", accounts.resolve(values.account));
       let trainerId: string | null = null;
       if (values.trainer) {
@@ -66,9 +67,7 @@ export async function importTrainings(ctx: ImportContext, rows: Row<CanonicalRow
         rating: values.rating ?? null,
         notes: values.notes ?? null,
       };
-      const kam = kamNumber(values.training, "T");
-      const found = existing.get(kam === null ? values.training : `T-${kam}`);
-      if (!found && kam !== null) throw new InvalidInputError("training", "error.notFound", { kind: "training", ref: values.training });
+      const found = existingRecord(existing, values.training, "T", "training");
       if (found) await accounts.requireMove(found, account, "training", values.training);
       const marks = (before: TrainingStatus | null) => ({
         ...(status === "DONE" && before !== "DONE" ? { doneAt: startsAt } : {}),
