@@ -1,3 +1,5 @@
+import { localDay } from "../rules/time.ts";
+
 /**
  * A canonical date-time (ISO, with an offset or `Z`, or without one: a wall-clock time in the
  * organization's time zone) as an instant.
@@ -17,6 +19,14 @@ export function parseInstant(text: string, timeZone: string): Date {
  */
 export function startOfDay(day: string, timeZone: string): Date {
   return parseInstant(`${day}T00:00`, timeZone);
+}
+
+/**
+ * The instant a file's day stands for, where the organization is: a record's own instant when it
+ * falls on that day (an order logged in chat at 14:23 keeps its time), else the day's first instant.
+ */
+export function instantOfDay(day: string, timeZone: string, kept: Date | null | undefined): Date {
+  return kept && localDay(kept, timeZone) === day ? kept : startOfDay(day, timeZone);
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();

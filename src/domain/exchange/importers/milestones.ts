@@ -2,10 +2,9 @@ import { auditChange, diffFields } from "../../changes.ts";
 import { InvalidInputError } from "../../errors.ts";
 import * as limits from "../../limits.ts";
 import { resolveMember } from "../../references.ts";
-import { localDay } from "../../rules/time.ts";
 import { audit, nextNumber } from "../../tx.ts";
 import { inField, onLine, record, type ImportContext, type Row } from "../context.ts";
-import { startOfDay } from "../instants.ts";
+import { instantOfDay } from "../instants.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup } from "../lookups.ts";
 
@@ -60,15 +59,12 @@ export async function importMilestones(ctx: ImportContext, rows: Row<CanonicalRo
         owners.set(values.owner, ownerId);
       }
       const found = project.milestones.find((m) => m.name.toLowerCase() === values.milestone.toLowerCase());
-      const { done_on: doneOn } = values;
       const wanted = {
         name: values.milestone,
         dueOn: limits.dayToDate(values.due_on),
         ownerId,
-        status: doneOn ? ("DONE" as const) : ("OPEN" as const),
-        // The file has the day where the organization is (export writes it); a milestone done in
-        // chat that day keeps its time, else it is done from the day's first instant there.
-        doneAt: !doneOn ? null : found?.doneAt && localDay(found.doneAt, ctx.org.timeZone) === doneOn ? found.doneAt : startOfDay(doneOn, ctx.org.timeZone),
+        status: values.done_on ? ("DONE" as const) : ("OPEN" as const),
+        doneAt: values.done_on ? instantOfDay(values.done_on, ctx.org.timeZone, found?.doneAt) : null,
       };
       if (!found) {
         const number = await nextNumber(tx, organizationId, "milestone");

@@ -7,12 +7,11 @@ import type { OrderStatus } from "../../../generated/prisma/enums.ts";
 import * as limits from "../../limits.ts";
 import { requireWholeIfCounted } from "../../products.ts";
 import { instant, jsonRows } from "../../rules/json-rows.ts";
-import { localDay } from "../../rules/time.ts";
 import { auditMany, type Tx } from "../../tx.ts";
 import { existingRecord, inField, kamNumber, onLine, record, recordKey, requireAgreeing, stage, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ContractPriceLookup, ProductLookup } from "../lookups.ts";
-import { startOfDay } from "../instants.ts";
+import { instantOfDay } from "../instants.ts";
 import { reserveNumbers } from "../numbers.ts";
 import { groupBy } from "../../group-by.ts";
 
@@ -103,9 +102,7 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
         const wanted: Wanted = {
           accountId: account.id,
           currency,
-          // The file has the day where the organization is (export writes it); an order logged in
-          // chat on that day keeps its time, a new one starts that day there (see startOfDay).
-          orderedAt: found && localDay(found.orderedAt, ctx.org.timeZone) === head.ordered_on ? found.orderedAt : startOfDay(head.ordered_on, ctx.org.timeZone),
+          orderedAt: instantOfDay(head.ordered_on, ctx.org.timeZone, found?.orderedAt),
           requestedOn: head.requested_on ? limits.dayToDate(head.requested_on) : null,
           poRef: head.po ?? null,
           status: (head.status?.toUpperCase() ?? "RECEIVED") as OrderStatus,
