@@ -9,6 +9,7 @@ import { listPriceOn, requireOrderable, requireWholeIfCounted } from "./products
 import { recordNumber, resolveAccount, resolveProduct } from "./references.ts";
 import { assertVersion, auditChange, diffFields } from "./changes.ts";
 import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
+import { organizationTimeZone } from "./organizations.ts";
 import { validate } from "./validate.ts";
 import { startOfDay } from "./exchange/instants.ts";
 import { localDay } from "./rules/time.ts";
@@ -33,11 +34,6 @@ export const logOrderInput = z.object({
   orderedOn: limits.isoDay.optional(),
 });
 export type LogOrderInput = z.input<typeof logOrderInput>;
-
-/** An order's day is its day in the organization's time zone (see `startOfDay`). */
-export async function organizationTimeZone(tx: Tx, organizationId: string): Promise<string> {
-  return (await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { timeZone: true } })).timeZone;
-}
 
 /**
  * The contract price of a product for an account on a day, if a contract in force sets one in

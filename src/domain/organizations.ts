@@ -5,7 +5,7 @@ import type { Actor } from "./actor.ts";
 import { InvalidInputError } from "./errors.ts";
 import { nodeCron } from "./node-cron.ts";
 import { requireOrg } from "./permissions.ts";
-import { audit, inTransaction } from "./tx.ts";
+import { audit, inTransaction, type Tx } from "./tx.ts";
 
 export const SUPPORTED_LOCALES = ["en", "de"] as const;
 
@@ -110,4 +110,9 @@ export async function changeSettings(db: PrismaClient, actor: Actor, input: Sett
     await audit(tx, actor, "settings.change", "Organization", org.id, change);
     return org;
   });
+}
+
+/** The organization's time zone: a record's day (an order's, today) is its day there. */
+export async function organizationTimeZone(tx: Tx, organizationId: string): Promise<string> {
+  return (await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { timeZone: true } })).timeZone;
 }

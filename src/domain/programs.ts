@@ -5,6 +5,7 @@ import { assertVersion, auditChange, diffFields } from "./changes.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
 import { requireAccount } from "./permissions.ts";
+import { organizationTimeZone } from "./organizations.ts";
 import { programUplift } from "./program-uplift.ts";
 import { recordNumber, resolveAccount, resolveProduct } from "./references.ts";
 import { localDay } from "./rules/time.ts";
@@ -134,9 +135,9 @@ export async function showProgram(db: PrismaClient, actor: Actor, input: z.input
   const data = validate(z.object(dayInput), input);
   return inTransaction(db, async (tx) => {
     const program = await findProgram(tx, actor.organizationId, data.program);
-    const org = await tx.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { timeZone: true } });
-    const today = data.today ?? localDay(actor.now, org.timeZone);
-    const uplift = await programUplift(tx, actor.organizationId, program, org.timeZone, today);
+    const timeZone = await organizationTimeZone(tx, actor.organizationId);
+    const today = data.today ?? localDay(actor.now, timeZone);
+    const uplift = await programUplift(tx, actor.organizationId, program, timeZone, today);
     return { ...program, status: programStatus(program, today), uplift, today };
   });
 }
@@ -151,8 +152,7 @@ export async function endProgram(db: PrismaClient, actor: Actor, input: z.input<
     await requireAccount(tx, actor, "account.write", program.accountId);
     const ref = `MP-${program.number}`;
     await assertVersion(tx, actor.organizationId, program, ref, data.expectedVersion);
-    const org = await tx.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { timeZone: true } });
-    const today = data.today ?? localDay(actor.now, org.timeZone);
+    const today = data.today ?? localDay(actor.now, await organizationTimeZone(tx, actor.organizationId));
     if (program.endedAt) throw new ConflictError("program.alreadyEnded", { ref, on: limits.dateToDay(program.toDay) });
     const toDay = limits.dateToDay(program.toDay);
     if (toDay < today) throw new ConflictError("program.alreadyOver", { ref, on: toDay });

@@ -3,7 +3,7 @@ import type { PrismaClient, Product } from "../generated/prisma/client.ts";
 import type { Actor } from "./actor.ts";
 import { ConflictError } from "./errors.ts";
 import * as limits from "./limits.ts";
-import { organizationTimeZone } from "./orders.ts";
+import { organizationTimeZone } from "./organizations.ts";
 import { resolveAccount } from "./references.ts";
 import { inTransaction } from "./tx.ts";
 import { validate } from "./validate.ts";

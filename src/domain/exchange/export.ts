@@ -2,7 +2,7 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Actor } from "../actor.ts";
 import { InvalidInputError } from "../errors.ts";
 import * as limits from "../limits.ts";
-import { organizationTimeZone } from "../orders.ts";
+import { organizationTimeZone } from "../organizations.ts";
 import { programStatus } from "../programs.ts";
 import { resolveAccount } from "../references.ts";
 import { localDay } from "../rules/time.ts";
