@@ -20,4 +20,6 @@ export interface CommandContext {
   now: Date;
   /** Today's calendar day (YYYY-MM-DD) in the caller's time zone. */
   today: string;
+  /** Today's calendar day in the organization's time zone: the day prices and checks go by. */
+  organizationToday: string;
 }

@@ -77,6 +77,7 @@ async function context(deps: CoreDeps, request: ChatRequest): Promise<CommandCon
   const locale = toLocale(member.locale) ?? toLocale(request.locale) ?? toLocale(organization.locale) ?? "en";
   const timeZone = [member.timeZone, organization.timeZone].find((z): z is string => !!z && isTimeZone(z)) ?? "UTC";
   let today: string | undefined;
+  let organizationToday: string | undefined;
   return {
     deps,
     request,
@@ -93,6 +94,9 @@ async function context(deps: CoreDeps, request: ChatRequest): Promise<CommandCon
     // milliseconds (ICU), which `help` and other replies without a date need not pay.
     get today() {
       return (today ??= todayIn(timeZone, now));
+    },
+    get organizationToday() {
+      return (organizationToday ??= todayIn(organization.timeZone, now));
     },
   };
 }

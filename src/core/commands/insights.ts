@@ -4,7 +4,6 @@ import { bindDigestChannel, buildDigest, unbindDigestChannel } from "../../domai
 import { resolveAccount } from "../../domain/references.ts";
 import { digestReply } from "../messages/digest.ts";
 import * as limits from "../../domain/limits.ts";
-import { localDay } from "../../domain/rules/time.ts";
 import { heading, list, reply, text } from "../replies.ts";
 import { accountRef, optionalAccount, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError } from "./command.ts";
@@ -23,7 +22,7 @@ export const suggest = defineCommand({
   },
   async run(ctx, input) {
     // The organization's today, as the reorder check counts (an order's day is the organization's).
-    const s = await suggestForAccount(ctx.deps.db, ctx.actor, { account: input.account, today: localDay(ctx.now, ctx.organization.timeZone) });
+    const s = await suggestForAccount(ctx.deps.db, ctx.actor, { account: input.account, today: ctx.organizationToday });
     const title = ctx.t("suggest.title", { account: s.account.name });
     const blocks = [heading(title)];
     if (s.products.length) {

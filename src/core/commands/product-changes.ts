@@ -4,7 +4,6 @@ import { dayToDate } from "../../domain/limits.ts";
 import { clauses, joinTokens, type Token } from "../grammar/tokens.ts";
 import { fields, reply, text } from "../replies.ts";
 import { day, money, rejectExtra } from "./args.ts";
-import { localDay } from "../../domain/rules/time.ts";
 import { defineCommand, UsageError } from "./command.ts";
 
 const TRAINING = ["training", "schulung"];
@@ -40,7 +39,7 @@ export const productEdit = defineCommand({
     return {
       product: head[0]!.text,
       // The organization's today: orders are priced by their day there.
-      today: localDay(ctx.now, ctx.organization.timeZone),
+      today: ctx.organizationToday,
       ...(name !== undefined ? { name } : {}),
       ...(unit !== undefined ? { unit } : {}),
       ...(training ? { trainingRequired: trainingMark(training) } : {}),
@@ -51,7 +50,7 @@ export const productEdit = defineCommand({
     const p = await editProduct(ctx.deps.db, ctx.actor, input);
     const summary = ctx.t("product.edited", { sku: p.sku, name: p.name });
     // The price in force on the organization's day, as orders take it.
-    const today = dayToDate(localDay(ctx.now, ctx.organization.timeZone));
+    const today = dayToDate(ctx.organizationToday);
     const current = listPriceOn(p, today);
     return reply(summary, [
       text(summary, "success"),

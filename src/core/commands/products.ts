@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { addProduct, addProductInput, isCountedUnit, listPriceOn, listProducts } from "../../domain/products.ts";
-import { localDay } from "../../domain/rules/time.ts";
 import { dayToDate } from "../../domain/limits.ts";
 import { clauses, joinTokens } from "../grammar/tokens.ts";
 import { fields, heading, reply, table, text } from "../replies.ts";
@@ -51,7 +50,7 @@ export const productList = defineCommand({
   async run(ctx) {
     const products = await listProducts(ctx.deps.db, ctx.actor);
     // The price in force on the organization's day, as orders take it.
-    const today = dayToDate(localDay(ctx.now, ctx.organization.timeZone));
+    const today = dayToDate(ctx.organizationToday);
     const title = ctx.t("product.listTitle", { count: products.length });
     if (products.length === 0) return reply(title, [heading(title), text(ctx.t("product.none"), "muted")]);
     return reply(title, [
