@@ -7,7 +7,6 @@ import { accountRef, isWord, oneOf } from "./args.ts";
 import { runningProgramBlocks } from "./programs.ts";
 import { runningPrograms } from "../../domain/programs.ts";
 import { defineCommand, UsageError } from "./command.ts";
-import { localDay } from "../../domain/rules/time.ts";
 import { upcomingTrainingBlocks } from "./trainings.ts";
 
 export const TIERS = { national: "NATIONAL", international: "INTERNATIONAL", regional: "REGIONAL" } as const;
@@ -61,7 +60,7 @@ export const accountList = defineCommand({
       if (accounts.length === 0) return reply(title, [heading(title), text(ctx.t("account.noneArchived"), "muted")]);
       return reply(title, [
         heading(title),
-        table([ctx.t("field.account"), ctx.t("field.archivedAt")], accounts.map((a) => [a.name, ctx.fmt.day(new Date(localDay(a.archivedAt!, ctx.timeZone)))])),
+        table([ctx.t("field.account"), ctx.t("field.archivedAt")], accounts.map((a) => [a.name, ctx.fmt.dayOf(a.archivedAt!)])),
       ]);
     }
     const title = ctx.t(input.mine ? "account.listMineTitle" : "account.listTitle", { count: accounts.length });
@@ -95,7 +94,7 @@ export const accountShow = defineCommand({
     const c = account._count;
     return reply(account.name, [
       heading(account.name),
-      ...(account.archivedAt ? [text(ctx.t("account.isArchived", { date: ctx.fmt.day(new Date(localDay(account.archivedAt, ctx.timeZone))), account: account.name }), "warning")] : []),
+      ...(account.archivedAt ? [text(ctx.t("account.isArchived", { date: ctx.fmt.dayOf(account.archivedAt), account: account.name }), "warning")] : []),
       fields([
         { label: ctx.t("field.tier"), value: ctx.t(`tier.${account.tier}`) },
         account.region && { label: ctx.t("field.region"), value: account.region },

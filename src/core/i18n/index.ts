@@ -88,6 +88,8 @@ export interface Formats {
   number(value: number): string;
   /** A calendar day (stored as UTC midnight). */
   day(date: Date): string;
+  /** The calendar day of an instant in the caller's time zone (the day an account was archived). */
+  dayOf(instant: Date): string;
   /** An instant, shown in the caller's time zone. */
   dateTime(date: Date): string;
 }
@@ -112,6 +114,7 @@ export function formats(locale: Locale, timeZone: string): Formats {
       new Intl.NumberFormat(intl, { style: "currency", currency }).format(Number(minor) / 10 ** fractionDigits(currency)),
     number: (value) => new Intl.NumberFormat(intl, { maximumFractionDigits: 3 }).format(value),
     day: (date) => new Intl.DateTimeFormat(intl, { dateStyle: "medium", timeZone: "UTC" }).format(date),
+    dayOf: (instant) => new Intl.DateTimeFormat(intl, { dateStyle: "medium", timeZone }).format(instant),
     dateTime: (date) => new Intl.DateTimeFormat(intl, { dateStyle: "medium", timeStyle: "short", timeZone }).format(date),
   };
 }
