@@ -1,7 +1,7 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
-import { applyMigrations, migrationsUpToDate, type MigrationReport, type SqlSession } from "./migrate.ts";
+import { applyMigrations, migrationsUpToDate, pgliteSession, type MigrationReport, type SqlSession } from "./migrate.ts";
 
 export type Db = PrismaClient;
 
@@ -97,10 +97,7 @@ async function openPglite(dataDir: string, hooks: OpenHooks): Promise<Database> 
     release();
     throw error;
   }
-  const session: SqlSession = {
-    exec: async (sql) => void (await pglite.exec(sql)),
-    query: async (sql, params) => (await pglite.query(sql, params)).rows as Record<string, unknown>[],
-  };
+  const session = pgliteSession(pglite);
   return {
     prisma,
     kind: "pglite",

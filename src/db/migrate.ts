@@ -11,6 +11,14 @@ export interface SqlSession {
   query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
 }
 
+/** The session of an embedded PGlite (structurally: its exec and query), for the migrations. */
+export function pgliteSession(db: { exec(sql: string): Promise<unknown>; query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }> }): SqlSession {
+  return {
+    exec: async (sql) => void (await db.exec(sql)),
+    query: async (sql, params) => (await db.query(sql, params)).rows as Record<string, unknown>[],
+  };
+}
+
 export interface Migration {
   name: string;
   sql: string;

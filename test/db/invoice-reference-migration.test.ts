@@ -1,13 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { describe, expect, it } from "vitest";
-import { applyMigrations, readMigrations, type SqlSession } from "../../src/db/migrate.ts";
-
-function session(db: PGlite): SqlSession {
-  return {
-    exec: async (sql) => void (await db.exec(sql)),
-    query: async (sql, params) => (await db.query(sql, params)).rows as Record<string, unknown>[],
-  };
-}
+import { applyMigrations, pgliteSession as session, readMigrations } from "../../src/db/migrate.ts";
 
 describe("the invoice_reference migration", () => {
   it("numbers the invoices recorded before it per organization, in the order they were created, and moves the counter past them", async () => {

@@ -1,13 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { describe, expect, it } from "vitest";
-import { applyMigrations, readMigrations, type SqlSession } from "../../src/db/migrate.ts";
-
-function session(db: PGlite): SqlSession {
-  return {
-    exec: async (sql) => void (await db.exec(sql)),
-    query: async (sql, params) => (await db.query(sql, params)).rows as Record<string, unknown>[],
-  };
-}
+import { applyMigrations, pgliteSession as session, readMigrations } from "../../src/db/migrate.ts";
 
 describe("the order_days migration", () => {
   it("moves orders dated a day from that day's UTC midnight to its first instant in the organization's zone, and leaves the others", async () => {
