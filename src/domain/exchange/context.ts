@@ -46,6 +46,15 @@ export interface Row<T> {
   values: T;
 }
 
+/**
+ * An optional field of a row, for a record that may exist: a column the file does not have (a
+ * field the API object leaves out: undefined) keeps what the record holds, an empty cell (null)
+ * clears it. A record not found (`current` undefined) takes the row's value or null.
+ */
+export function givenOrKept<T>(given: T | null | undefined, current: T | null | undefined): T | null {
+  return given === undefined ? (current ?? null) : given;
+}
+
 export function record(ctx: ImportContext, line: number, ref: string, outcome: Outcome): void {
   ctx.counts[outcome] += 1;
   ctx.refs.push({ line, ref, outcome });

@@ -223,7 +223,12 @@ export function readCsv(text: string, options: { kind?: ExchangeKind } = {}): Re
     for (let i = 0; i < headers.length; i++) {
       const cell = record[i];
       const read = readers[i];
-      if (!cell || !read) continue;
+      if (!read) continue;
+      // An empty cell clears an optional field; a column the file does not have keeps it (kinds.ts).
+      if (!cell) {
+        values[headers[i]!] = null;
+        continue;
+      }
       const value = read(cell);
       if (value === null) errors.push({ line, field: headers[i]!, key: problem[i]!, params: { field: headers[i]!, cell } });
       else values[headers[i]!] = value;

@@ -9,7 +9,9 @@ import * as limits from "../limits.ts";
  * `closed_at` are ISO date-times (with an offset or `Z`, or without one: then read in the
  * organization's time zone). Amounts, prices and quantities are JSON numbers with a decimal point
  * (amounts in major units: 1234.5 is €1,234.50). Enumerations are lower case (`national`,
- * `in_production`, `urgent`, `quarter`). An empty optional cell is absent or null. The CSV layer
+ * `in_production`, `urgent`, `quarter`). An optional field left out (a column the file does not
+ * have) keeps what an existing record holds; null (an empty cell) clears it, or, for a field that
+ * always has a value (tier, currency, status, notice_days…), keeps it too. The CSV layer
  * (csv.ts) turns a file's own forms (`;`, decimal comma, `31.12.2026`, German headers) into these
  * rows; the API receives them as JSON.
  */

@@ -10,9 +10,10 @@ import { endContract } from "../../../src/domain/contract-changes.ts";
 import { reopenCase } from "../../../src/domain/case-changes.ts";
 import { contractPrice, logOrder } from "../../../src/domain/orders.ts";
 import { addProduct } from "../../../src/domain/products.ts";
-import { EXCHANGE_KINDS, type ExchangeKind } from "../../../src/domain/exchange/kinds.ts";
+import { EXCHANGE_KINDS, REQUIRED_COLUMNS, type ExchangeKind } from "../../../src/domain/exchange/kinds.ts";
 import { describeEachDatabase } from "../../support/databases.ts";
 import { parse as readCsvCells } from "csv-parse/sync";
+import { stringify as stringifyCsv } from "csv-stringify/sync";
 import { accountWithProducts, newMember } from "../../support/fixtures.ts";
 import { everything, FILES } from "./fixtures.ts";
 
@@ -195,6 +196,34 @@ describeEachDatabase("import and export", (get) => {
       .toMatchObject({ created: 1, errors: [] });
   });
 
+  it("an empty cell (null in the API) clears an optional field, a column left out keeps it: paid_on, order, closed_at", async () => {
+    const db = get().prisma;
+    const { actor, org } = await accountWithProducts(db);
+    await logOrder(db, actor, { account: "ACME", lines: [{ product: "BOLT-10", quantity: 10 }], orderedOn: "2026-10-01" });
+    await importFile(db, actor, "account,number,amount,currency,issued_on,due_on,paid_on,order\nACME Holding GmbH,RE-1,25,USD,2026-10-20,2026-12-01,2026-11-10,O-1\n", { dryRun: false });
+    const invoice = () => db.invoice.findFirstOrThrow({ where: { organizationId: org.id, number: "RE-1" } });
+    const paid = await invoice();
+    // The ERP's list of payments knows nothing of orders or terms: those stay.
+    expect(await importFile(db, actor, "account,number,amount,issued_on,paid_on\nACME Holding GmbH,RE-1,25,2026-10-20,\n", { dryRun: false }))
+      .toMatchObject({ changed: 1, errors: [] });
+    expect(await invoice()).toMatchObject({ paidOn: null, dueOn: paid.dueOn, orderId: paid.orderId, currency: "USD", version: 2 });
+    // The same through the API's rows: a field left out keeps, null clears.
+    const api = (values: Record<string, unknown>) => importRows(db, actor, "invoices", [{ line: 1, values }], { dryRun: false });
+    expect(await api({ account: "ACME Holding GmbH", number: "RE-1", amount: 25, issued_on: "2026-10-20", paid_on: "2026-11-12" })).toMatchObject({ changed: 1, errors: [] });
+    expect(await invoice()).toMatchObject({ paidOn: new Date("2026-11-12"), orderId: paid.orderId });
+    expect(await api({ account: "ACME Holding GmbH", number: "RE-1", amount: 25, issued_on: "2026-10-20", order: null })).toMatchObject({ changed: 1, errors: [] });
+    expect(await invoice()).toMatchObject({ paidOn: new Date("2026-11-12"), orderId: null, dueOn: paid.dueOn });
+
+    await importFile(db, actor, "account,case,subject,opened_at,closed_at\nACME Holding GmbH,HD-1,Leak,2026-11-02 09:00,2026-11-03 10:00\n", { dryRun: false });
+    const kase = () => db.case.findFirstOrThrow({ where: { organizationId: org.id, externalRef: "HD-1" } });
+    expect(await importFile(db, actor, "account,case,subject,opened_at\nACME Holding GmbH,HD-1,Leak,2026-11-02 09:00\n", { dryRun: false }))
+      .toMatchObject({ unchanged: 1, errors: [] });
+    expect(await kase()).toMatchObject({ status: "CLOSED" });
+    expect(await importFile(db, actor, "account,case,subject,opened_at,closed_at\nACME Holding GmbH,HD-1,Leak,2026-11-02 09:00,\n", { dryRun: false }))
+      .toMatchObject({ changed: 1, errors: [] });
+    expect(await kase()).toMatchObject({ status: "OPEN", closedAt: null });
+  });
+
   it("kam's references in any spelling name one record: an order's rows as O-1 and o-01 are one order; a case as C-1 and c-1 repeats", async () => {
     const db = get().prisma;
     const { actor, org } = await accountWithProducts(db);
@@ -342,6 +371,19 @@ describeEachDatabase("import and export", (get) => {
       expect(await exported(db, german.actor, kind)).toEqual(await exported(db, english.actor, kind));
       // And the English file then changes nothing in the German organization.
       expect(await importCsv(db, german.actor, files.en)).toMatchObject({ created: 0, changed: 0, unchanged: files.records });
+    });
+
+    it(`${kind}: a file of only the required columns changes nothing: the columns it does not have keep what the records hold`, async () => {
+      const db = get().prisma;
+      const { actor, org } = await organization(db, kind);
+      await importCsv(db, actor, files.en);
+      const [header, ...body] = readCsvCells(files.en) as string[][];
+      const keep = REQUIRED_COLUMNS[kind].map((c) => header!.indexOf(c));
+      const slim = stringifyCsv([REQUIRED_COLUMNS[kind], ...body.map((r) => keep.map((i) => r[i]))]);
+      const before = { rows: await exported(db, actor, kind), counts: await everything(db, org.id) };
+      const result = await importCsv(db, actor, slim, false, kind);
+      expect(result).toMatchObject({ created: 0, changed: 0, unchanged: files.records, errors: [] });
+      expect({ rows: await exported(db, actor, kind), counts: await everything(db, org.id) }).toEqual(before);
     });
 
     it(`${kind}: export → import is a round trip that changes nothing`, async () => {

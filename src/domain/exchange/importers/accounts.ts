@@ -3,7 +3,7 @@ import { auditChange, diffFields } from "../../changes.ts";
 import { InvalidInputError } from "../../errors.ts";
 import { requireOrg } from "../../permissions.ts";
 import { audit } from "../../tx.ts";
-import { inField, onLine, record, type ImportContext, type Row } from "../context.ts";
+import { givenOrKept, inField, onLine, record, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 
 type AccountRowValues = CanonicalRow<"accounts">;
@@ -31,7 +31,7 @@ export async function importAccounts(ctx: ImportContext, rows: Row<AccountRowVal
       const wanted = {
         name: values.name,
         tier: (values.tier ?? found?.tier.toLowerCase() ?? "national").toUpperCase() as "NATIONAL" | "INTERNATIONAL" | "REGIONAL",
-        region: values.region ?? null,
+        region: givenOrKept(values.region, found?.region),
         currency: values.currency ?? found?.currency ?? ctx.org.currency,
         externalId: values.external_id ?? found?.externalId ?? null,
       };

@@ -43,11 +43,12 @@ export async function importCases(ctx: ImportContext, rows: Row<CanonicalRow<"ca
       if (first !== undefined) throw new InvalidInputError("case", "import.duplicateRow", { first });
       seen.set(key, line);
       const account = await inField("account", accounts.resolve(values.account));
-      const priority = (values.priority?.toUpperCase() ?? "NORMAL") as CasePriority;
-      const openedAt = parseInstant(values.opened_at, ctx.org.timeZone);
-      const closedAt = values.closed_at ? parseInstant(values.closed_at, ctx.org.timeZone) : null;
-      if (closedAt && closedAt < openedAt) throw new InvalidInputError("closed_at", "error.dateTooEarly", { min: values.opened_at });
       const found = existingRecord(existing, values.case, "C", "case");
+      const priority = (values.priority?.toUpperCase() ?? found?.priority ?? "NORMAL") as CasePriority;
+      const openedAt = parseInstant(values.opened_at, ctx.org.timeZone);
+      // A file without closed_at (a list of cases) leaves closed cases closed.
+      const closedAt = values.closed_at === undefined ? (found?.closedAt ?? null) : values.closed_at ? parseInstant(values.closed_at, ctx.org.timeZone) : null;
+      if (closedAt && closedAt < openedAt) throw new InvalidInputError("closed_at", "error.dateTooEarly", { min: values.opened_at });
       const wanted: Wanted = {
         accountId: account.id,
         subject: values.subject,

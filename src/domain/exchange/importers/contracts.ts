@@ -46,6 +46,8 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
       requireAgreeing(group, HEADER, "import.contractRowsDiffer", { contract: ref });
       if (head.ends_on < head.starts_on) throw new InvalidInputError("ends_on", "error.dateTooEarly", { min: head.starts_on });
       const account = await inField("account", accounts.resolve(head.account));
+      const found = existingRecord(existing, ref, "K", "contract");
+      if (found) await accounts.requireMove(found, account, "contract", ref);
       const prices: { productId: string; sku: string; priceMinor: bigint }[] = [];
       const commitments: { productId: string; sku: string; quantity: number; period: CommitmentPeriod }[] = [];
       let failed = false;
@@ -75,19 +77,25 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
         if (ctx.errors.length > before) failed = true;
       }
       if (failed) return;
+      // A file without the price or commitment columns (terms only) leaves a contract's as they are.
+      const leftOut = (column: "sku" | "price" | "commit_quantity") => group.every((r) => r.values[column] === undefined);
+      if (found && (leftOut("sku") || leftOut("price"))) {
+        prices.push(...found.prices.map((p) => ({ productId: p.productId, sku: p.product.sku, priceMinor: p.priceMinor })));
+      }
+      if (found && (leftOut("sku") || leftOut("commit_quantity"))) {
+        commitments.push(...found.commitments.map((c) => ({ productId: c.productId, sku: c.product.sku, quantity: Number(c.quantity), period: c.period })));
+      }
       const wanted = {
         accountId: account.id,
         name: head.name,
         startsOn: limits.dayToDate(head.starts_on),
         endsOn: limits.dayToDate(head.ends_on),
-        noticeDays: head.notice_days ?? 90,
-        paymentTermsDays: head.terms_days ?? 30,
+        noticeDays: head.notice_days ?? found?.noticeDays ?? 90,
+        paymentTermsDays: head.terms_days ?? found?.paymentTermsDays ?? 30,
       };
       const terms = { prices: pricesText(prices), commitments: commitmentsText(commitments) };
       const priceRows = prices.map((p) => ({ productId: p.productId, priceMinor: p.priceMinor }));
       const commitmentRows = commitments.map((c) => ({ productId: c.productId, quantity: c.quantity.toFixed(3), period: c.period }));
-      const found = existingRecord(existing, ref, "K", "contract");
-      if (found) await accounts.requireMove(found, account, "contract", ref);
       // A new contract runs a day at least; one ended on its first day (`contract end`) imports back as it is.
       if (!found && head.ends_on === head.starts_on) throw new InvalidInputError("ends_on", "error.dateTooEarly", { min: head.starts_on });
       if (!found) {

@@ -8,7 +8,7 @@ import { jsonRows } from "../../rules/json-rows.ts";
 import { audit, auditMany, type Tx } from "../../tx.ts";
 import { importedRange, INVOICE_IMPORT_ACTION as IMPORT_ACTION } from "../../import-events.ts";
 import * as limits from "../../limits.ts";
-import { fromDomainError, inField, record, stage, toMinor, type ImportContext, type Row } from "../context.ts";
+import { fromDomainError, givenOrKept, inField, record, stage, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup } from "../lookups.ts";
 import { OrderLookup } from "../order-lookup.ts";
@@ -90,13 +90,19 @@ export async function importInvoices(ctx: ImportContext, rows: Row<CanonicalRow<
           continue;
         }
         seen.set(key, line);
+        const found = existing.get(key);
+        if (found && found.length > 1) {
+          throw new InvalidInputError("number", "import.ambiguousInvoice", { number: values.number, refs: found.map((f) => `I-${f.refNumber}`).join(", ") });
+        }
+        const invoice = found?.[0];
         const order = values.order ? orders.get(values.order, account.id) : null;
         if (order?.status === "CANCELLED") throw new InvalidInputError("order", "error.invoiceCancelledOrder", { order: `O-${order.number}` });
-        const currency = values.currency ?? account.currency;
+        const currency = values.currency ?? invoice?.currency ?? account.currency;
         const issuedOn = values.issued_on;
-        const dueOn = values.due_on ?? limits.dateToDay(new Date(limits.dayToDate(issuedOn).getTime() + termsOn(account.id, issuedOn) * DAY_MS));
+        // Left out (or empty), the due day stays while the invoice day does; else it follows the terms.
+        const dueOn = values.due_on ?? (invoice?.issuedOn === issuedOn ? invoice.dueOn : null) ?? limits.dateToDay(new Date(limits.dayToDate(issuedOn).getTime() + termsOn(account.id, issuedOn) * DAY_MS));
         if (dueOn < issuedOn) throw new InvalidInputError("due_on", "error.dateTooEarly", { min: values.issued_on });
-        const paidOn = values.paid_on ?? null;
+        const paidOn = givenOrKept(values.paid_on, invoice?.paidOn);
         if (paidOn && paidOn < issuedOn) throw new InvalidInputError("paid_on", "error.dateTooEarly", { min: values.issued_on });
         const wanted: Wanted = {
           accountId: account.id,
@@ -106,13 +112,8 @@ export async function importInvoices(ctx: ImportContext, rows: Row<CanonicalRow<
           issuedOn,
           dueOn,
           paidOn,
-          orderId: order?.id ?? null,
+          orderId: values.order === undefined ? (invoice?.orderId ?? null) : (order?.id ?? null),
         };
-        const found = existing.get(key);
-        if (found && found.length > 1) {
-          throw new InvalidInputError("number", "import.ambiguousInvoice", { number: values.number, refs: found.map((f) => `I-${f.refNumber}`).join(", ") });
-        }
-        const invoice = found?.[0];
         if (!invoice) creations.push({ line, wanted });
         else if (sameInvoice(invoice, wanted)) record(ctx, line, `I-${invoice.refNumber}`, "unchanged");
         else updates.push({ line, invoice, wanted, changes: diffFields(asRecord(invoice), asRecord(wanted), FIELDS) });

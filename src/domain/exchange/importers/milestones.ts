@@ -53,18 +53,20 @@ export async function importMilestones(ctx: ImportContext, rows: Row<CanonicalRo
         }
       }
       projectDue.set(pKey, due ?? { line, due: values.project_due });
-      let ownerId: string | null = null;
+      const found = project.milestones.find((m) => m.name.toLowerCase() === values.milestone.toLowerCase());
+      // Columns the file does not have (owner, done_on) leave an existing milestone's as they are.
+      let ownerId: string | null = values.owner === undefined ? (found?.ownerId ?? null) : null;
       if (values.owner) {
         ownerId = owners.get(values.owner) ?? (await inField("owner", resolveMember(tx, organizationId, values.owner))).id;
         owners.set(values.owner, ownerId);
       }
-      const found = project.milestones.find((m) => m.name.toLowerCase() === values.milestone.toLowerCase());
+      const doneAt = values.done_on === undefined ? (found?.doneAt ?? null) : values.done_on ? instantOfDay(values.done_on, ctx.org.timeZone, found?.doneAt) : null;
       const wanted = {
         name: values.milestone,
         dueOn: limits.dayToDate(values.due_on),
         ownerId,
-        status: values.done_on ? ("DONE" as const) : ("OPEN" as const),
-        doneAt: values.done_on ? instantOfDay(values.done_on, ctx.org.timeZone, found?.doneAt) : null,
+        status: values.done_on === undefined ? (found?.status ?? "OPEN") : values.done_on ? ("DONE" as const) : ("OPEN" as const),
+        doneAt,
       };
       if (!found) {
         const number = await nextNumber(tx, organizationId, "milestone");

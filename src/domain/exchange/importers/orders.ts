@@ -8,7 +8,7 @@ import * as limits from "../../limits.ts";
 import { requireWholeIfCounted } from "../../products.ts";
 import { instant, jsonRows } from "../../rules/json-rows.ts";
 import { auditMany, type Tx } from "../../tx.ts";
-import { existingRecord, inField, kamNumber, onLine, record, recordKey, requireAgreeing, stage, toMinor, type ImportContext, type Row } from "../context.ts";
+import { existingRecord, givenOrKept, inField, kamNumber, onLine, record, recordKey, requireAgreeing, stage, toMinor, type ImportContext, type Row } from "../context.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ContractPriceLookup, ProductLookup } from "../lookups.ts";
 import { instantOfDay } from "../instants.ts";
@@ -51,12 +51,15 @@ interface Found extends Wanted {
   number: number;
   externalRef: string | null;
   lines: string;
+  /** Unit prices of its lines by SKU (lower case): a file without `unit_price` keeps them. */
+  prices: Map<string, bigint>;
 }
 
 /**
  * Orders by the ERP's order number (`order`), one row per line: the rows with the same number form
- * one order, in file order. A line without `unit_price` takes the contract price in force on the
- * day ordered, else the list price. An existing order whose rows changed is rewritten (lines
+ * one order, in file order. A line with an empty `unit_price` takes the contract price in force on
+ * the day ordered, else the list price; in a file without that column, a line of an existing order
+ * keeps the price its product has there (as other columns a file leaves out, see kinds.ts). An existing order whose rows changed is rewritten (lines
  * replaced, version bumped, the change audited); its status is taken as the ERP has it. Years of
  * an ERP's orders come in one file: lookups are read once and new orders, their lines and their
  * audit events are written set-based, a few statements per chunk, never a statement per row.
@@ -82,7 +85,9 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
         const head = first.values;
         requireAgreeing(group, HEADER, "import.orderRowsDiffer", { order: ref });
         const account = await inField("account", accounts.resolve(head.account));
-        const currency = head.currency ?? account.currency;
+        const found = existingRecord(existing, ref, "O", "order");
+        if (found) await accounts.requireMove(found, account, "order", ref);
+        const currency = head.currency ?? found?.currency ?? account.currency;
         const lines: LineWanted[] = [];
         for (const row of group) {
           await onLine(ctx, row.line, undefined, async () => {
@@ -90,6 +95,7 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
             requireWholeIfCounted(product, row.values.quantity, "quantity");
             const price =
               row.values.unit_price !== undefined && row.values.unit_price !== null ? toMinor(row.values.unit_price, currency, "unit_price")
+              : row.values.unit_price === undefined && found?.prices.has(product.sku.toLowerCase()) ? found.prices.get(product.sku.toLowerCase())!
               : currency === account.currency ? prices.on(account.id, product.id, head.ordered_on) ?? (product.currency === currency ? product.listPriceMinor : null)
               : null;
             if (price === null) throw new InvalidInputError("unit_price", "import.priceNeeded", { product: product.sku });
@@ -97,15 +103,14 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
           });
         }
         if (lines.length !== group.length) return;
-        const found = existingRecord(existing, ref, "O", "order");
-        if (found) await accounts.requireMove(found, account, "order", ref);
+        const requestedOn = givenOrKept(head.requested_on, found ? found.requestedOn && limits.dateToDay(found.requestedOn) : undefined);
         const wanted: Wanted = {
           accountId: account.id,
           currency,
           orderedAt: instantOfDay(head.ordered_on, ctx.org.timeZone, found?.orderedAt),
-          requestedOn: head.requested_on ? limits.dayToDate(head.requested_on) : null,
-          poRef: head.po ?? null,
-          status: (head.status?.toUpperCase() ?? "RECEIVED") as OrderStatus,
+          requestedOn: requestedOn ? limits.dayToDate(requestedOn) : null,
+          poRef: givenOrKept(head.po, found?.poRef),
+          status: (head.status?.toUpperCase() ?? found?.status ?? "RECEIVED") as OrderStatus,
           totalMinor: lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * l.quantity)), 0n),
         };
         if (!found) {
@@ -181,6 +186,7 @@ async function readExisting(ctx: ImportContext, refs: string[]): Promise<Map<str
     requestedOn: o.requestedOn === null ? null : limits.dayToDate(o.requestedOn),
     totalMinor: BigInt(o.totalMinor),
     lines: linesText((o.lines ?? []).map(([sku, quantity, unitPriceMinor]) => ({ sku, quantity, unitPriceMinor: Number(unitPriceMinor) }))),
+    prices: new Map((o.lines ?? []).toReversed().map(([sku, , unitPriceMinor]) => [sku.toLowerCase(), BigInt(unitPriceMinor)])),
   }]));
 }
 

@@ -37,7 +37,10 @@ export async function importProducts(ctx: ImportContext, rows: Row<CanonicalRow<
         sku: found?.sku ?? values.sku,
         name: values.name,
         unit: values.unit ?? found?.unit ?? "pcs",
-        listPriceMinor: values.list_price === undefined || values.list_price === null ? null : toMinor(values.list_price, currency, "list_price"),
+        listPriceMinor:
+          values.list_price === undefined ? (found?.listPriceMinor ?? null)
+          : values.list_price === null ? null
+          : toMinor(values.list_price, currency, "list_price"),
       };
       if (!found) {
         creations.push({ line, id: randomUUID(), ...wanted, currency });

@@ -43,13 +43,15 @@ export async function importPrograms(ctx: ImportContext, rows: Row<CanonicalRow<
       seen.set(key, line);
       if (values.ends_on < values.starts_on) throw new InvalidInputError("ends_on", "error.dateTooEarly", { min: values.starts_on });
       const account = await inField("account", accounts.resolve(values.account));
+      const found = existingRecord(existing, values.program, "MP", "program");
+      if (found) await accounts.requireMove(found, account, "program", values.program);
+      // Columns the file does not have (products, budget, status) leave an existing program's as they are.
       const wantedProducts: { id: string; sku: string }[] = [];
-      for (const sku of programSkus(values.products)) {
+      if (values.products === undefined && found) wantedProducts.push(...found.products.map((p) => ({ id: p.productId, sku: p.product.sku })));
+      for (const sku of values.products === undefined && found ? [] : programSkus(values.products)) {
         const product = await inField("products", products.resolve(sku));
         if (!wantedProducts.some((p) => p.id === product.id)) wantedProducts.push({ id: product.id, sku: product.sku });
       }
-      const found = existingRecord(existing, values.program, "MP", "program");
-      if (found) await accounts.requireMove(found, account, "program", values.program);
       const currency = values.currency ?? found?.currency ?? account.currency;
       const ended = values.status === "ended" && values.ends_on >= today;
       const wanted = {
@@ -57,9 +59,13 @@ export async function importPrograms(ctx: ImportContext, rows: Row<CanonicalRow<
         name: values.name,
         fromDay: limits.dayToDate(values.starts_on),
         toDay: limits.dayToDate(values.ends_on),
-        budgetMinor: values.budget == null ? null : toMinor(values.budget, currency, "budget"),
+        budgetMinor: values.budget === undefined ? (found?.budgetMinor ?? null) : values.budget === null ? null : toMinor(values.budget, currency, "budget"),
         currency,
-        endedAt: ended ? (found?.endedAt ?? actor.now) : values.status === "ended" ? (found?.endedAt ?? null) : null,
+        endedAt:
+          values.status == null ? (found?.endedAt ?? null)
+          : ended ? (found?.endedAt ?? actor.now)
+          : values.status === "ended" ? (found?.endedAt ?? null)
+          : null,
       };
       const skuText = wantedProducts.map((p) => p.sku).sort().join(" ");
       if (!found) {

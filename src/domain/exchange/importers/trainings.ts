@@ -3,7 +3,7 @@ import { InvalidInputError } from "../../errors.ts";
 import type { TrainingStatus } from "../../../generated/prisma/enums.ts";
 import { resolveMember } from "../../references.ts";
 import { audit, nextNumber } from "../../tx.ts";
-import { existingRecord, inField, kamNumber, onLine, record, recordKey, type ImportContext, type Row } from "../context.ts";
+import { existingRecord, givenOrKept, inField, kamNumber, onLine, record, recordKey, type ImportContext, type Row } from "../context.ts";
 import { parseInstant } from "../instants.ts";
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ProductLookup } from "../lookups.ts";
@@ -39,36 +39,38 @@ export async function importTrainings(ctx: ImportContext, rows: Row<CanonicalRow
       if (first !== undefined) throw new InvalidInputError("training", "import.duplicateRow", { first });
       seen.set(key, line);
       const account = await inField("account", accounts.resolve(values.account));
-      let trainerId: string | null = null;
+      const found = existingRecord(existing, values.training, "T", "training");
+      if (found) await accounts.requireMove(found, account, "training", values.training);
+      // Columns the file does not have leave an existing training's fields as they are (kinds.ts).
+      let trainerId: string | null = values.trainer === undefined ? (found?.trainerId ?? null) : null;
       if (values.trainer) {
         trainerId = members.get(values.trainer) ?? (await inField("trainer", resolveMember(tx, organizationId, values.trainer))).id;
         members.set(values.trainer, trainerId);
       }
-      const skus = [...new Set((values.products ?? "").split(/[\s,]+/).filter(Boolean))];
+      const skus = values.products === undefined && found ? found.products.map((p) => p.product.sku)
+        : [...new Set((values.products ?? "").split(/[\s,]+/).filter(Boolean))];
       const resolved = new Map<string, string>();
       for (const sku of skus) {
         const product = await inField("products", products.resolve(sku));
         resolved.set(product.id, product.sku);
       }
       const productIds = [...resolved.keys()];
-      const online = values.place?.toLowerCase() === ONLINE_PLACE;
-      const status = (values.status?.toUpperCase() ?? "PLANNED") as TrainingStatus;
+      const online = values.place === undefined ? (found?.online ?? false) : values.place?.toLowerCase() === ONLINE_PLACE;
+      const status = (values.status?.toUpperCase() ?? found?.status ?? "PLANNED") as TrainingStatus;
       const startsAt = parseInstant(values.starts_at, ctx.org.timeZone);
       const wanted = {
         accountId: account.id,
         topic: values.topic,
         startsAt,
-        people: values.people ?? null,
+        people: givenOrKept(values.people, found?.people),
         trainerId,
         online,
-        place: online ? null : (values.place ?? null),
+        place: online ? null : givenOrKept(values.place, found?.place),
         status,
-        attended: values.attended ?? null,
-        rating: values.rating ?? null,
-        notes: values.notes ?? null,
+        attended: givenOrKept(values.attended, found?.attended),
+        rating: givenOrKept(values.rating, found?.rating),
+        notes: givenOrKept(values.notes, found?.notes),
       };
-      const found = existingRecord(existing, values.training, "T", "training");
-      if (found) await accounts.requireMove(found, account, "training", values.training);
       const marks = (before: TrainingStatus | null) => ({
         ...(status === "DONE" && before !== "DONE" ? { doneAt: startsAt } : {}),
         ...(status === "CANCELLED" && before !== "CANCELLED" ? { cancelledAt: actor.now } : {}),
