@@ -108,7 +108,11 @@ export async function exportRows(
       case "contracts": {
         const contracts = await tx.contract.findMany({
           where: { organizationId, ...byAccount, ...(since ? { endsOn: { gte: since } } : {}) },
-          include: { account: true, prices: { include: { product: true } }, commitments: { include: { product: true } } },
+          include: {
+            account: true,
+            prices: { include: { product: true }, orderBy: [{ product: { sku: "asc" } }, { validFrom: { sort: "asc", nulls: "first" } }] },
+            commitments: { include: { product: true } },
+          },
           orderBy: [{ startsOn: "asc" }, { number: "asc" }],
         });
         return cut(contracts.flatMap((c) => {
@@ -121,9 +125,11 @@ export async function exportRows(
             notice_days: c.noticeDays,
             terms_days: c.paymentTermsDays,
           };
-          const none = { sku: null, price: null, commit_quantity: null, commit_period: null };
+          const none = { sku: null, price: null, commit_quantity: null, commit_period: null, price_from: null };
           const rows: ExportRow[] = [
-            ...c.prices.map((p) => ({ ...head, ...none, sku: p.product.sku, price: toMajor(p.priceMinor, c.currency) })),
+            ...c.prices.map((p) => ({
+              ...head, ...none, sku: p.product.sku, price: toMajor(p.priceMinor, c.currency), price_from: p.validFrom && limits.dateToDay(p.validFrom),
+            })),
             ...c.commitments.map((m) => ({ ...head, ...none, sku: m.product.sku, commit_quantity: Number(m.quantity), commit_period: lower(m.period) })),
           ];
           return rows.length ? rows : [{ ...head, ...none }];

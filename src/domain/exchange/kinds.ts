@@ -23,7 +23,7 @@ export const COLUMNS: Record<ExchangeKind, readonly string[]> = {
   products: ["sku", "name", "unit", "list_price"],
   orders: ["account", "order", "ordered_on", "sku", "quantity", "unit_price", "currency", "requested_on", "po", "status"],
   invoices: ["account", "number", "amount", "currency", "issued_on", "due_on", "paid_on", "order"],
-  contracts: ["account", "contract", "name", "starts_on", "ends_on", "notice_days", "terms_days", "sku", "price", "commit_quantity", "commit_period"],
+  contracts: ["account", "contract", "name", "starts_on", "ends_on", "notice_days", "terms_days", "sku", "price", "commit_quantity", "commit_period", "price_from"],
   programs: ["account", "program", "name", "starts_on", "ends_on", "products", "budget", "currency", "status"],
   cases: ["account", "case", "subject", "priority", "opened_at", "closed_at"],
   milestones: ["account", "project", "project_due", "milestone", "due_on", "owner", "done_on"],
@@ -55,7 +55,7 @@ export const GERMAN_HEADERS: Record<string, string> = {
   fällig_am: "due_on", faellig_am: "due_on", bezahlt_am: "paid_on",
   vertrag: "contract", vertragsnummer: "contract", beginn: "starts_on", ende: "ends_on", kündigungsfrist_tage: "notice_days",
   kuendigungsfrist_tage: "notice_days", zahlungsziel_tage: "terms_days", preis: "price", abnahmemenge: "commit_quantity",
-  zeitraum: "commit_period",
+  zeitraum: "commit_period", preis_ab: "price_from", gültig_ab: "price_from", gueltig_ab: "price_from",
   fall: "case", fallnummer: "case", ticket: "case", betreff: "subject", priorität: "priority", prioritaet: "priority",
   eröffnet_am: "opened_at", eroeffnet_am: "opened_at", geschlossen_am: "closed_at",
   projekt: "project", projekt_fällig: "project_due", projekt_faellig: "project_due", meilenstein: "milestone",
@@ -128,6 +128,8 @@ export const rowSchemas = {
     price: opt(amount),
     commit_quantity: opt(limits.quantity),
     commit_period: opt(z.enum(PERIODS)),
+    /** The day a price is in force from, when the contract's price of the product changed during its term. */
+    price_from: opt(day),
   }),
   programs: z.object({
     account: limits.reference,
@@ -178,7 +180,7 @@ export type CanonicalRow<K extends ExchangeKind> = z.infer<(typeof rowSchemas)[K
 
 /** Which columns hold numbers, days and date-times: how the CSV layer reads and writes them. */
 export const NUMBER_COLUMNS = new Set(["list_price", "quantity", "unit_price", "amount", "notice_days", "terms_days", "price", "commit_quantity", "people", "attended", "rating", "budget"]);
-export const DAY_COLUMNS = new Set(["ordered_on", "requested_on", "issued_on", "due_on", "paid_on", "starts_on", "ends_on", "project_due", "done_on"]);
+export const DAY_COLUMNS = new Set(["ordered_on", "requested_on", "issued_on", "due_on", "paid_on", "starts_on", "ends_on", "project_due", "done_on", "price_from"]);
 export const INSTANT_COLUMNS = new Set(["opened_at", "closed_at", "starts_at"]);
 export const ENUM_COLUMNS = new Set(["tier", "status", "priority", "commit_period"]);
 

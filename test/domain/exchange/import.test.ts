@@ -6,7 +6,7 @@ import { exportColumns, exportRows } from "../../../src/domain/exchange/export.t
 import { importRows } from "../../../src/domain/exchange/import.ts";
 import { importFile } from "../../../src/domain/exchange/import-file.ts";
 import { closeCase, openCase, SLA_HOURS } from "../../../src/domain/cases.ts";
-import { endContract } from "../../../src/domain/contract-changes.ts";
+import { amendContract, endContract } from "../../../src/domain/contract-changes.ts";
 import { reopenCase } from "../../../src/domain/case-changes.ts";
 import { contractPrice, logOrder } from "../../../src/domain/orders.ts";
 import { addProduct } from "../../../src/domain/products.ts";
@@ -292,6 +292,39 @@ describeEachDatabase("import and export", (get) => {
     expect(await importCsv(db, actor, csv, false, "contracts")).toMatchObject({ changed: 0, unchanged: 1, errors: [] });
     const oneDay = await importFile(db, actor, "account,contract,name,starts_on,ends_on\nACME Holding GmbH,RV-2,Frame,2026-01-01,2026-01-01\n", { dryRun: false });
     expect(oneDay.errors.map((e) => [e.line, e.field, e.key])).toEqual([[2, "ends_on", "error.dateTooEarly"]]);
+  });
+
+  it("contracts: a price changed during the term (price_from) exports and imports back unchanged, and a file can give one", async () => {
+    const db = get().prisma;
+    const { actor, account, bolts } = await accountWithProducts(db);
+    await importFile(db, actor, "account,contract,name,starts_on,ends_on,sku,price\nACME Holding GmbH,RV-1,Frame,2026-01-01,2026-12-31,BOLT-10,2.00\n", { dryRun: false });
+    await amendContract(db, actor, { contract: "RV-1", price: { product: "BOLT-10", minor: 210, from: "2026-07-01" } });
+    await amendContract(db, actor, { contract: "RV-1", price: { product: "BOLT-10", minor: 220, from: "2026-10-01" } });
+    const rows = await exportRows(db, actor, "contracts", {});
+    expect(rows.map((r) => [r.price, r.price_from])).toEqual([[2, null], [2.1, "2026-07-01"], [2.2, "2026-10-01"]]);
+    const csv = writeCsv(exportColumns("contracts"), rows);
+    expect(await importCsv(db, actor, csv, false, "contracts")).toMatchObject({ changed: 0, unchanged: 1, errors: [] });
+
+    // The same chain from a file, on a new contract: each price in force up to the day before the next.
+    const file = csv.replaceAll("RV-1", "RV-2").replace("2026-01-01,2026-12-31", "2026-01-01,2026-12-31");
+    expect(await importCsv(db, actor, file, false, "contracts")).toMatchObject({ created: 1, errors: [] });
+    const price = async (day: string) => Number(await contractPrice(db, account.id, bolts.id, new Date(day)));
+    expect(await Promise.all(["2026-03-01", "2026-06-30", "2026-07-01", "2026-09-30", "2026-10-01", "2026-12-31"].map(price))).toEqual([200, 200, 210, 210, 220, 220]);
+    const [, v2] = await db.contract.findMany({ where: { organizationId: actor.organizationId }, orderBy: { number: "asc" }, include: { prices: { orderBy: { priceMinor: "asc" } } } });
+    expect(v2!.prices.map((p) => [p.validFrom, p.validTo])).toEqual([
+      [null, new Date("2026-06-30")], [new Date("2026-07-01"), new Date("2026-09-30")], [new Date("2026-10-01"), null],
+    ]);
+
+    const bad = await importFile(db, actor, [
+      "account,contract,name,starts_on,ends_on,sku,price,price_from",
+      "ACME Holding GmbH,RV-3,Frame,2026-01-01,2026-12-31,BOLT-10,2.00,2026-05-01",
+      "ACME Holding GmbH,RV-3,Frame,2026-01-01,2026-12-31,BOLT-10,2.10,2026-05-01",
+      "ACME Holding GmbH,RV-3,Frame,2026-01-01,2026-12-31,BOLT-10,2.20,2027-02-01",
+      "ACME Holding GmbH,RV-3,Frame,2026-01-01,2026-12-31,NUT-10,,2026-03-01",
+    ].join("\n"), { dryRun: false });
+    expect(bad.errors.map((e) => [e.line, e.field, e.key])).toEqual([
+      [3, "price_from", "import.samePriceFrom"], [4, "price_from", "error.endAfterTerm"], [5, "price_from", "import.priceFromNeedsPrice"],
+    ]);
   });
 
   it("a text a spreadsheet would run as a formula is exported behind an apostrophe, and imported back as it was", async () => {

@@ -8,14 +8,15 @@ import { existingRecord, inField, kamNumber, onLine, record, recordKey, requireA
 import type { CanonicalRow } from "../kinds.ts";
 import { AccountLookup, ProductLookup } from "../lookups.ts";
 import { groupBy } from "../../group-by.ts";
+import { addDays } from "../../rules/time.ts";
 
 type ContractRowValues = CanonicalRow<"contracts">;
 
 const HEADER = ["account", "name", "starts_on", "ends_on", "notice_days", "terms_days"] as const;
 const FIELDS = ["accountId", "name", "startsOn", "endsOn", "noticeDays", "paymentTermsDays", "prices", "commitments"] as const;
 
-const pricesText = (prices: { sku: string; priceMinor: bigint }[]) =>
-  prices.map((p) => `${p.sku}=${p.priceMinor}`).sort().join("; ");
+const pricesText = (prices: { sku: string; priceMinor: bigint; validFrom: string | null }[]) =>
+  prices.map((p) => `${p.sku}=${p.priceMinor}${p.validFrom ? ` from ${p.validFrom}` : ""}`).sort().join("; ");
 const commitmentsText = (commitments: { sku: string; quantity: number; period: string }[]) =>
   commitments.map((c) => `${c.quantity} ${c.sku}/${c.period}`).sort().join("; ");
 
@@ -48,12 +49,13 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
       const account = await inField("account", accounts.resolve(head.account));
       const found = existingRecord(existing, ref, "K", "contract");
       if (found) await accounts.requireMove(found, account, "contract", ref);
-      const prices: { productId: string; sku: string; priceMinor: bigint }[] = [];
+      const prices: { productId: string; sku: string; priceMinor: bigint; validFrom: string | null }[] = [];
       const commitments: { productId: string; sku: string; quantity: number; period: CommitmentPeriod }[] = [];
       let failed = false;
       for (const { line, values } of group) {
         const before = ctx.errors.length;
         await onLine(ctx, line, undefined, async () => {
+          if (values.price_from != null && values.price == null) throw new InvalidInputError("price_from", "import.priceFromNeedsPrice", {});
           const hasTerms = values.price != null || values.commit_quantity != null;
           if (!values.sku) {
             if (hasTerms) throw new InvalidInputError("sku", "import.skuNeeded", {});
@@ -62,8 +64,15 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
           if (!hasTerms) throw new InvalidInputError("price", "import.termsNeeded", { product: values.sku });
           const product = await inField("sku", products.resolve(values.sku));
           if (values.price != null) {
-            if (prices.some((p) => p.productId === product.id)) throw new InvalidInputError("sku", "error.duplicateProduct", { product: product.sku });
-            prices.push({ productId: product.id, sku: product.sku, priceMinor: toMinor(values.price, account.currency, "price") });
+            // From the contract's first day (or before) is the whole term, as `contract amend` has it.
+            const validFrom = values.price_from && values.price_from > head.starts_on ? values.price_from : null;
+            if (validFrom && validFrom > head.ends_on) {
+              throw new InvalidInputError("price_from", "error.endAfterTerm", { contract: ref, endsOn: head.ends_on });
+            }
+            if (prices.some((p) => p.productId === product.id && p.validFrom === validFrom)) {
+              throw new InvalidInputError("price_from", "import.samePriceFrom", { product: product.sku, day: validFrom ?? head.starts_on });
+            }
+            prices.push({ productId: product.id, sku: product.sku, priceMinor: toMinor(values.price, account.currency, "price"), validFrom });
           }
           if (values.commit_quantity != null) {
             const period = (values.commit_period ?? "year").toUpperCase() as CommitmentPeriod;
@@ -80,7 +89,7 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
       // A file without the price or commitment columns (terms only) leaves a contract's as they are.
       const leftOut = (column: "sku" | "price" | "commit_quantity") => group.every((r) => r.values[column] === undefined);
       if (found && (leftOut("sku") || leftOut("price"))) {
-        prices.push(...found.prices.map((p) => ({ productId: p.productId, sku: p.product.sku, priceMinor: p.priceMinor })));
+        prices.push(...found.prices.map((p) => ({ productId: p.productId, sku: p.product.sku, priceMinor: p.priceMinor, validFrom: p.validFrom && limits.dateToDay(p.validFrom) })));
       }
       if (found && (leftOut("sku") || leftOut("commit_quantity"))) {
         commitments.push(...found.commitments.map((c) => ({ productId: c.productId, sku: c.product.sku, quantity: Number(c.quantity), period: c.period })));
@@ -94,7 +103,7 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
         paymentTermsDays: head.terms_days ?? found?.paymentTermsDays ?? 30,
       };
       const terms = { prices: pricesText(prices), commitments: commitmentsText(commitments) };
-      const priceRows = prices.map((p) => ({ productId: p.productId, priceMinor: p.priceMinor }));
+      const priceRows = priceChain(prices);
       const commitmentRows = commitments.map((c) => ({ productId: c.productId, quantity: c.quantity.toFixed(3), period: c.period }));
       // A new contract runs a day at least; one ended on its first day (`contract end`) imports back as it is.
       if (!found && head.ends_on === head.starts_on) throw new InvalidInputError("ends_on", "error.dateTooEarly", { min: head.starts_on });
@@ -113,7 +122,7 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
       }
       const before = {
         ...found,
-        prices: pricesText(found.prices.map((p) => ({ sku: p.product.sku, priceMinor: p.priceMinor }))),
+        prices: pricesText(found.prices.map((p) => ({ sku: p.product.sku, priceMinor: p.priceMinor, validFrom: p.validFrom && limits.dateToDay(p.validFrom) }))),
         commitments: commitmentsText(found.commitments.map((c) => ({ sku: c.product.sku, quantity: Number(c.quantity), period: c.period }))),
       };
       const changes = diffFields(before, { ...wanted, ...terms }, FIELDS);
@@ -134,4 +143,17 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
       record(ctx, first.line, `K-${found.number}`, "changed");
     });
   }
+}
+
+/**
+ * A contract's prices as rows: a product's prices follow each other, each in force from its day up
+ * to the day before the next one's (as `contract amend … from <day>` leaves them).
+ */
+function priceChain(prices: { productId: string; priceMinor: bigint; validFrom: string | null }[]) {
+  const sorted = [...prices].sort((a, b) => a.productId.localeCompare(b.productId) || (a.validFrom ?? "").localeCompare(b.validFrom ?? ""));
+  return sorted.map((p, i) => {
+    const next = sorted[i + 1];
+    const validTo = next && next.productId === p.productId ? addDays(next.validFrom!, -1) : null;
+    return { productId: p.productId, priceMinor: p.priceMinor, validFrom: p.validFrom ? limits.dayToDate(p.validFrom) : null, validTo: validTo ? limits.dayToDate(validTo) : null };
+  });
 }
