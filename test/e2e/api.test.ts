@@ -135,6 +135,34 @@ describeEachDatabase("HTTP API", (get, kind) => {
     expect((bad.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(expect.arrayContaining(["since", "limit"]));
   });
 
+  it("pages by record: an order's lines are never split across pages", async () => {
+    expect((await call("POST", "/accounts", { body: { name: "Paging GmbH", external_id: "ERP-PAGE" } })).status).toBe(201);
+    const skus = ["PG-A", "PG-B", "PG-C"];
+    expect((await call("POST", "/products", { body: skus.map((sku) => ({ sku, name: sku, list_price: 1 })) })).status).toBe(201);
+    const line = (order: string, day: string, sku: string) => ({ account: "ERP-PAGE", order, ordered_on: day, sku, quantity: 1 });
+    const orders = [
+      line("SO-P1", "2026-10-01", "PG-A"), line("SO-P1", "2026-10-01", "PG-B"),
+      line("SO-P2", "2026-10-02", "PG-A"), line("SO-P2", "2026-10-02", "PG-B"), line("SO-P2", "2026-10-02", "PG-C"),
+      line("SO-P3", "2026-10-03", "PG-C"),
+    ];
+    expect((await call("POST", "/orders", { body: orders })).status).toBe(201);
+    const walk = async (limit: number) => {
+      const pages: string[][] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await call("GET", `/orders?account=ERP-PAGE&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+        expect(res.status).toBe(200);
+        const body = res.body as { data: { order: string }[]; next_cursor: string | null };
+        pages.push(body.data.map((r) => r.order));
+        cursor = body.next_cursor;
+      } while (cursor && pages.length < 10);
+      return pages;
+    };
+    expect(await walk(1)).toEqual([["SO-P1", "SO-P1"], ["SO-P2", "SO-P2", "SO-P2"], ["SO-P3"]]);
+    expect(await walk(2)).toEqual([["SO-P1", "SO-P1", "SO-P2", "SO-P2", "SO-P2"], ["SO-P3"]]);
+    expect(await walk(3)).toEqual([["SO-P1", "SO-P1", "SO-P2", "SO-P2", "SO-P2", "SO-P3"]]);
+  });
+
   it("answers bad requests with problem details, never a 500", async () => {
     expectProblem(await call("POST", "/orders", { raw: '{"account": "ACME', headers: { "content-type": "application/json" } }), 400, "malformed-json");
     expectProblem(await call("POST", "/orders", { raw: "account,order\nACME,1", headers: { "content-type": "text/csv" } }), 415, "unsupported-media-type");

@@ -6,7 +6,7 @@ import type { Actor } from "../../domain/actor.ts";
 import { AmbiguousError, ConflictError, DomainError, ForbiddenError, InvalidInputError, NotFoundError } from "../../domain/errors.ts";
 import { COLUMNS, EXCHANGE_KINDS, type ExchangeKind } from "../../domain/exchange/kinds.ts";
 import { importRows } from "../../domain/exchange/import.ts";
-import { exportRows } from "../../domain/exchange/export.ts";
+import { exportRows, firstRecords } from "../../domain/exchange/export.ts";
 import type { Logger } from "../../logger.ts";
 import { callerOf, requireToken } from "./auth.ts";
 import { fingerprint, runApiOnce, type ApiResponse } from "./idempotency.ts";
@@ -144,9 +144,10 @@ export function apiRouter(deps: ApiDeps): Router {
     const { account, since, limit, cursor } = parsed.data;
     const offset = cursor === undefined ? 0 : decodeCursor(cursor);
     if (offset === null) throw new HttpProblem(problem("invalid-query", "This cursor is not one kam gave out.", [{ field: "cursor", detail: "unknown cursor" }]));
-    // One row more than the page tells whether another page follows.
+    // One record more than the page tells whether another page follows; an order's lines come whole.
     const rows = await exportRows(deps.db, actorFor(res, now), kind, { ...(account ? { account } : {}), ...(since ? { since } : {}), page: { skip: offset, take: limit + 1 } });
-    res.json({ data: rows.slice(0, limit), next_cursor: rows.length > limit ? encodeCursor(offset + limit) : null });
+    const page = firstRecords(kind, rows, limit);
+    res.json({ data: page.rows, next_cursor: page.more ? encodeCursor(offset + limit) : null });
   };
 
   router.get("/flags", (req, res) => list(req, res, "flags"));

@@ -6,7 +6,7 @@ export const listQuerySchema = z
   .object({
     account: z.string().trim().min(1).max(120).optional().describe("Only this account's records: its name, the start of it, or its external_id"),
     since: isoDay.optional().describe("Only records dated on or after this day (YYYY-MM-DD)"),
-    limit: z.coerce.number().int().min(1).max(1000).default(100).describe("Rows per page, 1 to 1000"),
+    limit: z.coerce.number().int().min(1).max(1000).default(100).describe("Records per page, 1 to 1000 (an order of several lines, a contract of several prices, is one record: its rows come together)"),
     cursor: z.string().max(100).optional().describe("The next_cursor of the previous page"),
   })
   .strict();

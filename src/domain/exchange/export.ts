@@ -21,6 +21,24 @@ export function exportColumns(kind: ExchangeKind | "flags"): readonly string[] {
   return kind === "flags" ? FLAG_COLUMNS : COLUMNS[kind];
 }
 
+/** The column whose equal values make one record of several rows (an order's lines, a contract's prices). */
+const RECORD_COLUMN: Partial<Record<ExchangeKind, string>> = { orders: "order", contracts: "contract" };
+
+/**
+ * The first `limit` records of rows exported for `limit + 1` of them (see `page`), and whether
+ * another record followed: how an API page knows there is a next one without splitting an order.
+ */
+export function firstRecords(kind: ExchangeKind | "flags", rows: ExportRow[], limit: number): { rows: ExportRow[]; more: boolean } {
+  const column = kind === "flags" ? undefined : RECORD_COLUMN[kind];
+  if (!column) return { rows: rows.slice(0, limit), more: rows.length > limit };
+  let records = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if (i === 0 || rows[i]![column] !== rows[i - 1]![column]) records++;
+    if (records > limit) return { rows: rows.slice(0, i), more: true };
+  }
+  return { rows, more: false };
+}
+
 const day = (d: Date | null) => (d ? limits.dateToDay(d) : null);
 const lower = (s: string) => s.toLowerCase();
 
@@ -35,8 +53,8 @@ async function accountFilter(tx: Tx, organizationId: string, ref: string | undef
  * A kind's records as canonical rows (the import's columns and forms), so that exporting and
  * importing the result changes nothing. `since` keeps records dated on or after that day (ordered,
  * issued, opened, due; a contract or program still running); accounts and products ignore it. `page` keeps
- * `take` rows from row `skip` on (the API's pages): read as such from the database where a record
- * is one row, cut from the whole export for orders and contracts (a row per line, price or commitment).
+ * `take` records from record `skip` on (the API's pages), read as such from the database: an
+ * order's rows (a row per line) and a contract's (a row per price or commitment) come whole.
  */
 export async function exportRows(
   db: PrismaClient,
@@ -46,7 +64,6 @@ export async function exportRows(
 ): Promise<ExportRow[]> {
   const { page } = filter;
   const window: { skip?: number; take?: number } = page ? { skip: page.skip, take: page.take } : {};
-  const cut = (rows: ExportRow[]) => (page ? rows.slice(page.skip, page.skip + page.take) : rows);
   if (filter.since !== undefined && !limits.isoDay.safeParse(filter.since).success) throw new InvalidInputError("since", "error.invalidField");
   const organizationId = actor.organizationId;
   return db.$transaction(async (tx) => {
@@ -71,8 +88,9 @@ export async function exportRows(
           where: { organizationId, ...byAccount, ...(from ? { orderedAt: { gte: from } } : {}) },
           include: { account: true, lines: { include: { product: true }, orderBy: { lineNo: "asc" } } },
           orderBy: [{ orderedAt: "asc" }, { number: "asc" }],
+          ...window,
         });
-        return cut(orders.flatMap((o) =>
+        return orders.flatMap((o) =>
           o.lines.map((l) => ({
             account: accountName(o.account),
             order: o.externalRef ?? `O-${o.number}`,
@@ -85,7 +103,7 @@ export async function exportRows(
             po: o.poRef,
             status: lower(o.status),
           })),
-        ));
+        );
       }
       case "invoices": {
         const invoices = await tx.invoice.findMany({
@@ -114,8 +132,9 @@ export async function exportRows(
             commitments: { include: { product: true } },
           },
           orderBy: [{ startsOn: "asc" }, { number: "asc" }],
+          ...window,
         });
-        return cut(contracts.flatMap((c) => {
+        return contracts.flatMap((c) => {
           const head = {
             account: accountName(c.account),
             contract: c.externalRef ?? `K-${c.number}`,
@@ -133,7 +152,7 @@ export async function exportRows(
             ...c.commitments.map((m) => ({ ...head, ...none, sku: m.product.sku, commit_quantity: Number(m.quantity), commit_period: lower(m.period) })),
           ];
           return rows.length ? rows : [{ ...head, ...none }];
-        }));
+        });
       }
       case "cases": {
         const cases = await tx.case.findMany({
