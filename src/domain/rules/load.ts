@@ -4,6 +4,7 @@ import type { CheckSettings } from "./settings.ts";
 import { instant, jsonRows } from "./json-rows.ts";
 import { reorderStats } from "./reorder-stats.ts";
 import { untrainedDeliveries, type UntrainedDeliveryRow } from "./enablement-trainings.ts";
+import { startOfDay } from "../exchange/instants.ts";
 import { addDays } from "./time.ts";
 
 /**
@@ -352,7 +353,8 @@ async function loadOrders(db: Client, s: LoadScope, data: CheckData) {
 }
 
 async function loadContracts(db: Client, s: LoadScope, data: CheckData) {
-  const orderSince = addDays(s.today, -s.settings.orderLookbackDays - 1);
+  // The window's first day where the organization is (an order at 00:30 in Berlin is 23:30 UTC the day before).
+  const orderSince = startOfDay(addDays(s.today, -s.settings.orderLookbackDays - 1), s.timeZone);
   const [contracts, uncovered, commitments] = await Promise.all([
     timed(s, "contracts", jsonRows<ContractRow>(db, Prisma.sql`
       SELECT id, "accountId", number, name, "startsOn"::text AS "startsOn", "endsOn"::text AS "endsOn", "noticeDays", "paymentTermsDays",
@@ -364,7 +366,7 @@ async function loadContracts(db: Client, s: LoadScope, data: CheckData) {
         SELECT "accountId", ("orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date AS day
         FROM "Order"
         WHERE "organizationId" = ${s.organizationId} AND (${acct(s)}::text IS NULL OR "accountId" = ${acct(s)})
-          AND status <> 'CANCELLED' AND "orderedAt" >= ${orderSince}::date)
+          AND status <> 'CANCELLED' AND "orderedAt" >= ${orderSince}::timestamp)
       SELECT o."accountId", count(*)::int AS orders, min(o.day)::text AS "firstDay", max(o.day)::text AS "lastDay"
       FROM o
       WHERE NOT EXISTS (SELECT 1 FROM "Contract" c WHERE c."accountId" = o."accountId" AND c."startsOn" <= o.day AND c."endsOn" >= o.day)

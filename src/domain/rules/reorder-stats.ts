@@ -2,6 +2,7 @@ import { Prisma } from "../../generated/prisma/client.ts";
 import { byAccount } from "./by-account.ts";
 import { jsonRows } from "./json-rows.ts";
 import type { Client, LoadScope, ReorderStatRow } from "./load.ts";
+import { startOfDay } from "../exchange/instants.ts";
 import { addDays, daysBetween } from "./time.ts";
 
 /**
@@ -49,7 +50,8 @@ export async function reorderStats(db: Client, s: LoadScope): Promise<ReorderSta
            (SELECT coalesce(array_agg(DISTINCT "accountId"), '{}') FROM "Order"
             WHERE "organizationId" = ${s.organizationId}
               AND ((${changedSince}::timestamp IS NOT NULL AND "statusChangedAt" >= ${changedSince}::timestamp)
-                OR (${leftFrom}::date IS NOT NULL AND "orderedAt" >= ${leftFrom}::date AND "orderedAt" < ${since}::date))) AS changed`;
+                OR (${leftFrom && startOfDay(leftFrom, s.timeZone)}::timestamp IS NOT NULL
+                    AND "orderedAt" >= ${leftFrom && startOfDay(leftFrom, s.timeZone)}::timestamp AND "orderedAt" < ${startOfDay(since, s.timeZone)}::timestamp))) AS changed`;
   const changed = found?.changed ?? [];
   let stats: Map<string, Stat[]>;
   if (!usable) {
@@ -81,7 +83,7 @@ async function computeStats(db: Client, s: LoadScope, since: string, accounts: s
     SELECT o."accountId", l."productId", array_agg((o."orderedAt" AT TIME ZONE 'UTC' AT TIME ZONE ${s.timeZone})::date - ${since}::date) AS days
     FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o.id
     WHERE o."organizationId" = ${s.organizationId} AND (${accounts}::text[] IS NULL OR o."accountId" = ANY(${accounts}::text[]))
-      AND o.status <> 'CANCELLED' AND o."orderedAt" >= ${since}::date
+      AND o.status <> 'CANCELLED' AND o."orderedAt" >= ${startOfDay(since, s.timeZone)}::timestamp
     GROUP BY o."accountId", l."productId" HAVING count(*) >= 3`);
   const stats: Stat[] = [];
   for (const { accountId, productId, days: all } of pairs) {

@@ -2,7 +2,7 @@ import { expect, it } from "vitest";
 import { FLAG_RULES, REMINDER_RULES, runRules } from "../../../src/domain/rules/index.ts";
 import { loadCheckData } from "../../../src/domain/rules/load.ts";
 import { checkSettingsSchema } from "../../../src/domain/rules/settings.ts";
-import { localDay } from "../../../src/domain/rules/time.ts";
+import { addDays, localDay } from "../../../src/domain/rules/time.ts";
 import { describeEachDatabase } from "../../support/databases.ts";
 import { addCase, addContract, addInvoice, addMilestone, addOrder, scene } from "../../support/scheduler-fixtures.ts";
 
@@ -124,5 +124,30 @@ describeEachDatabase("check rules over loaded data", (get) => {
     const found = runRules(FLAG_RULES, await load(), ctx);
     expect(found.map((f) => f.rule).sort()).toEqual(["contract.expired-orders", "order.reorder"]);
     expect(found.find((f) => f.rule === "contract.expired-orders")?.params.orders).toBe(3);
+  });
+
+  it("bounds the order history by the first day's start where the organization is, not by UTC midnight", async () => {
+    const db = get().prisma;
+    const now = new Date("2026-05-20T15:00:00Z");
+    const settings = checkSettingsSchema.parse({ orderLookbackDays: 30, reorderHistoryDays: 60 });
+    // An order just inside a window's first day and one just before it, in local time: 01:30 and
+    // 20:30 the evening before in New York (the latter already that day in UTC); 00:30 and 23:30 the
+    // evening before in Auckland (the former still the day before in UTC).
+    const edges = { "America/New_York": ["T01:30:00-04:00", "T20:30:00-04:00", "T12:00:00-04:00"], "Pacific/Auckland": ["T00:30:00+12:00", "T23:30:00+12:00", "T12:00:00+12:00"] };
+    for (const [timeZone, [inside, before, noon]] of Object.entries(edges)) {
+      const s = await scene(db, { timeZone });
+      const ctx = { now, timeZone, today: localDay(now, timeZone), settings };
+      const ago = (days: number) => addDays(ctx.today, -days);
+      // Orders without a contract are counted from today - 31 (the lookback and a day); the reorder history from today - 60.
+      for (const first of [31, 60]) {
+        await addOrder(s, { orderedAt: new Date(`${ago(first)}${inside}`) });
+        await addOrder(s, { orderedAt: new Date(`${ago(first + 1)}${before}`) });
+      }
+      for (const days of [45, 30]) await addOrder(s, { orderedAt: new Date(`${ago(days)}${noon}`) });
+      const data = await loadCheckData(db, { organizationId: s.organizationId, ...ctx }, ["orders", "contracts"]);
+      expect(data.uncoveredOrders, timeZone).toEqual([{ accountId: s.accountId, orders: 2, firstDay: ago(31), lastDay: ago(30) }]);
+      // Order days 60, 45, 32, 31 and 30 days ago (the last 30 days ago: due), none from the day before the history.
+      expect(data.reorderStats.map((r) => [r.orders, r.lastDay]), timeZone).toEqual([[5, ago(30)]]);
+    }
   });
 });
