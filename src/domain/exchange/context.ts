@@ -115,12 +115,13 @@ export function same(a: unknown, b: unknown): boolean {
 
 /**
  * The rows of one record (an order's lines, a contract's prices) repeat the record's own columns:
- * they must agree with the first row. The error names the column and both lines.
+ * they must agree with the first row. The error names the column and both lines. A field one row
+ * leaves out and another clears (API objects) disagree: the first would keep it, the other clear it.
  */
 export function requireAgreeing<T extends object>(group: Row<T>[], columns: readonly (keyof T & string)[], key: string, params: Record<string, string | number>): void {
   const [first, ...rest] = group;
   for (const row of rest) {
-    const differs = columns.find((c) => (row.values[c] ?? null) !== (first!.values[c] ?? null));
+    const differs = columns.find((c) => row.values[c] !== first!.values[c]);
     if (differs) throw new InvalidInputError(differs, key, { ...params, column: differs, first: first!.line, line: row.line });
   }
 }

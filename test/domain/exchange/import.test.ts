@@ -327,6 +327,43 @@ describeEachDatabase("import and export", (get) => {
     ]);
   });
 
+  it("columns left out keep what they mean, not just their value: an order line's price per line and currency, a commitment's period, prices on a moved term", async () => {
+    const db = get().prisma;
+    const { actor, org } = await accountWithProducts(db);
+    const orders = "account,order,ordered_on,sku,quantity,unit_price\nACME Holding GmbH,SO-1,2026-10-01,BOLT-10,10,2.00\nACME Holding GmbH,SO-1,2026-10-01,BOLT-10,2,0\n";
+    expect(await importFile(db, actor, orders, { dryRun: false })).toMatchObject({ created: 1, errors: [] });
+    // Without unit_price: the paid line and the free one keep their own prices.
+    const slim = "account,order,ordered_on,sku,quantity\nACME Holding GmbH,SO-1,2026-10-01,BOLT-10,10\nACME Holding GmbH,SO-1,2026-10-01,BOLT-10,2\n";
+    expect(await importFile(db, actor, slim, { dryRun: false })).toMatchObject({ unchanged: 1, errors: [] });
+    // In another currency, a euro price is no yen price: the line needs one.
+    const yen = await importFile(db, actor, "account,order,ordered_on,sku,quantity,currency\nACME Holding GmbH,SO-1,2026-10-01,BOLT-10,10,JPY\nACME Holding GmbH,SO-1,2026-10-01,BOLT-10,2,JPY\n", { dryRun: false });
+    expect(yen.errors.map((e) => [e.line, e.field, e.key])).toEqual([[2, "unit_price", "import.priceNeeded"], [3, "unit_price", "import.priceNeeded"]]);
+    // API rows of one order: a field one leaves out and another clears disagree.
+    const api = await importRows(db, actor, "orders", [
+      { line: 1, values: { account: "ACME Holding GmbH", order: "SO-1", ordered_on: "2026-10-01", sku: "BOLT-10", quantity: 10 } },
+      { line: 2, values: { account: "ACME Holding GmbH", order: "SO-1", ordered_on: "2026-10-01", sku: "BOLT-10", quantity: 2, po: null } },
+    ], { dryRun: false });
+    expect(api.errors.map((e) => [e.line, e.field, e.key])).toEqual([[1, "po", "import.orderRowsDiffer"]]);
+
+    const contract = "account,contract,name,starts_on,ends_on,sku,price,commit_quantity,commit_period\nACME Holding GmbH,RV-1,Frame,2026-01-01,2026-12-31,BOLT-10,2.00,100,quarter\n";
+    expect(await importFile(db, actor, contract, { dryRun: false })).toMatchObject({ created: 1, errors: [] });
+    expect(await importFile(db, actor, "account,contract,name,starts_on,ends_on,sku,commit_quantity\nACME Holding GmbH,RV-1,Frame,2026-01-01,2026-12-31,BOLT-10,100\n", { dryRun: false }))
+      .toMatchObject({ unchanged: 1, errors: [] });
+    // Amended, then ended before the amendment: its export imports back as it is.
+    await amendContract(db, actor, { contract: "RV-1", price: { product: "BOLT-10", minor: 210, from: "2026-10-01" } });
+    await endContract(db, actor, { contract: "RV-1", endsOn: "2026-09-15" });
+    const roundTrip = async () => importCsv(db, actor, writeCsv(exportColumns("contracts"), await exportRows(db, actor, "contracts", {})), false, "contracts");
+    expect(await roundTrip()).toMatchObject({ changed: 0, unchanged: 1, errors: [] });
+    // A terms-only file that moves the start past a price change: the change's price is the whole term's now.
+    await amendContract(db, actor, { contract: "RV-1", price: { product: "BOLT-10", minor: 205, from: "2026-07-01" } });
+    expect(await importFile(db, actor, "account,contract,name,starts_on,ends_on\nACME Holding GmbH,RV-1,Frame,2026-08-01,2026-09-15\n", { dryRun: false }))
+      .toMatchObject({ changed: 1, errors: [] });
+    const prices = await db.contractPrice.findMany({ where: { contract: { organizationId: org.id, externalRef: "RV-1" } }, orderBy: { priceMinor: "asc" } });
+    // (The change from 1 July replaced the later one, as amend does; the price before it ended on 30 June, before the new start.)
+    expect(prices.map((p) => [Number(p.priceMinor), p.validFrom, p.validTo])).toEqual([[205, null, null]]);
+    expect(await roundTrip()).toMatchObject({ changed: 0, errors: [] });
+  });
+
   it("a text a spreadsheet would run as a formula is exported behind an apostrophe, and imported back as it was", async () => {
     const db = get().prisma;
     const { actor } = await accountWithProducts(db);

@@ -61,21 +61,30 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
             if (hasTerms) throw new InvalidInputError("sku", "import.skuNeeded", {});
             return;
           }
-          if (!hasTerms) throw new InvalidInputError("price", "import.termsNeeded", { product: values.sku });
+          if (!hasTerms) {
+            // A price row of a file without the price column: the contract keeps its prices.
+            if (found && values.price === undefined) return;
+            throw new InvalidInputError("price", "import.termsNeeded", { product: values.sku });
+          }
           const product = await inField("sku", products.resolve(values.sku));
           if (values.price != null) {
             // From the contract's first day (or before) is the whole term, as `contract amend` has it.
             const validFrom = values.price_from && values.price_from > head.starts_on ? values.price_from : null;
-            if (validFrom && validFrom > head.ends_on) {
+            const priceMinor = toMinor(values.price, account.currency, "price");
+            // A contract ended early in chat keeps an amendment that would have come later: it exports so.
+            const kept = found?.prices.some((p) => p.productId === product.id && p.priceMinor === priceMinor && (p.validFrom && limits.dateToDay(p.validFrom)) === validFrom);
+            if (validFrom && validFrom > head.ends_on && !kept) {
               throw new InvalidInputError("price_from", "error.endAfterTerm", { contract: ref, endsOn: head.ends_on });
             }
             if (prices.some((p) => p.productId === product.id && p.validFrom === validFrom)) {
               throw new InvalidInputError("price_from", "import.samePriceFrom", { product: product.sku, day: validFrom ?? head.starts_on });
             }
-            prices.push({ productId: product.id, sku: product.sku, priceMinor: toMinor(values.price, account.currency, "price"), validFrom });
+            prices.push({ productId: product.id, sku: product.sku, priceMinor, validFrom });
           }
           if (values.commit_quantity != null) {
-            const period = (values.commit_period ?? "year").toUpperCase() as CommitmentPeriod;
+            // Left out or empty, the period is the one the contract commits to for the product (if one), else a year.
+            const held = found?.commitments.filter((c) => c.productId === product.id) ?? [];
+            const period = (values.commit_period?.toUpperCase() ?? (held.length === 1 ? held[0]!.period : "YEAR")) as CommitmentPeriod;
             requireWholeIfCounted(product, values.commit_quantity, "commit_quantity");
             if (commitments.some((c) => c.productId === product.id && c.period === period)) {
               throw new InvalidInputError("sku", "error.duplicateProduct", { product: product.sku });
@@ -89,7 +98,7 @@ export async function importContracts(ctx: ImportContext, rows: Row<ContractRowV
       // A file without the price or commitment columns (terms only) leaves a contract's as they are.
       const leftOut = (column: "sku" | "price" | "commit_quantity") => group.every((r) => r.values[column] === undefined);
       if (found && (leftOut("sku") || leftOut("price"))) {
-        prices.push(...found.prices.map((p) => ({ productId: p.productId, sku: p.product.sku, priceMinor: p.priceMinor, validFrom: p.validFrom && limits.dateToDay(p.validFrom) })));
+        prices.push(...keptPrices(found.prices, head.starts_on));
       }
       if (found && (leftOut("sku") || leftOut("commit_quantity"))) {
         commitments.push(...found.commitments.map((c) => ({ productId: c.productId, sku: c.product.sku, quantity: Number(c.quantity), period: c.period })));
@@ -156,4 +165,21 @@ function priceChain(prices: { productId: string; priceMinor: bigint; validFrom: 
     const validTo = next && next.productId === p.productId ? addDays(next.validFrom!, -1) : null;
     return { productId: p.productId, priceMinor: p.priceMinor, validFrom: p.validFrom ? limits.dayToDate(p.validFrom) : null, validTo: validTo ? limits.dayToDate(validTo) : null };
   });
+}
+
+/**
+ * A contract's prices kept for a file without prices, on its term as the file gives it: a price
+ * from the (new) first day or before is the whole term's, and of those only the latest stays (the
+ * one in force on that day), as `contract amend` would leave them.
+ */
+function keptPrices(prices: { productId: string; priceMinor: bigint; validFrom: Date | null; product: { sku: string } }[], startsOn: string) {
+  const chain = prices
+    .map((p) => ({ productId: p.productId, sku: p.product.sku, priceMinor: p.priceMinor, from: p.validFrom ? limits.dateToDay(p.validFrom) : null }))
+    .sort((a, b) => a.productId.localeCompare(b.productId) || (a.from ?? "").localeCompare(b.from ?? ""));
+  return chain
+    .filter((p, i) => {
+      const next = chain[i + 1];
+      return !(next && next.productId === p.productId && (next.from ?? startsOn) <= startsOn);
+    })
+    .map(({ from, ...p }) => ({ ...p, validFrom: from && from > startsOn ? from : null }));
 }

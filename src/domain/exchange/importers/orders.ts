@@ -51,8 +51,8 @@ interface Found extends Wanted {
   number: number;
   externalRef: string | null;
   lines: string;
-  /** Unit prices of its lines by SKU (lower case): a file without `unit_price` keeps them. */
-  prices: Map<string, bigint>;
+  /** Unit prices of its lines by SKU (lower case), in line order: a file without `unit_price` keeps them. */
+  prices: Map<string, bigint[]>;
 }
 
 /**
@@ -89,13 +89,21 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
         if (found) await accounts.requireMove(found, account, "order", ref);
         const currency = head.currency ?? found?.currency ?? account.currency;
         const lines: LineWanted[] = [];
+        // The n-th line of a product keeps the price of the order's n-th line of it (free goods at 0 beside the paid ones).
+        const seenSku = new Map<string, number>();
+        const keptPrice = (sku: string) => {
+          const n = seenSku.get(sku) ?? 0;
+          seenSku.set(sku, n + 1);
+          return found && found.currency === currency ? found.prices.get(sku)?.[n] : undefined;
+        };
         for (const row of group) {
           await onLine(ctx, row.line, undefined, async () => {
             const product = await inField("sku", products.resolve(row.values.sku));
             requireWholeIfCounted(product, row.values.quantity, "quantity");
+            const kept = keptPrice(product.sku.toLowerCase());
             const price =
               row.values.unit_price !== undefined && row.values.unit_price !== null ? toMinor(row.values.unit_price, currency, "unit_price")
-              : row.values.unit_price === undefined && found?.prices.has(product.sku.toLowerCase()) ? found.prices.get(product.sku.toLowerCase())!
+              : row.values.unit_price === undefined && kept !== undefined ? kept
               : currency === account.currency ? prices.on(account.id, product.id, head.ordered_on) ?? (product.currency === currency ? product.listPriceMinor : null)
               : null;
             if (price === null) throw new InvalidInputError("unit_price", "import.priceNeeded", { product: product.sku });
@@ -186,8 +194,17 @@ async function readExisting(ctx: ImportContext, refs: string[]): Promise<Map<str
     requestedOn: o.requestedOn === null ? null : limits.dayToDate(o.requestedOn),
     totalMinor: BigInt(o.totalMinor),
     lines: linesText((o.lines ?? []).map(([sku, quantity, unitPriceMinor]) => ({ sku, quantity, unitPriceMinor: Number(unitPriceMinor) }))),
-    prices: new Map((o.lines ?? []).toReversed().map(([sku, , unitPriceMinor]) => [sku.toLowerCase(), BigInt(unitPriceMinor)])),
+    prices: pricesBySku(o.lines ?? []),
   }]));
+}
+
+function pricesBySku(lines: [string, string, string][]): Map<string, bigint[]> {
+  const prices = new Map<string, bigint[]>();
+  for (const [sku, , unitPriceMinor] of lines) {
+    const key = sku.toLowerCase();
+    prices.set(key, [...(prices.get(key) ?? []), BigInt(unitPriceMinor)]);
+  }
+  return prices;
 }
 
 function lineRecords(orderId: string, lines: LineWanted[]) {
