@@ -14,7 +14,7 @@ import { formats, toLocale, translator } from "./i18n/index.ts";
 import { runOnce } from "./idempotency.ts";
 import type { Block, Reply } from "./reply.ts";
 import type { ChatRequest } from "./request.ts";
-import { nulRefusal, requestHasNul } from "./grammar/text-input.ts";
+import { unstorableRefusal, requestHasUnstorableText } from "./grammar/text-input.ts";
 import { observed } from "./observers.ts";
 
 /** Longest accepted command line; longer input is refused, not truncated. */
@@ -233,7 +233,7 @@ async function handleRequest(deps: CoreDeps, request: ChatRequest): Promise<Repl
     return { ok: false, visibility: "caller", summary: message, blocks: [{ kind: "text", text: message, tone: "error" }] };
   }
   // Refused before anything is claimed or written: PostgreSQL cannot store a NUL character.
-  if (requestHasNul(request)) return nulRefusal(ctx.locale);
+  if (requestHasUnstorableText(request)) return unstorableRefusal(ctx.locale);
   // Only requests that may write need an idempotency record: a retried read is simply answered again.
   const command = request.form ? undefined : findCommand(tokenize(request.text ?? ""))?.command;
   const key = request.idempotencyKey && command?.writes !== false ? `${request.platform}:${request.idempotencyKey}` : null;

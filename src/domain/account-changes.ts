@@ -8,6 +8,7 @@ import { requireAccount } from "./permissions.ts";
 import { resolveAccount } from "./references.ts";
 import { inTransaction, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
+import { equalsIgnoringCase } from "./ignoring-case.ts";
 
 const ACCOUNT_FIELDS = ["name", "tier", "region", "currency", "archivedAt"] as const;
 const expectedVersion = z.number().int().min(1).optional();
@@ -25,7 +26,7 @@ async function changeAccount(tx: Tx, actor: Actor, action: string, account: Acco
 
 async function nameIsFree(tx: Tx, actor: Actor, accountId: string, name: string) {
   const clash = await tx.account.findFirst({
-    where: { organizationId: actor.organizationId, name: { equals: name, mode: "insensitive" }, id: { not: accountId } },
+    where: { organizationId: actor.organizationId, name: equalsIgnoringCase(name), id: { not: accountId } },
   });
   if (clash) throw new ConflictError("error.accountExists", { name: clash.name });
 }

@@ -8,6 +8,7 @@ import { requireAccount, requireOrg } from "./permissions.ts";
 import { resolveAccount } from "./references.ts";
 import { audit, inTransaction } from "./tx.ts";
 import { validate } from "./validate.ts";
+import { equalsIgnoringCase } from "./ignoring-case.ts";
 
 export const addAccountInput = z.object({
   name: limits.name,
@@ -23,7 +24,7 @@ export async function addAccount(db: PrismaClient, actor: Actor, input: AddAccou
   return inTransaction(db, async (tx) => {
     await requireOrg(tx, actor, "account.create");
     const clash = await tx.account.findFirst({
-      where: { organizationId: actor.organizationId, name: { equals: data.name, mode: "insensitive" } },
+      where: { organizationId: actor.organizationId, name: equalsIgnoringCase(data.name) },
     });
     if (clash) throw new ConflictError("error.accountExists", { name: clash.name });
     const org = await tx.organization.findUniqueOrThrow({ where: { id: actor.organizationId } });

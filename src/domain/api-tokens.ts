@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from "./errors.ts";
 import { requireOrg } from "./permissions.ts";
 import { audit, inTransaction } from "./tx.ts";
 import { validate } from "./validate.ts";
+import { equalsIgnoringCase } from "./ignoring-case.ts";
 
 /**
  * Organization tokens for the HTTP API (src/adapters/api). A token is `kam_` and 32 random bytes
@@ -45,7 +46,7 @@ export async function createApiToken(db: PrismaClient, actor: Actor, input: { na
   const prefix = `${token.slice(0, TOKEN_PREFIX.length + SHOWN_CHARACTERS)}…`;
   return inTransaction(db, async (tx) => {
     await requireOrg(tx, actor, "token.manage");
-    const clash = await tx.apiToken.findFirst({ where: { organizationId: actor.organizationId, name: { equals: name, mode: "insensitive" } } });
+    const clash = await tx.apiToken.findFirst({ where: { organizationId: actor.organizationId, name: equalsIgnoringCase(name) } });
     if (clash) throw new ConflictError("error.tokenExists", { name: clash.name });
     const row = await tx.apiToken.create({
       data: { organizationId: actor.organizationId, name, hash: hashApiToken(token), prefix, createdById: actor.memberId, createdAt: actor.now },
@@ -69,7 +70,7 @@ export async function revokeApiToken(db: PrismaClient, actor: Actor, input: { na
   const name = validate(tokenName, input.name);
   return inTransaction(db, async (tx) => {
     await requireOrg(tx, actor, "token.manage");
-    const row = await tx.apiToken.findFirst({ where: { organizationId: actor.organizationId, name: { equals: name, mode: "insensitive" } } });
+    const row = await tx.apiToken.findFirst({ where: { organizationId: actor.organizationId, name: equalsIgnoringCase(name) } });
     if (!row) throw new NotFoundError("token", name);
     if (row.revokedAt) throw new ConflictError("error.tokenRevoked", { name: row.name });
     const revoked = await tx.apiToken.update({ where: { id: row.id }, data: { revokedAt: actor.now } });

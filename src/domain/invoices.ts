@@ -9,6 +9,7 @@ import { recordNumber, resolveAccount } from "./references.ts";
 import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
 import { auditChange, diffFields } from "./changes.ts";
 import { validate } from "./validate.ts";
+import { equalsIgnoringCase } from "./ignoring-case.ts";
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_PAYMENT_TERMS_DAYS = 30;
@@ -70,7 +71,7 @@ export async function resolveInvoice(tx: Tx, organizationId: string, ref: string
   const invoices = await tx.invoice.findMany({
     where: {
       organizationId,
-      OR: [{ number: { equals: wanted, mode: "insensitive" } }, ...(byRef ? [{ refNumber: Number(byRef[1]) }] : [])],
+      OR: [{ number: equalsIgnoringCase(wanted) }, ...(byRef ? [{ refNumber: Number(byRef[1]) }] : [])],
       ...(accountId ? { accountId } : {}),
     },
     include: { account: true, order: true },
@@ -117,9 +118,10 @@ export async function addInvoice(db: PrismaClient, actor: Actor, input: AddInvoi
         orderBy: { startsOn: "desc" },
       });
       dueOn = new Date(issuedOn.getTime() + (contract?.paymentTermsDays ?? DEFAULT_PAYMENT_TERMS_DAYS) * DAY_MS);
+      if (dueOn.getUTCFullYear() > limits.MAX_YEAR) throw new InvalidInputError("issuedOn", "error.dueTooLate", { max: `${limits.MAX_YEAR}-12-31` });
     }
     const sameNumber = await tx.invoice.findMany({
-      where: { organizationId: actor.organizationId, accountId: account.id, number: { equals: data.number, mode: "insensitive" } },
+      where: { organizationId: actor.organizationId, accountId: account.id, number: equalsIgnoringCase(data.number) },
       orderBy: [{ issuedOn: "asc" }, { refNumber: "asc" }],
       take: 10,
     });

@@ -6,6 +6,7 @@ import * as limits from "./limits.ts";
 import { requireOrg } from "./permissions.ts";
 import { audit, inTransaction } from "./tx.ts";
 import { validate } from "./validate.ts";
+import { equalsIgnoringCase } from "./ignoring-case.ts";
 
 /**
  * Units that are counted, not measured: a quantity of them must be whole (2.5 helmets is a typo).
@@ -44,7 +45,7 @@ export async function addProduct(db: PrismaClient, actor: Actor, input: z.input<
   return inTransaction(db, async (tx) => {
     await requireOrg(tx, actor, "product.write");
     const clash = await tx.product.findFirst({
-      where: { organizationId: actor.organizationId, sku: { equals: data.sku, mode: "insensitive" } },
+      where: { organizationId: actor.organizationId, sku: equalsIgnoringCase(data.sku) },
     });
     if (clash) throw new ConflictError("error.productExists", { sku: clash.sku });
     const org = await tx.organization.findUniqueOrThrow({ where: { id: actor.organizationId } });

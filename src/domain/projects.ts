@@ -8,6 +8,7 @@ import { requireAccount } from "./permissions.ts";
 import { parseNumberRef, pickByName, resolveAccount, resolveMember } from "./references.ts";
 import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
+import { startsWithIgnoringCase } from "./ignoring-case.ts";
 
 const DAY_MS = 86_400_000;
 const PROJECT_NUMBER = /^(?:#|P-?)?\d{1,9}$/i;
@@ -52,7 +53,7 @@ export async function resolveProject(tx: Tx, organizationId: string, ref: string
   }
   if (wanted === "") throw new NotFoundError("project", ref);
   const candidates = await tx.project.findMany({
-    where: { organizationId, name: { startsWith: wanted, mode: "insensitive" } },
+    where: { organizationId, name: startsWithIgnoringCase(wanted) },
     take: 50,
   });
   return pickByName("project", wanted, candidates);

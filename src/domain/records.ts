@@ -4,6 +4,7 @@ import { resolveInvoice } from "./invoices.ts";
 import { requireAccount, requireOrg } from "./permissions.ts";
 import { parseNumberRef, resolveAccount, resolveMember } from "./references.ts";
 import type { Tx } from "./tx.ts";
+import { equalsIgnoringCase } from "./ignoring-case.ts";
 
 /**
  * The records whose changes `history` shows and `undo` takes back, by Prisma model name (the
@@ -124,7 +125,7 @@ export async function resolveRecordRef(tx: Tx, organizationId: string, ref: stri
     const invoice = await resolveInvoice(tx, organizationId, wanted);
     return { model: "Invoice", id: invoice.id, label: `I-${invoice.refNumber}`, accountId: invoice.accountId };
   }
-  const product = await tx.product.findFirst({ where: { organizationId, sku: { equals: wanted, mode: "insensitive" } } });
+  const product = await tx.product.findFirst({ where: { organizationId, sku: equalsIgnoringCase(wanted) } });
   if (product) return { model: "Product", id: product.id, label: product.sku, accountId: null };
   try {
     const account = await resolveAccount(tx, organizationId, wanted);

@@ -1,5 +1,6 @@
 import { AmbiguousError, NotFoundError } from "./errors.ts";
 import type { Tx } from "./tx.ts";
+import { equalsIgnoringCase, startsWithIgnoringCase } from "./ignoring-case.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,7 +32,7 @@ export async function resolveAccount(tx: Tx, organizationId: string, ref: string
   const candidates = await tx.account.findMany({
     where: {
       organizationId,
-      OR: [{ name: { startsWith: wanted, mode: "insensitive" } }, ...(UUID.test(wanted) ? [{ id: wanted }] : [])],
+      OR: [{ name: startsWithIgnoringCase(wanted) }, ...(UUID.test(wanted) ? [{ id: wanted }] : [])],
     },
     take: 50,
   });
@@ -44,10 +45,10 @@ export async function resolveAccount(tx: Tx, organizationId: string, ref: string
 export async function resolveProduct(tx: Tx, organizationId: string, ref: string) {
   const wanted = ref.trim();
   if (wanted === "") throw new NotFoundError("product", ref);
-  const bySku = await tx.product.findFirst({ where: { organizationId, sku: { equals: wanted, mode: "insensitive" } } });
+  const bySku = await tx.product.findFirst({ where: { organizationId, sku: equalsIgnoringCase(wanted) } });
   if (bySku) return bySku;
   const candidates = await tx.product.findMany({
-    where: { organizationId, name: { startsWith: wanted, mode: "insensitive" } },
+    where: { organizationId, name: startsWithIgnoringCase(wanted) },
     take: 50,
   });
   return pickByName("product", wanted, candidates);
@@ -63,10 +64,10 @@ export async function resolveMember(tx: Tx, organizationId: string, ref: string)
   }
   const identity = await tx.memberIdentity.findFirst({ where: { organizationId, externalId: wanted } });
   if (identity) return tx.member.findUniqueOrThrow({ where: { id: identity.memberId } });
-  const byEmail = await tx.member.findFirst({ where: { organizationId, email: { equals: wanted, mode: "insensitive" } } });
+  const byEmail = await tx.member.findFirst({ where: { organizationId, email: equalsIgnoringCase(wanted) } });
   if (byEmail) return byEmail;
   const candidates = await tx.member.findMany({
-    where: { organizationId, displayName: { startsWith: wanted, mode: "insensitive" } },
+    where: { organizationId, displayName: startsWithIgnoringCase(wanted) },
     take: 50,
   });
   return pickByName("member", wanted, candidates.map((m) => ({ ...m, name: m.displayName })));

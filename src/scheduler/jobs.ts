@@ -5,6 +5,7 @@ import { isValidCron } from "./cron-time.ts";
 import { runDigestJob, type DigestRunSummary } from "./digest-job.ts";
 import { runTrainingReminders, withTrainingReminders } from "../domain/training-reminders.ts";
 import { JOB_KINDS, type JobKind } from "./job-kinds.ts";
+import { equalsIgnoringCase } from "../domain/ignoring-case.ts";
 
 export { JOB_KINDS, type JobKind };
 
@@ -39,7 +40,7 @@ export function jobsFor(org: Pick<Organization, "id" | "name" | "timeZone" | "ch
 
 export async function loadJobSpecs(db: PrismaClient, organization?: string): Promise<JobSpec[]> {
   const orgs = await db.organization.findMany({
-    where: organization ? { OR: [{ id: organization }, { name: { equals: organization, mode: "insensitive" } }] } : {},
+    where: organization ? { OR: [{ id: organization }, { name: equalsIgnoringCase(organization) }] } : {},
     orderBy: { createdAt: "asc" },
   });
   return orgs.flatMap(jobsFor);

@@ -113,6 +113,12 @@ describeEachDatabase("the chat handler", (get) => {
       ["x".repeat(5000), /too long for a command/],
       ["order log acme 10 BOLT-10 po PO\u00001", /NUL character/],
       ['account add "Nul\u0000 GmbH"', /NUL character/],
+      // Half of an emoji (Teams' JSON can carry "\ud800"): json columns refuse it.
+      ["case open acme Leak \ud800 at dock", /character I cannot store/],
+      ["invoice show \\", /found no invoice/],
+      ["invoice paid %", /found no invoice/],
+      // 30 days' terms from 31 December 9999 is year 10000.
+      ["invoice add acme RE-Y 10 issued 9999-12-31", /due after 9999-12-31/],
     ];
     for (const [line, expected] of cases) {
       const reply = await say(line);
@@ -124,6 +130,20 @@ describeEachDatabase("the chat handler", (get) => {
     const german = await say("order log acme 10 BOLT-10 due irgendwann");
     expect(replyText(german)).toMatch(/kann ich nicht als Datum lesen[\s\S]*So geht's: order log/);
     expect(await counts(db, actor.organizationId)).toEqual({ ...before, audit: before.audit + 1 /* the language change */ });
+  });
+
+  it("matches names as they are written: % and _ are no wildcards, a trailing backslash no error", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const { say } = chat(db, actor, { now: NOW });
+    await say("team add acme Ada account-manager");
+    expect(replyText(await say("team remove acme %"))).toMatch(/found no member "%"/);
+    expect(replyText(await say("order log acme 5 BOLT_10"))).toMatch(/found no product "BOLT_10"/);
+    expect(replyText(await say("order log acme 5 %"))).toMatch(/found no product "%"/);
+    expect(await say('account add "ACME_Holding_GmbH"')).toMatchObject({ ok: true });
+    expect(await say("account show \\")).toMatchObject({ ok: false });
+    expect(await db.order.count({ where: { organizationId: actor.organizationId } })).toBe(0);
+    expect(await db.accountTeamMember.count({ where: { account: { organizationId: actor.organizationId } } })).toBe(1);
   });
 
   it("answers a repeated request key from memory and logs one order", async () => {

@@ -3,7 +3,7 @@ import { outcomeOf } from "../../core/handler.ts";
 import type { Reply } from "../../core/reply.ts";
 import type { ChatRequest } from "../../core/request.ts";
 import { renderFor, translatorFor, type SlackContext } from "./context.ts";
-import { requestHasNul } from "../../core/grammar/text-input.ts";
+import { requestHasUnstorableText } from "../../core/grammar/text-input.ts";
 import type { JournalNote } from "./deferred-journal.ts";
 
 /**
@@ -35,7 +35,7 @@ const batches = new WeakMap<object, { notes: Note[]; written: Promise<void> }>()
 export function keepDeferred(ctx: SlackContext, request: ChatRequest, answer: Answer): Promise<void> {
   // A NUL character cannot be stored (jsonb refuses it, and would fail the whole batch's insert);
   // the core refuses such a request before it writes anything, so there is nothing to keep.
-  if (!request.idempotencyKey || requestHasNul(request)) return Promise.resolve();
+  if (!request.idempotencyKey || requestHasUnstorableText(request)) return Promise.resolve();
   const note: Note = { key: request.idempotencyKey, request: request as unknown as Prisma.InputJsonValue, responseUrl: answer.responseUrl, direct: answer.direct };
   const open = batches.get(ctx.db);
   if (open) {

@@ -101,6 +101,8 @@ export async function importInvoices(ctx: ImportContext, rows: Row<CanonicalRow<
         const issuedOn = values.issued_on;
         // Left out (or empty), the due day stays while the invoice day does; else it follows the terms.
         const dueOn = values.due_on ?? (invoice?.issuedOn === issuedOn ? invoice.dueOn : null) ?? limits.dateToDay(new Date(limits.dayToDate(issuedOn).getTime() + termsOn(account.id, issuedOn) * DAY_MS));
+        // A year past 9999 is written "+010000-…" by toISOString.
+        if (dueOn.startsWith("+") || dueOn > `${limits.MAX_YEAR}-12-31`) throw new InvalidInputError("issued_on", "error.dueTooLate", { max: `${limits.MAX_YEAR}-12-31` });
         if (dueOn < issuedOn) throw new InvalidInputError("due_on", "error.dateTooEarly", { min: values.issued_on });
         const paidOn = givenOrKept(values.paid_on, invoice?.paidOn);
         if (paidOn && paidOn < issuedOn) throw new InvalidInputError("paid_on", "error.dateTooEarly", { min: values.issued_on });
