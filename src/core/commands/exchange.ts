@@ -2,7 +2,7 @@ import { z } from "zod";
 import { confirmImport, MAX_CHAT_FILE_BYTES, previewImport } from "../../domain/exchange/previews.ts";
 import type { ImportFileResult } from "../../domain/exchange/import-file.ts";
 import type { CommandContext } from "../context.ts";
-import { forecastLines, importReport } from "../messages/exchange.ts";
+import { forecastLines, importReport, keptLine } from "../messages/exchange.ts";
 import { heading, list, reply, text } from "../replies.ts";
 import type { Reply } from "../reply.ts";
 import { rejectExtra } from "./args.ts";
@@ -15,11 +15,12 @@ function previewReply(ctx: CommandContext, fileName: string, result: ImportFileR
   const title = ctx.t("exchange.previewTitle", { file: fileName });
   const [summary, ...rest] = importReport(ctx.t, { ...result, dryRun: true }, MAX_ERRORS);
   const failed = result.errors.length > 0;
+  const kept = failed ? null : keptLine(ctx.t, result);
   const blocks = [
     heading(title),
     ...(note ? [text(note, "warning")] : []),
     text(result.kind ? summary! : rest[0]!, failed ? "error" : "normal"),
-    ...(failed ? [list(result.kind ? rest : rest.slice(1))] : [...forecastBlocks(ctx, result), text(ctx.t("exchange.previewBody"), "muted")]),
+    ...(failed ? [list(result.kind ? rest : rest.slice(1))] : [...(kept ? [text(kept, "muted")] : []), ...forecastBlocks(ctx, result), text(ctx.t("exchange.previewBody"), "muted")]),
   ];
   const answer = reply(title, blocks, previewId ? [{ label: ctx.t("exchange.confirm"), command: `import confirm ${previewId}`, style: "primary" }] : []);
   return failed ? { ...answer, ok: false } : answer;

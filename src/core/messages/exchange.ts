@@ -16,11 +16,13 @@ export function importErrorText(t: Translate, error: ImportError): string {
 /** What an import did or would do, and every error (up to `maxErrors`, then how many more). */
 export function importReport(
   t: Translate,
-  result: { kind: string | null; created: number; changed: number; unchanged: number; errors: ImportError[]; dryRun: boolean; forecast?: CheckForecast[] },
+  result: { kind: string | null; created: number; changed: number; unchanged: number; errors: ImportError[]; dryRun: boolean; forecast?: CheckForecast[]; kept?: string[] },
   maxErrors = Infinity,
 ): string[] {
   const lines: string[] = [];
   if (result.kind) lines.push(t("exchange.summary", { kind: result.kind, created: result.created, changed: result.changed, unchanged: result.unchanged }));
+  const kept = keptLine(t, result);
+  if (kept) lines.push(kept);
   if (result.errors.length) {
     lines.push(t("exchange.failed", { count: result.errors.length }));
     for (const e of result.errors.slice(0, maxErrors)) lines.push(importErrorText(t, e));
@@ -30,6 +32,11 @@ export function importReport(
     lines.push(t(result.dryRun ? "exchange.dryRun" : "exchange.applied"));
   }
   return lines;
+}
+
+/** The optional columns the file does not have, which the records it matches keep (README: import). */
+export function keptLine(t: Translate, result: { changed: number; unchanged: number; kept?: string[] }): string | null {
+  return result.kept?.length ? t("exchange.kept", { count: result.changed + result.unchanged, columns: result.kept.join(", ") }) : null;
 }
 
 /** What the next check sweep will flag on the imported accounts, per check. */

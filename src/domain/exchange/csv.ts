@@ -12,6 +12,8 @@ import {
  */
 export interface ReadCsv {
   kind: ExchangeKind | null;
+  /** The kind's columns the header has (German names read as the English ones). */
+  columns: string[];
   rows: { line: number; values: Record<string, unknown> }[];
   errors: ImportError[];
   delimiter: string;
@@ -161,13 +163,13 @@ export function readCsv(text: string, options: { kind?: ExchangeKind } = {}): Re
     records = parseRecords(text, delimiter);
   } catch (error) {
     const line = Number((error as { lines?: number }).lines ?? 1);
-    return { kind: options.kind ?? null, rows: [], errors: [{ line, key: "import.unreadable", params: { reason: (error as Error).message.slice(0, 200) } }], delimiter, decimal: "." };
+    return { kind: options.kind ?? null, columns: [], rows: [], errors: [{ line, key: "import.unreadable", params: { reason: (error as Error).message.slice(0, 200) } }], delimiter, decimal: "." };
   }
   const [head, ...body] = records;
-  if (!head) return { kind: options.kind ?? null, rows: [], errors: [{ line: 1, key: "import.empty", params: {} }], delimiter, decimal: "." };
+  if (!head) return { kind: options.kind ?? null, columns: [], rows: [], errors: [{ line: 1, key: "import.empty", params: {} }], delimiter, decimal: "." };
   const headers = head.record.map(normalizeHeader);
   const kind = options.kind ?? detectKind(headers);
-  if (!kind) return { kind: null, rows: [], errors: [{ line: 1, key: "import.unknownKind", params: { headers: headers.join(", ") } }], delimiter, decimal: "." };
+  if (!kind) return { kind: null, columns: [], rows: [], errors: [{ line: 1, key: "import.unknownKind", params: { headers: headers.join(", ") } }], delimiter, decimal: "." };
   headers.forEach((h, i) => {
     if (!COLUMNS[kind].includes(h)) errors.push({ line: 1, field: head.record[i]!, key: "import.unknownColumn", params: { column: head.record[i]!, columns: COLUMNS[kind].join(", ") } });
     else if (headers.indexOf(h) !== i) errors.push({ line: 1, field: h, key: "import.duplicateColumn", params: { column: head.record[i]! } });
@@ -235,7 +237,7 @@ export function readCsv(text: string, options: { kind?: ExchangeKind } = {}): Re
     }
     rows.push({ line, values });
   }
-  return { kind, rows, errors, delimiter, decimal };
+  return { kind, columns: headers.filter((h) => COLUMNS[kind].includes(h)), rows, errors, delimiter, decimal };
 }
 
 /**

@@ -2,10 +2,12 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Actor } from "../actor.ts";
 import { readCsv } from "./csv.ts";
 import { importRows, type ImportResult } from "./import.ts";
-import type { ExchangeKind } from "./kinds.ts";
+import { COLUMNS, REQUIRED_COLUMNS, type ExchangeKind } from "./kinds.ts";
 
 export interface ImportFileResult extends Omit<ImportResult, "kind"> {
   kind: ExchangeKind | null;
+  /** The kind's optional columns the file does not have, when it matches records: they keep theirs. */
+  kept?: string[];
 }
 
 /**
@@ -32,5 +34,7 @@ export async function importFile(
   // A cell the file layer could not read is left out of its row: the row's "missing" is the same problem.
   const told = new Set(file.errors.map((e) => `${e.line}:${e.field}`));
   const errors = [...file.errors, ...result.errors.filter((e) => !told.has(`${e.line}:${e.field}`))].sort((a, b) => a.line - b.line);
-  return { ...result, errors, dryRun: options.dryRun };
+  const kind = file.kind;
+  const kept = result.changed + result.unchanged > 0 ? COLUMNS[kind].filter((c) => !file.columns.includes(c) && !REQUIRED_COLUMNS[kind].includes(c)) : [];
+  return { ...result, errors, dryRun: options.dryRun, ...(kept.length ? { kept } : {}) };
 }

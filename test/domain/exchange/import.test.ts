@@ -5,6 +5,8 @@ import { decodeCsv, readCsv, writeCsv } from "../../../src/domain/exchange/csv.t
 import { exportColumns, exportRows } from "../../../src/domain/exchange/export.ts";
 import { importRows } from "../../../src/domain/exchange/import.ts";
 import { importFile } from "../../../src/domain/exchange/import-file.ts";
+import { importReport } from "../../../src/core/messages/exchange.ts";
+import { translator } from "../../../src/core/i18n/index.ts";
 import { closeCase, openCase, SLA_HOURS } from "../../../src/domain/cases.ts";
 import { amendContract, endContract } from "../../../src/domain/contract-changes.ts";
 import { reopenCase } from "../../../src/domain/case-changes.ts";
@@ -204,8 +206,9 @@ describeEachDatabase("import and export", (get) => {
     const invoice = () => db.invoice.findFirstOrThrow({ where: { organizationId: org.id, number: "RE-1" } });
     const paid = await invoice();
     // The ERP's list of payments knows nothing of orders or terms: those stay.
-    expect(await importFile(db, actor, "account,number,amount,issued_on,paid_on\nACME Holding GmbH,RE-1,25,2026-10-20,\n", { dryRun: false }))
-      .toMatchObject({ changed: 1, errors: [] });
+    const payments = await importFile(db, actor, "account,number,amount,issued_on,paid_on\nACME Holding GmbH,RE-1,25,2026-10-20,\n", { dryRun: false });
+    expect(payments).toMatchObject({ changed: 1, errors: [], kept: ["currency", "due_on", "order"] });
+    expect(importReport(translator("en"), payments)).toContain("Not in the file, so left as they are on the record it matches: currency, due_on, order.");
     expect(await invoice()).toMatchObject({ paidOn: null, dueOn: paid.dueOn, orderId: paid.orderId, currency: "USD", version: 2 });
     // The same through the API's rows: a field left out keeps, null clears.
     const api = (values: Record<string, unknown>) => importRows(db, actor, "invoices", [{ line: 1, values }], { dryRun: false });
