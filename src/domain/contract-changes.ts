@@ -11,6 +11,7 @@ import { addDays } from "./rules/time.ts";
 import { inTransaction, type Tx } from "./tx.ts";
 import { registerUndo } from "./undo-registry.ts";
 import { validate } from "./validate.ts";
+import { amountInput, minorIn } from "./amounts.ts";
 
 const base = { contract: limits.reference, expectedVersion: z.number().int().min(1).optional() };
 
@@ -90,7 +91,7 @@ interface CommitmentSnapshot {
 
 export const amendContractInput = z.object({
   ...base,
-  price: z.object({ product: limits.reference, minor: limits.minorAmount, from: limits.isoDay.optional() }).optional(),
+  price: amountInput.omit({ currency: true }).extend({ product: limits.reference, from: limits.isoDay.optional() }).optional(),
   /** quantity null: the contract no longer commits to that product in that period. */
   commitment: z.object({ product: limits.reference, quantity: limits.quantity.nullable(), period: z.enum(["MONTH", "QUARTER", "YEAR"]).default("YEAR") }).optional(),
 });
@@ -116,15 +117,16 @@ export async function amendContract(db: PrismaClient, actor: Actor, input: z.inp
       const startsOn = limits.dateToDay(contract.startsOn);
       const endsOn = limits.dateToDay(contract.endsOn);
       const from = data.price.from && data.price.from > startsOn ? data.price.from : null;
+      const priceMinor = Number(minorIn(data.price, contract.currency, "price"));
       if (from && from > endsOn) throw new InvalidInputError("price.from", "error.endAfterTerm", { contract: `K-${contract.number}`, endsOn });
       const after: PriceSnapshot[] = from
         ? [
             ...before
               .filter((p) => (p.validFrom ?? startsOn) < from)
               .map((p) => ({ ...p, validTo: p.validTo && p.validTo < from ? p.validTo : addDays(from, -1) })),
-            { productId: product.id, sku: product.sku, priceMinor: data.price.minor, validFrom: from, validTo: null },
+            { productId: product.id, sku: product.sku, priceMinor, validFrom: from, validTo: null },
           ]
-        : [{ productId: product.id, sku: product.sku, priceMinor: data.price.minor, validFrom: null, validTo: null }];
+        : [{ productId: product.id, sku: product.sku, priceMinor, validFrom: null, validTo: null }];
       if (JSON.stringify(before) === JSON.stringify(after)) throw new InvalidInputError("price", "error.nothingToChange");
       await writePrices(tx, contract.id, product.id, after);
       changes.prices = { before, after };

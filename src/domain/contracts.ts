@@ -11,6 +11,7 @@ import { validate } from "./validate.ts";
 import { requireWholeIfCounted } from "./products.ts";
 import { commitmentWindow, expectedSoFar } from "./rules/commitment-period.ts";
 import { addDays, localDay } from "./rules/time.ts";
+import { amountInput, minorIn } from "./amounts.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -21,7 +22,7 @@ export const addContractInput = z.object({
   endsOn: limits.isoDay,
   noticeDays: z.number().int().min(0).max(730).default(90),
   paymentTermsDays: z.number().int().min(0).max(365).default(30),
-  prices: z.array(z.object({ product: limits.reference, minor: limits.minorAmount })).max(200).default([]),
+  prices: z.array(amountInput.omit({ currency: true }).extend({ product: limits.reference })).max(200).default([]),
   commitments: z
     .array(z.object({ product: limits.reference, quantity: limits.quantity, period: z.enum(["MONTH", "QUARTER", "YEAR"]).default("YEAR") }))
     .max(50)
@@ -41,7 +42,7 @@ export async function addContract(db: PrismaClient, actor: Actor, input: AddCont
       if (prices.some((p) => p.productId === product.id)) {
         throw new InvalidInputError(`prices.${i}.product`, "error.duplicateProduct", { product: product.sku });
       }
-      prices.push({ productId: product.id, priceMinor: BigInt(price.minor) });
+      prices.push({ productId: product.id, priceMinor: minorIn(price, account.currency, `prices.${i}.minor`) });
     }
     const commitments: { productId: string; quantity: string; period: CommitmentPeriod }[] = [];
     for (const [i, commitment] of data.commitments.entries()) {

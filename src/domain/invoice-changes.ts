@@ -10,13 +10,14 @@ import { recordNumber } from "./references.ts";
 import { inTransaction, type Tx } from "./tx.ts";
 import { registerUndo } from "./undo-registry.ts";
 import { validate } from "./validate.ts";
+import { amountInput, minorIn } from "./amounts.ts";
 
 const version = z.number().int().min(1).optional();
 
 export const editInvoiceInput = z.object({
   invoice: limits.reference,
   expectedVersion: version,
-  amount: z.object({ minor: limits.minorAmount, currency: limits.currency.optional() }).optional(),
+  amount: amountInput.optional(),
   issuedOn: limits.isoDay.optional(),
   dueOn: limits.isoDay.optional(),
   /** An order reference, or null to unlink the invoice from its order. */
@@ -45,7 +46,8 @@ export async function editInvoice(db: PrismaClient, actor: Actor, input: EditInv
     if (data.amount?.currency && data.amount.currency !== invoice.currency) {
       throw new InvalidInputError("amount", "error.currencyMismatch", { given: data.amount.currency, expected: invoice.currency });
     }
-    if (data.amount && BigInt(data.amount.minor) < invoice.creditedMinor) {
+    const amountMinor = data.amount ? minorIn(data.amount, invoice.currency, "amount") : undefined;
+    if (amountMinor !== undefined && amountMinor < invoice.creditedMinor) {
       throw new InvalidInputError("amount", "error.amountBelowCredits", { invoice: invoiceRef(invoice), credited: Number(invoice.creditedMinor), currency: invoice.currency });
     }
     let orderId: string | null | undefined;
@@ -59,7 +61,7 @@ export async function editInvoice(db: PrismaClient, actor: Actor, input: EditInv
       orderId = order.id;
     }
     const after = {
-      ...(data.amount ? { amountMinor: BigInt(data.amount.minor) } : {}),
+      ...(amountMinor !== undefined ? { amountMinor } : {}),
       ...(data.issuedOn ? { issuedOn: limits.dayToDate(data.issuedOn) } : {}),
       ...(data.dueOn ? { dueOn: limits.dayToDate(data.dueOn) } : {}),
       ...(orderId !== undefined ? { orderId } : {}),
@@ -94,7 +96,7 @@ export async function voidInvoice(db: PrismaClient, actor: Actor, input: z.input
 
 export const creditInvoiceInput = z.object({
   invoice: limits.reference,
-  amount: z.object({ minor: limits.minorAmount.min(1), currency: limits.currency.optional() }),
+  amount: amountInput.extend({ minor: limits.minorAmount.min(1) }),
   reason: limits.shortText.optional(),
   expectedVersion: version,
 });
@@ -110,7 +112,9 @@ export async function creditInvoice(db: PrismaClient, actor: Actor, input: z.inp
     if (data.amount.currency && data.amount.currency !== invoice.currency) {
       throw new InvalidInputError("amount", "error.currencyMismatch", { given: data.amount.currency, expected: invoice.currency });
     }
-    const credited = invoice.creditedMinor + BigInt(data.amount.minor);
+    const creditMinor = minorIn(data.amount, invoice.currency, "amount");
+    if (creditMinor <= 0n) throw new InvalidInputError("amount", "error.tooShort");
+    const credited = invoice.creditedMinor + creditMinor;
     if (credited > invoice.amountMinor) {
       throw new InvalidInputError("amount", "error.creditTooLarge", {
         invoice: invoiceRef(invoice),
@@ -119,12 +123,12 @@ export async function creditInvoice(db: PrismaClient, actor: Actor, input: z.inp
       });
     }
     const note = await tx.creditNote.create({
-      data: { invoiceId: invoice.id, amountMinor: BigInt(data.amount.minor), reason: data.reason ?? null, createdById: actor.memberId, createdAt: actor.now },
+      data: { invoiceId: invoice.id, amountMinor: creditMinor, reason: data.reason ?? null, createdById: actor.memberId, createdAt: actor.now },
     });
     const updated = await tx.invoice.update({ where: { id: invoice.id }, data: { creditedMinor: credited, version: { increment: 1 } }, include });
     await auditChange(tx, actor, "invoice.credit", "Invoice", invoice.id, updated.version, diffFields(invoice, { creditedMinor: credited }, ["creditedMinor"]), {
       creditNoteId: note.id,
-      amountMinor: data.amount.minor,
+      amountMinor: Number(creditMinor),
       currency: invoice.currency,
       ...(data.reason ? { reason: data.reason } : {}),
     });

@@ -10,6 +10,7 @@ import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
 import { auditChange, diffFields } from "./changes.ts";
 import { validate } from "./validate.ts";
 import { equalsIgnoringCase } from "./ignoring-case.ts";
+import { amountInput, minorIn } from "./amounts.ts";
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_PAYMENT_TERMS_DAYS = 30;
@@ -19,7 +20,7 @@ const invoiceNumber = z.string().trim().min(1).max(40);
 export const addInvoiceInput = z.object({
   account: limits.reference,
   number: invoiceNumber,
-  amount: z.object({ minor: limits.minorAmount, currency: limits.currency.optional() }),
+  amount: amountInput,
   order: limits.reference.optional(),
   issuedOn: limits.isoDay,
   dueOn: limits.isoDay.optional(),
@@ -98,6 +99,7 @@ export async function addInvoice(db: PrismaClient, actor: Actor, input: AddInvoi
     if (data.amount.currency && data.amount.currency !== account.currency) {
       throw new InvalidInputError("amount", "error.currencyMismatch", { given: data.amount.currency, expected: account.currency });
     }
+    const amountMinor = minorIn(data.amount, account.currency, "amount");
     let orderId: string | null = null;
     if (data.order) {
       const order = await tx.order.findFirst({
@@ -132,7 +134,7 @@ export async function addInvoice(db: PrismaClient, actor: Actor, input: AddInvoi
         refNumber,
         accountId: account.id,
         number: data.number,
-        amountMinor: BigInt(data.amount.minor),
+        amountMinor,
         currency: account.currency,
         issuedOn,
         dueOn,
@@ -144,7 +146,7 @@ export async function addInvoice(db: PrismaClient, actor: Actor, input: AddInvoi
       ref: invoiceRef(invoice),
       number: data.number,
       account: account.id,
-      amountMinor: data.amount.minor,
+      amountMinor: Number(amountMinor),
       currency: account.currency,
       orderId,
       issuedOn: data.issuedOn,

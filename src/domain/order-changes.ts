@@ -13,8 +13,9 @@ import { inTransaction, type Tx } from "./tx.ts";
 import { localDay } from "./rules/time.ts";
 import { registerUndo } from "./undo-registry.ts";
 import { validate } from "./validate.ts";
+import { amountInput, minorIn } from "./amounts.ts";
 
-const money = z.object({ minor: limits.minorAmount, currency: limits.currency.optional() });
+const money = amountInput;
 const lineNo = z.number().int().min(1).max(1000);
 
 export const lineEdit = z.discriminatedUnion("op", [
@@ -90,7 +91,7 @@ export async function editOrder(db: PrismaClient, actor: Actor, input: EditOrder
         requireOrderable(product, `lines.${i}.product`);
         requireWholeIfCounted(product, edit.quantity, `lines.${i}.quantity`);
         const unitPrice =
-          price !== undefined ? BigInt(price.minor)
+          price !== undefined ? minorIn(price, order.currency, `lines.${i}.unitPrice`)
           : (await contractPrice(tx, order.accountId, product.id, orderDay)) ?? (product.currency === order.currency ? listPriceOn(product, orderDay) : null);
         if (unitPrice === null) throw new InvalidInputError(`lines.${i}.unitPrice`, "error.priceNeeded", { product: product.sku });
         lines.push({ lineNo: next++, productId: product.id, sku: product.sku, quantity: edit.quantity.toString(), unitPriceMinor: Number(unitPrice) });
@@ -108,7 +109,7 @@ export async function editOrder(db: PrismaClient, actor: Actor, input: EditOrder
         requireWholeIfCounted(product, edit.quantity, `lines.${i}.quantity`);
         line.quantity = edit.quantity.toString();
       }
-      if (price !== undefined) line.unitPriceMinor = price.minor;
+      if (price !== undefined) line.unitPriceMinor = Number(minorIn(price, order.currency, `lines.${i}.unitPrice`));
     }
     if (lines.length === 0) throw new InvalidInputError("lines", "error.orderNeedsLine", { order: ref });
     const after = {

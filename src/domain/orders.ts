@@ -13,11 +13,12 @@ import { organizationTimeZone } from "./organizations.ts";
 import { validate } from "./validate.ts";
 import { startOfDay } from "./exchange/instants.ts";
 import { localDay } from "./rules/time.ts";
+import { amountInput, minorIn } from "./amounts.ts";
 
 export const ORDER_STATUSES = ["RECEIVED", "CONFIRMED", "IN_PRODUCTION", "SHIPPED", "DELIVERED", "INVOICED", "CANCELLED"] as const;
 export const OPEN_STATUSES: OrderStatus[] = ["RECEIVED", "CONFIRMED", "IN_PRODUCTION", "SHIPPED"];
 
-const money = z.object({ minor: limits.minorAmount, currency: limits.currency.optional() });
+const money = amountInput;
 
 export const orderLineInput = z.object({
   product: limits.reference,
@@ -115,7 +116,7 @@ export async function logOrder(db: PrismaClient, actor: Actor, input: LogOrderIn
         });
       }
       const price =
-        line.unitPrice !== undefined ? BigInt(line.unitPrice.minor)
+        line.unitPrice !== undefined ? minorIn(line.unitPrice, account.currency, `lines.${i}.unitPrice`)
         : (await contractPrice(tx, account.id, product.id, day)) ??
           (product.currency === account.currency ? listPriceOn(product, day) : null);
       if (price === null) throw new InvalidInputError(`lines.${i}.unitPrice`, "error.priceNeeded", { product: product.sku });

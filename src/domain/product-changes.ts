@@ -9,6 +9,7 @@ import { addProductInput, listPriceOn } from "./products.ts";
 import { resolveProduct } from "./references.ts";
 import { inTransaction, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
+import { amountInput, minorIn } from "./amounts.ts";
 
 const PRODUCT_FIELDS = ["name", "unit", "listPriceMinor", "nextListPriceMinor", "nextPriceStartsOn", "retiredAt", "trainingRequired"] as const;
 const expectedVersion = z.number().int().min(1).optional();
@@ -36,7 +37,7 @@ export const editProductInput = z
     product: limits.reference,
     name: addProductInput.shape.name.optional(),
     unit: z.string().trim().min(1).max(20).optional(),
-    listPrice: z.object({ minor: limits.minorAmount, currency: limits.currency.optional(), from: limits.isoDay.optional() }).optional(),
+    listPrice: amountInput.extend({ from: limits.isoDay.optional() }).optional(),
     /** Customers receiving it should be trained on it: the "enablement due" check (src/domain/rules/enablement-due.ts). */
     trainingRequired: z.boolean().optional(),
     /** The caller's today: a price from today or earlier is in force at once. */
@@ -66,9 +67,10 @@ export async function editProduct(db: PrismaClient, actor: Actor, input: z.input
       ...(data.trainingRequired !== undefined ? { trainingRequired: data.trainingRequired } : {}),
     };
     if (price) {
+      const priceMinor = minorIn(price, product.currency, "listPrice");
       const from = price.from ? limits.dayToDate(price.from) : today;
-      if (from.getTime() <= today.getTime()) Object.assign(after, { listPriceMinor: BigInt(price.minor), nextListPriceMinor: null, nextPriceStartsOn: null });
-      else Object.assign(after, { listPriceMinor: listPriceOn(product, today), nextListPriceMinor: BigInt(price.minor), nextPriceStartsOn: from });
+      if (from.getTime() <= today.getTime()) Object.assign(after, { listPriceMinor: priceMinor, nextListPriceMinor: null, nextPriceStartsOn: null });
+      else Object.assign(after, { listPriceMinor: listPriceOn(product, today), nextListPriceMinor: priceMinor, nextPriceStartsOn: from });
     }
     return changeProduct(tx, actor, "product.edit", product, after);
   });

@@ -11,6 +11,7 @@ import { recordNumber, resolveAccount, resolveProduct } from "./references.ts";
 import { localDay } from "./rules/time.ts";
 import { audit, inTransaction, nextNumber, type Tx } from "./tx.ts";
 import { validate } from "./validate.ts";
+import { amountInput, minorIn } from "./amounts.ts";
 
 /**
  * Marketing programs (MP-3): what a customer runs with the products, e.g. as a reseller, from one
@@ -35,7 +36,7 @@ export const addProgramInput = z.object({
   fromDay: limits.isoDay,
   toDay: limits.isoDay,
   products: z.array(limits.reference).max(50).default([]),
-  budget: z.object({ minor: limits.minorAmount, currency: limits.currency.optional() }).optional(),
+  budget: amountInput.optional(),
 });
 
 /** Resolves SKUs (or product names) to products, once each, naming the position of an unknown one. */
@@ -63,6 +64,7 @@ export async function addProgram(db: PrismaClient, actor: Actor, input: z.input<
     const products = await programProducts(tx, actor.organizationId, data.products);
     const number = await nextNumber(tx, actor.organizationId, "program");
     const currency = data.budget?.currency ?? account.currency;
+    const budgetMinor = data.budget ? minorIn(data.budget, currency, "budget") : null;
     const program = await tx.marketingProgram.create({
       data: {
         organizationId: actor.organizationId,
@@ -71,7 +73,7 @@ export async function addProgram(db: PrismaClient, actor: Actor, input: z.input<
         name: data.name,
         fromDay: limits.dayToDate(data.fromDay),
         toDay: limits.dayToDate(data.toDay),
-        budgetMinor: data.budget ? BigInt(data.budget.minor) : null,
+        budgetMinor,
         currency,
         createdAt: actor.now,
         products: { create: products.map((p) => ({ productId: p.id })) },
@@ -85,7 +87,7 @@ export async function addProgram(db: PrismaClient, actor: Actor, input: z.input<
       fromDay: data.fromDay,
       toDay: data.toDay,
       products: products.map((p) => p.sku),
-      budgetMinor: data.budget?.minor ?? null,
+      budgetMinor: budgetMinor === null ? null : Number(budgetMinor),
       currency,
     });
     return program;

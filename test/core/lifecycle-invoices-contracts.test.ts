@@ -45,6 +45,30 @@ describeEachDatabase("invoice and contract corrections", (get) => {
     expect(replyText(await de.say("invoice void I-1"))).toMatch(/Rechnung I-1 · RE-1 von ACME Holding GmbH ungültig gemacht/);
   });
 
+  it("reads an amount with the decimals of the account's currency, not the organization's: ¥1,200 is 1200, KWD 12.345 is a dinar amount", async () => {
+    const db = get().prisma;
+    const { actor } = await twoOrganizations(db);
+    const { say } = chat(db, actor, { now: NOW });
+    expect(await say("account add Tokio currency JPY")).toMatchObject({ ok: true });
+    expect(await say("account add Kuwait currency KWD")).toMatchObject({ ok: true });
+    await say("product add BOLT-JP Bolt price 3");
+    expect(replyText(await say("invoice add tokio JP-1 1200 issued 2026-11-01"))).toMatch(/JP-1/);
+    expect(replyText(await say("invoice add kuwait KW-1 12.345 issued 2026-11-01"))).toMatch(/KW-1/);
+    expect(replyText(await say("invoice add tokio JP-2 12.34 issued 2026-11-01"))).toMatch(/more decimals than an amount in JPY can have/);
+    expect(await say("invoice edit JP-1 amount 1300")).toMatchObject({ ok: true });
+    expect(await say("invoice credit JP-1 100 damaged")).toMatchObject({ ok: true });
+    expect(await say("order log tokio 2 BOLT-JP @ 450")).toMatchObject({ ok: true });
+    expect(await say("contract add tokio Frame from 2026-01-01 to 2026-12-31 prices BOLT-JP=440")).toMatchObject({ ok: true });
+    const invoices = await db.invoice.findMany({ where: { organizationId: actor.organizationId, number: { in: ["JP-1", "KW-1"] } }, orderBy: { number: "asc" } });
+    expect(invoices.map((i) => [i.number, i.currency, Number(i.amountMinor), Number(i.creditedMinor)])).toEqual([["JP-1", "JPY", 1300, 100], ["KW-1", "KWD", 12345, 0]]);
+    const order = await db.order.findFirstOrThrow({ where: { organizationId: actor.organizationId, currency: "JPY" }, include: { lines: true } });
+    expect(order.lines.map((l) => Number(l.unitPriceMinor))).toEqual([450]);
+    const contract = await db.contract.findFirstOrThrow({ where: { organizationId: actor.organizationId, currency: "JPY" }, include: { prices: true } });
+    expect(contract.prices.map((p) => Number(p.priceMinor))).toEqual([440]);
+    // An amount in words keeps its own currency's decimals: EUR 12.50 on the yen account is refused as before.
+    expect(replyText(await say("invoice add tokio JP-3 12.50 EUR issued 2026-11-01"))).toMatch(/EUR|JPY/);
+  });
+
   it("undo takes back a payment marked by mistake, and history shows it as a change", async () => {
     const db = get().prisma;
     const { actor } = await twoOrganizations(db);

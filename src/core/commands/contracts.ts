@@ -21,7 +21,8 @@ function parsePrices(tokens: Token[], ctx: CommandContext, field?: string) {
     .map((t) => {
       const eq = t.text.indexOf("=");
       if (eq <= 0) throw new UsageError("usage.badPrice", { text: t.text }, field);
-      return { product: t.text.slice(0, eq), minor: money(t.text.slice(eq + 1), ctx, undefined, field).minor };
+      const { currency: _, ...amount } = money(t.text.slice(eq + 1), ctx, undefined, field);
+      return { product: t.text.slice(0, eq), ...amount };
     });
 }
 

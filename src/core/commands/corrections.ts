@@ -354,7 +354,8 @@ export const contractAmend = defineCommand({
       const eq = price.length === 1 ? price[0]!.text.indexOf("=") : -1;
       if (eq <= 0) throw new UsageError("usage.badPrice", { text: joinTokens(price) });
       const sku = price[0]!.text.slice(0, eq);
-      return { ...base, price: { product: sku, minor: money(price[0]!.text.slice(eq + 1), ctx, undefined).minor, ...(from ? { from: day(from, ctx) } : {}) } };
+      const { currency: _, ...amount } = money(price[0]!.text.slice(eq + 1), ctx, undefined);
+      return { ...base, price: { product: sku, ...amount, ...(from ? { from: day(from, ctx) } : {}) } };
     }
     if (commit) {
       const per = commit.findIndex((t) => isWord(t, "per", "pro"));

@@ -3,7 +3,7 @@ import { invoiceRef, showInvoice } from "../../domain/invoices.ts";
 import * as limits from "../../domain/limits.ts";
 import { findOrder } from "../../domain/orders.ts";
 import type { CommandContext } from "../context.ts";
-import { minorPerMajor } from "../i18n/index.ts";
+import { minorPerMajor } from "../../domain/amounts.ts";
 import type { Button, Form, FormField } from "../reply.ts";
 import { comingDay, day, money, quantity } from "./args.ts";
 import { UsageError, type FormValues } from "./command.ts";

@@ -44,15 +44,7 @@ export function parseAmount(text: string, locale: NumberLocale): ParsedAmount | 
 }
 
 /** Major-unit decimal string → minor units, or null when it has more (non-zero) decimals than the currency. */
-export function toMinor(major: string, minorPerMajor: number): number | null {
-  const decimals = Math.round(Math.log10(minorPerMajor));
-  const [int, written = ""] = major.split(".");
-  // Trailing zeros beyond the currency's decimals say nothing: "0.500" is 0.50.
-  const frac = written.length > decimals ? written.replace(/0+$/, "").padEnd(decimals, "0") : written;
-  if (frac.length > decimals) return null;
-  const value = Number(int) * minorPerMajor + Number((frac + "0".repeat(decimals)).slice(0, decimals) || "0");
-  return Number.isSafeInteger(value) ? value : null;
-}
+export { decimalToMinor as toMinor } from "../../domain/amounts.ts";
 
 /** "10", "2.5", "1,200" → a quantity as the caller writes numbers; both readings when ambiguous. */
 export function parseQuantity(text: string, locale: NumberLocale): { value: number } | { ambiguous: [number, number] } | null {

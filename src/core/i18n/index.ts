@@ -119,8 +119,3 @@ export function formats(locale: Locale, timeZone: string): Formats {
   };
 }
 
-/** Minor units per major unit of a currency (100 for EUR, 1 for JPY). */
-export function minorPerMajor(currency: string): number {
-  const d = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return 10 ** d;
-}

@@ -1,4 +1,5 @@
 import type { Actor } from "../actor.ts";
+import { minorPerMajor } from "../amounts.ts";
 import { DomainError, InvalidInputError } from "../errors.ts";
 import type { Tx } from "../tx.ts";
 
@@ -77,18 +78,6 @@ export async function onLine(ctx: ImportContext, line: number, field: string | u
     if (!(error instanceof DomainError)) throw error;
     ctx.errors.push(fromDomainError(line, error, field));
   }
-}
-
-const DIGITS = new Map<string, number>();
-
-/** Minor units per major unit of a currency (100 for EUR, 1 for JPY). */
-export function minorPerMajor(currency: string): number {
-  let d = DIGITS.get(currency);
-  if (d === undefined) {
-    d = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    DIGITS.set(currency, d);
-  }
-  return 10 ** d;
 }
 
 /**
