@@ -5,7 +5,9 @@ export const name = z.string().trim().min(1).max(120);
 export const shortText = z.string().trim().min(1).max(200);
 export const longText = z.string().trim().max(2000);
 export const reference = z.string().trim().min(1).max(120);
-export const currency = z.string().regex(/^[A-Z]{3}$/);
+/** An ISO 4217 code the runtime knows (its decimals decide minor units): `XYZ` or a typo is refused. */
+const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+export const currency = z.string().regex(/^[A-Z]{3}$/).refine((code) => CURRENCIES.has(code), "not a currency");
 /** Money in minor units (cents); up to 10^13 minor units, far above any single invoice. */
 export const MAX_MINOR = 10_000_000_000_000;
 export const minorAmount = z.number().int().min(0).max(MAX_MINOR);

@@ -3,6 +3,7 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Platform } from "../generated/prisma/enums.ts";
 import type { Actor } from "./actor.ts";
 import { InvalidInputError } from "./errors.ts";
+import * as limits from "./limits.ts";
 import { nodeCron } from "./node-cron.ts";
 import { requireOrg } from "./permissions.ts";
 import { audit, inTransaction, type Tx } from "./tx.ts";
@@ -66,7 +67,7 @@ export async function organizationForWorkspace(db: PrismaClient, platform: Platf
 export const settingsSchema = z.discriminatedUnion("setting", [
   z.object({ setting: z.literal("timezone"), value: z.string().refine(isTimeZone, "timezone") }),
   z.object({ setting: z.literal("language"), value: z.enum(SUPPORTED_LOCALES) }),
-  z.object({ setting: z.literal("currency"), value: z.string().regex(/^[A-Z]{3}$/) }),
+  z.object({ setting: z.literal("currency"), value: limits.currency }),
   z.object({ setting: z.literal("reminders"), hour: z.number().int().min(0).max(23) }),
   z.object({
     setting: z.literal("digest"),

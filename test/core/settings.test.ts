@@ -24,6 +24,25 @@ describeEachDatabase("settings org", (get) => {
     expect(await db.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ reminderHour: 8 });
   });
 
+  it("reads weekdays in full, abbreviated, as a range or a list, and refuses words it cannot read or does not expect", async () => {
+    const db = get().prisma;
+    const { org, actor } = await newOrganization(db);
+    const kam = chat(db, actor);
+    const days = async () => (await db.organization.findUniqueOrThrow({ where: { id: org.id } })).workingDays;
+    for (const [text, expected] of [
+      ["monday-friday", [1, 2, 3, 4, 5]], ["Montag - Freitag", [1, 2, 3, 4, 5]], ["mon tue wed thu fri", [1, 2, 3, 4, 5]],
+      ["mo,di,mi", [1, 2, 3]], ["fri-mon", [0, 1, 5, 6]], ["Sonntag", [0]],
+    ] as const) {
+      expect((await kam.say(`settings org workdays ${text}`)).ok, text).toBe(true);
+      expect(await days(), text).toEqual(expected);
+    }
+    for (const text of ["settings org workdays monkey", "settings org workdays s", "settings org digest fridge 8", "settings org reminders 8 pm",
+      "settings org currency RTL junk", "settings org currency XYZ", "settings org quiet 22 6 extra", "settings org digest mon 8 channel extra", "settings org language de please"]) {
+      expect((await kam.say(text)).ok, text).toBe(false);
+    }
+    expect(await db.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ workingDays: [0], currency: "EUR", reminderHour: org.reminderHour });
+  });
+
   it("answers a time zone change with the new zone, in English and German", async () => {
     const db = get().prisma;
     const { actor } = await newOrganization(db);

@@ -12,7 +12,11 @@ import { defineCommand, UsageError } from "./command.ts";
 
 const LANGUAGES = { en: "en", english: "en", englisch: "en", de: "de", german: "de", deutsch: "de" } as const;
 const DELIVERY = { dm: "DIRECT", direct: "DIRECT", channel: "CHANNEL", kanal: "CHANNEL" } as const;
-const WEEKDAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, so: 0, mo: 1, di: 2, mi: 3, do: 4, fr: 5, sa: 6 };
+/** Each weekday's names (Sunday first); a day is any start of one of them of two letters or more ("mo", "mon", "montag"). */
+const WEEKDAY_WORDS = [
+  ["sunday", "sonntag"], ["monday", "montag"], ["tuesday", "dienstag"], ["wednesday", "mittwoch"],
+  ["thursday", "donnerstag"], ["friday", "freitag"], ["saturday", "samstag"],
+];
 const WEEKDAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
 function timeZone(tokens: Token[]): string {
@@ -22,15 +26,17 @@ function timeZone(tokens: Token[]): string {
 }
 
 function weekday(token: Token | undefined): number {
-  const d = token ? WEEKDAYS[token.text.toLowerCase().slice(0, 3)] ?? WEEKDAYS[token.text.toLowerCase().slice(0, 2)] : undefined;
-  if (d === undefined) throw new UsageError("usage.badChoice", { what: "weekday", text: token?.text ?? "", choices: WEEKDAY_NAMES.join(", ") });
-  return d;
+  const word = (token?.text ?? "").toLowerCase().replace(/\.$/, "");
+  const matches = word.length >= 2 ? WEEKDAY_WORDS.flatMap((names, d) => (names.some((n) => n.startsWith(word)) ? [d] : [])) : [];
+  // "s" or "sa" alone could be two days; only one reading is taken.
+  if (matches.length !== 1) throw new UsageError("usage.badChoice", { what: "weekday", text: token?.text ?? "", choices: WEEKDAY_NAMES.join(", ") });
+  return matches[0]!;
 }
 
-/** "mon-fri", "mon,tue,thu" */
+/** "mon-fri", "Montag - Freitag", "mon,tue,thu", "mon tue thu" */
 function weekdays(tokens: Token[]): number[] {
-  const text = joinTokens(tokens).replace(/\s+/g, "").toLowerCase();
-  const range = /^([a-z]{2,3})-([a-z]{2,3})$/.exec(text);
+  const text = joinTokens(tokens).toLowerCase().replace(/\s*-\s*/g, "-").trim();
+  const range = /^([a-zäöüß.]+)-([a-zäöüß.]+)$/.exec(text);
   if (range) {
     const from = weekday({ text: range[1]!, quoted: false });
     const to = weekday({ text: range[2]!, quoted: false });
@@ -41,7 +47,7 @@ function weekdays(tokens: Token[]): number[] {
     }
     return days;
   }
-  return text.split(/[,;]/).filter(Boolean).map((w) => weekday({ text: w, quoted: false }));
+  return [...new Set(text.split(/[\s,;]+/).filter(Boolean).map((w) => weekday({ text: w, quoted: false })))];
 }
 
 /** An hour of the day, as "22", "22:00" or "7:00"; kam keeps whole hours. */
@@ -135,12 +141,16 @@ export const settingsOrg = defineCommand({
       case "timezone":
         return { setting: "timezone", value: timeZone(rest) };
       case "language":
+        rejectExtra(rest.slice(1));
         return { setting: "language", value: oneOf(rest[0], LANGUAGES, "language") };
       case "currency":
+        rejectExtra(rest.slice(1));
         return { setting: "currency", value: (rest[0]?.text ?? "").toUpperCase() };
       case "reminders":
+        rejectExtra(rest.slice(1));
         return { setting: "reminders", hour: hour(rest[0]) };
       case "digest":
+        rejectExtra(rest.slice(3));
         return {
           setting: "digest",
           weekday: weekday(rest[0]),
@@ -148,6 +158,7 @@ export const settingsOrg = defineCommand({
           ...(rest[2] ? { target: oneOf(rest[2], DELIVERY, "deliver") } : {}),
         };
       case "quiet":
+        rejectExtra(rest.slice(2));
         return { setting: "quiet", startHour: hour(rest[0]), endHour: hour(rest[1]) };
       case "workdays":
         return { setting: "workdays", days: weekdays(rest) };
