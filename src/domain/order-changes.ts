@@ -49,7 +49,7 @@ function snapshot(lines: { lineNo: number; productId: string; quantity: { toStri
 }
 
 function total(lines: { quantity: number | string; unitPriceMinor: number | bigint }[]): bigint {
-  return lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * Number(l.quantity))), 0n);
+  return limits.requireTotal(lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * Number(l.quantity))), 0n), "lines");
 }
 
 async function orderFor(tx: Tx, actor: Actor, ref: string) {

@@ -60,7 +60,7 @@ async function writeOrder(
   extra: { requestedOn?: string; poRef?: string; orderedAt?: Date; reorderOfId?: string },
 ) {
   const number = await nextNumber(tx, actor.organizationId, "order");
-  const total = lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * l.quantity)), 0n);
+  const total = limits.requireTotal(lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * l.quantity)), 0n), "lines");
   const order = await tx.order.create({
     data: {
       organizationId: actor.organizationId,

@@ -119,6 +119,8 @@ describeEachDatabase("the chat handler", (get) => {
       ["invoice paid %", /found no invoice/],
       // 30 days' terms from 31 December 9999 is year 10000.
       ["invoice add acme RE-Y 10 issued 9999-12-31", /due after 9999-12-31/],
+      // 23:00 on 31 December 9999 in Berlin is fine as a day, but a moment kam could not store or show.
+      ['training plan acme "Late" on 9999-12-31 23:00', /too far ahead/],
     ];
     for (const [line, expected] of cases) {
       const reply = await say(line);

@@ -163,6 +163,33 @@ describeEachDatabase("HTTP API", (get, kind) => {
     expect(await walk(3)).toEqual([["SO-P1", "SO-P1", "SO-P2", "SO-P2", "SO-P2", "SO-P3"]]);
   });
 
+  it("answers what fuzzing found with 4xx, never a 500: half an emoji, deep nesting, a forged cursor, overflowing totals, year 10000, 1e-9", async () => {
+    const prisma = get().prisma;
+    const before = { invoices: await prisma.invoice.count(), orders: await prisma.order.count(), cases: await prisma.case.count(), trainings: await prisma.training.count() };
+    const json = { "content-type": "application/json" };
+    expectProblem(await call("POST", "/accounts", { raw: '{"name":"Half \\ud800 emoji"}', headers: json }), 422, "invalid-rows");
+    const deep = `{"name":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    expectProblem(await call("POST", "/accounts", { raw: deep, headers: json }), 400, "bad-request");
+    expectProblem(await call("POST", "/accounts", { raw: deep, headers: { ...json, "idempotency-key": "deep-1" } }), 400, "bad-request");
+    expectProblem(await call("GET", `/accounts?cursor=${Buffer.from('{"o":1e20}').toString("base64url")}`), 400, "invalid-query");
+    expectProblem(await call("POST", "/orders", { body: { account: "ACME Holding GmbH", order: "SO-HUGE", ordered_on: "2026-10-01", sku: "BOLT-10", quantity: 1e9, unit_price: 1e8 } }), 422, "invalid-rows");
+    expectProblem(await call("POST", "/cases", { body: { account: "ACME Holding GmbH", case: "TCK-LATE", subject: "Late", opened_at: "9999-12-31T23:59:59Z" } }), 422, "invalid-rows");
+    expectProblem(await call("POST", "/trainings", { body: { account: "ACME Holding GmbH", training: "LMS-LATE", topic: "Late", starts_at: "9999-12-31T23:59:59-23:59" } }), 422, "invalid-rows");
+    expectProblem(await call("POST", "/invoices", { body: { account: "ACME Holding GmbH", number: "RE-TINY", amount: 1e-9, issued_on: "2026-10-01" } }), 422, "invalid-rows");
+    expect({ invoices: await prisma.invoice.count(), orders: await prisma.order.count(), cases: await prisma.case.count(), trainings: await prisma.training.count() }).toEqual(before);
+    expect((await call("GET", "/trainings")).status).toBe(200);
+  });
+
+  it("writes a record posted by several requests at once once: the organization's imports take turns", async () => {
+    const invoice = { account: "ACME Holding GmbH", number: "RE-RACE", amount: 12, issued_on: "2026-10-01" };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => call("POST", "/invoices", { body: invoice })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    expect(await get().prisma.invoice.count({ where: { organizationId: fixture.org.id, number: "RE-RACE" } })).toBe(1);
+    const kase = { account: "ACME Holding GmbH", case: "TCK-RACE", subject: "Race", opened_at: "2026-11-02T09:00:00Z" };
+    const cases = await Promise.all(Array.from({ length: 6 }, () => call("POST", "/cases", { body: kase })));
+    expect(cases.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+  });
+
   it("answers bad requests with problem details, never a 500", async () => {
     expectProblem(await call("POST", "/orders", { raw: '{"account": "ACME', headers: { "content-type": "application/json" } }), 400, "malformed-json");
     expectProblem(await call("POST", "/orders", { raw: "account,order\nACME,1", headers: { "content-type": "text/csv" } }), 415, "unsupported-media-type");

@@ -13,6 +13,7 @@ import { fingerprint, runApiOnce, type ApiResponse } from "./idempotency.ts";
 import { openApiDocument } from "./openapi.ts";
 import { HttpProblem, problem, sendProblem, type Problem, type ProblemError } from "./problems.ts";
 import { decodeCursor, encodeCursor, listQuerySchema, type ImportResponse } from "./schemas.ts";
+import { hasUnstorableText } from "../../core/grammar/text-input.ts";
 
 export interface ApiDeps {
   db: PrismaClient;
@@ -68,13 +69,13 @@ async function importResponse(db: PrismaClient, actor: Actor, locale: Locale, ki
     item && typeof item === "object" && !Array.isArray(item) ? [] : [{ index, detail: "Expected an object whose fields are the CSV column names." }],
   );
   if (notObjects.length) return { status: 422, body: problem("invalid-rows", `${count(notObjects.length, "row")} of ${items.length} not an object; nothing was written.`, notObjects) };
-  // PostgreSQL cannot store a NUL character: refused here rather than failing in the database.
+  // PostgreSQL cannot store a NUL character, nor half of a surrogate pair in JSON: refused here rather than failing in the database.
   const nuls: ProblemError[] = items.flatMap((item, index) =>
     Object.entries(item as object)
       .filter(([, value]) => hasNul(value))
-      .map(([field]) => ({ index, field, detail: "Text may not contain NUL characters (\\u0000)." })),
+      .map(([field]) => ({ index, field, detail: "Text may not contain NUL characters (\\u0000) or half of a surrogate pair (\\ud800 alone)." })),
   );
-  if (nuls.length) return { status: 422, body: problem("invalid-rows", `${count(nuls.length, "field")} with NUL characters; nothing was written.`, nuls) };
+  if (nuls.length) return { status: 422, body: problem("invalid-rows", `${count(nuls.length, "field")} with characters kam cannot store; nothing was written.`, nuls) };
   // A misspelt optional field would otherwise be dropped without a word.
   const columns = new Set(COLUMNS[kind]);
   const unknown: ProblemError[] = items.flatMap((item, index) =>
@@ -99,8 +100,20 @@ async function importResponse(db: PrismaClient, actor: Actor, locale: Locale, ki
 }
 
 function hasNul(value: unknown): boolean {
-  if (typeof value === "string") return value.includes("\u0000");
+  if (typeof value === "string") return hasUnstorableText(value);
   if (value && typeof value === "object") return Object.values(value).some(hasNul);
+  return false;
+}
+
+/** Rows are flat objects: a body nested deeper than this is refused before anything walks it (a stack overflow). */
+const MAX_DEPTH = 8;
+
+function tooDeep(body: unknown): boolean {
+  let level: unknown[] = [body];
+  for (let depth = 0; level.length; depth++) {
+    if (depth > MAX_DEPTH) return true;
+    level = level.flatMap((v) => (v && typeof v === "object" ? Object.values(v) : []));
+  }
   return false;
 }
 
@@ -132,7 +145,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   const list = async (req: Request, res: Response, kind: ExchangeKind | "flags") => {
     const now = deps.now();
-    if (hasNul(req.query)) throw new HttpProblem(problem("invalid-query", "Query parameters may not contain NUL characters."));
+    if (tooDeep(req.query) || hasNul(req.query)) throw new HttpProblem(problem("invalid-query", "Query parameters may not contain NUL characters or half of a surrogate pair."));
     const parsed = listQuerySchema.safeParse(req.query);
     if (!parsed.success) {
       const errors = parsed.error.issues.map((issue) => ({
@@ -170,6 +183,7 @@ export function apiRouter(deps: ApiDeps): Router {
     },
     json,
     async (req, res) => {
+      if (tooDeep(req.body)) throw new HttpProblem(problem("bad-request", `The body is nested more than ${MAX_DEPTH} levels deep: send an object or an array of flat objects.`));
       const now = deps.now();
       const kind = String(req.params.kind) as ExchangeKind;
       const locale = localeOf(req);
@@ -217,9 +231,17 @@ export function apiRouter(deps: ApiDeps): Router {
       return sendProblem(res, problem("unsupported-media-type", "Send the body as UTF-8 JSON, without a content encoding."));
     }
     if (typeof parse.status === "number" && parse.status >= 400 && parse.status < 500) return sendProblem(res, problem("bad-request", "The request could not be read."));
+    if (isUniqueViolation(error)) return sendProblem(res, problem("conflict", "Another request wrote the same record at the same moment; nothing of this one was written. Retry it."));
     deps.logger.error({ err: error, path: req.path }, "API request failed");
     sendProblem(res, problem("internal", "Something went wrong on kam's side; nothing was written. Retry later."));
   });
 
   return router;
+}
+
+/** A unique constraint hit by a concurrent writer (Prisma's P2002, or PostgreSQL's 23505 through a raw query). */
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } };
+  return e?.code === "P2002" || e?.meta?.code === "23505" || e?.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation"
+    || e?.meta?.driverAdapterError?.cause?.originalCode === "23505";
 }

@@ -41,7 +41,8 @@ export function encodeCursor(offset: number): string {
 export function decodeCursor(cursor: string): number | null {
   try {
     const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { o?: unknown };
-    return typeof value.o === "number" && Number.isInteger(value.o) && value.o >= 0 ? value.o : null;
+    // Only positions kam could have given out (Prisma's skip takes no more than a 32-bit integer).
+    return typeof value.o === "number" && Number.isInteger(value.o) && value.o >= 0 && value.o <= 2_000_000_000 ? value.o : null;
   } catch {
     return null;
   }

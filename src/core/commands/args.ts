@@ -5,7 +5,7 @@ import { parseDay } from "../grammar/dates.ts";
 import { parseDuration } from "../grammar/durations.ts";
 import { numberWord } from "../grammar/numbers.ts";
 import { weekdayDay } from "../messages/format.ts";
-import { dayToDate, MAX_MINOR, MAX_QUANTITY, QUANTITY_DECIMALS } from "../../domain/limits.ts";
+import { dayToDate, MAX_INSTANT, MAX_MINOR, MAX_QUANTITY, QUANTITY_DECIMALS } from "../../domain/limits.ts";
 import { parseInstant } from "../../domain/exchange/instants.ts";
 import { isWord, joinTokens, type Token } from "../grammar/tokens.ts";
 import { UsageError } from "./command.ts";
@@ -94,6 +94,7 @@ export function comingMoment(tokens: Token[] | undefined, ctx: CommandContext, w
   const hh = String(time?.hour ?? DEFAULT_HOUR).padStart(2, "0");
   const mm = String(time?.minute ?? 0).padStart(2, "0");
   const at = parseInstant(`${parsed}T${hh}:${mm}:00`, ctx.timeZone);
+  if (at.getTime() >= MAX_INSTANT) throw new UsageError("usage.tooFarAhead", { text: joinTokens(all) }, field);
   if (at <= ctx.now) {
     throw new UsageError("usage.pastMoment", { text: joinTokens(all), at: ctx.fmt.dateTime(at), now: ctx.fmt.dateTime(ctx.now) }, field);
   }

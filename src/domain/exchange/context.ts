@@ -1,5 +1,6 @@
 import type { Actor } from "../actor.ts";
 import { minorPerMajor } from "../amounts.ts";
+import { MAX_MINOR } from "../limits.ts";
 import { DomainError, InvalidInputError } from "../errors.ts";
 import type { Tx } from "../tx.ts";
 
@@ -87,10 +88,13 @@ export async function onLine(ctx: ImportContext, line: number, field: string | u
 export function toMinor(amount: number, currency: string, field: string): bigint {
   const perMajor = minorPerMajor(currency);
   const digits = Math.round(Math.log10(perMajor));
-  if ((/\.(\d+)$/.exec(String(amount))?.[1]?.length ?? 0) > digits) {
+  // 1e-9 is written in exponent form: far more decimals than any currency has.
+  if ((/\.(\d+)$/.exec(String(amount))?.[1]?.length ?? 0) > digits || /e-/i.test(String(amount))) {
     throw new InvalidInputError(field, "usage.amountDecimals", { text: String(amount), currency, decimals: digits });
   }
-  return BigInt(Math.round(amount * perMajor));
+  const minor = Math.round(amount * perMajor);
+  if (minor > MAX_MINOR) throw new InvalidInputError(field, "error.tooLarge", { max: MAX_MINOR / perMajor });
+  return BigInt(minor);
 }
 
 export function toMajor(minor: bigint | number, currency: string): number {

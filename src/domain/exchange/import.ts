@@ -112,6 +112,9 @@ export async function importRows(
   try {
     return await db.$transaction(
       async (tx) => {
+        // One organization's imports take turns: two ERP pushes of the same new record at once would
+        // otherwise both create it (invoices and milestones have no unique key) or one would fail.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`kam:import:${actor.organizationId}`}, 0))`;
         const org = await tx.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { currency: true, timeZone: true } });
         const ctx: ImportContext = { tx, actor, org, errors, refs: [], counts: { created: 0, changed: 0, unchanged: 0 }, ...(timings ? { timings } : {}) };
         try {

@@ -119,7 +119,7 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
           requestedOn: requestedOn ? limits.dayToDate(requestedOn) : null,
           poRef: givenOrKept(head.po, found?.poRef),
           status: (head.status?.toUpperCase() ?? found?.status ?? "RECEIVED") as OrderStatus,
-          totalMinor: lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * l.quantity)), 0n),
+          totalMinor: limits.requireTotal(lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * l.quantity)), 0n), "quantity"),
         };
         if (!found) {
           creations.push({ line: first.line, ref, wanted, lines });
