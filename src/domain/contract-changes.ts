@@ -119,7 +119,7 @@ export async function amendContract(db: PrismaClient, actor: Actor, input: z.inp
       const from = data.price.from && data.price.from > startsOn ? data.price.from : null;
       const priceMinor = Number(minorIn(data.price, contract.currency, "price"));
       if (from && from > endsOn) throw new InvalidInputError("price.from", "error.endAfterTerm", { contract: `K-${contract.number}`, endsOn });
-      const after: PriceSnapshot[] = from
+      const amended: PriceSnapshot[] = from
         ? [
             ...before
               .filter((p) => (p.validFrom ?? startsOn) < from)
@@ -127,6 +127,13 @@ export async function amendContract(db: PrismaClient, actor: Actor, input: z.inp
             { productId: product.id, sku: product.sku, priceMinor, validFrom: from, validTo: null },
           ]
         : [{ productId: product.id, sku: product.sku, priceMinor, validFrom: null, validTo: null }];
+      // The same price again from a day on continues the one before: one period, not two.
+      const after = amended.reduce<PriceSnapshot[]>((periods, p) => {
+        const last = periods.at(-1);
+        if (last && last.priceMinor === p.priceMinor) periods[periods.length - 1] = { ...last, validTo: p.validTo };
+        else periods.push(p);
+        return periods;
+      }, []);
       if (JSON.stringify(before) === JSON.stringify(after)) throw new InvalidInputError("price", "error.nothingToChange");
       await writePrices(tx, contract.id, product.id, after);
       changes.prices = { before, after };

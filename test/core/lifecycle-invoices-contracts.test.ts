@@ -106,6 +106,9 @@ describeEachDatabase("invoice and contract corrections", (get) => {
     expect(replyText(amended)).toMatch(/Contract K-1 Frame amended/);
     expect(replyText(amended)).toMatch(/BOLT-10 \| €2.50 \| until 30 Nov 2026/);
     expect(replyText(amended)).toMatch(/BOLT-10 \| €3.00 \| from 1 Dec 2026/);
+    // The same price again from a later day continues the period: nothing to change, no third period.
+    expect(replyText(await say("contract amend K-1 price BOLT-10=3.00 from 2026-12-15"))).toMatch(/That changes nothing/);
+    expect(await db.contractPrice.count({ where: { contract: { organizationId: actor.organizationId, number: 1 } } })).toBe(2);
     await runChecks(db, actor.organizationId, { now: new Date(NOW.getTime() + 120_000) });
     expect(await openFlags(db, actor.organizationId, "invoice.price")).toBe(0);
     // A December order at the old price is now off the contract price.

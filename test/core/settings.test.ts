@@ -53,6 +53,7 @@ describeEachDatabase("settings org", (get) => {
     // The member has no zone of their own: what the reply shows is the new one, nowhere the old.
     expect(text).not.toMatch(/UTC/);
 
+    expect(replyText(await kam.say("settings org timezone europe/berlin"))).toMatch(/time zone is now Europe\/Berlin\./);
     await kam.say("settings language de");
     expect(replyText(await kam.say("settings org timezone Europe/Vienna"))).toMatch(/Die Zeitzone der Organisation ist jetzt Europe\/Vienna\./);
     expect(replyText(await kam.say("settings org quiet 22:00 6:00"))).toMatch(/Die Ruhezeit ist jetzt 22:00–06:00 \(Europe\/Vienna\)/);

@@ -7,7 +7,7 @@ import { cancelOrder, editOrder, editOrderInput } from "../../domain/order-chang
 import type { CommandContext } from "../context.ts";
 import { clauses, isWord, joinTokens, type Token } from "../grammar/tokens.ts";
 import { reply, table, text } from "../replies.ts";
-import { comingDay, day, integer, money, oneOf, quantity, rejectExtra } from "./args.ts";
+import { comingDay, day, integer, money, oneOf, pastDay, quantity, rejectExtra } from "./args.ts";
 import { defineCommand, UsageError } from "./command.ts";
 import { contractRenewForm, contractRenewFromForm, invoiceEditForm, invoiceEditFromForm, orderEditForm, orderEditFromForm } from "./edit-forms.ts";
 import type { Reply } from "../reply.ts";
@@ -326,7 +326,7 @@ export const contractNotice = defineCommand({
     if (!isWord(head[0], "given", "gegeben")) throw new UsageError("usage.missing", { what: "notice" });
     rejectExtra(head.slice(1));
     const on = parts.get("on") ?? parts.get("am");
-    return { contract, givenOn: on ? day(on, ctx) : ctx.today, ...(expectedVersion ? { expectedVersion } : {}) };
+    return { contract, givenOn: on ? pastDay(on, ctx) : ctx.today, ...(expectedVersion ? { expectedVersion } : {}) };
   },
   async run(ctx, input) {
     return contractReply(ctx, "contract.noticeGiven", await giveNotice(ctx.deps.db, ctx.actor, input));

@@ -11,7 +11,7 @@ import { parseAmount } from "../grammar/amounts.ts";
 import type { Form } from "../reply.ts";
 import { fields, heading, list, reply, table, text } from "../replies.ts";
 import type { CommandContext } from "../context.ts";
-import { day, money, rejectExtra, splitOptionalAccount } from "./args.ts";
+import { day, money, pastDay, rejectExtra, splitOptionalAccount } from "./args.ts";
 import { invoiceButtons } from "./edit-forms.ts";
 import { defineCommand, UsageError, type FormValues } from "./command.ts";
 import { accountOptions, value } from "./form-helpers.ts";
@@ -115,7 +115,7 @@ export const invoicePaid = defineCommand({
     const { head, parts } = clauses(args, ["on", "account"]);
     if (head.length !== 1) throw new UsageError(head.length ? "usage.unexpected" : "usage.missing", { what: "number", text: joinTokens(head.slice(1)) });
     const account = parts.has("account") ? joinTokens(parts.get("account")!) : ctx.boundAccount?.id;
-    return { number: head[0]!.text, paidOn: parts.has("on") ? day(parts.get("on"), ctx) : ctx.today, ...(account ? { account } : {}) };
+    return { number: head[0]!.text, paidOn: parts.has("on") ? pastDay(parts.get("on"), ctx) : ctx.today, ...(account ? { account } : {}) };
   },
   async run(ctx, input) {
     const invoice = await markInvoicePaid(ctx.deps.db, ctx.actor, input).catch((error: unknown) => {

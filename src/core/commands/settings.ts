@@ -22,7 +22,8 @@ const WEEKDAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 function timeZone(tokens: Token[]): string {
   const zone = joinTokens(tokens);
   if (!zone || !isTimeZone(zone)) throw new UsageError("settings.badTimeZone", { text: zone });
-  return zone;
+  // As ICU spells it ("europe/berlin" is Europe/Berlin): other zones' lists and replies compare it.
+  return new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
 }
 
 function weekday(token: Token | undefined): number {
