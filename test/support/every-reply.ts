@@ -277,6 +277,12 @@ export async function everyReply(db: PrismaClient, options: { platform?: Platfor
     const text = `history ${imported.refs[0]!.ref}`;
     const reply = await say(locale, text);
     out.push({ name: "history.imported", locale, command: "history", input: text, refusal: false, reply });
+    // A list of payments for those invoices: its preview says which columns stay as they are.
+    const payments = "account,number,amount,issued_on,paid_on\nDanube Bau GmbH,HIST-1,120.50,2026-10-01,2026-10-25\nDanube Bau GmbH,HIST-2,240.50,2026-10-02,2026-10-26\n";
+    const preview = await handle({ db, logger: silentLogger, now: () => TEST_NOW }, {
+      ...actor, channelId: null, locale, idempotencyKey: randomUUID(), text: "import", attachment: { name: "payments.csv", text: payments },
+    });
+    out.push({ name: "import.preview.kept", locale, command: "import", input: "import (payments.csv)", refusal: false, reply: preview });
   }
   results.set(db, out);
   return out;
