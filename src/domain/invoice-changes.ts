@@ -96,7 +96,7 @@ export async function voidInvoice(db: PrismaClient, actor: Actor, input: z.input
 
 export const creditInvoiceInput = z.object({
   invoice: limits.reference,
-  amount: amountInput.extend({ minor: limits.minorAmount.min(1) }),
+  amount: amountInput,
   reason: limits.shortText.optional(),
   expectedVersion: version,
 });

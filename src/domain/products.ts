@@ -7,6 +7,7 @@ import { requireOrg } from "./permissions.ts";
 import { audit, inTransaction } from "./tx.ts";
 import { validate } from "./validate.ts";
 import { equalsIgnoringCase } from "./ignoring-case.ts";
+import { amountInput, minorIn } from "./amounts.ts";
 
 /**
  * Units that are counted, not measured: a quantity of them must be whole (2.5 helmets is a typo).
@@ -37,7 +38,7 @@ export const addProductInput = z.object({
   sku: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/),
   name: limits.name,
   unit: z.string().trim().min(1).max(20).default("pcs"),
-  listPrice: z.object({ minor: limits.minorAmount, currency: limits.currency.optional() }).optional(),
+  listPrice: amountInput.optional(),
 });
 
 export async function addProduct(db: PrismaClient, actor: Actor, input: z.input<typeof addProductInput>) {
@@ -55,11 +56,13 @@ export async function addProduct(db: PrismaClient, actor: Actor, input: z.input<
         sku: data.sku,
         name: data.name,
         unit: data.unit,
-        listPriceMinor: data.listPrice?.minor ?? null,
+        listPriceMinor: data.listPrice ? minorIn(data.listPrice, data.listPrice.currency ?? org.currency, "listPrice") : null,
         currency: data.listPrice?.currency ?? org.currency,
       },
     });
-    await audit(tx, actor, "product.create", "Product", product.id, data);
+    // The price as stored (chat passes the number as typed beside it, see amounts.ts).
+    const listPrice = product.listPriceMinor === null ? {} : { listPrice: { minor: Number(product.listPriceMinor), currency: product.currency } };
+    await audit(tx, actor, "product.create", "Product", product.id, { ...data, ...listPrice });
     return product;
   });
 }

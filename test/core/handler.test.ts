@@ -121,6 +121,7 @@ describeEachDatabase("the chat handler", (get) => {
       ["invoice add acme RE-Y 10 issued 9999-12-31", /due after 9999-12-31/],
       // 23:00 on 31 December 9999 in Berlin is fine as a day, but a moment kam could not store or show.
       ['training plan acme "Late" on 9999-12-31 23:00', /too far ahead/],
+      [`product add P-9 "P nine" price 12.345`, /more decimals than an amount in EUR/],
       // A payment or a notice is something that happened: not on a day to come.
       ["invoice paid I-1 on 2026-12-24", /is after today/],
       ["contract notice K-1 given on 2027-01-04", /is after today/],

@@ -21,6 +21,9 @@ describeEachDatabase("settings org", (get) => {
     expect(await db.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ quietStartHour: 21, quietEndHour: 7 });
 
     expect((await kam.say("settings org reminders 08:00")).ok).toBe(true);
+    expect((await kam.say("settings org reminders 9 Uhr")).ok).toBe(true);
+    expect(await db.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ reminderHour: 9 });
+    expect((await kam.say("settings org reminders 08:00")).ok).toBe(true);
     expect(await db.organization.findUniqueOrThrow({ where: { id: org.id } })).toMatchObject({ reminderHour: 8 });
   });
 
@@ -54,6 +57,7 @@ describeEachDatabase("settings org", (get) => {
     expect(text).not.toMatch(/UTC/);
 
     expect(replyText(await kam.say("settings org timezone europe/berlin"))).toMatch(/time zone is now Europe\/Berlin\./);
+    expect(replyText(await kam.say("settings org timezone Asia/Kolkata"))).toMatch(/time zone is now Asia\/Kolkata\./);
     await kam.say("settings language de");
     expect(replyText(await kam.say("settings org timezone Europe/Vienna"))).toMatch(/Die Zeitzone der Organisation ist jetzt Europe\/Vienna\./);
     expect(replyText(await kam.say("settings org quiet 22:00 6:00"))).toMatch(/Die Ruhezeit ist jetzt 22:00–06:00 \(Europe\/Vienna\)/);

@@ -70,12 +70,12 @@ async function importResponse(db: PrismaClient, actor: Actor, locale: Locale, ki
   );
   if (notObjects.length) return { status: 422, body: problem("invalid-rows", `${count(notObjects.length, "row")} of ${items.length} not an object; nothing was written.`, notObjects) };
   // PostgreSQL cannot store a NUL character, nor half of a surrogate pair in JSON: refused here rather than failing in the database.
-  const nuls: ProblemError[] = items.flatMap((item, index) =>
+  const unstorable: ProblemError[] = items.flatMap((item, index) =>
     Object.entries(item as object)
-      .filter(([, value]) => hasNul(value))
+      .filter(([, value]) => hasUnstorable(value))
       .map(([field]) => ({ index, field, detail: "Text may not contain NUL characters (\\u0000) or half of a surrogate pair (\\ud800 alone)." })),
   );
-  if (nuls.length) return { status: 422, body: problem("invalid-rows", `${count(nuls.length, "field")} with characters kam cannot store; nothing was written.`, nuls) };
+  if (unstorable.length) return { status: 422, body: problem("invalid-rows", `${count(unstorable.length, "field")} with characters kam cannot store; nothing was written.`, unstorable) };
   // A misspelt optional field would otherwise be dropped without a word.
   const columns = new Set(COLUMNS[kind]);
   const unknown: ProblemError[] = items.flatMap((item, index) =>
@@ -99,9 +99,9 @@ async function importResponse(db: PrismaClient, actor: Actor, locale: Locale, ki
   return { status: result.created > 0 ? 201 : 200, body: response };
 }
 
-function hasNul(value: unknown): boolean {
+function hasUnstorable(value: unknown): boolean {
   if (typeof value === "string") return hasUnstorableText(value);
-  if (value && typeof value === "object") return Object.values(value).some(hasNul);
+  if (value && typeof value === "object") return Object.values(value).some(hasUnstorable);
   return false;
 }
 
@@ -145,7 +145,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   const list = async (req: Request, res: Response, kind: ExchangeKind | "flags") => {
     const now = deps.now();
-    if (tooDeep(req.query) || hasNul(req.query)) throw new HttpProblem(problem("invalid-query", "Query parameters may not contain NUL characters or half of a surrogate pair."));
+    if (tooDeep(req.query) || hasUnstorable(req.query)) throw new HttpProblem(problem("invalid-query", "Query parameters may not contain NUL characters or half of a surrogate pair."));
     const parsed = listQuerySchema.safeParse(req.query);
     if (!parsed.success) {
       const errors = parsed.error.issues.map((issue) => ({

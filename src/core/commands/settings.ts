@@ -2,7 +2,7 @@ import { z } from "zod";
 import { changeSettings, isTimeZone, settingsSchema } from "../../domain/organizations.ts";
 import { setMemberPreferences } from "../../domain/members.ts";
 import { checkSettings } from "../../domain/rules/settings.ts";
-import { joinTokens, type Token } from "../grammar/tokens.ts";
+import { isWord, joinTokens, type Token } from "../grammar/tokens.ts";
 import { fields, heading, reply, text } from "../replies.ts";
 import type { CommandContext } from "../context.ts";
 import { translator } from "../i18n/index.ts";
@@ -19,11 +19,15 @@ const WEEKDAY_WORDS = [
 ];
 const WEEKDAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
+let zones: Map<string, string> | undefined;
+const ZONES = () => (zones ??= new Map([...Intl.supportedValuesOf("timeZone"), "UTC"].map((z) => [z.toLowerCase(), z])));
+
 function timeZone(tokens: Token[]): string {
   const zone = joinTokens(tokens);
   if (!zone || !isTimeZone(zone)) throw new UsageError("settings.badTimeZone", { text: zone });
-  // As ICU spells it ("europe/berlin" is Europe/Berlin): other zones' lists and replies compare it.
-  return new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
+  // Spelt as the zone list has it ("europe/berlin" is Europe/Berlin), else as typed: ICU's own
+  // resolvedOptions() would turn Asia/Kolkata back into Asia/Calcutta.
+  return ZONES().get(zone.toLowerCase()) ?? zone;
 }
 
 function weekday(token: Token | undefined): number {
@@ -148,7 +152,7 @@ export const settingsOrg = defineCommand({
         rejectExtra(rest.slice(1));
         return { setting: "currency", value: (rest[0]?.text ?? "").toUpperCase() };
       case "reminders":
-        rejectExtra(rest.slice(1));
+        rejectExtra(rest.slice(1).filter((t) => !isWord(t, "uhr")));
         return { setting: "reminders", hour: hour(rest[0]) };
       case "digest":
         rejectExtra(rest.slice(3));

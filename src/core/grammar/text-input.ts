@@ -26,7 +26,7 @@ export function unstorableRefusal(locale?: string | null): Reply {
   return { ok: false, visibility: "caller", summary: message, blocks: [{ kind: "text", text: message, tone: "error" }], locale: language };
 }
 
-/** The refusal for a request holding a NUL character, or null for a request the core can take. */
+/** The refusal for a request holding text kam cannot store (NUL, half a surrogate pair), or null for a request the core can take. */
 export function refuseUnstorableText(request: Pick<ChatRequest, "text" | "form" | "locale">): Reply | null {
   return requestHasUnstorableText(request) ? unstorableRefusal(request.locale) : null;
 }

@@ -35,6 +35,8 @@ export async function importFile(
   const told = new Set(file.errors.map((e) => `${e.line}:${e.field}`));
   const errors = [...file.errors, ...result.errors.filter((e) => !told.has(`${e.line}:${e.field}`))].sort((a, b) => a.line - b.line);
   const kind = file.kind;
-  const kept = result.changed + result.unchanged > 0 ? COLUMNS[kind].filter((c) => !file.columns.includes(c) && !REQUIRED_COLUMNS[kind].includes(c)) : [];
+  // Prices without price_from are whole-term prices (README): that column is not kept, it is given.
+  const given = (c: string) => file.columns.includes(c) || REQUIRED_COLUMNS[kind].includes(c) || (c === "price_from" && file.columns.includes("price"));
+  const kept = result.changed + result.unchanged > 0 ? COLUMNS[kind].filter((c) => !given(c)) : [];
   return { ...result, errors, dryRun: options.dryRun, ...(kept.length ? { kept } : {}) };
 }

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Actor } from "../actor.ts";
 import type { Tx } from "../tx.ts";
-import { DomainError } from "../errors.ts";
+import { ConflictError, DomainError } from "../errors.ts";
 import { issueKey } from "../validate.ts";
 import { forecastChecks, type CheckForecast } from "../check-forecast.ts";
 import { importedAccountIds } from "./imported-accounts.ts";
@@ -114,7 +114,8 @@ export async function importRows(
       async (tx) => {
         // One organization's imports take turns: two ERP pushes of the same new record at once would
         // otherwise both create it (invoices and milestones have no unique key) or one would fail.
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`kam:import:${actor.organizationId}`}, 0))`;
+        // A dry run writes nothing and waits for no one; an import waits a while, then says so.
+        if (!options.dryRun) await takeImportTurn(tx, actor.organizationId);
         const org = await tx.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { currency: true, timeZone: true } });
         const ctx: ImportContext = { tx, actor, org, errors, refs: [], counts: { created: 0, changed: 0, unchanged: 0 }, ...(timings ? { timings } : {}) };
         try {
@@ -152,4 +153,21 @@ export async function importRows(
     if (error instanceof RolledBack) return error.result;
     throw error;
   }
+}
+
+/** How long an import waits for the organization's import before it: a chat confirmation has 30 s in all. */
+const TURN_WAIT = "15s";
+
+async function takeImportTurn(tx: Tx, organizationId: string): Promise<void> {
+  await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '${TURN_WAIT}'`);
+  try {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`kam:import:${organizationId}`}, 0))`;
+  } catch (error) {
+    const e = error as { meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } }; message?: string };
+    if (e.meta?.code === "55P03" || e.meta?.driverAdapterError?.cause?.originalCode === "55P03" || /lock timeout/i.test(e.message ?? "")) {
+      throw new ConflictError("import.busy", {});
+    }
+    throw error;
+  }
+  await tx.$executeRawUnsafe("SET LOCAL lock_timeout = DEFAULT");
 }

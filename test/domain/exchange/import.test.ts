@@ -37,7 +37,7 @@ async function exported(db: PrismaClient, actor: Actor, kind: ExchangeKind) {
   return rows.map((r) => ("owner" in r && r.owner !== null ? { ...r, owner: "someone" } : "trainer" in r && r.trainer !== null ? { ...r, trainer: "someone" } : r));
 }
 
-describeEachDatabase("import and export", (get) => {
+describeEachDatabase("import and export", (get, kind) => {
   it("refuses the rows of accounts the member may not write (not on the team, a viewer, archived) on their lines, writing nothing", async () => {
     const db = get().prisma;
     const { org, account } = await accountWithProducts(db);
@@ -305,6 +305,10 @@ describeEachDatabase("import and export", (get) => {
     await amendContract(db, actor, { contract: "RV-1", price: { product: "BOLT-10", minor: 220, from: "2026-10-01" } });
     const rows = await exportRows(db, actor, "contracts", {});
     expect(rows.map((r) => [r.price, r.price_from])).toEqual([[2, null], [2.1, "2026-07-01"], [2.2, "2026-10-01"]]);
+    // A file with prices and no price_from gives whole-term prices: the report does not call that column kept.
+    const wholeTerm = await importFile(db, actor, "account,contract,name,starts_on,ends_on,sku,price\nACME Holding GmbH,RV-1,Frame,2026-01-01,2026-12-31,BOLT-10,2.00\n", { dryRun: true });
+    expect(wholeTerm).toMatchObject({ changed: 1, errors: [] });
+    expect(wholeTerm.kept).not.toContain("price_from");
     const csv = writeCsv(exportColumns("contracts"), rows);
     expect(await importCsv(db, actor, csv, false, "contracts")).toMatchObject({ changed: 0, unchanged: 1, errors: [] });
 
@@ -365,6 +369,19 @@ describeEachDatabase("import and export", (get) => {
     // (The change from 1 July replaced the later one, as amend does; the price before it ended on 30 June, before the new start.)
     expect(prices.map((p) => [Number(p.priceMinor), p.validFrom, p.validTo])).toEqual([[205, null, null]]);
     expect(await roundTrip()).toMatchObject({ changed: 0, errors: [] });
+  });
+
+  it("a dry run (a chat preview) does not wait for the organization's import in progress", async () => {
+    const db = get().prisma;
+    const { actor } = await accountWithProducts(db);
+    const file = "account,number,amount,issued_on\nACME Holding GmbH,RE-LOCK,10,2026-10-01\n";
+    // Another import holds the organization's turn (on PGlite, one connection: the turn is the connection's).
+    const preview = await db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`kam:import:${actor.organizationId}`}, 0))`;
+      return kind === "postgres" ? importFile(db, actor, file, { dryRun: true }) : null;
+    });
+    if (preview) expect(preview).toMatchObject({ created: 1, errors: [], dryRun: true });
+    expect(await importFile(db, actor, file, { dryRun: false })).toMatchObject({ created: 1, errors: [] });
   });
 
   it("a text a spreadsheet would run as a formula is exported behind an apostrophe, and imported back as it was", async () => {
