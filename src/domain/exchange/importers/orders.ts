@@ -59,10 +59,11 @@ interface Found extends Wanted {
  * Orders by the ERP's order number (`order`), one row per line: the rows with the same number form
  * one order, in file order. A line with an empty `unit_price` takes the contract price in force on
  * the day ordered, else the list price; in a file without that column, a line of an existing order
- * keeps the price its product has there (as other columns a file leaves out, see kinds.ts). An existing order whose rows changed is rewritten (lines
- * replaced, version bumped, the change audited); its status is taken as the ERP has it. Years of
- * an ERP's orders come in one file: lookups are read once and new orders, their lines and their
- * audit events are written set-based, a few statements per chunk, never a statement per row.
+ * keeps the price its product has there (as other columns a file leaves out, see kinds.ts). An
+ * existing order whose rows changed is rewritten (lines replaced, version bumped, the change
+ * audited); its status is taken as the ERP has it. Years of an ERP's orders come in one file:
+ * lookups are read once and new orders, their lines and their audit events are written set-based,
+ * a few statements per chunk, never a statement per row.
  */
 export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>[]): Promise<void> {
   const { tx, actor } = ctx;
