@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { Reply } from "./reply.ts";
+import { isLockTimeout } from "../domain/db-errors.ts";
 
 export type Outcome =
   /** This call ran the work; its writes and its reply committed together. */
@@ -63,11 +64,6 @@ export async function runOnce(
     if (isLockTimeout(error)) return { ran: false, reply: null };
     throw error;
   }
-}
-
-function isLockTimeout(error: unknown): boolean {
-  const text = String((error as { message?: unknown })?.message ?? "");
-  return text.includes("55P03") || /lock timeout/i.test(text);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Actor } from "./actor.ts";
 import { assertVersion, auditChange, diffFields } from "./changes.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
 import * as limits from "./limits.ts";
-import { changeOrderStatus, contractPrice } from "./orders.ts";
+import { changeOrderStatus, contractPrice, orderTotal } from "./orders.ts";
 import { organizationTimeZone } from "./organizations.ts";
 import { requireAccount } from "./permissions.ts";
 import { listPriceOn, requireOrderable, requireWholeIfCounted } from "./products.ts";
@@ -46,10 +46,6 @@ interface LineSnapshot {
 
 function snapshot(lines: { lineNo: number; productId: string; quantity: { toString(): string }; unitPriceMinor: bigint; product: { sku: string } }[]): LineSnapshot[] {
   return lines.map((l) => ({ lineNo: l.lineNo, productId: l.productId, sku: l.product.sku, quantity: Number(l.quantity.toString()).toString(), unitPriceMinor: Number(l.unitPriceMinor) }));
-}
-
-function total(lines: { quantity: number | string; unitPriceMinor: number | bigint }[]): bigint {
-  return limits.requireTotal(lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * Number(l.quantity))), 0n), "lines");
 }
 
 async function orderFor(tx: Tx, actor: Actor, ref: string) {
@@ -113,7 +109,7 @@ export async function editOrder(db: PrismaClient, actor: Actor, input: EditOrder
     }
     if (lines.length === 0) throw new InvalidInputError("lines", "error.orderNeedsLine", { order: ref });
     const after = {
-      totalMinor: total(lines),
+      totalMinor: orderTotal(lines, "lines"),
       ...(data.requestedOn !== undefined ? { requestedOn: data.requestedOn === null ? null : limits.dayToDate(data.requestedOn) } : {}),
       ...(data.poRef !== undefined ? { poRef: data.poRef } : {}),
     };

@@ -60,7 +60,7 @@ async function writeOrder(
   extra: { requestedOn?: string; poRef?: string; orderedAt?: Date; reorderOfId?: string },
 ) {
   const number = await nextNumber(tx, actor.organizationId, "order");
-  const total = limits.requireTotal(lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * l.quantity)), 0n), "lines");
+  const total = orderTotal(lines, "lines");
   const order = await tx.order.create({
     data: {
       organizationId: actor.organizationId,
@@ -94,6 +94,11 @@ async function writeOrder(
     ...extra,
   });
   return order;
+}
+
+/** An order's total from its lines (quantities times unit prices), within what kam holds, else refused on `field`. */
+export function orderTotal(lines: { quantity: number | string; unitPriceMinor: number | bigint }[], field: string): bigint {
+  return limits.requireTotal(lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * Number(l.quantity))), 0n), field);
 }
 
 export async function logOrder(db: PrismaClient, actor: Actor, input: LogOrderInput) {

@@ -16,11 +16,13 @@ const zoneChecks = new Map<string, boolean>();
 // the first Intl.DateTimeFormat of a process costs 20–80 ms (ICU's start), which a reply without a
 // date (`kam chat -c help`) need not pay. Other names (aliases, names newer than the ICU, typos)
 // are tried as before.
-let canonicalZones: Set<string> | undefined;
+let canonicalZones: Map<string, string> | undefined;
+/** ICU's zone names (and UTC) by their lower case. */
+const listedZones = () => (canonicalZones ??= new Map([...Intl.supportedValuesOf("timeZone"), "UTC"].map((z) => [z.toLowerCase(), z])));
 
 export function isTimeZone(value: string): boolean {
   let valid = zoneChecks.get(value);
-  if (valid === undefined && (canonicalZones ??= new Set([...Intl.supportedValuesOf("timeZone"), "UTC"])).has(value)) valid = true;
+  if (valid === undefined && listedZones().get(value.toLowerCase()) === value) valid = true;
   if (valid === undefined) {
     try {
       new Intl.DateTimeFormat("en", { timeZone: value });
@@ -32,6 +34,14 @@ export function isTimeZone(value: string): boolean {
     zoneChecks.set(value, valid);
   }
   return valid;
+}
+
+/**
+ * A zone as the zone list spells it ("europe/berlin" is Europe/Berlin), else as given: ICU's own
+ * resolvedOptions() would turn Asia/Kolkata back into Asia/Calcutta.
+ */
+export function listedTimeZone(value: string): string {
+  return listedZones().get(value.toLowerCase()) ?? value;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseAmount, parseQuantity, toMinor } from "../../src/core/grammar/amounts.ts";
+import { parseAmount, parseQuantity } from "../../src/core/grammar/amounts.ts";
+import { decimalToMinor as toMinor } from "../../src/domain/amounts.ts";
 import { parseDay, todayIn } from "../../src/core/grammar/dates.ts";
 import { parseDuration } from "../../src/core/grammar/durations.ts";
 import { clauses, tokenize } from "../../src/core/grammar/tokens.ts";

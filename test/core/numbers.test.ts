@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseAmount, parseQuantity, toMinor } from "../../src/core/grammar/amounts.ts";
+import { parseAmount, parseQuantity } from "../../src/core/grammar/amounts.ts";
+import { decimalToMinor as toMinor } from "../../src/domain/amounts.ts";
 import { readNumber } from "../../src/core/grammar/numbers.ts";
 import { parseDay } from "../../src/core/grammar/dates.ts";
 import type { Locale } from "../../src/core/i18n/index.ts";

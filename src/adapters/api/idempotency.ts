@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { savepointsIn } from "../../core/idempotency.ts";
+import { isLockTimeout } from "../../domain/db-errors.ts";
 
 /** What a write request of the API answers: a status and a JSON body. */
 export interface ApiResponse {
@@ -83,9 +84,4 @@ export async function runApiOnce(
     if (isLockTimeout(error)) return { kind: "in-progress" };
     throw error;
   }
-}
-
-function isLockTimeout(error: unknown): boolean {
-  const text = String((error as { message?: unknown })?.message ?? "");
-  return text.includes("55P03") || /lock timeout/i.test(text);
 }

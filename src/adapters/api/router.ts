@@ -14,6 +14,7 @@ import { openApiDocument } from "./openapi.ts";
 import { HttpProblem, problem, sendProblem, type Problem, type ProblemError } from "./problems.ts";
 import { decodeCursor, encodeCursor, listQuerySchema, type ImportResponse } from "./schemas.ts";
 import { hasUnstorableText } from "../../core/grammar/text-input.ts";
+import { isUniqueViolation } from "../../domain/db-errors.ts";
 
 export interface ApiDeps {
   db: PrismaClient;
@@ -145,7 +146,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   const list = async (req: Request, res: Response, kind: ExchangeKind | "flags") => {
     const now = deps.now();
-    if (tooDeep(req.query) || hasUnstorable(req.query)) throw new HttpProblem(problem("invalid-query", "Query parameters may not contain NUL characters or half of a surrogate pair."));
+    if (hasUnstorable(req.query)) throw new HttpProblem(problem("invalid-query", "Query parameters may not contain NUL characters or half of a surrogate pair."));
     const parsed = listQuerySchema.safeParse(req.query);
     if (!parsed.success) {
       const errors = parsed.error.issues.map((issue) => ({
@@ -237,11 +238,4 @@ export function apiRouter(deps: ApiDeps): Router {
   });
 
   return router;
-}
-
-/** A unique constraint hit by a concurrent writer (Prisma's P2002, or PostgreSQL's 23505 through a raw query). */
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } };
-  return e?.code === "P2002" || e?.meta?.code === "23505" || e?.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation"
-    || e?.meta?.driverAdapterError?.cause?.originalCode === "23505";
 }

@@ -33,7 +33,7 @@ type Note = Prisma.DeferredCommandCreateManyInput;
 const batches = new WeakMap<object, { notes: Note[]; written: Promise<void> }>();
 
 export function keepDeferred(ctx: SlackContext, request: ChatRequest, answer: Answer): Promise<void> {
-  // A NUL character cannot be stored (jsonb refuses it, and would fail the whole batch's insert);
+  // A NUL character or half a surrogate pair cannot be stored (jsonb refuses it, and would fail the whole batch's insert);
   // the core refuses such a request before it writes anything, so there is nothing to keep.
   if (!request.idempotencyKey || requestHasUnstorableText(request)) return Promise.resolve();
   const note: Note = { key: request.idempotencyKey, request: request as unknown as Prisma.InputJsonValue, responseUrl: answer.responseUrl, direct: answer.direct };

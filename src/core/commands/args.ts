@@ -1,6 +1,6 @@
 import type { CommandContext } from "../context.ts";
-import { minorPerMajor } from "../../domain/amounts.ts";
-import { parseAmount, parseQuantity, toMinor } from "../grammar/amounts.ts";
+import { decimalToMinor, minorPerMajor } from "../../domain/amounts.ts";
+import { parseAmount, parseQuantity } from "../grammar/amounts.ts";
 import { parseDay } from "../grammar/dates.ts";
 import { parseDuration } from "../grammar/durations.ts";
 import { numberWord } from "../grammar/numbers.ts";
@@ -112,19 +112,19 @@ export function money(text: string, ctx: CommandContext, currencyHint: string | 
   const currency = parsed.currency ?? currencyHint ?? ctx.organization.currency;
   const perMajor = minorPerMajor(currency);
   if ("ambiguous" in parsed) {
-    const [first, second] = parsed.ambiguous.map((major) => toMinor(major, perMajor));
+    const [first, second] = parsed.ambiguous.map((major) => decimalToMinor(major, perMajor));
     if (first == null || second == null) throw new UsageError("usage.badAmount", { text }, field);
     throw new UsageError("usage.ambiguousNumber", { text, first: ctx.fmt.money(first, currency), second: ctx.fmt.money(second, currency) }, field);
   }
   if (!parsed.currency) {
     // The record's currency decides its decimals (a yen or dinar account): the domain converts the
     // number as typed (see src/domain/amounts.ts); `minor` is the organization currency's reading.
-    const minor = toMinor(parsed.major, perMajor) ?? Math.round(Number(parsed.major) * perMajor);
+    const minor = decimalToMinor(parsed.major, perMajor) ?? Math.round(Number(parsed.major) * perMajor);
     if (!Number.isSafeInteger(minor) || minor > MAX_MINOR) throw new UsageError("usage.amountTooLarge", { text, max: ctx.fmt.money(MAX_MINOR, currency) }, field);
     return { minor, typed: parsed.major, text: text.slice(0, 100) };
   }
   if (Number(parsed.major) * perMajor > MAX_MINOR) throw new UsageError("usage.amountTooLarge", { text, max: ctx.fmt.money(MAX_MINOR, currency) }, field);
-  const minor = toMinor(parsed.major, perMajor);
+  const minor = decimalToMinor(parsed.major, perMajor);
   if (minor === null) throw new UsageError("usage.amountDecimals", { text, currency, decimals: Math.round(Math.log10(perMajor)) }, field);
   if (minor > MAX_MINOR) throw new UsageError("usage.amountTooLarge", { text, max: ctx.fmt.money(MAX_MINOR, currency) }, field);
   return { minor, currency: parsed.currency };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { changeSettings, isTimeZone, settingsSchema } from "../../domain/organizations.ts";
+import { changeSettings, isTimeZone, listedTimeZone, settingsSchema } from "../../domain/organizations.ts";
 import { setMemberPreferences } from "../../domain/members.ts";
 import { checkSettings } from "../../domain/rules/settings.ts";
 import { isWord, joinTokens, type Token } from "../grammar/tokens.ts";
@@ -19,15 +19,10 @@ const WEEKDAY_WORDS = [
 ];
 const WEEKDAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
-let zones: Map<string, string> | undefined;
-const ZONES = () => (zones ??= new Map([...Intl.supportedValuesOf("timeZone"), "UTC"].map((z) => [z.toLowerCase(), z])));
-
 function timeZone(tokens: Token[]): string {
   const zone = joinTokens(tokens);
   if (!zone || !isTimeZone(zone)) throw new UsageError("settings.badTimeZone", { text: zone });
-  // Spelt as the zone list has it ("europe/berlin" is Europe/Berlin), else as typed: ICU's own
-  // resolvedOptions() would turn Asia/Kolkata back into Asia/Calcutta.
-  return ZONES().get(zone.toLowerCase()) ?? zone;
+  return listedTimeZone(zone);
 }
 
 function weekday(token: Token | undefined): number {

@@ -44,7 +44,6 @@ export function parseAmount(text: string, locale: NumberLocale): ParsedAmount | 
 }
 
 /** Major-unit decimal string → minor units, or null when it has more (non-zero) decimals than the currency. */
-export { decimalToMinor as toMinor } from "../../domain/amounts.ts";
 
 /** "10", "2.5", "1,200" → a quantity as the caller writes numbers; both readings when ambiguous. */
 export function parseQuantity(text: string, locale: NumberLocale): { value: number } | { ambiguous: [number, number] } | null {

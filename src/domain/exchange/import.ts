@@ -17,6 +17,7 @@ import { importPrograms } from "./importers/programs.ts";
 import { importCases } from "./importers/cases.ts";
 import { importMilestones } from "./importers/milestones.ts";
 import { importTrainings } from "./importers/trainings.ts";
+import { isLockTimeout } from "../db-errors.ts";
 
 export type { ImportError, ImportRef } from "./context.ts";
 
@@ -163,10 +164,7 @@ async function takeImportTurn(tx: Tx, organizationId: string): Promise<void> {
   try {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`kam:import:${organizationId}`}, 0))`;
   } catch (error) {
-    const e = error as { meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } }; message?: string };
-    if (e.meta?.code === "55P03" || e.meta?.driverAdapterError?.cause?.originalCode === "55P03" || /lock timeout/i.test(e.message ?? "")) {
-      throw new ConflictError("import.busy", {});
-    }
+    if (isLockTimeout(error)) throw new ConflictError("import.busy", {});
     throw error;
   }
   await tx.$executeRawUnsafe("SET LOCAL lock_timeout = DEFAULT");

@@ -44,14 +44,16 @@ export async function reorderStats(db: Client, s: LoadScope): Promise<ReorderSta
   const usable = cached !== undefined && cached.key === key && cached.since <= since;
   const changedSince = usable ? new Date(cached.mark.getTime() - SKEW_MS) : null;
   const leftFrom = usable && cached.since < since ? cached.since : null;
+  // The window's days begin where the organization is, not at UTC midnight.
+  const leftFromAt = leftFrom && startOfDay(leftFrom, s.timeZone);
   // Read before computing: what changes meanwhile is looked at again next time.
   const [found] = await db.$queryRaw<{ mark: Date | null; changed: string[] }[]>`
     SELECT (SELECT max("statusChangedAt") FROM "Order" WHERE "organizationId" = ${s.organizationId}) AS mark,
            (SELECT coalesce(array_agg(DISTINCT "accountId"), '{}') FROM "Order"
             WHERE "organizationId" = ${s.organizationId}
               AND ((${changedSince}::timestamp IS NOT NULL AND "statusChangedAt" >= ${changedSince}::timestamp)
-                OR (${leftFrom && startOfDay(leftFrom, s.timeZone)}::timestamp IS NOT NULL
-                    AND "orderedAt" >= ${leftFrom && startOfDay(leftFrom, s.timeZone)}::timestamp AND "orderedAt" < ${startOfDay(since, s.timeZone)}::timestamp))) AS changed`;
+                OR (${leftFromAt}::timestamp IS NOT NULL
+                    AND "orderedAt" >= ${leftFromAt}::timestamp AND "orderedAt" < ${startOfDay(since, s.timeZone)}::timestamp))) AS changed`;
   const changed = found?.changed ?? [];
   let stats: Map<string, Stat[]>;
   if (!usable) {

@@ -14,6 +14,7 @@ import { AccountLookup, ContractPriceLookup, ProductLookup } from "../lookups.ts
 import { instantOfDay } from "../instants.ts";
 import { reserveNumbers } from "../numbers.ts";
 import { groupBy } from "../../group-by.ts";
+import { orderTotal } from "../../orders.ts";
 
 type OrderRowValues = CanonicalRow<"orders">;
 
@@ -120,7 +121,7 @@ export async function importOrders(ctx: ImportContext, rows: Row<OrderRowValues>
           requestedOn: requestedOn ? limits.dayToDate(requestedOn) : null,
           poRef: givenOrKept(head.po, found?.poRef),
           status: (head.status?.toUpperCase() ?? found?.status ?? "RECEIVED") as OrderStatus,
-          totalMinor: limits.requireTotal(lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.unitPriceMinor) * l.quantity)), 0n), "quantity"),
+          totalMinor: orderTotal(lines, "quantity"),
         };
         if (!found) {
           creations.push({ line: first.line, ref, wanted, lines });
